@@ -1,0 +1,32 @@
+package io.wsbackup.workspace.none;
+
+import java.util.List;
+
+import io.wsbackup.workspace.ProtectedResource;
+import io.wsbackup.workspace.StoppedWorkloads;
+import io.wsbackup.workspace.WorkloadPort;
+import io.wsbackup.workspace.Workspace;
+
+/**
+ * The {@code none} workload adapter: the workspace has no workloads this runner can stop (its storage is quiet, or
+ * stopping is someone else's job). Stop and start change nothing and say so in the event log; the storage is the
+ * one the workspace was registered with.
+ */
+public class NoWorkloads implements WorkloadPort {
+
+	@Override
+	public StoppedWorkloads stop(Workspace workspace) {
+		return StoppedWorkloads.nothing("no workloads to stop: the workloads provider is 'none'");
+	}
+
+	@Override
+	public void start(Workspace workspace, StoppedWorkloads stopped) {
+		// nothing was stopped, so nothing is started
+	}
+
+	@Override
+	public List<ProtectedResource> listStorage(Workspace workspace) {
+		return workspace.storage().protectedResources();
+	}
+
+}

@@ -23,4 +23,17 @@ public record ProtectedResource(ResourceKind kind, String id) {
 		return kind.name().toLowerCase() + ":" + id;
 	}
 
+	/**
+	 * The resource a {@link #key()} names.
+	 * @throws IllegalArgumentException when the text is not a key
+	 */
+	public static ProtectedResource fromKey(String key) {
+		int colon = key.indexOf(':');
+		if (colon < 1) {
+			throw new IllegalArgumentException("'" + key + "' is not a resource key such as volume:vol-0123");
+		}
+		return new ProtectedResource(ResourceKind.valueOf(key.substring(0, colon).toUpperCase()),
+				key.substring(colon + 1));
+	}
+
 }

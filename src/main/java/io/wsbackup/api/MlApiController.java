@@ -1,0 +1,164 @@
+package io.wsbackup.api;
+
+import java.util.Comparator;
+import java.util.List;
+
+import io.wsbackup.api.Views.BackupResponse;
+import io.wsbackup.api.Views.BackupStarted;
+import io.wsbackup.api.Views.BackupSummary;
+import io.wsbackup.api.Views.BackupView;
+import io.wsbackup.api.Views.BackupsResponse;
+import io.wsbackup.api.Views.EventView;
+import io.wsbackup.api.Views.EventsResponse;
+import io.wsbackup.api.Views.ProgressView;
+import io.wsbackup.api.Views.RecoveryPointView;
+import io.wsbackup.api.Views.WorkspaceResponse;
+import io.wsbackup.api.Views.WorkspaceView;
+import io.wsbackup.api.Views.WorkspacesResponse;
+import io.wsbackup.catalog.Backup;
+import io.wsbackup.catalog.BackupRepository;
+import io.wsbackup.events.EventLog;
+import io.wsbackup.launcher.Launcher;
+import io.wsbackup.system.WsbackupException;
+import io.wsbackup.system.WsbackupProperties;
+import io.wsbackup.workspace.Crn;
+import io.wsbackup.workspace.Workspace;
+import io.wsbackup.workspace.WorkspaceService;
+import io.wsbackup.workspace.WorkspaceStorage;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The RPC-style REST API, {@code POST /api/v1/ml/<operation>} with a JSON body, mirroring the {@code cdp ml}
+ * commands. Thin: it reads the request strictly and hands it to the launcher or a service.
+ */
+@RestController
+@RequestMapping(path = "/api/v1/ml", produces = "application/json")
+class MlApiController {
+
+	static final List<String> OPERATIONS = List.of("registerWorkspace", "listWorkspaces", "describeWorkspace",
+			"backupWorkspace", "listWorkspaceBackups", "describeWorkspaceBackup", "listWorkspaceEvents");
+
+	private final RequestReader reader;
+
+	private final WorkspaceService workspaces;
+
+	private final BackupRepository backups;
+
+	private final EventLog events;
+
+	private final Launcher launcher;
+
+	private final JobRepository jobRepository;
+
+	private final WsbackupProperties properties;
+
+	MlApiController(RequestReader reader, WorkspaceService workspaces, BackupRepository backups, EventLog events,
+			Launcher launcher, JobRepository jobRepository, WsbackupProperties properties) {
+		this.reader = reader;
+		this.workspaces = workspaces;
+		this.backups = backups;
+		this.events = events;
+		this.launcher = launcher;
+		this.jobRepository = jobRepository;
+		this.properties = properties;
+	}
+
+	@PostMapping("/registerWorkspace")
+	WorkspaceResponse registerWorkspace(@RequestBody(required = false) String body) {
+		var r = reader.read("registerWorkspace", body, Requests.RegisterWorkspace.class);
+		Workspace w = workspaces.register(r.workspaceName(), r.environmentName(), r.accountId(), r.region(),
+				r.version(), new WorkspaceStorage(r.volumes(), r.sharedFileSystem(), Boolean.TRUE.equals(r.externalNfs())));
+		return new WorkspaceResponse(WorkspaceView.of(w));
+	}
+
+	@PostMapping("/listWorkspaces")
+	WorkspacesResponse listWorkspaces(@RequestBody(required = false) String body) {
+		var r = reader.read("listWorkspaces", body, Requests.ListWorkspaces.class);
+		return new WorkspacesResponse(workspaces.list(r.environmentName()).stream().map(WorkspaceView::of).toList());
+	}
+
+	@PostMapping("/describeWorkspace")
+	WorkspaceResponse describeWorkspace(@RequestBody(required = false) String body) {
+		var r = reader.read("describeWorkspace", body, Requests.DescribeWorkspace.class);
+		return new WorkspaceResponse(
+				WorkspaceView.of(workspaces.find(r.workspaceCrn(), r.workspaceName(), r.environmentName())));
+	}
+
+	@PostMapping("/backupWorkspace")
+	BackupStarted backupWorkspace(@RequestBody(required = false) String body) {
+		var r = reader.read("backupWorkspace", body, Requests.BackupWorkspace.class);
+		Backup backup = launcher.backupWorkspace(r.workspaceCrn(), r.backupName(), r.backupJobTimeoutMinutes(),
+				properties.creatorCrn());
+		return new BackupStarted(backup.crn().toString(), backup.vaultName());
+	}
+
+	@PostMapping("/listWorkspaceBackups")
+	BackupsResponse listWorkspaceBackups(@RequestBody(required = false) String body) {
+		var r = reader.read("listWorkspaceBackups", body, Requests.ListWorkspaceBackups.class);
+		Workspace w = workspaces.find(r.workspaceCrn(), r.workspaceName(), r.environmentName());
+		return new BackupsResponse(w.crn().toString(),
+				backups.listByWorkspace(w.crn()).stream().map(BackupSummary::of).toList());
+	}
+
+	@PostMapping("/describeWorkspaceBackup")
+	BackupResponse describeWorkspaceBackup(@RequestBody(required = false) String body) {
+		var r = reader.read("describeWorkspaceBackup", body, Requests.DescribeWorkspaceBackup.class);
+		Crn crn = parseBackupCrn(r.backupCrn());
+		Backup b = backups.find(crn).orElseThrow(() -> WsbackupException.notFound("backup " + crn + " not found"));
+		JobExecution execution = b.jobExecutionId() == null ? null : jobRepository.getJobExecution(b.jobExecutionId());
+		String currentStep = execution == null ? null
+				: execution.getStepExecutions()
+					.stream()
+					.filter((s) -> s.getStatus() == BatchStatus.STARTED || s.getStatus() == BatchStatus.STARTING)
+					.max(Comparator.comparing(StepExecution::getId))
+					.map(StepExecution::getStepName)
+					.orElse(null);
+		ProgressView progress = events.latestProgress(crn.toString()).map(ProgressView::of).orElse(null);
+		return new BackupResponse(new BackupView(b.crn().toString(), b.name(), b.workspaceCrn().toString(),
+				Views.time(b.createdAt()), b.creatorCrn(), b.workspaceVersion(), b.status().text(), b.vaultName(),
+				b.timeoutMinutes(), b.failureReason(), b.warnings(),
+				backups.recoveryPoints(crn).stream().map(RecoveryPointView::of).toList(), b.jobExecutionId(),
+				execution == null ? null : execution.getStatus().name(), currentStep, progress));
+	}
+
+	@PostMapping("/listWorkspaceEvents")
+	EventsResponse listWorkspaceEvents(@RequestBody(required = false) String body) {
+		var r = reader.read("listWorkspaceEvents", body, Requests.ListWorkspaceEvents.class);
+		Workspace w = workspaces.find(r.workspaceCrn(), null, null);
+		int max = r.maxItems() == null ? 200 : r.maxItems();
+		if (max < 1 || max > 10_000) {
+			throw WsbackupException.invalid("maxItems must be between 1 and 10000, not " + max);
+		}
+		String backupCrn = r.backupCrn() == null ? null : parseBackupCrn(r.backupCrn()).toString();
+		return new EventsResponse(
+				events.list(w.crn().toString(), backupCrn, max).stream().map(EventView::of).toList());
+	}
+
+	@PostMapping("/{operation}")
+	void unknown(@PathVariable String operation) {
+		throw WsbackupException.notFound(
+				"unknown operation '" + operation + "'; the operations are: " + String.join(", ", OPERATIONS));
+	}
+
+	private static Crn parseBackupCrn(String text) {
+		if (text == null || text.isBlank()) {
+			throw WsbackupException.invalid("backupCrn is required");
+		}
+		try {
+			return Crn.parse(text, Crn.BACKUP);
+		}
+		catch (IllegalArgumentException ex) {
+			throw WsbackupException.invalid("backupCrn: " + ex.getMessage());
+		}
+	}
+
+}

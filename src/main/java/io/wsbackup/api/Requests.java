@@ -1,0 +1,33 @@
+package io.wsbackup.api;
+
+import java.util.List;
+
+/** The request bodies of the REST operations; every field is optional to Jackson and checked by the services. */
+final class Requests {
+
+	private Requests() {
+	}
+
+	record RegisterWorkspace(String workspaceName, String environmentName, String accountId, String region,
+			String version, List<String> volumes, String sharedFileSystem, Boolean externalNfs) {
+	}
+
+	record ListWorkspaces(String environmentName) {
+	}
+
+	record DescribeWorkspace(String workspaceCrn, String workspaceName, String environmentName) {
+	}
+
+	record BackupWorkspace(String workspaceCrn, String backupName, Integer backupJobTimeoutMinutes) {
+	}
+
+	record ListWorkspaceBackups(String workspaceCrn, String workspaceName, String environmentName) {
+	}
+
+	record DescribeWorkspaceBackup(String backupCrn) {
+	}
+
+	record ListWorkspaceEvents(String workspaceCrn, String backupCrn, Integer maxItems) {
+	}
+
+}

@@ -1,0 +1,103 @@
+package io.wsbackup.api;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.wsbackup.catalog.Backup;
+import io.wsbackup.catalog.RecoveryPoint;
+import io.wsbackup.events.Event;
+import io.wsbackup.workspace.Workspace;
+
+/** The response bodies, in the API's camelCase; times are ISO-8601 UTC strings. */
+final class Views {
+
+	private Views() {
+	}
+
+	static String time(Instant instant) {
+		return instant == null ? null : instant.toString();
+	}
+
+	record StorageView(List<String> volumes, String sharedFileSystem, boolean externalNfs) {
+	}
+
+	record WorkspaceView(String workspaceCrn, String workspaceName, String environmentName, String accountId,
+			String region, String version, String workspaceStatus, StorageView storage, String vaultName,
+			String createdAt, String restoredFromBackupCrn) {
+
+		static WorkspaceView of(Workspace w) {
+			return new WorkspaceView(w.crn().toString(), w.name(), w.environmentName(), w.accountId(), w.region(),
+					w.version(), w.status().text(), new StorageView(w.storage().volumes(),
+							w.storage().sharedFileSystem(), w.storage().externalNfs()),
+					w.vaultName(), time(w.createdAt()), w.restoredFromBackupCrn());
+		}
+
+	}
+
+	record WorkspaceResponse(WorkspaceView workspace) {
+	}
+
+	record WorkspacesResponse(List<WorkspaceView> workspaces) {
+	}
+
+	record BackupStarted(String backupCrn, String vaultName) {
+	}
+
+	record BackupSummary(String backupCrn, String backupName, String createdAt, String creatorCrn,
+			String workspaceVersionAtBackup, String backupStatus) {
+
+		static BackupSummary of(Backup b) {
+			return new BackupSummary(b.crn().toString(), b.name(), time(b.createdAt()), b.creatorCrn(),
+					b.workspaceVersion(), b.status().text());
+		}
+
+	}
+
+	record BackupsResponse(String workspaceCrn, List<BackupSummary> backups) {
+	}
+
+	record RecoveryPointView(String resourceKind, String resourceId, String recoveryPointId, String cloudJobId,
+			Long sizeBytes, String createdAt) {
+
+		static RecoveryPointView of(RecoveryPoint rp) {
+			return new RecoveryPointView(rp.resource().kind().name().toLowerCase(), rp.resource().id(),
+					rp.recoveryPointId(), rp.cloudJobId(), rp.sizeBytes(), time(rp.createdAt()));
+		}
+
+	}
+
+	record ProgressView(Integer percentDone, Long bytesTransferred, String expectedCompletion, String reportedAt) {
+
+		static ProgressView of(Event e) {
+			return new ProgressView(e.percentDone(), e.bytesTransferred(), time(e.expectedCompletion()),
+					time(e.occurredAt()));
+		}
+
+	}
+
+	record BackupView(String backupCrn, String backupName, String workspaceCrn, String createdAt, String creatorCrn,
+			String workspaceVersionAtBackup, String backupStatus, String vaultName, int backupJobTimeoutMinutes,
+			String failureReason, List<String> warnings, List<RecoveryPointView> recoveryPoints, Long jobExecutionId,
+			String jobStatus, String currentStep, ProgressView progress) {
+	}
+
+	record BackupResponse(BackupView backup) {
+	}
+
+	record EventView(long id, String occurredAt, String workspaceCrn, String backupCrn, String step, String level,
+			String message, Integer percentDone, Long bytesTransferred, String expectedCompletion) {
+
+		static EventView of(Event e) {
+			return new EventView(e.id(), time(e.occurredAt()), e.workspaceCrn(), e.backupCrn(), e.step(), e.level(),
+					e.message(), e.percentDone(), e.bytesTransferred(), time(e.expectedCompletion()));
+		}
+
+	}
+
+	record EventsResponse(List<EventView> events) {
+	}
+
+	record ApiError(String code, String message) {
+	}
+
+}

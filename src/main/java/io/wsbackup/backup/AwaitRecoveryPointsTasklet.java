@@ -1,0 +1,198 @@
+package io.wsbackup.backup;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.wsbackup.catalog.Backup;
+import io.wsbackup.catalog.BackupRepository;
+import io.wsbackup.cloud.CloudException;
+import io.wsbackup.cloud.CloudJobState;
+import io.wsbackup.cloud.CloudPort;
+import io.wsbackup.cloud.SnapshotProgress;
+import io.wsbackup.events.EventLog;
+import io.wsbackup.system.WsbackupProperties;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+/**
+ * Step 4, {@code awaitRecoveryPoints}: polls the snapshot jobs, one poll per transaction ({@code CONTINUABLE}),
+ * with a wait that grows from the initial to the maximum interval and shrinks as the expected completion nears.
+ * Writes progress (percent, bytes, estimated completion) to the event log when it changes and at least every
+ * {@code progress-event-interval}. Fails when a cloud job failed, aborted or expired, and when the backup's timeout
+ * has passed; a timeout leaves the cloud jobs running.
+ *
+ * <p>
+ * The deadline is the backup's creation plus its timeout, stored on the first attempt: a restart does not extend
+ * it, so restarting a timed-out backup succeeds at once if its snapshots completed meanwhile, and fails again
+ * otherwise.
+ */
+class AwaitRecoveryPointsTasklet implements Tasklet {
+
+	static final String STEP = "awaitRecoveryPoints";
+
+	private static final Logger log = LoggerFactory.getLogger(AwaitRecoveryPointsTasklet.class);
+
+	private final BackupRepository backups;
+
+	private final CloudPort cloud;
+
+	private final EventLog events;
+
+	private final JobRepository jobRepository;
+
+	private final Clock clock;
+
+	private final WsbackupProperties.Backup settings;
+
+	AwaitRecoveryPointsTasklet(BackupRepository backups, CloudPort cloud, EventLog events,
+			JobRepository jobRepository, Clock clock, WsbackupProperties.Backup settings) {
+		this.backups = backups;
+		this.cloud = cloud;
+		this.events = events;
+		this.jobRepository = jobRepository;
+		this.clock = clock;
+		this.settings = settings;
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws InterruptedException {
+		BackupRun run = BackupRun.of(chunkContext, jobRepository);
+		Backup backup = run.backup(backups);
+		String ws = backup.workspaceCrn().toString();
+		String bk = backup.crn().toString();
+		if (!run.has(BackupContextKeys.DEADLINE)) {
+			run.put(BackupContextKeys.DEADLINE, backup.deadline().toString());
+		}
+		Instant deadline = Instant.parse(run.getString(BackupContextKeys.DEADLINE));
+		Map<String, String> jobs = run.getMap(BackupContextKeys.SNAPSHOT_JOBS);
+		Map<String, String> recoveryPoints = run.getMap(BackupContextKeys.RECOVERY_POINTS);
+		Map<String, String> bytes = run.getMap(BackupContextKeys.BYTES_TRANSFERRED);
+		List<SnapshotProgress> running = new ArrayList<>();
+		boolean unanswered = false;
+		for (Map.Entry<String, String> job : jobs.entrySet()) {
+			if (recoveryPoints.containsKey(job.getKey())) {
+				continue;
+			}
+			SnapshotProgress progress;
+			try {
+				progress = cloud.snapshotProgress(job.getValue());
+			}
+			catch (CloudException ex) {
+				if (!ex.isRetryable()) {
+					throw ex;
+				}
+				log.warn("progress of cloud job {} not available this poll: {}", job.getValue(), ex.getMessage());
+				unanswered = true;
+				continue;
+			}
+			bytes.put(job.getKey(), String.valueOf(progress.bytesTransferred()));
+			if (progress.state() == CloudJobState.COMPLETED) {
+				recoveryPoints.put(job.getKey(), progress.recoveryPointId());
+				events.info(ws, bk, STEP, "snapshot of " + job.getKey() + " completed: recovery point "
+						+ progress.recoveryPointId());
+			}
+			else if (progress.state().isUnsuccessful()) {
+				throw new BackupStepException("the snapshot of " + job.getKey() + " (cloud job " + job.getValue()
+						+ ") ended " + progress.state() + ": "
+						+ (progress.message() == null ? "the cloud gave no reason" : progress.message()));
+			}
+			else {
+				running.add(progress);
+			}
+		}
+		run.put(BackupContextKeys.RECOVERY_POINTS, recoveryPoints);
+		run.put(BackupContextKeys.BYTES_TRANSFERRED, bytes);
+		long totalBytes = bytes.values().stream().mapToLong(Long::parseLong).sum();
+		if (!unanswered && recoveryPoints.size() == jobs.size()) {
+			run.save();
+			events.progress(ws, bk, STEP, "all " + jobs.size() + " snapshot(s) completed", 100, totalBytes,
+					clock.instant());
+			return RepeatStatus.FINISHED;
+		}
+		Instant now = clock.instant();
+		if (now.isAfter(deadline)) {
+			run.save();
+			throw new BackupStepException("the backup timed out: its " + backup.timeoutMinutes()
+					+ "-minute timeout ended at " + deadline + " with " + (jobs.size() - recoveryPoints.size())
+					+ " snapshot(s) still running. They keep running in the cloud; restart the backup once they have"
+					+ " completed to record it");
+		}
+		Instant eta = expectedCompletion(running);
+		reportProgress(run, ws, bk, jobs.size(), recoveryPoints.size(), running, totalBytes, eta, now);
+		Duration wait = nextWait(run, eta, now, deadline);
+		run.save();
+		Thread.sleep(Math.max(1, wait.toMillis()));
+		return RepeatStatus.CONTINUABLE;
+	}
+
+	private void reportProgress(BackupRun run, String ws, String bk, int total, int completed,
+			List<SnapshotProgress> running, long bytes, Instant eta, Instant now) {
+		int percent = (int) Math
+			.round((completed * 100.0 + running.stream().mapToInt(SnapshotProgress::percentDone).sum()) / total);
+		percent = Math.min(99, percent);
+		String lastAt = run.getString(BackupContextKeys.LAST_PROGRESS_AT);
+		boolean changed = !String.valueOf(percent).equals(run.getString(BackupContextKeys.LAST_PERCENT));
+		boolean due = lastAt == null
+				|| !Duration.between(Instant.parse(lastAt), now).minus(settings.progressEventInterval()).isNegative();
+		if (changed || due) {
+			events.progress(ws, bk, STEP,
+					completed + " of " + total + " snapshot(s) completed, " + percent + "% done"
+							+ (eta == null ? ", estimated completion not known yet" : ", estimated completion " + eta),
+					percent, bytes, eta);
+			run.put(BackupContextKeys.LAST_PERCENT, String.valueOf(percent));
+			run.put(BackupContextKeys.LAST_PROGRESS_AT, now.toString());
+		}
+	}
+
+	/**
+	 * Backs off from the initial interval to the maximum; with an expected completion, waits about a quarter of the
+	 * time left, within those bounds; never past the deadline or the next due progress line.
+	 */
+	private Duration nextWait(BackupRun run, Instant eta, Instant now, Instant deadline) {
+		String last = run.getString(BackupContextKeys.POLL_INTERVAL_MILLIS);
+		Duration previous = last == null ? null : Duration.ofMillis(Long.parseLong(last));
+		Duration wait = previous == null ? settings.pollInitialInterval() : previous.multipliedBy(2);
+		if (eta != null) {
+			wait = Duration.between(now, eta).dividedBy(4);
+		}
+		wait = clamp(wait, settings.pollInitialInterval(), settings.pollMaxInterval());
+		wait = min(wait, settings.progressEventInterval());
+		Duration untilDeadline = Duration.between(now, deadline);
+		if (!untilDeadline.isNegative()) {
+			wait = min(wait, untilDeadline.plusMillis(1));
+		}
+		run.put(BackupContextKeys.POLL_INTERVAL_MILLIS, String.valueOf(wait.toMillis()));
+		return wait;
+	}
+
+	private static Instant expectedCompletion(List<SnapshotProgress> running) {
+		Instant latest = null;
+		for (SnapshotProgress p : running) {
+			if (p.expectedCompletion() == null) {
+				return null;
+			}
+			latest = latest == null || p.expectedCompletion().isAfter(latest) ? p.expectedCompletion() : latest;
+		}
+		return latest;
+	}
+
+	private static Duration clamp(Duration d, Duration low, Duration high) {
+		return d.compareTo(low) < 0 ? low : d.compareTo(high) > 0 ? high : d;
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return a.compareTo(b) <= 0 ? a : b;
+	}
+
+}

@@ -1,0 +1,81 @@
+package io.wsbackup.backup;
+
+import java.time.Clock;
+
+import io.wsbackup.catalog.BackupRepository;
+import io.wsbackup.cloud.CloudPort;
+import io.wsbackup.events.EventLog;
+import io.wsbackup.system.WsbackupProperties;
+import io.wsbackup.workspace.WorkloadPort;
+import io.wsbackup.workspace.WorkspaceRepository;
+
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The {@code backupWorkspace} job (see {@code jobs/backup-workspace.md}):
+ *
+ * <pre>
+ * validateWorkspace ─▶ stopWorkloads ─▶ snapshotStorage ─▶ awaitRecoveryPoints ─▶ recordCatalog ─▶ restartWorkspace
+ *        │ FAILED            └──────────────── FAILED ──────────────────┴──────────────┴──────────────┘
+ *        ▼                                     ▼
+ *     (FAILED)                 restartWorkspaceAfterFailure ─▶ (FAILED, restartable)
+ * </pre>
+ *
+ * Step names are persisted and matched on restart: never rename them. {@code validateWorkspace},
+ * {@code stopWorkloads}, {@code snapshotStorage} and the compensation run again on every restart (they decide from
+ * the job context what is left to do); the others resume only if they did not complete.
+ */
+@Configuration(proxyBeanMethods = false)
+public class BackupJobConfiguration {
+
+	@Bean
+	Job backupWorkspaceJob(JobRepository jobRepository, PlatformTransactionManager tx, WorkspaceRepository workspaces,
+			BackupRepository backups, CloudPort cloud, WorkloadPort workloads, EventLog events, Clock clock,
+			WsbackupProperties properties) {
+		Step validate = step(ValidateWorkspaceTasklet.STEP, jobRepository, tx,
+				new ValidateWorkspaceTasklet(workspaces, backups, cloud, events, jobRepository), true);
+		Step stop = step(StopWorkloadsTasklet.STEP, jobRepository, tx,
+				new StopWorkloadsTasklet(workspaces, workloads, cloud, events, jobRepository), true);
+		Step snapshot = step(SnapshotStorageTasklet.STEP, jobRepository, tx,
+				new SnapshotStorageTasklet(workspaces, backups, workloads, cloud, events, jobRepository, clock), true);
+		Step await = step(AwaitRecoveryPointsTasklet.STEP, jobRepository, tx,
+				new AwaitRecoveryPointsTasklet(backups, cloud, events, jobRepository, clock, properties.backup()),
+				false);
+		Step record = step(RecordCatalogTasklet.STEP, jobRepository, tx,
+				new RecordCatalogTasklet(backups, cloud, events, jobRepository, clock), false);
+		Step restart = step(RestartWorkspaceTasklet.STEP, jobRepository, tx,
+				new RestartWorkspaceTasklet(workspaces, workloads, events, jobRepository, false), false);
+		Step compensate = step(RestartWorkspaceTasklet.COMPENSATION_STEP, jobRepository, tx,
+				new RestartWorkspaceTasklet(workspaces, workloads, events, jobRepository, true), true);
+		return new JobBuilder(BackupParameters.JOB_NAME, jobRepository).listener(new BackupJobListener(backups, events))
+			.start(validate).on("FAILED").fail()
+			.from(validate).on("*").to(stop)
+			.from(stop).on("FAILED").to(compensate)
+			.from(stop).on("*").to(snapshot)
+			.from(snapshot).on("FAILED").to(compensate)
+			.from(snapshot).on("*").to(await)
+			.from(await).on("FAILED").to(compensate)
+			.from(await).on("*").to(record)
+			.from(record).on("FAILED").to(compensate)
+			.from(record).on("*").to(restart)
+			.from(restart).on("FAILED").to(compensate)
+			.from(restart).on("*").end()
+			.from(compensate).on("*").fail()
+			.end()
+			.build();
+	}
+
+	private static Step step(String name, JobRepository jobRepository, PlatformTransactionManager tx, Tasklet tasklet,
+			boolean runsAgainOnRestart) {
+		return new StepBuilder(name, jobRepository).tasklet(tasklet, tx).allowStartIfComplete(runsAgainOnRestart).build();
+	}
+
+}

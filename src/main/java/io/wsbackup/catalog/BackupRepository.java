@@ -1,0 +1,153 @@
+package io.wsbackup.catalog;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.wsbackup.system.Json;
+import io.wsbackup.system.Times;
+import io.wsbackup.workspace.Crn;
+import io.wsbackup.workspace.ProtectedResource;
+import io.wsbackup.workspace.ResourceKind;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The backup catalog: tables {@code WS_BACKUP} and {@code WS_RECOVERY_POINT}. */
+@Repository
+public class BackupRepository {
+
+	private static final String COLUMNS = "CRN, WORKSPACE_CRN, NAME, CREATOR_CRN, CREATED_AT, WORKSPACE_VERSION, STATUS, "
+			+ "TIMEOUT_MINUTES, VAULT_NAME, FAILURE_REASON, WARNINGS, JOB_EXECUTION_ID";
+
+	private final JdbcClient jdbc;
+
+	private final Clock clock;
+
+	public BackupRepository(JdbcClient jdbc, Clock clock) {
+		this.jdbc = jdbc;
+		this.clock = clock;
+	}
+
+	/**
+	 * Adds a catalog entry.
+	 * @throws DuplicateKeyException when the workspace already has a backup of that name
+	 */
+	public void insert(Backup b) {
+		jdbc.sql("INSERT INTO WS_BACKUP (" + COLUMNS + ", UPDATED_AT) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+			.params(b.crn().toString(), b.workspaceCrn().toString(), b.name(), b.creatorCrn(),
+					Times.toDb(b.createdAt()), b.workspaceVersion(), b.status().text(), b.timeoutMinutes(),
+					b.vaultName(), b.failureReason(), Json.writeStrings(b.warnings()), b.jobExecutionId(),
+					Times.toDb(clock.instant()))
+			.update();
+	}
+
+	public Optional<Backup> find(Crn crn) {
+		return jdbc.sql("SELECT " + COLUMNS + " FROM WS_BACKUP WHERE CRN = ?")
+			.param(crn.toString())
+			.query(BackupRepository::map)
+			.optional();
+	}
+
+	/** A workspace's backups, newest first. */
+	public List<Backup> listByWorkspace(Crn workspaceCrn) {
+		return jdbc.sql("SELECT " + COLUMNS + " FROM WS_BACKUP WHERE WORKSPACE_CRN = ? ORDER BY CREATED_AT DESC, CRN")
+			.param(workspaceCrn.toString())
+			.query(BackupRepository::map)
+			.list();
+	}
+
+	public boolean nameTaken(Crn workspaceCrn, String name) {
+		return jdbc.sql("SELECT COUNT(*) FROM WS_BACKUP WHERE WORKSPACE_CRN = ? AND NAME = ?")
+			.params(workspaceCrn.toString(), name)
+			.query(Integer.class)
+			.single() > 0;
+	}
+
+	/** The workspace's backups that a job is still working on (running or being deleted). */
+	public List<Backup> activeFor(Crn workspaceCrn) {
+		return jdbc.sql("SELECT " + COLUMNS + " FROM WS_BACKUP WHERE WORKSPACE_CRN = ? AND STATUS IN (?, ?)")
+			.params(workspaceCrn.toString(), BackupStatus.RUNNING.text(), BackupStatus.DELETING.text())
+			.query(BackupRepository::map)
+			.list();
+	}
+
+	/**
+	 * Moves a backup from one status to another if it is still in the first, setting or clearing its failure
+	 * reason.
+	 * @return whether it moved
+	 * @throws IllegalStateException when the transition table does not allow the move
+	 */
+	public boolean moveStatus(Crn crn, BackupStatus from, BackupStatus to, String failureReason) {
+		if (!from.canMoveTo(to)) {
+			throw new IllegalStateException("a backup cannot go from " + from + " to " + to);
+		}
+		return jdbc
+			.sql("UPDATE WS_BACKUP SET STATUS = ?, FAILURE_REASON = ?, UPDATED_AT = ? WHERE CRN = ? AND STATUS = ?")
+			.params(to.text(), truncate(failureReason, 2000), Times.toDb(clock.instant()), crn.toString(), from.text())
+			.update() == 1;
+	}
+
+	public void setJobExecutionId(Crn crn, long jobExecutionId) {
+		jdbc.sql("UPDATE WS_BACKUP SET JOB_EXECUTION_ID = ?, UPDATED_AT = ? WHERE CRN = ?")
+			.params(jobExecutionId, Times.toDb(clock.instant()), crn.toString())
+			.update();
+	}
+
+	/** Adds a warning unless the backup already has it (steps may run again on restart). */
+	public void addWarning(Crn crn, String warning) {
+		Backup backup = find(crn).orElseThrow();
+		if (backup.warnings().contains(warning)) {
+			return;
+		}
+		List<String> warnings = new ArrayList<>(backup.warnings());
+		warnings.add(warning);
+		jdbc.sql("UPDATE WS_BACKUP SET WARNINGS = ?, UPDATED_AT = ? WHERE CRN = ?")
+			.params(Json.writeStrings(warnings), Times.toDb(clock.instant()), crn.toString())
+			.update();
+	}
+
+	/** Records a recovery point of a backup; recording the same resource again keeps the first record. */
+	public void recordRecoveryPoint(RecoveryPoint rp) {
+		try {
+			jdbc.sql("INSERT INTO WS_RECOVERY_POINT (BACKUP_CRN, RESOURCE_ID, RESOURCE_KIND, CLOUD_JOB_ID, "
+					+ "RECOVERY_POINT_ID, SIZE_BYTES, CREATED_AT) VALUES (?,?,?,?,?,?,?)")
+				.params(rp.backupCrn(), rp.resource().id(), rp.resource().kind().name(), rp.cloudJobId(),
+						rp.recoveryPointId(), rp.sizeBytes(), Times.toDb(rp.createdAt()))
+				.update();
+		}
+		catch (DuplicateKeyException alreadyRecorded) {
+			// a restarted recordCatalog step: the first record stands
+		}
+	}
+
+	public List<RecoveryPoint> recoveryPoints(Crn backupCrn) {
+		return jdbc.sql("SELECT * FROM WS_RECOVERY_POINT WHERE BACKUP_CRN = ? ORDER BY RESOURCE_KIND DESC, RESOURCE_ID")
+			.param(backupCrn.toString())
+			.query((rs, row) -> new RecoveryPoint(rs.getString("BACKUP_CRN"),
+					new ProtectedResource(ResourceKind.valueOf(rs.getString("RESOURCE_KIND")), rs.getString("RESOURCE_ID")),
+					rs.getString("CLOUD_JOB_ID"), rs.getString("RECOVERY_POINT_ID"),
+					(Long) rs.getObject("SIZE_BYTES", Long.class),
+					Times.fromDb(rs.getObject("CREATED_AT", LocalDateTime.class))))
+			.list();
+	}
+
+	private static String truncate(String text, int max) {
+		return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
+	}
+
+	private static Backup map(ResultSet rs, int row) throws SQLException {
+		return new Backup(Crn.parse(rs.getString("CRN")), Crn.parse(rs.getString("WORKSPACE_CRN")),
+				rs.getString("NAME"), rs.getString("CREATOR_CRN"),
+				Times.fromDb(rs.getObject("CREATED_AT", LocalDateTime.class)), rs.getString("WORKSPACE_VERSION"),
+				BackupStatus.of(rs.getString("STATUS")), rs.getInt("TIMEOUT_MINUTES"), rs.getString("VAULT_NAME"),
+				rs.getString("FAILURE_REASON"), Json.readStrings(rs.getString("WARNINGS")),
+				rs.getObject("JOB_EXECUTION_ID", Long.class));
+	}
+
+}

@@ -1,0 +1,106 @@
+package io.wsbackup.events;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import io.wsbackup.system.Times;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The event log of every workspace, in table {@code WS_EVENT}: what each job step did, progress and the estimated
+ * time to completion. Every line is also logged.
+ */
+@Component
+public class EventLog {
+
+	private static final Logger log = LoggerFactory.getLogger(EventLog.class);
+
+	private final JdbcClient jdbc;
+
+	private final Clock clock;
+
+	public EventLog(JdbcClient jdbc, Clock clock) {
+		this.jdbc = jdbc;
+		this.clock = clock;
+	}
+
+	public void info(String workspaceCrn, String backupCrn, String step, String message) {
+		write(workspaceCrn, backupCrn, step, "INFO", message, null, null, null);
+	}
+
+	public void warning(String workspaceCrn, String backupCrn, String step, String message) {
+		write(workspaceCrn, backupCrn, step, "WARNING", message, null, null, null);
+	}
+
+	public void error(String workspaceCrn, String backupCrn, String step, String message) {
+		write(workspaceCrn, backupCrn, step, "ERROR", message, null, null, null);
+	}
+
+	/** A progress line: percent done, bytes transferred and the estimated time of completion (may be null). */
+	public void progress(String workspaceCrn, String backupCrn, String step, String message, int percentDone,
+			long bytesTransferred, Instant expectedCompletion) {
+		write(workspaceCrn, backupCrn, step, "INFO", message, percentDone, bytesTransferred, expectedCompletion);
+	}
+
+	/**
+	 * The latest events of a workspace, oldest first.
+	 * @param backupCrn only those about this backup, when given
+	 * @param maxItems at most this many, the newest ones
+	 */
+	public List<Event> list(String workspaceCrn, String backupCrn, int maxItems) {
+		List<Event> newestFirst;
+		if (backupCrn == null) {
+			newestFirst = jdbc.sql("SELECT * FROM WS_EVENT WHERE WORKSPACE_CRN = ? ORDER BY ID DESC LIMIT ?")
+				.params(workspaceCrn, maxItems)
+				.query(EventLog::map)
+				.list();
+		}
+		else {
+			newestFirst = jdbc.sql("SELECT * FROM WS_EVENT WHERE WORKSPACE_CRN = ? AND BACKUP_CRN = ? ORDER BY ID DESC LIMIT ?")
+				.params(workspaceCrn, backupCrn, maxItems)
+				.query(EventLog::map)
+				.list();
+		}
+		List<Event> oldestFirst = new ArrayList<>(newestFirst);
+		Collections.reverse(oldestFirst);
+		return oldestFirst;
+	}
+
+	/** The newest progress line about a backup, if any. */
+	public java.util.Optional<Event> latestProgress(String backupCrn) {
+		return jdbc
+			.sql("SELECT * FROM WS_EVENT WHERE BACKUP_CRN = ? AND PERCENT_DONE IS NOT NULL ORDER BY ID DESC LIMIT 1")
+			.param(backupCrn)
+			.query(EventLog::map)
+			.optional();
+	}
+
+	private void write(String workspaceCrn, String backupCrn, String step, String level, String message,
+			Integer percentDone, Long bytesTransferred, Instant expectedCompletion) {
+		String text = message.length() > 2000 ? message.substring(0, 1999) + "…" : message;
+		log.info("[{}] {} {}: {}", level, backupCrn != null ? backupCrn : workspaceCrn, step, text);
+		jdbc.sql("INSERT INTO WS_EVENT (OCCURRED_AT, WORKSPACE_CRN, BACKUP_CRN, STEP, LEVEL, MESSAGE, PERCENT_DONE, "
+				+ "BYTES_TRANSFERRED, EXPECTED_COMPLETION) VALUES (?,?,?,?,?,?,?,?,?)")
+			.params(Times.toDb(clock.instant()), workspaceCrn, backupCrn, step, level, text, percentDone,
+					bytesTransferred, Times.toDb(expectedCompletion))
+			.update();
+	}
+
+	private static Event map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+		return new Event(rs.getLong("ID"), Times.fromDb(rs.getObject("OCCURRED_AT", LocalDateTime.class)),
+				rs.getString("WORKSPACE_CRN"), rs.getString("BACKUP_CRN"), rs.getString("STEP"), rs.getString("LEVEL"),
+				rs.getString("MESSAGE"), rs.getObject("PERCENT_DONE", Integer.class),
+				rs.getObject("BYTES_TRANSFERRED", Long.class),
+				Times.fromDb(rs.getObject("EXPECTED_COMPLETION", LocalDateTime.class)));
+	}
+
+}

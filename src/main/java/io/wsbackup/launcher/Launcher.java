@@ -1,0 +1,179 @@
+package io.wsbackup.launcher;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+import io.wsbackup.backup.BackupParameters;
+import io.wsbackup.catalog.Backup;
+import io.wsbackup.catalog.BackupRepository;
+import io.wsbackup.catalog.BackupStatus;
+import io.wsbackup.events.EventLog;
+import io.wsbackup.system.WsbackupException;
+import io.wsbackup.system.WsbackupProperties;
+import io.wsbackup.workspace.Crn;
+import io.wsbackup.workspace.Workspace;
+import io.wsbackup.workspace.WorkspaceRepository;
+import io.wsbackup.workspace.WorkspaceStatus;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+
+import java.time.Clock;
+
+/**
+ * The one place jobs are started from: REST, CLI (through REST), the actuator endpoint and schedules are thin
+ * adapters over it. It checks a request, mints the backup CRN, writes the catalog entry and starts the job, which
+ * runs in the background; bad requests are refused before anything is written.
+ */
+@Service
+public class Launcher {
+
+	private static final Logger log = LoggerFactory.getLogger(Launcher.class);
+
+	/** Backup names: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 100. */
+	private static final Pattern BACKUP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+	private final WorkspaceRepository workspaces;
+
+	private final BackupRepository backups;
+
+	private final JobOperator jobOperator;
+
+	private final JobRepository jobRepository;
+
+	private final Job backupWorkspaceJob;
+
+	private final EventLog events;
+
+	private final WsbackupProperties properties;
+
+	private final Clock clock;
+
+	public Launcher(WorkspaceRepository workspaces, BackupRepository backups, JobOperator jobOperator,
+			JobRepository jobRepository, Job backupWorkspaceJob, EventLog events, WsbackupProperties properties,
+			Clock clock) {
+		this.workspaces = workspaces;
+		this.backups = backups;
+		this.jobOperator = jobOperator;
+		this.jobRepository = jobRepository;
+		this.backupWorkspaceJob = backupWorkspaceJob;
+		this.events = events;
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	/**
+	 * Starts a backup of a workspace and returns at once.
+	 * @param timeoutMinutes the backup's timeout, or {@code null} for the default (12 hours)
+	 * @throws WsbackupException {@code INVALID_ARGUMENT}, {@code NOT_FOUND}, {@code ALREADY_EXISTS} or
+	 * {@code FAILED_PRECONDITION}, with nothing written
+	 */
+	public Backup backupWorkspace(String workspaceCrn, String backupName, Integer timeoutMinutes, String creatorCrn) {
+		Crn crn = parse(workspaceCrn, Crn.WORKSPACE, "workspaceCrn");
+		if (backupName == null || backupName.isBlank()) {
+			throw WsbackupException.invalid("backupName is required");
+		}
+		if (!BACKUP_NAME.matcher(backupName).matches()) {
+			throw WsbackupException.invalid("backupName '" + backupName
+					+ "' is not valid: use 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+		}
+		int timeout = timeoutMinutes == null ? properties.backup().defaultTimeoutMinutes() : timeoutMinutes;
+		if (timeout < 1 || timeout > properties.backup().maxTimeoutMinutes()) {
+			throw WsbackupException.invalid("backupJobTimeoutMinutes must be between 1 and "
+					+ properties.backup().maxTimeoutMinutes() + ", not " + timeout);
+		}
+		Workspace workspace = workspaces.find(crn)
+			.orElseThrow(() -> WsbackupException.notFound("workspace " + crn + " is not registered"));
+		if (workspace.status() != WorkspaceStatus.INSTALLATION_FINISHED) {
+			throw WsbackupException.failedPrecondition("workspace " + workspace.name() + " is " + workspace.status()
+					+ "; a backup can start only in " + WorkspaceStatus.INSTALLATION_FINISHED);
+		}
+		List<Backup> active = backups.activeFor(crn);
+		if (!active.isEmpty()) {
+			throw WsbackupException.failedPrecondition("workspace " + workspace.name() + " already has backup "
+					+ active.get(0).name() + " (" + active.get(0).crn() + ") " + active.get(0).status()
+					+ "; wait for it to end or cancel it");
+		}
+		if (backups.nameTaken(crn, backupName)) {
+			throw WsbackupException.alreadyExists(
+					"workspace " + workspace.name() + " already has a backup named " + backupName);
+		}
+		Backup backup = new Backup(Crn.newBackup(crn), crn, backupName, creatorCrn, clock.instant(),
+				workspace.version(), BackupStatus.RUNNING, timeout, workspace.vaultName(), null, List.of(), null);
+		try {
+			backups.insert(backup);
+		}
+		catch (DuplicateKeyException raced) {
+			throw WsbackupException.alreadyExists(
+					"workspace " + workspace.name() + " already has a backup named " + backupName);
+		}
+		events.info(crn.toString(), backup.crn().toString(), null, "backup " + backupName + " requested by "
+				+ creatorCrn + " with a timeout of " + timeout + " minutes");
+		JobParameters parameters = new JobParametersBuilder()
+			.addString(BackupParameters.WORKSPACE_CRN, crn.toString())
+			.addString(BackupParameters.BACKUP_CRN, backup.crn().toString())
+			.toJobParameters();
+		try {
+			JobExecution execution = jobOperator.start(backupWorkspaceJob, parameters);
+			log.info("backup {} of workspace {} started as job execution {}", backup.crn(), crn, execution.getId());
+		}
+		catch (Exception ex) {
+			backups.moveStatus(backup.crn(), BackupStatus.RUNNING, BackupStatus.FAILED,
+					"the backup job could not be started: " + ex.getMessage());
+			throw new IllegalStateException("the backup job could not be started: " + ex.getMessage(), ex);
+		}
+		return backups.find(backup.crn()).orElseThrow();
+	}
+
+	/**
+	 * Runs a failed or cancelled backup again from the step where it stopped, with the same backup CRN and cloud
+	 * jobs.
+	 * @return the new job execution's id
+	 * @throws WsbackupException {@code NOT_FOUND} or {@code FAILED_PRECONDITION} when there is nothing to restart
+	 */
+	public long restartBackup(String backupCrn) {
+		Crn crn = parse(backupCrn, Crn.BACKUP, "backupCrn");
+		Backup backup = backups.find(crn).orElseThrow(() -> WsbackupException.notFound("backup " + crn + " not found"));
+		JobExecution last = backup.jobExecutionId() == null ? null
+				: jobRepository.getJobExecution(backup.jobExecutionId());
+		if (last == null || !(last.getStatus() == BatchStatus.FAILED || last.getStatus() == BatchStatus.STOPPED)) {
+			throw WsbackupException.failedPrecondition("backup " + backup.name() + " has no failed or stopped job to"
+					+ " restart (its job is " + (last == null ? "unknown" : last.getStatus()) + ")");
+		}
+		if (backup.status() == BackupStatus.FAILED || backup.status() == BackupStatus.CANCELLED) {
+			backups.moveStatus(crn, backup.status(), BackupStatus.RUNNING, null);
+		}
+		try {
+			JobExecution execution = jobOperator.restart(last);
+			events.info(backup.workspaceCrn().toString(), crn.toString(), null,
+					"backup " + backup.name() + " restarted as job execution " + execution.getId());
+			return execution.getId();
+		}
+		catch (Exception ex) {
+			throw WsbackupException.failedPrecondition("backup " + backup.name() + " cannot be restarted: " + ex.getMessage());
+		}
+	}
+
+	static Crn parse(String text, String type, String field) {
+		if (text == null || text.isBlank()) {
+			throw WsbackupException.invalid(field + " is required");
+		}
+		try {
+			return Crn.parse(text, type);
+		}
+		catch (IllegalArgumentException ex) {
+			throw WsbackupException.invalid(field + ": " + ex.getMessage());
+		}
+	}
+
+}

@@ -1,0 +1,46 @@
+package io.wsbackup.system;
+
+import java.time.Clock;
+
+import org.springframework.batch.core.repository.ExecutionContextSerializer;
+import org.springframework.batch.core.repository.dao.JacksonExecutionContextStringSerializer;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.batch.autoconfigure.BatchTaskExecutor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.TaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+
+/**
+ * How jobs run: asynchronously on a bounded pool (a launch returns at once; launches beyond the pool wait their
+ * turn), with execution contexts stored as readable JSON, and one clock for everything that tells time.
+ */
+@Configuration(proxyBeanMethods = false)
+public class BatchConfiguration {
+
+	@Bean
+	@BatchTaskExecutor
+	TaskExecutor jobTaskExecutor(WsbackupProperties properties) {
+		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+		executor.setCorePoolSize(properties.jobs().maxConcurrent());
+		executor.setMaxPoolSize(properties.jobs().maxConcurrent());
+		executor.setQueueCapacity(100_000);
+		executor.setThreadNamePrefix("job-");
+		executor.setWaitForTasksToCompleteOnShutdown(false);
+		executor.initialize();
+		return executor;
+	}
+
+	/** Execution contexts as JSON an operator can read with SQL. */
+	@Bean
+	ExecutionContextSerializer executionContextSerializer() {
+		return new JacksonExecutionContextStringSerializer();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Clock clock() {
+		return Clock.systemUTC();
+	}
+
+}

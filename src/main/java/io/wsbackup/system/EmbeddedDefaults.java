@@ -1,0 +1,32 @@
+package io.wsbackup.system;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * When no {@code spring.datasource.url} is configured, the store is the embedded default: an H2 file database
+ * under the data dir ({@code <data-dir>/db/wsbackup.mv.db}), so that state survives a restart. H2 needs an absolute
+ * path, which is why this is computed here rather than written in {@code application.properties}.
+ */
+public class EmbeddedDefaults implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
+
+	@Override
+	public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
+		ConfigurableEnvironment env = event.getEnvironment();
+		if (env.containsProperty("spring.datasource.url")) {
+			return;
+		}
+		Path dataDir = Path.of(env.getProperty("wsbackup.data-dir", "data")).toAbsolutePath().normalize();
+		String url = "jdbc:h2:file:" + dataDir.resolve("db").resolve("wsbackup") + ";DB_CLOSE_ON_EXIT=FALSE";
+		env.getPropertySources()
+			.addLast(new MapPropertySource("wsbackupEmbeddedDefaults",
+					Map.of("spring.datasource.url", url, "spring.datasource.username", "sa",
+							"spring.datasource.password", "", "wsbackup.demo.enabled", "true")));
+	}
+
+}

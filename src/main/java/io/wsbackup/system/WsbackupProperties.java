@@ -1,0 +1,115 @@
+package io.wsbackup.system;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Every {@code wsbackup.*} setting, in one typed tree.
+ *
+ * @param dataDir where the embedded default keeps its database, local vaults, restores and the demo workspace
+ * @param schedulesDir where schedule files are read from
+ * @param accountId the cloud account workspaces are registered in when a registration does not say
+ * @param region the cloud region workspaces are registered in when a registration does not say
+ * @param workspaceVersion the workspace version this runner installs (restores are made at this version)
+ * @param creatorCrn who is recorded as a backup's creator until authentication names the caller
+ * @param cloud the cloud adapter
+ * @param workloads the workload adapter
+ * @param backup the backup job's settings
+ * @param jobs how many jobs run at once
+ * @param demo the demo workspace of the embedded default
+ */
+@ConfigurationProperties("wsbackup")
+public record WsbackupProperties(Path dataDir, Path schedulesDir, String accountId, String region,
+		String workspaceVersion, String creatorCrn, Cloud cloud, Workloads workloads, Backup backup, Jobs jobs,
+		Demo demo) {
+
+	public WsbackupProperties {
+		dataDir = (dataDir == null ? Path.of("data") : dataDir).toAbsolutePath().normalize();
+		schedulesDir = (schedulesDir == null ? Path.of("schedules") : schedulesDir).toAbsolutePath().normalize();
+		accountId = accountId == null ? "000000000000" : accountId;
+		region = region == null ? "local" : region;
+		workspaceVersion = workspaceVersion == null ? "2.0.50" : workspaceVersion;
+		creatorCrn = creatorCrn == null ? "crn:cdp:iam:" + region + ":" + accountId + ":user:local-operator"
+				: creatorCrn;
+		cloud = cloud == null ? new Cloud(null, null) : cloud;
+		workloads = workloads == null ? new Workloads(null) : workloads;
+		backup = backup == null ? new Backup(null, null, null, null, null) : backup;
+		jobs = jobs == null ? new Jobs(null) : jobs;
+		demo = demo == null ? new Demo(null) : demo;
+	}
+
+	/**
+	 * @param provider {@code local} (directory snapshots, the embedded default) or {@code aws}
+	 * @param local the local provider's settings
+	 */
+	public record Cloud(String provider, Local local) {
+
+		public Cloud {
+			provider = provider == null ? "local" : provider;
+			local = local == null ? new Local(null) : local;
+		}
+
+		/**
+		 * @param maxBytesPerSecond the rate one snapshot or restore reads at; 0 is unlimited
+		 */
+		public record Local(DataSize maxBytesPerSecond) {
+
+			public Local {
+				maxBytesPerSecond = maxBytesPerSecond == null ? DataSize.ofBytes(0) : maxBytesPerSecond;
+			}
+
+		}
+
+	}
+
+	/** @param provider {@code none} or {@code kubernetes} */
+	public record Workloads(String provider) {
+
+		public Workloads {
+			provider = provider == null ? "none" : provider;
+		}
+
+	}
+
+	/**
+	 * @param defaultTimeoutMinutes a backup's timeout when the request does not give one (12 hours)
+	 * @param maxTimeoutMinutes the longest timeout a request may ask for
+	 * @param pollInitialInterval the first wait between two progress polls
+	 * @param pollMaxInterval the longest wait between two progress polls
+	 * @param progressEventInterval a progress line is written at least this often, even without change
+	 */
+	public record Backup(Integer defaultTimeoutMinutes, Integer maxTimeoutMinutes, Duration pollInitialInterval,
+			Duration pollMaxInterval, Duration progressEventInterval) {
+
+		public Backup {
+			defaultTimeoutMinutes = defaultTimeoutMinutes == null ? 720 : defaultTimeoutMinutes;
+			maxTimeoutMinutes = maxTimeoutMinutes == null ? 10080 : maxTimeoutMinutes;
+			pollInitialInterval = pollInitialInterval == null ? Duration.ofSeconds(1) : pollInitialInterval;
+			pollMaxInterval = pollMaxInterval == null ? Duration.ofMinutes(5) : pollMaxInterval;
+			progressEventInterval = progressEventInterval == null ? Duration.ofMinutes(5) : progressEventInterval;
+		}
+
+	}
+
+	/** @param maxConcurrent how many jobs run at once; further launches wait their turn */
+	public record Jobs(Integer maxConcurrent) {
+
+		public Jobs {
+			maxConcurrent = maxConcurrent == null ? 8 : maxConcurrent;
+		}
+
+	}
+
+	/** @param enabled register the demo workspace at the first start */
+	public record Demo(Boolean enabled) {
+
+		public Demo {
+			enabled = enabled == null ? Boolean.FALSE : enabled;
+		}
+
+	}
+
+}

@@ -1,0 +1,96 @@
+package io.wsbackup.workspace;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import io.wsbackup.system.Json;
+import io.wsbackup.system.Times;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The registered workspaces, in table {@code WS_WORKSPACE}. */
+@Repository
+public class WorkspaceRepository {
+
+	private static final String COLUMNS = "CRN, NAME, ENVIRONMENT_NAME, ACCOUNT_ID, REGION, VERSION, STATUS, VOLUMES, "
+			+ "SHARED_FILE_SYSTEM, EXTERNAL_NFS, CREATED_AT, RESTORED_FROM_BACKUP_CRN";
+
+	private final JdbcClient jdbc;
+
+	private final Clock clock;
+
+	public WorkspaceRepository(JdbcClient jdbc, Clock clock) {
+		this.jdbc = jdbc;
+		this.clock = clock;
+	}
+
+	/**
+	 * Adds a workspace.
+	 * @throws org.springframework.dao.DuplicateKeyException when its name is taken in its environment
+	 */
+	public void insert(Workspace w) {
+		jdbc.sql("INSERT INTO WS_WORKSPACE (" + COLUMNS + ", UPDATED_AT) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+			.params(w.crn().toString(), w.name(), w.environmentName(), w.accountId(), w.region(), w.version(),
+					w.status().text(), Json.writeStrings(w.storage().volumes()), w.storage().sharedFileSystem(),
+					w.storage().externalNfs(), Times.toDb(w.createdAt()), w.restoredFromBackupCrn(),
+					Times.toDb(clock.instant()))
+			.update();
+	}
+
+	public Optional<Workspace> find(Crn crn) {
+		return jdbc.sql("SELECT " + COLUMNS + " FROM WS_WORKSPACE WHERE CRN = ?")
+			.param(crn.toString())
+			.query(WorkspaceRepository::map)
+			.optional();
+	}
+
+	public Optional<Workspace> findByName(String environmentName, String name) {
+		return jdbc.sql("SELECT " + COLUMNS + " FROM WS_WORKSPACE WHERE ENVIRONMENT_NAME = ? AND NAME = ?")
+			.params(environmentName, name)
+			.query(WorkspaceRepository::map)
+			.optional();
+	}
+
+	/** Every workspace, or those of one environment when it is given, by environment and name. */
+	public List<Workspace> list(String environmentName) {
+		if (environmentName == null) {
+			return jdbc.sql("SELECT " + COLUMNS + " FROM WS_WORKSPACE ORDER BY ENVIRONMENT_NAME, NAME")
+				.query(WorkspaceRepository::map)
+				.list();
+		}
+		return jdbc.sql("SELECT " + COLUMNS + " FROM WS_WORKSPACE WHERE ENVIRONMENT_NAME = ? ORDER BY NAME")
+			.param(environmentName)
+			.query(WorkspaceRepository::map)
+			.list();
+	}
+
+	/**
+	 * Moves a workspace from one status to another if it is still in the first: a compare-and-set, so that two
+	 * jobs cannot both take a workspace.
+	 * @return whether the workspace was in {@code from} and is now in {@code to}
+	 * @throws IllegalStateException when the transition table does not allow the move
+	 */
+	public boolean moveStatus(Crn crn, WorkspaceStatus from, WorkspaceStatus to) {
+		if (!from.canMoveTo(to)) {
+			throw new IllegalStateException("a workspace cannot go from " + from + " to " + to);
+		}
+		return jdbc.sql("UPDATE WS_WORKSPACE SET STATUS = ?, UPDATED_AT = ? WHERE CRN = ? AND STATUS = ?")
+			.params(to.text(), Times.toDb(clock.instant()), crn.toString(), from.text())
+			.update() == 1;
+	}
+
+	private static Workspace map(ResultSet rs, int row) throws SQLException {
+		return new Workspace(Crn.parse(rs.getString("CRN")), rs.getString("NAME"), rs.getString("ENVIRONMENT_NAME"),
+				rs.getString("ACCOUNT_ID"), rs.getString("REGION"), rs.getString("VERSION"),
+				WorkspaceStatus.of(rs.getString("STATUS")),
+				new WorkspaceStorage(Json.readStrings(rs.getString("VOLUMES")), rs.getString("SHARED_FILE_SYSTEM"),
+						rs.getBoolean("EXTERNAL_NFS")),
+				Times.fromDb(rs.getObject("CREATED_AT", java.time.LocalDateTime.class)),
+				rs.getString("RESTORED_FROM_BACKUP_CRN"));
+	}
+
+}

@@ -1,0 +1,104 @@
+package io.wsbackup.workspace;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import io.wsbackup.system.WsbackupException;
+import io.wsbackup.system.WsbackupProperties;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+
+/** Registers workspaces and finds them by CRN or by name within an environment. */
+@Service
+public class WorkspaceService {
+
+	private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,48}[a-z0-9])?");
+
+	private final WorkspaceRepository workspaces;
+
+	private final WsbackupProperties properties;
+
+	private final Clock clock;
+
+	public WorkspaceService(WorkspaceRepository workspaces, WsbackupProperties properties, Clock clock) {
+		this.workspaces = workspaces;
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	/**
+	 * Registers a workspace in {@code installation:finished}, in the runner's account and region unless given.
+	 * @throws WsbackupException {@code INVALID_ARGUMENT} or {@code ALREADY_EXISTS}, with nothing written
+	 */
+	public Workspace register(String name, String environmentName, String accountId, String region, String version,
+			WorkspaceStorage storage) {
+		require(name, "workspaceName");
+		require(environmentName, "environmentName");
+		if (!NAME.matcher(name).matches()) {
+			throw WsbackupException.invalid("workspaceName '" + name
+					+ "' is not valid: use 1 to 50 lower-case letters, digits and '-', starting and ending with a letter or digit");
+		}
+		if (storage.protectedResources().isEmpty()) {
+			throw WsbackupException.invalid("a workspace needs storage to back up: give volumes or sharedFileSystem");
+		}
+		Crn crn;
+		try {
+			crn = Crn.newWorkspace(region == null ? properties.region() : region,
+					accountId == null ? properties.accountId() : accountId);
+		}
+		catch (IllegalArgumentException ex) {
+			throw WsbackupException.invalid("accountId or region cannot be part of a CRN: " + ex.getMessage());
+		}
+		Workspace workspace = new Workspace(crn, name, environmentName, crn.accountId(), crn.region(),
+				version == null ? properties.workspaceVersion() : version, WorkspaceStatus.INSTALLATION_FINISHED,
+				storage, clock.instant(), null);
+		try {
+			workspaces.insert(workspace);
+		}
+		catch (DuplicateKeyException taken) {
+			throw WsbackupException
+				.alreadyExists("environment " + environmentName + " already has a workspace named " + name);
+		}
+		return workspace;
+	}
+
+	public List<Workspace> list(String environmentName) {
+		return workspaces.list(environmentName);
+	}
+
+	/**
+	 * Finds a workspace by its CRN, or by its name and environment.
+	 * @throws WsbackupException {@code INVALID_ARGUMENT} or {@code NOT_FOUND}
+	 */
+	public Workspace find(String workspaceCrn, String workspaceName, String environmentName) {
+		if (workspaceCrn != null && !workspaceCrn.isBlank()) {
+			if (workspaceName != null || environmentName != null) {
+				throw WsbackupException.invalid("give either workspaceCrn, or workspaceName and environmentName, not both");
+			}
+			Crn crn;
+			try {
+				crn = Crn.parse(workspaceCrn, Crn.WORKSPACE);
+			}
+			catch (IllegalArgumentException ex) {
+				throw WsbackupException.invalid("workspaceCrn: " + ex.getMessage());
+			}
+			return workspaces.find(crn)
+				.orElseThrow(() -> WsbackupException.notFound("workspace " + workspaceCrn + " is not registered"));
+		}
+		if (workspaceName == null || environmentName == null) {
+			throw WsbackupException.invalid("give workspaceCrn, or workspaceName and environmentName");
+		}
+		return workspaces.findByName(environmentName, workspaceName)
+			.orElseThrow(() -> WsbackupException.notFound(
+					"environment " + environmentName + " has no workspace named " + workspaceName));
+	}
+
+	private static void require(String value, String field) {
+		if (value == null || value.isBlank()) {
+			throw WsbackupException.invalid(field + " is required");
+		}
+	}
+
+}

@@ -1,0 +1,118 @@
+package io.wsbackup;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import io.wsbackup.catalog.Backup;
+import io.wsbackup.catalog.BackupRepository;
+import io.wsbackup.cloud.FakeCloud;
+import io.wsbackup.system.MutableClock;
+import io.wsbackup.system.TestDatabase;
+import io.wsbackup.workspace.FakeWorkloads;
+import io.wsbackup.workspace.Workspace;
+import io.wsbackup.workspace.WorkspaceService;
+import io.wsbackup.workspace.WorkspaceStorage;
+import org.junit.jupiter.api.BeforeEach;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The runner on the real MySQL-protocol test database with fakes at the ports: one Spring context shared by every
+ * test that extends this. Each test registers workspaces of its own (unique names), so tests never see each other's
+ * backups.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "wsbackup.cloud.provider=fake", "wsbackup.workloads.provider=fake", "wsbackup.demo.enabled=false",
+				"wsbackup.backup.poll-initial-interval=20ms", "wsbackup.backup.poll-max-interval=100ms",
+				"wsbackup.jobs.max-concurrent=4" })
+@Import(WsbackupTestSupport.Fakes.class)
+public abstract class WsbackupTestSupport {
+
+	@DynamicPropertySource
+	static void database(DynamicPropertyRegistry registry) {
+		TestDatabase.register(registry);
+		registry.add("wsbackup.data-dir", () -> Path.of("target", "test-data").toAbsolutePath().toString());
+	}
+
+	@Autowired
+	protected FakeCloud cloud;
+
+	@Autowired
+	protected FakeWorkloads workloads;
+
+	@Autowired
+	protected MutableClock clock;
+
+	@Autowired
+	protected WorkspaceService workspaceService;
+
+	@Autowired
+	protected BackupRepository backups;
+
+	@Autowired
+	protected JobRepository jobRepository;
+
+	@BeforeEach
+	void resetFakes() {
+		cloud.reset();
+		workloads.reset();
+		clock.reset();
+	}
+
+	/** A new workspace with two volumes and a shared file system, in installation:finished. */
+	protected Workspace newWorkspace() {
+		String name = "ws-" + UUID.randomUUID().toString().substring(0, 8);
+		return workspaceService.register(name, "env-test", "123456789012", "us-west-2", "2.0.47",
+				new WorkspaceStorage(List.of("vol-" + name + "-a", "vol-" + name + "-b"), "fs-" + name, false));
+	}
+
+	/** Waits until the backup's latest job execution has ended, and returns it. */
+	protected JobExecution awaitJobEnd(Backup backup) {
+		return await().atMost(Duration.ofSeconds(30)).until(() -> {
+			Long id = backups.find(backup.crn()).orElseThrow().jobExecutionId();
+			JobExecution execution = id == null ? null : jobRepository.getJobExecution(id);
+			return execution != null && !execution.isRunning() && execution.getEndTime() != null ? execution : null;
+		}, (execution) -> execution != null);
+	}
+
+	protected Backup reload(Backup backup) {
+		return backups.find(backup.crn()).orElseThrow();
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Fakes {
+
+		@Bean
+		@Primary
+		FakeCloud fakeCloud() {
+			return new FakeCloud();
+		}
+
+		@Bean
+		@Primary
+		FakeWorkloads fakeWorkloads() {
+			return new FakeWorkloads();
+		}
+
+		@Bean
+		@Primary
+		MutableClock mutableClock() {
+			return new MutableClock();
+		}
+
+	}
+
+}

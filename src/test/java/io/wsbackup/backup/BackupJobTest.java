@@ -1,0 +1,229 @@
+package io.wsbackup.backup;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import io.wsbackup.WsbackupTestSupport;
+import io.wsbackup.catalog.Backup;
+import io.wsbackup.catalog.BackupStatus;
+import io.wsbackup.catalog.RecoveryPoint;
+import io.wsbackup.cloud.FakeCloud;
+import io.wsbackup.events.Event;
+import io.wsbackup.events.EventLog;
+import io.wsbackup.launcher.Launcher;
+import io.wsbackup.workspace.FakeWorkloads;
+import io.wsbackup.workspace.Workspace;
+import io.wsbackup.workspace.WorkspaceRepository;
+import io.wsbackup.workspace.WorkspaceStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The backupWorkspace job on the real store, with fakes at the cloud and workload ports. */
+class BackupJobTest extends WsbackupTestSupport {
+
+	@Autowired
+	Launcher launcher;
+
+	@Autowired
+	WorkspaceRepository workspaces;
+
+	@Autowired
+	EventLog events;
+
+	private static final String CREATOR = "crn:cdp:iam:us-west-2:123456789012:user:tester";
+
+	@Test
+	void backupSucceedsRecordsTheCatalogAndLeavesTheWorkspaceAsItWas() {
+		Workspace ws = newWorkspace();
+
+		Backup backup = launcher.backupWorkspace(ws.crn().toString(), "first", null, CREATOR);
+		JobExecution execution = awaitJobEnd(backup);
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		Backup done = reload(backup);
+		assertThat(done.status()).isEqualTo(BackupStatus.SUCCEEDED);
+		assertThat(done.timeoutMinutes()).isEqualTo(720);
+		assertThat(done.vaultName()).isEqualTo("mlx-" + ws.uuid());
+		assertThat(done.workspaceVersion()).isEqualTo("2.0.47");
+		assertThat(done.creatorCrn()).isEqualTo(CREATOR);
+		List<RecoveryPoint> points = backups.recoveryPoints(backup.crn());
+		assertThat(points).extracting((rp) -> rp.resource().id())
+			.containsExactlyInAnyOrderElementsOf(ws.storage().protectedResources().stream().map((r) -> r.id()).toList());
+		assertThat(points).allSatisfy((rp) -> assertThat(rp.recoveryPointId()).startsWith("rp-"));
+		assertThat(cloud.startedSnapshots()).hasSize(3)
+			.allSatisfy((request) -> assertThat(request.tags()).containsEntry("backupCrn", backup.crn().toString())
+				.containsEntry("workspaceCrn", ws.crn().toString()));
+		assertThat(cloud.ensuredVaults()).containsExactly("mlx-" + ws.uuid());
+		assertThat(workspaces.find(ws.crn()).orElseThrow().status()).isEqualTo(WorkspaceStatus.INSTALLATION_FINISHED);
+		assertThat(workloads.calls()).containsExactly("stop " + ws.name(), "start " + ws.name());
+		assertThat(workloads.running(ws)).isTrue();
+
+		List<Event> log = events.list(ws.crn().toString(), backup.crn().toString(), 1000);
+		assertThat(log).extracting(Event::step)
+			.contains("validateWorkspace", "stopWorkloads", "snapshotStorage", "awaitRecoveryPoints", "recordCatalog",
+					"restartWorkspace");
+		assertThat(log).extracting(Event::message).anyMatch((m) -> m.contains("is backup:started"));
+		List<Event> progress = log.stream().filter((e) -> e.percentDone() != null).toList();
+		assertThat(progress).hasSizeGreaterThanOrEqualTo(2);
+		assertThat(progress).filteredOn((e) -> e.percentDone() < 100)
+			.isNotEmpty()
+			.allSatisfy((e) -> assertThat(e.expectedCompletion()).isNotNull());
+		assertThat(progress.get(progress.size() - 1).percentDone()).isEqualTo(100);
+	}
+
+	static Stream<Arguments> failures() {
+		return Stream.of(
+				failure("validateWorkspace", (t) -> t.cloud().missingPrerequisite("AWS Backup is not opted in for EBS"),
+						(t) -> t.cloud().clearPrerequisites(), "AWS Backup is not opted in for EBS", false),
+				failure("stopWorkloads", (t) -> t.workloads().failNextStop("the API server refused the scale"), (t) -> {
+				}, "the API server refused the scale", true),
+				failure("snapshotStorage", (t) -> t.cloud().failStartSnapshotFor(t.second(), "vault is locked"), (t) -> {
+				}, "vault is locked", true),
+				failure("awaitRecoveryPoints", (t) -> t.cloud().failNextProgress("access denied to DescribeBackupJob"),
+						(t) -> {
+						}, "access denied to DescribeBackupJob", true),
+				failure("recordCatalog", (t) -> t.cloud().failNextListRecoveryPoints("ListRecoveryPoints refused"),
+						(t) -> {
+						}, "ListRecoveryPoints refused", true),
+				failure("restartWorkspace", (t) -> t.workloads().failNextStart("the API server timed out"), (t) -> {
+				}, "the API server timed out", true));
+	}
+
+	private static Arguments failure(String step, Consumer<Injection> inject, Consumer<Injection> fix, String reason,
+			boolean compensates) {
+		return Arguments.of(step, inject, fix, reason, compensates);
+	}
+
+	record Injection(FakeCloud cloud, FakeWorkloads workloads, Workspace workspace) {
+
+		String second() {
+			return workspace.storage().protectedResources().get(1).id();
+		}
+
+	}
+
+	@ParameterizedTest(name = "failure in {0}")
+	@MethodSource("failures")
+	void failureAtEachStepRevertsTheWorkspaceAndARestartCompletesWithOneSnapshotPerResource(String step,
+			Consumer<Injection> inject, Consumer<Injection> fix, String reason, boolean compensates) {
+		Workspace ws = newWorkspace();
+		Injection injection = new Injection(cloud, workloads, ws);
+		inject.accept(injection);
+
+		Backup backup = launcher.backupWorkspace(ws.crn().toString(), "failing-" + step, null, CREATOR);
+		JobExecution failed = awaitJobEnd(backup);
+
+		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(failed.getStepExecutions()).filteredOn((s) -> s.getStatus() == BatchStatus.FAILED)
+			.extracting((s) -> s.getStepName())
+			.containsExactly(step);
+		Workspace after = workspaces.find(ws.crn()).orElseThrow();
+		assertThat(after.status()).isEqualTo(WorkspaceStatus.INSTALLATION_FINISHED);
+		assertThat(workloads.running(ws)).isTrue();
+		if (compensates) {
+			assertThat(failed.getStepExecutions()).extracting((s) -> s.getStepName())
+				.contains("restartWorkspaceAfterFailure");
+			assertThat(workloads.calls()).last().isEqualTo("start " + ws.name());
+		}
+		else {
+			assertThat(workloads.calls()).isEmpty();
+		}
+		Backup failedBackup = reload(backup);
+		if (!step.equals("restartWorkspace")) {
+			assertThat(failedBackup.status()).isEqualTo(BackupStatus.FAILED);
+			assertThat(failedBackup.failureReason()).contains(reason);
+		}
+		else {
+			assertThat(failedBackup.status()).as("the recovery points were recorded before the restart failed")
+				.isEqualTo(BackupStatus.SUCCEEDED);
+		}
+
+		fix.accept(injection);
+		launcher.restartBackup(backup.crn().toString());
+		JobExecution restarted = awaitJobEnd(backup);
+
+		assertThat(restarted.getId()).isNotEqualTo(failed.getId());
+		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(reload(backup).status()).isEqualTo(BackupStatus.SUCCEEDED);
+		assertThat(reload(backup).failureReason()).isNull();
+		assertThat(backups.recoveryPoints(backup.crn())).hasSize(3);
+		assertThat(cloud.startedSnapshots()).as("exactly one cloud snapshot per resource").hasSize(3);
+		assertThat(cloud.startedSnapshots()).extracting((r) -> r.resource().id())
+			.doesNotHaveDuplicates();
+		assertThat(workspaces.find(ws.crn()).orElseThrow().status()).isEqualTo(WorkspaceStatus.INSTALLATION_FINISHED);
+		assertThat(workloads.running(ws)).isTrue();
+	}
+
+	@Test
+	void timeoutFailsLeavingSnapshotsRunningAndARestartAfterTheyFinishCompletesWithoutANewSnapshot() {
+		Workspace ws = newWorkspace();
+		cloud.holdSnapshots();
+
+		Backup backup = launcher.backupWorkspace(ws.crn().toString(), "slow", 60, CREATOR);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> events.list(ws.crn().toString(), backup.crn().toString(), 1000)
+				.stream()
+				.anyMatch((e) -> e.percentDone() != null));
+		clock.advance(Duration.ofMinutes(61));
+		JobExecution timedOut = awaitJobEnd(backup);
+
+		assertThat(timedOut.getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(reload(backup).status()).isEqualTo(BackupStatus.FAILED);
+		assertThat(reload(backup).failureReason()).contains("timed out").contains("60-minute");
+		assertThat(cloud.cancelledJobs()).as("a timeout leaves the cloud jobs running").isEmpty();
+		assertThat(workspaces.find(ws.crn()).orElseThrow().status()).isEqualTo(WorkspaceStatus.INSTALLATION_FINISHED);
+		assertThat(workloads.running(ws)).isTrue();
+
+		cloud.releaseSnapshots();
+		@SuppressWarnings("unchecked")
+		Map<String, String> jobIds = (Map<String, String>) timedOut.getExecutionContext()
+			.get(BackupContextKeys.SNAPSHOT_JOBS);
+		assertThat(jobIds).hasSize(3);
+		jobIds.values()
+			.forEach((id) -> await().until(() -> cloud.snapshotProgress(id).state().name().equals("COMPLETED")));
+		launcher.restartBackup(backup.crn().toString());
+		JobExecution restarted = awaitJobEnd(backup);
+
+		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(reload(backup).status()).isEqualTo(BackupStatus.SUCCEEDED);
+		assertThat(cloud.startedSnapshots()).hasSize(3);
+		assertThat(workloads.running(ws)).isTrue();
+	}
+
+	@Test
+	void aFailedCloudJobFailsTheBackupWithTheCloudsReasonAndARestartRetriesOnlyThatResource() {
+		Workspace ws = newWorkspace();
+		String second = ws.storage().protectedResources().get(1).id();
+		cloud.failJobOf(second, "Insufficient privileges to perform this action");
+
+		Backup backup = launcher.backupWorkspace(ws.crn().toString(), "cloud-failure", null, CREATOR);
+		JobExecution failed = awaitJobEnd(backup);
+
+		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(reload(backup).failureReason()).contains("Insufficient privileges to perform this action")
+			.contains(second);
+		assertThat(workloads.running(ws)).isTrue();
+
+		launcher.restartBackup(backup.crn().toString());
+		JobExecution restarted = awaitJobEnd(backup);
+
+		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(cloud.startedSnapshots()).extracting((r) -> r.resource().id())
+			.as("only the failed resource gets a second snapshot")
+			.containsExactlyInAnyOrder(ws.storage().protectedResources().get(0).id(), second, second,
+					ws.storage().protectedResources().get(2).id());
+	}
+
+}

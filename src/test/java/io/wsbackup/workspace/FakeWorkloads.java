@@ -1,0 +1,82 @@
+package io.wsbackup.workspace;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A workload adapter that records what it is asked and keeps each workspace's "replicas", so a test can check that
+ * a backup leaves every workload as it found it. Failures can be scripted once per operation.
+ */
+public class FakeWorkloads implements WorkloadPort {
+
+	/** Every call, in order: {@code stop <workspace name>} or {@code start <workspace name>}. */
+	private final List<String> calls = new ArrayList<>();
+
+	/** Workspace name → replicas of its one workload (3 when running, 0 when stopped). */
+	private final Map<String, Integer> replicas = new HashMap<>();
+
+	private String failNextStop;
+
+	private String failNextStart;
+
+	public synchronized void failNextStop(String message) {
+		failNextStop = message;
+	}
+
+	public synchronized void failNextStart(String message) {
+		failNextStart = message;
+	}
+
+	public synchronized List<String> calls() {
+		return List.copyOf(calls);
+	}
+
+	/** Whether the workspace's workloads run at the replicas they had before any backup. */
+	public synchronized boolean running(Workspace workspace) {
+		return replicas.getOrDefault(workspace.name(), 3) == 3;
+	}
+
+	public synchronized void reset() {
+		calls.clear();
+		replicas.clear();
+		failNextStop = null;
+		failNextStart = null;
+	}
+
+	@Override
+	public synchronized StoppedWorkloads stop(Workspace workspace) {
+		calls.add("stop " + workspace.name());
+		if (failNextStop != null) {
+			String message = failNextStop;
+			failNextStop = null;
+			throw new IllegalStateException(message);
+		}
+		int before = replicas.getOrDefault(workspace.name(), 3);
+		replicas.put(workspace.name(), 0);
+		return before == 0 ? new StoppedWorkloads(Map.of(), List.of("already stopped"))
+				: new StoppedWorkloads(Map.of("deployment/" + workspace.name() + "/web", String.valueOf(before)),
+						List.of("scaled deployment web to 0"));
+	}
+
+	@Override
+	public synchronized void start(Workspace workspace, StoppedWorkloads stopped) {
+		calls.add("start " + workspace.name());
+		if (failNextStart != null) {
+			String message = failNextStart;
+			failNextStart = null;
+			throw new IllegalStateException(message);
+		}
+		String previous = stopped.changes().get("deployment/" + workspace.name() + "/web");
+		if (previous != null) {
+			replicas.put(workspace.name(), Integer.parseInt(previous));
+		}
+	}
+
+	@Override
+	public List<ProtectedResource> listStorage(Workspace workspace) {
+		return workspace.storage().protectedResources();
+	}
+
+}

@@ -1,12 +1,17 @@
 package io.wsbackup.cli;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -108,13 +113,20 @@ final class RunnerClient {
 		return (text.length() <= 200) ? text : text.substring(0, 200) + "...";
 	}
 
+	/** Why the runner could not be reached, in words: the JDK's exceptions often carry no message. */
 	private static String reason(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
-				return cause.getMessage();
-			}
+		List<Throwable> chain = new ArrayList<>();
+		for (Throwable cause = ex; cause != null && !chain.contains(cause); cause = cause.getCause()) {
+			chain.add(cause);
 		}
-		return ex.getClass().getSimpleName();
+		if (chain.stream().anyMatch((cause) -> cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException)) {
+			return "unknown host";
+		}
+		return chain.stream()
+			.map(Throwable::getMessage)
+			.filter((message) -> message != null && !message.isBlank())
+			.findFirst()
+			.orElse((ex instanceof ConnectException) ? "connection refused" : ex.getClass().getSimpleName());
 	}
 
 	/**
@@ -134,23 +146,9 @@ final class RunnerClient {
 	/** No HTTP answer came back from the runner: refused, timed out, unknown host. */
 	static final class UnreachableException extends RuntimeException {
 
-		private final String endpoint;
-
-		private final String reason;
-
 		UnreachableException(String endpoint, String reason) {
 			super("cannot reach the wsbackup runner at " + endpoint + ": " + reason
 					+ ". Start it (see README) or pass --endpoint");
-			this.endpoint = endpoint;
-			this.reason = reason;
-		}
-
-		String endpoint() {
-			return this.endpoint;
-		}
-
-		String reason() {
-			return this.reason;
 		}
 
 	}

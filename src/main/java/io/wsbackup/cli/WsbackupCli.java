@@ -108,6 +108,7 @@ public final class WsbackupCli {
 		commandLine.setOut(new PrintWriter(this.out, true, StandardCharsets.UTF_8));
 		commandLine.setErr(new PrintWriter(this.err, true, StandardCharsets.UTF_8));
 		commandLine.setExecutionStrategy(this::execute);
+		commandLine.setParameterExceptionHandler(WsbackupCli::usageError);
 		try {
 			return commandLine.execute(args);
 		}
@@ -128,8 +129,13 @@ public final class WsbackupCli {
 	}
 
 	private CommandSpec commandSpec(Operation operation) {
-		CommandSpec spec = CommandSpec.create().name(operation.commandName()).mixinStandardHelpOptions(true);
+		CommandSpec spec = CommandSpec.create().name(operation.commandName());
 		spec.usageMessage().description(operation.description());
+		// help only: registerWorkspace has a field "version", so --version cannot be mixed in here
+		spec.addOption(OptionSpec.builder("-h", "--help")
+			.usageHelp(true)
+			.description("Show this help message and exit.")
+			.build());
 		for (Field field : operation.fields()) {
 			spec.addOption(fieldOption(field));
 		}
@@ -180,6 +186,16 @@ public final class WsbackupCli {
 			option.arity("0..1").fallbackValue("true").paramLabel("<true|false>");
 		}
 		return option.build();
+	}
+
+	/** A usage error: the message and where to find help on stderr, without the whole usage. */
+	private static int usageError(ParameterException ex, String[] args) {
+		CommandLine commandLine = ex.getCommandLine();
+		PrintWriter err = commandLine.getErr();
+		err.println(ex.getMessage());
+		CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+		err.println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for more information.");
+		return USAGE;
 	}
 
 	private int execute(ParseResult parseResult) {

@@ -34,10 +34,17 @@ final class RunnerClient {
 
 	private final String endpoint;
 
+	private final URI operations;
+
+	/**
+	 * A client of the runner at the endpoint.
+	 * @throws IllegalArgumentException when the endpoint is not an http(s) URL
+	 */
 	RunnerClient(HttpClient http, JsonMapper json, String endpoint) {
 		this.http = http;
 		this.json = json;
 		this.endpoint = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+		this.operations = operationsUri(this.endpoint);
 	}
 
 	static HttpClient defaultHttpClient() {
@@ -53,10 +60,9 @@ final class RunnerClient {
 	 * @return the answer, successful or not; an error body that is not JSON is wrapped in a
 	 * {@code {code, message}} object
 	 * @throws UnreachableException when no HTTP answer came back
-	 * @throws IllegalArgumentException when the endpoint is not an http(s) URL
 	 */
 	Answer call(String operation, ObjectNode request) {
-		HttpRequest httpRequest = HttpRequest.newBuilder(uri(operation))
+		HttpRequest httpRequest = HttpRequest.newBuilder(this.operations.resolve(operation))
 			.timeout(REQUEST_TIMEOUT)
 			.header("Content-Type", "application/json")
 			.header("Accept", "application/json")
@@ -76,17 +82,17 @@ final class RunnerClient {
 		return new Answer(response.statusCode(), body(response));
 	}
 
-	private URI uri(String operation) {
+	private static URI operationsUri(String endpoint) {
 		URI uri;
 		try {
-			uri = URI.create(this.endpoint + "/api/v1/ml/" + operation);
+			uri = URI.create(endpoint + "/api/v1/ml/");
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("--endpoint is not a URL: " + this.endpoint);
+			throw new IllegalArgumentException("--endpoint is not a URL: " + endpoint);
 		}
 		if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
 				|| uri.getHost() == null) {
-			throw new IllegalArgumentException("--endpoint must be an http:// or https:// URL, not " + this.endpoint);
+			throw new IllegalArgumentException("--endpoint must be an http:// or https:// URL, not " + endpoint);
 		}
 		return uri;
 	}

@@ -213,13 +213,12 @@ public final class WsbackupCli {
 			return OK;
 		}
 		ObjectNode request = request(operation, command);
-		RunnerClient runner = new RunnerClient(this.http, this.json, endpoint(command));
+		Duration pollInterval = command.hasMatchedOption(WAIT) ? pollInterval(command) : null;
+		RunnerClient runner = runner(command);
 		try {
 			RunnerClient.Answer answer = runner.call(operation.name(), request);
-			if (answer.ok() && command.hasMatchedOption(WAIT)) {
-				BigDecimal pollSeconds = command.matchedOptionValue(POLL_SECONDS, BigDecimal.valueOf(2));
-				return new BackupFollower(runner, this.json, this.out, this.err, this.clock,
-						Duration.ofMillis(pollSeconds.movePointRight(3).longValue()))
+			if (answer.ok() && pollInterval != null) {
+				return new BackupFollower(runner, this.json, this.out, this.err, this.clock, pollInterval)
 					.follow(answer.body());
 			}
 			print(answer.body());
@@ -231,6 +230,26 @@ public final class WsbackupCli {
 			error.put("message", ex.getMessage());
 			print(error);
 			return FAILED;
+		}
+	}
+
+	private static Duration pollInterval(ParseResult command) {
+		BigDecimal seconds = command.matchedOptionValue(POLL_SECONDS, BigDecimal.valueOf(2));
+		if (seconds.signum() < 0) {
+			throw new ParameterException(command.commandSpec().commandLine(), POLL_SECONDS + " must not be negative");
+		}
+		return Duration.ofMillis(seconds.movePointRight(3).longValue());
+	}
+
+	/** The client of the runner named by --endpoint, else the variable, else the default. */
+	private RunnerClient runner(ParseResult command) {
+		String endpoint = command.matchedOptionValue(ENDPOINT, null);
+		if (endpoint == null || endpoint.isBlank()) {
+			endpoint = this.environment.get(ENDPOINT_VARIABLE);
+		}
+		endpoint = (endpoint == null || endpoint.isBlank()) ? DEFAULT_ENDPOINT : endpoint.strip();
+		try {
+			return new RunnerClient(this.http, this.json, endpoint);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new ParameterException(command.commandSpec().commandLine(), ex.getMessage(), ex);
@@ -304,14 +323,6 @@ public final class WsbackupCli {
 			throw new ParameterException(commandLine, source + " must be a JSON object, {...}");
 		}
 		return (ObjectNode) input;
-	}
-
-	private String endpoint(ParseResult command) {
-		String endpoint = command.matchedOptionValue(ENDPOINT, null);
-		if (endpoint == null || endpoint.isBlank()) {
-			endpoint = this.environment.get(ENDPOINT_VARIABLE);
-		}
-		return (endpoint == null || endpoint.isBlank()) ? DEFAULT_ENDPOINT : endpoint.strip();
 	}
 
 	private static String version() {

@@ -407,6 +407,16 @@ class WsbackupCliTest {
 			assertThat(WsbackupCliTest.this.runner.calls()).hasSize(1);
 		}
 
+		@Test
+		void negativePollIntervalIsBadUsageBeforeAnyBackupStarts() {
+			Result result = cli("backup-workspace", "--workspace-crn", "crn:ws:1", "--backup-name", "b", "--wait",
+					"--poll-seconds", "-1");
+
+			assertThat(result.exit()).isEqualTo(2);
+			assertThat(result.stderr()).contains("--poll-seconds");
+			assertThat(WsbackupCliTest.this.runner.calls()).isEmpty();
+		}
+
 		private static String backup(String status, String step, String progress) {
 			return "{'backup': {'backupCrn': 'crn:b:1', 'backupStatus': '" + status + "', 'vaultName': 'vault-1', "
 					+ "'currentStep': " + ((step != null) ? "'" + step + "'" : "null") + ", 'progress': "

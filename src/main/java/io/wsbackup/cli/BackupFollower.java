@@ -85,7 +85,7 @@ final class BackupFollower {
 			}
 		}
 		catch (RunnerClient.UnreachableException ex) {
-			print(this.json.createObjectNode().put("code", "UNAVAILABLE").put("message", ex.getMessage()));
+			print(ex.toError(this.json));
 			stillRunningHint(backupCrn);
 			return WsbackupCli.FAILED;
 		}

@@ -157,6 +157,11 @@ final class RunnerClient {
 					+ ". Start it (see README) or pass --endpoint");
 		}
 
+		/** The error the CLI prints: {@code {"code": "UNAVAILABLE", "message": ...}}. */
+		ObjectNode toError(JsonMapper json) {
+			return json.createObjectNode().put("code", "UNAVAILABLE").put("message", getMessage());
+		}
+
 	}
 
 }

@@ -225,10 +225,7 @@ public final class WsbackupCli {
 			return answer.ok() ? OK : FAILED;
 		}
 		catch (RunnerClient.UnreachableException ex) {
-			ObjectNode error = this.json.createObjectNode();
-			error.put("code", "UNAVAILABLE");
-			error.put("message", ex.getMessage());
-			print(error);
+			print(ex.toError(this.json));
 			return FAILED;
 		}
 	}
@@ -315,9 +312,8 @@ public final class WsbackupCli {
 			input = this.json.readTree(text);
 		}
 		catch (JacksonException ex) {
-			throw new ParameterException(commandLine,
-					source + " is not valid JSON: " + ex.getOriginalMessage() + " (files are given as " + FILE_PREFIX
-							+ "path)");
+			String hint = value.startsWith(FILE_PREFIX) ? "" : " (a file is given as " + FILE_PREFIX + "path)";
+			throw new ParameterException(commandLine, source + " is not valid JSON: " + ex.getOriginalMessage() + hint);
 		}
 		if (input == null || !input.isObject()) {
 			throw new ParameterException(commandLine, source + " must be a JSON object, {...}");

@@ -1,0 +1,329 @@
+package io.wsbackup.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The {@code wsbackup} command-line client. Each command calls one operation of the runner's RPC
+ * API over HTTP and prints the JSON answer; the commands and their options are built from
+ * {@link Operations}. It talks to the runner only over HTTP and never starts Spring.
+ * <p>
+ * Exit codes: 0 on success, 1 when the operation failed, was refused or the runner could not be
+ * reached (the error as JSON on stdout), 2 on bad usage (the message on stderr).
+ */
+public final class WsbackupCli {
+
+	/** The environment variable naming the runner when {@code --endpoint} is not given. */
+	public static final String ENDPOINT_VARIABLE = "WSBACKUP_ENDPOINT";
+
+	/** The runner's address when neither {@code --endpoint} nor the variable is given. */
+	public static final String DEFAULT_ENDPOINT = "http://localhost:8080";
+
+	static final int OK = 0;
+
+	static final int FAILED = 1;
+
+	static final int USAGE = 2;
+
+	private static final String CLI_INPUT_JSON = "--cli-input-json";
+
+	private static final String GENERATE_CLI_SKELETON = "--generate-cli-skeleton";
+
+	private static final String ENDPOINT = "--endpoint";
+
+	private static final String WAIT = "--wait";
+
+	private static final String POLL_SECONDS = "--poll-seconds";
+
+	private static final String FILE_PREFIX = "file://";
+
+	private final PrintStream out;
+
+	private final PrintStream err;
+
+	private final Map<String, String> environment;
+
+	private final HttpClient http;
+
+	private final Clock clock;
+
+	private final JsonMapper json = JsonMapper.builder()
+		.enable(SerializationFeature.INDENT_OUTPUT)
+		.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+		.build();
+
+	private final Map<String, Operation> operationsByCommand = new LinkedHashMap<>();
+
+	/**
+	 * A CLI writing to the given streams and reading {@value #ENDPOINT_VARIABLE} from the given
+	 * environment.
+	 */
+	public WsbackupCli(PrintStream out, PrintStream err, Map<String, String> environment) {
+		this(out, err, environment, RunnerClient.defaultHttpClient(), Clock.systemUTC());
+	}
+
+	WsbackupCli(PrintStream out, PrintStream err, Map<String, String> environment, HttpClient http, Clock clock) {
+		this.out = out;
+		this.err = err;
+		this.environment = Map.copyOf(environment);
+		this.http = http;
+		this.clock = clock;
+		Operations.ALL.forEach((operation) -> this.operationsByCommand.put(operation.commandName(), operation));
+	}
+
+	public static void main(String[] args) {
+		System.exit(new WsbackupCli(System.out, System.err, System.getenv()).run(args));
+	}
+
+	/**
+	 * Runs one command.
+	 * @param args the command line, without the program name
+	 * @return the exit code: 0 success, 1 failed operation or unreachable runner, 2 bad usage
+	 */
+	public int run(String[] args) {
+		CommandLine commandLine = new CommandLine(commandSpec());
+		commandLine.setOut(new PrintWriter(this.out, true, StandardCharsets.UTF_8));
+		commandLine.setErr(new PrintWriter(this.err, true, StandardCharsets.UTF_8));
+		commandLine.setExecutionStrategy(this::execute);
+		commandLine.setParameterExceptionHandler(WsbackupCli::usageError);
+		try {
+			return commandLine.execute(args);
+		}
+		finally {
+			this.out.flush();
+			this.err.flush();
+		}
+	}
+
+	private CommandSpec commandSpec() {
+		CommandSpec top = CommandSpec.create().name("wsbackup").mixinStandardHelpOptions(true).version(version());
+		top.usageMessage()
+			.description("Backs up ML workspaces through a wsbackup runner.",
+					"The runner is --endpoint, else $" + ENDPOINT_VARIABLE + ", else " + DEFAULT_ENDPOINT + ".")
+			.footer("", "Exit codes: 0 success, 1 the operation failed or the runner cannot be reached, 2 bad usage.");
+		this.operationsByCommand.values().forEach((operation) -> top.addSubcommand(operation.commandName(), commandSpec(operation)));
+		return top;
+	}
+
+	private CommandSpec commandSpec(Operation operation) {
+		CommandSpec spec = CommandSpec.create().name(operation.commandName());
+		spec.usageMessage().description(operation.description());
+		// help only: registerWorkspace has a field "version", so --version cannot be mixed in here
+		spec.addOption(OptionSpec.builder("-h", "--help")
+			.usageHelp(true)
+			.description("Show this help message and exit.")
+			.build());
+		for (Field field : operation.fields()) {
+			spec.addOption(fieldOption(field));
+		}
+		spec.addOption(OptionSpec.builder(CLI_INPUT_JSON)
+			.paramLabel("<file://path|json>")
+			.type(String.class)
+			.description("The request as a JSON object, inline or in a file; options given as well override its fields.")
+			.build());
+		spec.addOption(OptionSpec.builder(GENERATE_CLI_SKELETON)
+			.arity("0")
+			.type(boolean.class)
+			.description("Prints a request template for " + CLI_INPUT_JSON + " and exits without calling the runner.")
+			.build());
+		spec.addOption(OptionSpec.builder(ENDPOINT)
+			.paramLabel("<url>")
+			.type(String.class)
+			.description("The runner, e.g. " + DEFAULT_ENDPOINT + " (default: $" + ENDPOINT_VARIABLE + ", else "
+					+ DEFAULT_ENDPOINT + ").")
+			.build());
+		if (Operations.BACKUP_WORKSPACE.equals(operation.name())) {
+			spec.addOption(OptionSpec.builder(WAIT)
+				.arity("0")
+				.type(boolean.class)
+				.description("Follows the backup to its end, a progress line on stderr at each change;",
+						"exits 0 if it succeeded, 1 if it failed or was cancelled.")
+				.build());
+			spec.addOption(OptionSpec.builder(POLL_SECONDS)
+				.type(BigDecimal.class)
+				.defaultValue("2")
+				.hidden(true)
+				.description("Seconds between two polls with --wait.")
+				.build());
+		}
+		return spec;
+	}
+
+	private static OptionSpec fieldOption(Field field) {
+		OptionSpec.Builder option = OptionSpec.builder(field.optionName())
+			.type(field.type().optionType())
+			.paramLabel("<" + field.name() + ">")
+			.description(field.name() + " (" + field.type().name().toLowerCase().replace('_', '-')
+					+ (field.required() ? ", required" : "") + ")"
+					+ ((field.type() == FieldType.STRING_LIST) ? "; repeat the option for each value" : ""));
+		if (field.type() == FieldType.STRING_LIST) {
+			option.auxiliaryTypes(String.class);
+		}
+		if (field.type() == FieldType.BOOLEAN) {
+			option.arity("0..1").fallbackValue("true").paramLabel("<true|false>");
+		}
+		return option.build();
+	}
+
+	/** A usage error: the message and where to find help on stderr, without the whole usage. */
+	private static int usageError(ParameterException ex, String[] args) {
+		CommandLine commandLine = ex.getCommandLine();
+		PrintWriter err = commandLine.getErr();
+		err.println(ex.getMessage());
+		CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+		err.println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for more information.");
+		return USAGE;
+	}
+
+	private int execute(ParseResult parseResult) {
+		Integer helpExitCode = CommandLine.executeHelpRequest(parseResult);
+		if (helpExitCode != null) {
+			return helpExitCode;
+		}
+		if (!parseResult.hasSubcommand()) {
+			throw new ParameterException(parseResult.commandSpec().commandLine(), "Missing the command");
+		}
+		ParseResult command = parseResult.subcommand();
+		Operation operation = this.operationsByCommand.get(command.commandSpec().name());
+		if (command.hasMatchedOption(GENERATE_CLI_SKELETON)) {
+			this.out.println(this.json.writeValueAsString(skeleton(operation)));
+			return OK;
+		}
+		ObjectNode request = request(operation, command);
+		Duration pollInterval = command.hasMatchedOption(WAIT) ? pollInterval(command) : null;
+		RunnerClient runner = runner(command);
+		try {
+			RunnerClient.Answer answer = runner.call(operation.name(), request);
+			if (answer.ok() && pollInterval != null) {
+				return new BackupFollower(runner, this.json, this.out, this.err, this.clock, pollInterval)
+					.follow(answer.body());
+			}
+			print(answer.body());
+			return answer.ok() ? OK : FAILED;
+		}
+		catch (RunnerClient.UnreachableException ex) {
+			print(ex.toError(this.json));
+			return FAILED;
+		}
+	}
+
+	private static Duration pollInterval(ParseResult command) {
+		BigDecimal seconds = command.matchedOptionValue(POLL_SECONDS, BigDecimal.valueOf(2));
+		if (seconds.signum() < 0) {
+			throw new ParameterException(command.commandSpec().commandLine(), POLL_SECONDS + " must not be negative");
+		}
+		return Duration.ofMillis(seconds.movePointRight(3).longValue());
+	}
+
+	/** The client of the runner named by --endpoint, else the variable, else the default. */
+	private RunnerClient runner(ParseResult command) {
+		String endpoint = command.matchedOptionValue(ENDPOINT, null);
+		if (endpoint == null || endpoint.isBlank()) {
+			endpoint = this.environment.get(ENDPOINT_VARIABLE);
+		}
+		endpoint = (endpoint == null || endpoint.isBlank()) ? DEFAULT_ENDPOINT : endpoint.strip();
+		try {
+			return new RunnerClient(this.http, this.json, endpoint);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ParameterException(command.commandSpec().commandLine(), ex.getMessage(), ex);
+		}
+	}
+
+	private void print(JsonNode body) {
+		this.out.println(this.json.writeValueAsString(body));
+	}
+
+	private ObjectNode skeleton(Operation operation) {
+		ObjectNode skeleton = this.json.createObjectNode();
+		operation.fields().forEach((field) -> skeleton.set(field.name(), field.type().skeletonValue()));
+		return skeleton;
+	}
+
+	/**
+	 * The request: the fields of {@code --cli-input-json}, overridden by the options given; fields
+	 * unknown to the table are passed on for the runner to judge.
+	 */
+	private ObjectNode request(Operation operation, ParseResult command) {
+		CommandLine commandLine = command.commandSpec().commandLine();
+		ObjectNode request = command.hasMatchedOption(CLI_INPUT_JSON)
+				? cliInputJson(commandLine, command.matchedOptionValue(CLI_INPUT_JSON, ""))
+				: this.json.createObjectNode();
+		for (Field field : operation.fields()) {
+			if (command.hasMatchedOption(field.optionName())) {
+				request.set(field.name(), field.type().toJson(command.matchedOption(field.optionName()).getValue()));
+			}
+		}
+		List<String> missing = operation.fields()
+			.stream()
+			.filter((field) -> field.required() && isEmpty(request.get(field.name())))
+			.map(Field::optionName)
+			.toList();
+		if (!missing.isEmpty()) {
+			throw new ParameterException(commandLine, "Missing required option" + ((missing.size() > 1) ? "s" : "")
+					+ ": " + String.join(", ", missing) + " (or the field in " + CLI_INPUT_JSON + ")");
+		}
+		return request;
+	}
+
+	private static boolean isEmpty(JsonNode value) {
+		return value == null || value.isNull() || (value.isString() && value.stringValue().isBlank())
+				|| (value.isContainer() && value.isEmpty());
+	}
+
+	private ObjectNode cliInputJson(CommandLine commandLine, String value) {
+		String text = value;
+		String source = CLI_INPUT_JSON;
+		if (value.startsWith(FILE_PREFIX)) {
+			Path file = Path.of(value.substring(FILE_PREFIX.length()));
+			source = CLI_INPUT_JSON + " file " + file;
+			try {
+				text = Files.readString(file, StandardCharsets.UTF_8);
+			}
+			catch (IOException | RuntimeException ex) {
+				throw new ParameterException(commandLine, "Cannot read " + source + ": " + ex);
+			}
+		}
+		JsonNode input;
+		try {
+			input = this.json.readTree(text);
+		}
+		catch (JacksonException ex) {
+			String hint = value.startsWith(FILE_PREFIX) ? "" : " (a file is given as " + FILE_PREFIX + "path)";
+			throw new ParameterException(commandLine, source + " is not valid JSON: " + ex.getOriginalMessage() + hint);
+		}
+		if (input == null || !input.isObject()) {
+			throw new ParameterException(commandLine, source + " must be a JSON object, {...}");
+		}
+		return (ObjectNode) input;
+	}
+
+	private static String version() {
+		String version = WsbackupCli.class.getPackage().getImplementationVersion();
+		return "wsbackup " + ((version != null) ? version : "(development build)");
+	}
+
+}

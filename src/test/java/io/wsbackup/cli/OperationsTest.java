@@ -1,0 +1,60 @@
+package io.wsbackup.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class OperationsTest {
+
+	static Stream<Operation> operations() {
+		return Operations.ALL.stream();
+	}
+
+	@Test
+	void commandsAreTheKebabCaseOfTheApisOperations() {
+		assertThat(Operations.ALL).extracting(Operation::commandName)
+			.containsExactly("register-workspace", "list-workspaces", "describe-workspace", "backup-workspace",
+					"list-workspace-backups", "describe-workspace-backup", "list-workspace-events");
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "workspaceCrn, workspace-crn", "backupJobTimeoutMinutes, backup-job-timeout-minutes",
+			"externalNfs, external-nfs", "region, region" })
+	void camelCaseBecomesKebabCase(String camelCase, String kebabCase) {
+		assertThat(Names.kebab(camelCase)).isEqualTo(kebabCase);
+	}
+
+	@ParameterizedTest
+	@MethodSource("operations")
+	void everyOperationHasACommandWithHelpAndASkeletonOfAllItsFields(Operation operation) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		WsbackupCli cli = new WsbackupCli(new PrintStream(out, true, StandardCharsets.UTF_8),
+				new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Map.of());
+
+		assertThat(cli.run(new String[] { operation.commandName(), "--help" })).isZero();
+		assertThat(out.toString(StandardCharsets.UTF_8)).contains(operation.fields().stream().map(Field::optionName).toList());
+		out.reset();
+		assertThat(cli.run(new String[] { operation.commandName(), "--generate-cli-skeleton" })).isZero();
+		JsonNode skeleton = JsonMapper.builder().build().readTree(out.toString(StandardCharsets.UTF_8));
+		assertThat(skeleton.propertyNames()).containsExactlyElementsOf(operation.fields().stream().map(Field::name).toList());
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "0, 0 B", "999, 999 B", "1000, 1.0 kB", "12300000, 12.3 MB", "999999, 1.0 MB",
+			"5000000000000, 5.0 TB" })
+	void bytesAreShownInDecimalUnits(long bytes, String shown) {
+		assertThat(BackupFollower.bytes(bytes)).isEqualTo(shown);
+	}
+
+}

@@ -1,0 +1,84 @@
+package io.wsbackup.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the {@code wsbackup} script against the packaged jar (failsafe runs this after
+ * {@code package}), from another directory, to prove the CLI starts from the fat jar without Spring.
+ */
+class WsbackupScriptIT {
+
+	private static final Path SCRIPT = Path.of("wsbackup").toAbsolutePath();
+
+	@TempDir
+	static Path elsewhere;
+
+	@BeforeAll
+	static void jarIsPackaged() throws IOException {
+		try (var jars = Files.list(Path.of("target"))) {
+			assertThat(jars.map(Path::toString)).as("run after package").anyMatch((name) -> name.endsWith(".jar"));
+		}
+	}
+
+	@Test
+	void printsTheSkeletonFromThePackagedJar() throws Exception {
+		Run run = wsbackup("", "backup-workspace", "--generate-cli-skeleton");
+
+		assertThat(run.exit()).isZero();
+		assertThat(run.stdout()).contains("\"workspaceCrn\"", "\"backupName\"", "\"backupJobTimeoutMinutes\" : 0");
+		assertThat(run.stdout()).doesNotContain("Spring");
+	}
+
+	@Test
+	void talksToTheRunnerNamedByTheVariable() throws Exception {
+		try (FakeRunner runner = new FakeRunner()) {
+			runner.answer("listWorkspaces", 200, "{'workspaces': [{'workspaceName': 'ws1'}]}");
+
+			Run run = wsbackup(runner.endpoint(), "list-workspaces", "--environment-name", "env1");
+
+			assertThat(run.exit()).isZero();
+			assertThat(run.stdout()).contains("ws1");
+			assertThat(runner.onlyCall().body().path("environmentName").asString()).isEqualTo("env1");
+		}
+	}
+
+	@Test
+	void unusedPortIsUnavailableWithExitOne() throws Exception {
+		Run run = wsbackup("http://127.0.0.1:9", "list-workspaces");
+
+		assertThat(run.exit()).isEqualTo(1);
+		assertThat(run.stdout()).contains("UNAVAILABLE");
+	}
+
+	private static Run wsbackup(String endpoint, String... args) throws Exception {
+		List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
+		command.addAll(List.of(args));
+		ProcessBuilder builder = new ProcessBuilder(command).directory(elsewhere.toFile());
+		builder.environment().remove(WsbackupCli.ENDPOINT_VARIABLE);
+		if (!endpoint.isEmpty()) {
+			builder.environment().put(WsbackupCli.ENDPOINT_VARIABLE, endpoint);
+		}
+		Path stdout = elsewhere.resolve("stdout.txt");
+		Path stderr = elsewhere.resolve("stderr.txt");
+		Process process = builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("wsbackup finished").isTrue();
+		return new Run(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
+				Files.readString(stderr, StandardCharsets.UTF_8));
+	}
+
+	private record Run(int exit, String stdout, String stderr) {
+	}
+
+}

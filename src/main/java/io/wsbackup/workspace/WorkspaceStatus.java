@@ -41,11 +41,6 @@ public enum WorkspaceStatus {
 		return ALLOWED.get(this).contains(next);
 	}
 
-	/** The statuses this one may move to. */
-	public Set<WorkspaceStatus> next() {
-		return EnumSet.copyOf(ALLOWED.get(this).isEmpty() ? EnumSet.noneOf(WorkspaceStatus.class) : ALLOWED.get(this));
-	}
-
 	/**
 	 * Parses the API form.
 	 * @throws IllegalArgumentException for an unknown status

@@ -79,7 +79,8 @@ final class SnapshotJob implements Runnable {
 		}
 		catch (IOException | RuntimeException ex) {
 			deleteQuietly(partial);
-			log.warn("Snapshot job {} of {} failed: {}", record.jobId(), record.resourceId(), ex.getMessage(), ex);
+			log.warn("Snapshot job {} of {} failed: {}", record.jobId(), record.resourceId(), ex.getMessage());
+			log.debug("Snapshot job {} failure", record.jobId(), ex);
 			job.end(CloudJobState.FAILED, ex.getMessage(), null);
 		}
 		finally {

@@ -1,0 +1,226 @@
+package io.wsbackup.cloud.local;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * File-tree helpers of the local cloud: walking a tree without following links, copying a file while hashing it,
+ * keeping times and permissions, and deleting a tree even where it was made read-only.
+ */
+final class FileTrees {
+
+	private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+	private static final int BUFFER_SIZE = 64 * 1024;
+
+	private FileTrees() {
+	}
+
+	enum Kind {
+
+		DIRECTORY, FILE, SYMLINK
+
+	}
+
+	/**
+	 * One node of a walked tree.
+	 *
+	 * @param relativePath relative to the root, {@code /} separated; empty for the root itself
+	 * @param path the absolute path
+	 * @param kind directory, regular file or symbolic link
+	 * @param size the size of a regular file, else 0
+	 * @param mtime the modification time
+	 * @param permissions the POSIX permissions, or {@code null} where the file system has none
+	 */
+	record Node(String relativePath, Path path, Kind kind, long size, FileTime mtime,
+			Set<PosixFilePermission> permissions) {
+
+	}
+
+	/**
+	 * Walks a tree in pre-order (a directory before its content), without following symbolic links. Sockets, pipes
+	 * and devices are skipped.
+	 * @throws IOException naming the path that could not be read
+	 */
+	static List<Node> walk(Path root) throws IOException {
+		List<Node> nodes = new ArrayList<>();
+		Files.walkFileTree(root, new SimpleFileVisitor<>() {
+
+			@Override
+			public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+				nodes.add(node(root, dir, Kind.DIRECTORY, attrs));
+				return FileVisitResult.CONTINUE;
+			}
+
+			@Override
+			public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+				if (attrs.isSymbolicLink()) {
+					nodes.add(node(root, file, Kind.SYMLINK, attrs));
+				}
+				else if (attrs.isRegularFile()) {
+					nodes.add(node(root, file, Kind.FILE, attrs));
+				}
+				return FileVisitResult.CONTINUE;
+			}
+
+			@Override
+			public FileVisitResult visitFileFailed(Path file, IOException ex) throws IOException {
+				throw new IOException("cannot read " + file + ": " + describe(ex), ex);
+			}
+
+		});
+		return nodes;
+	}
+
+	private static Node node(Path root, Path path, Kind kind, BasicFileAttributes attrs) {
+		Set<PosixFilePermission> permissions = (attrs instanceof PosixFileAttributes posix) ? posix.permissions()
+				: null;
+		if (permissions == null && POSIX && kind != Kind.SYMLINK) {
+			try {
+				permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+			}
+			catch (IOException ex) {
+				permissions = null;
+			}
+		}
+		return new Node(relative(root, path), path, kind, kind == Kind.FILE ? attrs.size() : 0,
+				attrs.lastModifiedTime(), permissions);
+	}
+
+	/** The path of {@code path} relative to {@code root}, {@code /} separated. */
+	static String relative(Path root, Path path) {
+		return root.relativize(path).toString().replace(File.separatorChar, '/');
+	}
+
+	/**
+	 * Copies a regular file into a new file while hashing it, reporting every chunk to the job (which counts the
+	 * bytes, throttles, and stops the copy when asked).
+	 * @return the SHA-256 of the bytes written, as lower-case hex
+	 */
+	static String copyAndHash(Path source, Path target, ActiveJob job) throws IOException {
+		MessageDigest digest = sha256();
+		byte[] buffer = new byte[BUFFER_SIZE];
+		try (InputStream in = Files.newInputStream(source);
+				OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
+						StandardOpenOption.WRITE)) {
+			int read;
+			while ((read = in.read(buffer)) > 0) {
+				job.checkStop();
+				digest.update(buffer, 0, read);
+				out.write(buffer, 0, read);
+				job.transferred(read);
+			}
+		}
+		return HexFormat.of().formatHex(digest.digest());
+	}
+
+	/** The SHA-256 of a file's content, as lower-case hex. */
+	static String hashFile(Path file) throws IOException {
+		MessageDigest digest = sha256();
+		byte[] buffer = new byte[BUFFER_SIZE];
+		try (InputStream in = Files.newInputStream(file)) {
+			int read;
+			while ((read = in.read(buffer)) > 0) {
+				digest.update(buffer, 0, read);
+			}
+		}
+		return HexFormat.of().formatHex(digest.digest());
+	}
+
+	static String sha256Hex(byte[] bytes) {
+		return HexFormat.of().formatHex(sha256().digest(bytes));
+	}
+
+	/** Gives a copy the modification time and the POSIX permissions of its source, where the platform allows. */
+	static void copyAttributes(Node source, Path target) throws IOException {
+		if (source.kind() == Kind.SYMLINK) {
+			return;
+		}
+		if (source.permissions() != null && POSIX) {
+			Files.setPosixFilePermissions(target, source.permissions());
+		}
+		Files.setLastModifiedTime(target, source.mtime());
+	}
+
+	/** Deletes a tree if it exists, making its directories writable first where they were not. */
+	static void deleteTree(Path root) throws IOException {
+		if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+			return;
+		}
+		Files.walkFileTree(root, new SimpleFileVisitor<>() {
+
+			@Override
+			public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+				if (POSIX && !Files.isWritable(dir)) {
+					Set<PosixFilePermission> permissions = EnumSet
+						.copyOf(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS));
+					permissions.addAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+							PosixFilePermission.OWNER_EXECUTE));
+					Files.setPosixFilePermissions(dir, permissions);
+				}
+				return FileVisitResult.CONTINUE;
+			}
+
+			@Override
+			public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+				Files.deleteIfExists(file);
+				return FileVisitResult.CONTINUE;
+			}
+
+			@Override
+			public FileVisitResult visitFileFailed(Path file, IOException ex) throws IOException {
+				if (ex instanceof NoSuchFileException) {
+					return FileVisitResult.CONTINUE;
+				}
+				throw ex;
+			}
+
+			@Override
+			public FileVisitResult postVisitDirectory(Path dir, IOException ex) throws IOException {
+				if (ex != null && !(ex instanceof NoSuchFileException)) {
+					throw ex;
+				}
+				Files.deleteIfExists(dir);
+				return FileVisitResult.CONTINUE;
+			}
+
+		});
+	}
+
+	/** A short description of an I/O error: its type and message. */
+	static String describe(Throwable ex) {
+		String type = ex.getClass().getSimpleName();
+		return (ex.getMessage() != null) ? type + ": " + ex.getMessage() : type;
+	}
+
+	private static MessageDigest sha256() {
+		try {
+			return MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("every Java platform has SHA-256", ex);
+		}
+	}
+
+}

@@ -1,0 +1,150 @@
+package io.wsbackup.cloud.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.wsbackup.cloud.CloudJobState;
+
+/**
+ * The worker of one restore job: copies a recovery point's {@code data/} in full into
+ * {@code <restoresRoot>/.partial-<jobId>/}, checks the SHA-256 of every file it writes against the manifest, and
+ * renames the copy to the job's target directory only when every file matched and none is missing. A restore never
+ * writes into an existing directory.
+ *
+ * <p>
+ * Restarting it from scratch is safe: the partial copy is deleted first, and when the target already exists (the
+ * previous attempt died after the rename) the job just completes.
+ */
+final class RestoreJob implements Runnable {
+
+	private static final Logger log = LoggerFactory.getLogger(RestoreJob.class);
+
+	private final LocalCloud cloud;
+
+	private final ActiveJob job;
+
+	RestoreJob(LocalCloud cloud, ActiveJob job) {
+		this.cloud = cloud;
+		this.job = job;
+	}
+
+	@Override
+	public void run() {
+		if (!job.begin()) {
+			cloud.left(job);
+			return;
+		}
+		JobRecord record = job.record();
+		Path target = Path.of(record.targetPath());
+		Path partial = target.resolveSibling(LocalCloud.PARTIAL_PREFIX + record.jobId());
+		try {
+			FileTrees.deleteTree(partial);
+			if (Files.isDirectory(target)) {
+				log.info("Restore job {}: {} was already complete", record.jobId(), target);
+				job.end(CloudJobState.COMPLETED, null, null);
+				return;
+			}
+			restore(record, partial, target);
+		}
+		catch (ActiveJob.Stopped stopped) {
+			deleteQuietly(partial);
+			switch (stopped.reason()) {
+				case CANCELLED -> job.end(CloudJobState.ABORTED, "cancelled", null);
+				case EXPIRED -> job.end(CloudJobState.EXPIRED, "did not complete within its completion window", null);
+				case SHUTDOWN -> log.info("Restore job {} interrupted by shutdown; it restarts with the next local "
+						+ "cloud on these directories", record.jobId());
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			deleteQuietly(partial);
+			log.warn("Restore job {} of recovery point {} failed: {}", record.jobId(), record.recoveryPointId(),
+					ex.getMessage());
+			job.end(CloudJobState.FAILED, ex.getMessage(), null);
+		}
+		finally {
+			cloud.left(job);
+		}
+	}
+
+	private void restore(JobRecord record, Path partial, Path target) throws IOException {
+		Path recoveryPoint = cloud.vaultDir(record.vaultName()).resolve(record.recoveryPointId());
+		Path data = recoveryPoint.resolve(LocalCloud.DATA_DIR);
+		if (!Files.isRegularFile(recoveryPoint.resolve(RecoveryPointInfo.FILE)) || !Files.isDirectory(data)) {
+			throw new IOException("recovery point " + record.recoveryPointId() + " not found in vault "
+					+ record.vaultName());
+		}
+		Map<String, String> expected = new LinkedHashMap<>(Manifest.readChecksums(recoveryPoint));
+		List<FileTrees.Node> tree = FileTrees.walk(data);
+		job.running(tree.stream().mapToLong(FileTrees.Node::size).sum());
+		log.info("Restore job {}: recovery point {} into {}", record.jobId(), record.recoveryPointId(), target);
+
+		Files.createDirectories(partial.getParent());
+		List<FileTrees.Node> directories = new ArrayList<>();
+		for (FileTrees.Node node : tree) {
+			job.checkStop();
+			Path copy = node.relativePath().isEmpty() ? partial : partial.resolve(node.relativePath());
+			switch (node.kind()) {
+				case DIRECTORY -> {
+					Files.createDirectory(copy);
+					directories.add(node);
+				}
+				case SYMLINK -> Files.createSymbolicLink(copy, Files.readSymbolicLink(node.path()));
+				case FILE -> {
+					String sha256 = expected.remove(node.relativePath());
+					if (sha256 == null) {
+						throw new IOException("restore verification failed: " + node.relativePath()
+								+ " is not in the manifest of recovery point " + record.recoveryPointId());
+					}
+					String actual = copy(node, copy);
+					if (!sha256.equals(actual)) {
+						throw new IOException("restore verification failed: " + node.relativePath()
+								+ ": checksum mismatch in recovery point " + record.recoveryPointId()
+								+ " (manifest " + sha256 + ", data " + actual + ")");
+					}
+					FileTrees.copyAttributes(node, copy);
+				}
+			}
+		}
+		if (!expected.isEmpty()) {
+			throw new IOException("restore verification failed: " + String.join(", ", expected.keySet())
+					+ ": missing from recovery point " + record.recoveryPointId());
+		}
+		for (int i = directories.size() - 1; i >= 0; i--) {
+			FileTrees.Node dir = directories.get(i);
+			FileTrees.copyAttributes(dir, dir.relativePath().isEmpty() ? partial : partial.resolve(dir.relativePath()));
+		}
+		job.checkStop();
+		Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+		job.end(CloudJobState.COMPLETED, null, null);
+		log.info("Restore job {}: recovery point {} restored into {}", record.jobId(), record.recoveryPointId(),
+				target);
+	}
+
+	private String copy(FileTrees.Node node, Path copy) throws IOException {
+		try {
+			return FileTrees.copyAndHash(node.path(), copy, job);
+		}
+		catch (IOException ex) {
+			throw new IOException("I/O error on " + node.relativePath() + ": " + FileTrees.describe(ex), ex);
+		}
+	}
+
+	private void deleteQuietly(Path partial) {
+		try {
+			FileTrees.deleteTree(partial);
+		}
+		catch (IOException ex) {
+			log.warn("Restore job {}: cannot remove {}: {}", job.jobId(), partial, ex.toString());
+		}
+	}
+
+}

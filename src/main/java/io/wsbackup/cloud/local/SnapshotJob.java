@@ -1,0 +1,217 @@
+package io.wsbackup.cloud.local;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.wsbackup.cloud.CloudJobState;
+import io.wsbackup.workspace.ProtectedResource;
+
+/**
+ * The worker of one snapshot job: walks the resource directory, then builds {@code <vault>/.partial-<jobId>/} (data,
+ * manifest, recovery-point.json) and renames it to {@code <vault>/<recoveryPointId>/} once complete. Files unchanged
+ * since the previous recovery point of the same resource (same path, size and modification time) are hard-linked to
+ * it and keep its checksum; the others are copied and hashed in one pass. Symbolic links are kept as links, empty
+ * directories are kept, modification times and POSIX permissions are kept.
+ *
+ * <p>
+ * Restarting it from scratch is always safe: the partial directory is deleted first, and when the recovery point
+ * already exists (the previous attempt died after the rename) the job just completes.
+ */
+final class SnapshotJob implements Runnable {
+
+	private static final Logger log = LoggerFactory.getLogger(SnapshotJob.class);
+
+	private final LocalCloud cloud;
+
+	private final ActiveJob job;
+
+	SnapshotJob(LocalCloud cloud, ActiveJob job) {
+		this.cloud = cloud;
+		this.job = job;
+	}
+
+	@Override
+	public void run() {
+		if (!job.begin()) {
+			cloud.left(job);
+			return;
+		}
+		JobRecord record = job.record();
+		Path vault = cloud.vaultDir(record.vaultName());
+		Path partial = vault.resolve(LocalCloud.PARTIAL_PREFIX + record.jobId());
+		try {
+			FileTrees.deleteTree(partial);
+			Path target = vault.resolve(record.recoveryPointId());
+			if (Files.isRegularFile(target.resolve(RecoveryPointInfo.FILE))) {
+				log.info("Snapshot job {}: recovery point {} was already complete", record.jobId(),
+						record.recoveryPointId());
+				RecoveryPointInfo done = cloud.readRecoveryPoint(target);
+				job.update(record.running(record.startedAt(), done.sizeBytes()));
+				job.end(CloudJobState.COMPLETED, null, null);
+				return;
+			}
+			snapshot(record, partial, target);
+		}
+		catch (ActiveJob.Stopped stopped) {
+			deleteQuietly(partial);
+			switch (stopped.reason()) {
+				case CANCELLED -> {
+					log.info("Snapshot job {} of {} cancelled", record.jobId(), record.resourceId());
+					job.end(CloudJobState.ABORTED, "cancelled", null);
+				}
+				case EXPIRED -> {
+					log.warn("Snapshot job {} of {} expired", record.jobId(), record.resourceId());
+					job.end(CloudJobState.EXPIRED, "did not complete within its completion window of "
+							+ record.completionWindowSeconds() + " s", null);
+				}
+				case SHUTDOWN -> log.info("Snapshot job {} of {} interrupted by shutdown; it restarts with the next "
+						+ "local cloud on these directories", record.jobId(), record.resourceId());
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			deleteQuietly(partial);
+			log.warn("Snapshot job {} of {} failed: {}", record.jobId(), record.resourceId(), ex.getMessage());
+			log.debug("Snapshot job {} failure", record.jobId(), ex);
+			job.end(CloudJobState.FAILED, ex.getMessage(), null);
+		}
+		finally {
+			cloud.left(job);
+		}
+	}
+
+	private void snapshot(JobRecord record, Path partial, Path target) throws IOException {
+		Path source = Path.of(record.resourceId());
+		if (!Files.isDirectory(source)) {
+			throw new IOException("the resource directory " + source + " does not exist");
+		}
+		List<FileTrees.Node> tree = FileTrees.walk(source);
+		long total = tree.stream().mapToLong(FileTrees.Node::size).sum();
+		job.running(total);
+		log.info("Snapshot job {} of {}: {} entries, {} bytes", record.jobId(), source, tree.size(), total);
+
+		Optional<RecoveryPointInfo> previous = cloud.latestRecoveryPoint(record.vaultName(),
+				new ProtectedResource(record.resourceKind(), record.resourceId()));
+		Path previousData = previous.map((rp) -> cloud.vaultDir(record.vaultName())
+			.resolve(rp.recoveryPointId())
+			.resolve(LocalCloud.DATA_DIR)).orElse(null);
+		Manifest previousManifest = previous
+			.map((rp) -> Manifest.readMeta(cloud.vaultDir(record.vaultName()).resolve(rp.recoveryPointId()),
+					cloud.json()))
+			.orElse(Manifest.empty());
+
+		Path data = partial.resolve(LocalCloud.DATA_DIR);
+		Files.createDirectories(partial);
+		List<Manifest.Entry> entries = new ArrayList<>();
+		List<FileTrees.Node> directories = new ArrayList<>();
+		long copiedBytes = 0;
+		long linkedFiles = 0;
+		for (FileTrees.Node node : tree) {
+			job.checkStop();
+			Path copy = node.relativePath().isEmpty() ? data : data.resolve(node.relativePath());
+			try {
+				switch (node.kind()) {
+					case DIRECTORY -> {
+						Files.createDirectory(copy);
+						directories.add(node);
+					}
+					case SYMLINK -> Files.createSymbolicLink(copy, Files.readSymbolicLink(node.path()));
+					case FILE -> {
+						cloud.beforeSnapshotFile(node.relativePath());
+						Manifest.Entry before = previousManifest.get(node.relativePath());
+						String sha256 = (before != null) ? link(node, before, previousData, copy) : null;
+						if (sha256 != null) {
+							linkedFiles++;
+						}
+						else {
+							sha256 = FileTrees.copyAndHash(node.path(), copy, job);
+							FileTrees.copyAttributes(node, copy);
+							copiedBytes += node.size();
+						}
+						entries.add(new Manifest.Entry(node.relativePath(), node.size(), node.mtime().toInstant(),
+								sha256));
+					}
+				}
+			}
+			catch (IOException ex) {
+				throw new IOException("I/O error on " + node.relativePath() + " of " + source + ": "
+						+ FileTrees.describe(ex), ex);
+			}
+		}
+		// directories last, deepest first: their times change as their content is written, and a read-only one
+		// could not have been written into
+		for (int i = directories.size() - 1; i >= 0; i--) {
+			FileTrees.Node dir = directories.get(i);
+			FileTrees.copyAttributes(dir, dir.relativePath().isEmpty() ? data : data.resolve(dir.relativePath()));
+		}
+		job.checkStop();
+
+		Manifest manifest = Manifest.of(entries);
+		manifest.write(partial, cloud.json());
+		RecoveryPointInfo info = new RecoveryPointInfo(record.recoveryPointId(), record.vaultName(),
+				record.resourceKind(), record.resourceId(), cloud.now(), total, copiedBytes, entries.size(),
+				linkedFiles, previous.map(RecoveryPointInfo::recoveryPointId).orElse(null), record.jobId(),
+				record.tags());
+		cloud.json().writeValue(partial.resolve(RecoveryPointInfo.FILE).toFile(), info);
+		job.checkStop();
+		try {
+			Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (FileAlreadyExistsException ex) {
+			throw new IOException("the recovery point " + target + " already exists", ex);
+		}
+		job.end(CloudJobState.COMPLETED, null, null);
+		log.info("Snapshot job {} of {} completed: recovery point {} ({} files, {} hard-linked, {} of {} bytes "
+				+ "copied)", record.jobId(), source, record.recoveryPointId(), entries.size(), linkedFiles,
+				copiedBytes, total);
+	}
+
+	/**
+	 * Hard-links an unchanged file to the previous recovery point's copy.
+	 * @return the reused checksum, or {@code null} when the file changed or cannot be linked (it is then copied)
+	 */
+	private String link(FileTrees.Node node, Manifest.Entry before, Path previousData, Path copy) {
+		if (before.size() != node.size() || !before.mtime().equals(node.mtime().toInstant())
+				|| before.sha256() == null) {
+			return null;
+		}
+		Path existing = previousData.resolve(node.relativePath());
+		try {
+			if (!Files.isRegularFile(existing) || Files.size(existing) != node.size()) {
+				return null;
+			}
+			Files.createLink(copy, existing);
+			job.processed(node.size());
+			return before.sha256();
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			log.debug("Snapshot job {}: cannot hard-link {}, copying it: {}", job.jobId(), node.relativePath(),
+					ex.toString());
+			try {
+				Files.deleteIfExists(copy);
+			}
+			catch (IOException ignored) {
+				// the copy that follows reports the problem
+			}
+			return null;
+		}
+	}
+
+	private void deleteQuietly(Path partial) {
+		try {
+			FileTrees.deleteTree(partial);
+		}
+		catch (IOException ex) {
+			log.warn("Snapshot job {}: cannot remove {}: {}", job.jobId(), partial, ex.toString());
+		}
+	}
+
+}

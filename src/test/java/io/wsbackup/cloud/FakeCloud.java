@@ -1,0 +1,404 @@
+package io.wsbackup.cloud;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.wsbackup.workspace.ProtectedResource;
+
+/**
+ * A scriptable, call-recording {@link CloudPort} for tests. Thread-safe: every method is synchronized.
+ *
+ * <p>
+ * Behaviour: a snapshot job is RUNNING from its start and advances by {@link #setPercentPerPoll percentPerPoll}
+ * (default 50) on every {@link #snapshotProgress} call, reporting bytes transferred and an expected completion while
+ * it runs, and is COMPLETED with a recovery point {@code rp-<n>} once it reaches 100. Restores advance the same way
+ * and create {@code restored-<recoveryPointId>}. The same idempotency token returns the same job; a second snapshot
+ * of a resource whose snapshot is still running is refused. Vaults need not be ensured first.
+ *
+ * <p>
+ * Scripting: {@link #holdSnapshots()}/{@link #releaseSnapshots()}, {@link #failNextStartSnapshot},
+ * {@link #failStartSnapshotFor}, {@link #failNextProgress}, {@link #failJobOf}, {@link #failRestoreOf},
+ * {@link #missingPrerequisite}/{@link #clearPrerequisites()}, {@link #reset()}.
+ */
+public class FakeCloud implements CloudPort {
+
+	/** Bytes a fake snapshot reports per percent done. */
+	public static final long BYTES_PER_PERCENT = 1024 * 1024;
+
+	private static final int DEFAULT_PERCENT_PER_POLL = 50;
+
+	private final Clock clock;
+
+	private final List<SnapshotRequest> startedSnapshots = new ArrayList<>();
+
+	private final List<String> cancelledJobs = new ArrayList<>();
+
+	private final List<String> deletedRecoveryPoints = new ArrayList<>();
+
+	private final List<RestoreRequest> startedRestores = new ArrayList<>();
+
+	private final List<String> ensuredVaults = new ArrayList<>();
+
+	private final List<String> missingPrerequisites = new ArrayList<>();
+
+	private final Map<String, SnapshotJob> snapshots = new LinkedHashMap<>();
+
+	private final Map<String, RestoreJob> restores = new LinkedHashMap<>();
+
+	private final Map<String, String> snapshotTokens = new HashMap<>();
+
+	private final Map<String, String> restoreTokens = new HashMap<>();
+
+	private final Map<String, String> startFailuresByResource = new HashMap<>();
+
+	private final Map<String, String> jobFailuresByResource = new HashMap<>();
+
+	private final Map<String, String> restoreFailuresByRecoveryPoint = new HashMap<>();
+
+	private final List<RecoveryPointSummary> recoveryPoints = new ArrayList<>();
+
+	private int startSnapshotCalls;
+
+	private int percentPerPoll = DEFAULT_PERCENT_PER_POLL;
+
+	private boolean snapshotsHeld;
+
+	private String nextStartFailure;
+
+	private CloudException nextProgressFailure;
+
+	private int jobCounter;
+
+	private int recoveryPointCounter;
+
+	public FakeCloud() {
+		this(Clock.systemUTC());
+	}
+
+	public FakeCloud(Clock clock) {
+		this.clock = clock;
+	}
+
+	// --- the port
+
+	@Override
+	public synchronized String ensureVault(String vaultName, Map<String, String> tags) {
+		ensuredVaults.add(vaultName);
+		return vaultName;
+	}
+
+	@Override
+	public synchronized String startSnapshot(SnapshotRequest request) {
+		startSnapshotCalls++;
+		String tokenKey = request.vaultName() + "\n" + request.idempotencyToken();
+		String existing = snapshotTokens.get(tokenKey);
+		if (existing != null) {
+			return existing;
+		}
+		if (nextStartFailure != null) {
+			String message = nextStartFailure;
+			nextStartFailure = null;
+			throw new CloudException(message, false);
+		}
+		String resourceFailure = startFailuresByResource.remove(request.resource().id());
+		if (resourceFailure != null) {
+			throw new CloudException(resourceFailure, false);
+		}
+		for (SnapshotJob job : snapshots.values()) {
+			if (job.request.resource().equals(request.resource()) && !job.state.isTerminal()) {
+				throw new CloudException(
+						"a snapshot of " + request.resource().id() + " is already running as job " + job.jobId, false);
+			}
+		}
+		String jobId = "fake-snapshot-" + (++jobCounter);
+		snapshots.put(jobId, new SnapshotJob(jobId, request));
+		snapshotTokens.put(tokenKey, jobId);
+		startedSnapshots.add(request);
+		return jobId;
+	}
+
+	@Override
+	public synchronized SnapshotProgress snapshotProgress(String jobId) {
+		SnapshotJob job = snapshots.get(jobId);
+		if (job == null) {
+			throw new CloudException("unknown snapshot job " + jobId, false);
+		}
+		if (nextProgressFailure != null) {
+			CloudException failure = nextProgressFailure;
+			nextProgressFailure = null;
+			throw failure;
+		}
+		if (!job.state.isTerminal()) {
+			String failure = jobFailuresByResource.remove(job.request.resource().id());
+			if (failure != null) {
+				job.state = CloudJobState.FAILED;
+				job.message = failure;
+			}
+			else if (!snapshotsHeld) {
+				job.percent = Math.min(100, job.percent + percentPerPoll);
+				if (job.percent >= 100) {
+					job.state = CloudJobState.COMPLETED;
+					job.recoveryPointId = "rp-" + (++recoveryPointCounter);
+					ProtectedResource resource = job.request.resource();
+					recoveryPoints.add(new RecoveryPointSummary(job.recoveryPointId, job.request.vaultName(),
+							resource, clock.instant(), 100 * BYTES_PER_PERCENT, job.request.tags()));
+				}
+			}
+		}
+		return job.progress(clock.instant(), percentPerPoll);
+	}
+
+	@Override
+	public synchronized void cancelSnapshot(String jobId) {
+		SnapshotJob job = snapshots.get(jobId);
+		if (job == null) {
+			throw new CloudException("unknown snapshot job " + jobId, false);
+		}
+		cancelledJobs.add(jobId);
+		if (!job.state.isTerminal()) {
+			job.state = CloudJobState.ABORTED;
+			job.message = "cancelled";
+		}
+	}
+
+	@Override
+	public synchronized String startRestore(RestoreRequest request) {
+		String tokenKey = request.vaultName() + "\n" + request.idempotencyToken();
+		String existing = restoreTokens.get(tokenKey);
+		if (existing != null) {
+			return existing;
+		}
+		String jobId = "fake-restore-" + (++jobCounter);
+		restores.put(jobId, new RestoreJob(jobId, request));
+		restoreTokens.put(tokenKey, jobId);
+		startedRestores.add(request);
+		return jobId;
+	}
+
+	@Override
+	public synchronized RestoreProgress restoreProgress(String jobId) {
+		RestoreJob job = restores.get(jobId);
+		if (job == null) {
+			throw new CloudException("unknown restore job " + jobId, false);
+		}
+		if (!job.state.isTerminal()) {
+			String failure = restoreFailuresByRecoveryPoint.remove(job.request.recoveryPointId());
+			if (failure != null) {
+				job.state = CloudJobState.FAILED;
+				job.message = failure;
+			}
+			else {
+				job.percent = Math.min(100, job.percent + percentPerPoll);
+				if (job.percent >= 100) {
+					job.state = CloudJobState.COMPLETED;
+				}
+			}
+		}
+		return new RestoreProgress(job.jobId, job.state, job.percent,
+				job.state == CloudJobState.COMPLETED ? "restored-" + job.request.recoveryPointId() : null,
+				job.message);
+	}
+
+	@Override
+	public synchronized void deleteRecoveryPoint(String vaultName, String recoveryPointId) {
+		deletedRecoveryPoints.add(recoveryPointId);
+		recoveryPoints.removeIf(
+				(rp) -> rp.vaultName().equals(vaultName) && rp.recoveryPointId().equals(recoveryPointId));
+	}
+
+	@Override
+	public synchronized List<RecoveryPointSummary> listRecoveryPoints(String vaultName) {
+		return recoveryPoints.stream().filter((rp) -> rp.vaultName().equals(vaultName)).toList();
+	}
+
+	@Override
+	public synchronized List<String> missingPrerequisites(String accountId, String region) {
+		return List.copyOf(missingPrerequisites);
+	}
+
+	// --- what was called
+
+	/** The snapshot requests that created a new job (not the idempotent repeats nor the refused ones). */
+	public synchronized List<SnapshotRequest> startedSnapshots() {
+		return List.copyOf(startedSnapshots);
+	}
+
+	/** Every call of {@link #startSnapshot}, repeats and refusals included. */
+	public synchronized int startSnapshotCalls() {
+		return startSnapshotCalls;
+	}
+
+	/** The job ids of every {@link #cancelSnapshot} call on a known job. */
+	public synchronized List<String> cancelledJobs() {
+		return List.copyOf(cancelledJobs);
+	}
+
+	/** The recovery point ids of every {@link #deleteRecoveryPoint} call. */
+	public synchronized List<String> deletedRecoveryPoints() {
+		return List.copyOf(deletedRecoveryPoints);
+	}
+
+	/** The restore requests that created a new job. */
+	public synchronized List<RestoreRequest> startedRestores() {
+		return List.copyOf(startedRestores);
+	}
+
+	/** The vault name of every {@link #ensureVault} call. */
+	public synchronized List<String> ensuredVaults() {
+		return List.copyOf(ensuredVaults);
+	}
+
+	/** The id of the last snapshot job started for this resource id, or {@code null}. */
+	public synchronized String snapshotJobOf(String resourceId) {
+		String found = null;
+		for (SnapshotJob job : snapshots.values()) {
+			if (job.request.resource().id().equals(resourceId)) {
+				found = job.jobId;
+			}
+		}
+		return found;
+	}
+
+	// --- scripting
+
+	/** How many percent a job advances per poll (1 to 100; default 50). */
+	public synchronized void setPercentPerPoll(int percentPerPoll) {
+		if (percentPerPoll < 1 || percentPerPoll > 100) {
+			throw new IllegalArgumentException("percentPerPoll must be 1 to 100");
+		}
+		this.percentPerPoll = percentPerPoll;
+	}
+
+	/** Snapshot jobs stay RUNNING at their current percent until {@link #releaseSnapshots()}. */
+	public synchronized void holdSnapshots() {
+		snapshotsHeld = true;
+	}
+
+	public synchronized void releaseSnapshots() {
+		snapshotsHeld = false;
+	}
+
+	/** The next {@link #startSnapshot} call that would create a job throws a non-retryable exception; once. */
+	public synchronized void failNextStartSnapshot(String message) {
+		nextStartFailure = message;
+	}
+
+	/** The next {@link #startSnapshot} of this resource that would create a job throws (non-retryable); once. */
+	public synchronized void failStartSnapshotFor(String resourceId, String message) {
+		startFailuresByResource.put(resourceId, message);
+	}
+
+	/** The next {@link #snapshotProgress} call throws a retryable {@link CloudException}; once. */
+	public synchronized void failNextProgress(String message) {
+		failNextProgress(message, true);
+	}
+
+	/** The next {@link #snapshotProgress} call throws a {@link CloudException}; once. */
+	public synchronized void failNextProgress(String message, boolean retryable) {
+		nextProgressFailure = new CloudException(message, retryable);
+	}
+
+	/**
+	 * The snapshot job of this resource (running, or the next one started) ends FAILED with this message at its next
+	 * poll; once.
+	 */
+	public synchronized void failJobOf(String resourceId, String message) {
+		jobFailuresByResource.put(resourceId, message);
+	}
+
+	/** The restore job of this recovery point ends FAILED with this message at its next poll; once. */
+	public synchronized void failRestoreOf(String recoveryPointId, String message) {
+		restoreFailuresByRecoveryPoint.put(recoveryPointId, message);
+	}
+
+	/** {@link #missingPrerequisites} returns this sentence (among those added) until {@link #clearPrerequisites()}. */
+	public synchronized void missingPrerequisite(String message) {
+		missingPrerequisites.add(message);
+	}
+
+	public synchronized void clearPrerequisites() {
+		missingPrerequisites.clear();
+	}
+
+	/** Forgets every job, recovery point, recorded call and script; percent per poll back to 50. */
+	public synchronized void reset() {
+		startedSnapshots.clear();
+		cancelledJobs.clear();
+		deletedRecoveryPoints.clear();
+		startedRestores.clear();
+		ensuredVaults.clear();
+		missingPrerequisites.clear();
+		snapshots.clear();
+		restores.clear();
+		snapshotTokens.clear();
+		restoreTokens.clear();
+		startFailuresByResource.clear();
+		jobFailuresByResource.clear();
+		restoreFailuresByRecoveryPoint.clear();
+		recoveryPoints.clear();
+		startSnapshotCalls = 0;
+		percentPerPoll = DEFAULT_PERCENT_PER_POLL;
+		snapshotsHeld = false;
+		nextStartFailure = null;
+		nextProgressFailure = null;
+		jobCounter = 0;
+		recoveryPointCounter = 0;
+	}
+
+	private static final class SnapshotJob {
+
+		private final String jobId;
+
+		private final SnapshotRequest request;
+
+		private CloudJobState state = CloudJobState.RUNNING;
+
+		private int percent;
+
+		private String message;
+
+		private String recoveryPointId;
+
+		SnapshotJob(String jobId, SnapshotRequest request) {
+			this.jobId = jobId;
+			this.request = request;
+		}
+
+		SnapshotProgress progress(Instant now, int percentPerPoll) {
+			Instant expected = null;
+			if (state == CloudJobState.RUNNING) {
+				int pollsLeft = (100 - percent + percentPerPoll - 1) / percentPerPoll;
+				expected = now.plus(Duration.ofMinutes(Math.max(1, pollsLeft)));
+			}
+			return new SnapshotProgress(jobId, state, percent, percent * BYTES_PER_PERCENT, expected, message,
+					recoveryPointId);
+		}
+
+	}
+
+	private static final class RestoreJob {
+
+		private final String jobId;
+
+		private final RestoreRequest request;
+
+		private CloudJobState state = CloudJobState.RUNNING;
+
+		private int percent;
+
+		private String message;
+
+		RestoreJob(String jobId, RestoreRequest request) {
+			this.jobId = jobId;
+			this.request = request;
+		}
+
+	}
+
+}

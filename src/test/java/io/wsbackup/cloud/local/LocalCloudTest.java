@@ -1,0 +1,448 @@
+package io.wsbackup.cloud.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.wsbackup.cloud.CloudException;
+import io.wsbackup.cloud.CloudJobState;
+import io.wsbackup.cloud.RecoveryPointSummary;
+import io.wsbackup.cloud.RestoreProgress;
+import io.wsbackup.cloud.RestoreRequest;
+import io.wsbackup.cloud.SnapshotProgress;
+import io.wsbackup.cloud.SnapshotRequest;
+import io.wsbackup.workspace.ProtectedResource;
+import io.wsbackup.workspace.ResourceKind;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** What the local cloud promises beyond the port's contract: incremental hard links, checksums, restarts. */
+class LocalCloudTest {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+	private static final String VAULT = "mlx-0b7d3c4e-5f6a-4b8c-9d0e-1f2a3b4c5d6e";
+
+	private static final Map<String, String> TAGS = Map.of("backup-crn", "crn:cdp:ml:us-west-1:1234:workspace_backup:b1");
+
+	@TempDir
+	Path tmp;
+
+	private Path vaults;
+
+	private Path restores;
+
+	private Path source;
+
+	private ProtectedResource resource;
+
+	private ExecutorService executor;
+
+	private final List<LocalCloud> clouds = new ArrayList<>();
+
+	@BeforeEach
+	void setUp() throws IOException {
+		vaults = tmp.resolve("vaults");
+		restores = tmp.resolve("restores");
+		source = tmp.resolve("storage/project-files");
+		Files.createDirectories(source.resolve("sub/deeper"));
+		Files.createDirectories(source.resolve("empty"));
+		write(source.resolve("a.bin"), 100_000, 1);
+		Files.writeString(source.resolve("sub/b.txt"), "beta", StandardCharsets.UTF_8);
+		write(source.resolve("sub/deeper/c.bin"), 30_000, 2);
+		Files.createSymbolicLink(source.resolve("link-to-a"), Path.of("a.bin"));
+		resource = new ProtectedResource(ResourceKind.FILE_SYSTEM, source.toString());
+		executor = Executors.newCachedThreadPool();
+	}
+
+	@AfterEach
+	void tearDown() throws InterruptedException {
+		clouds.forEach(LocalCloud::close);
+		executor.shutdownNow();
+		executor.awaitTermination(10, TimeUnit.SECONDS);
+	}
+
+	@Test
+	void secondSnapshotOfUnchangedDataHardLinksEveryFileToTheFirst() throws IOException {
+		LocalCloud cloud = cloud(0);
+		String first = completedSnapshot(cloud, "token-1");
+		String second = completedSnapshot(cloud, "token-2");
+
+		List<String> files = regularFiles(data(first));
+		assertThat(files).containsExactlyInAnyOrder("a.bin", "sub/b.txt", "sub/deeper/c.bin");
+		assertThat(regularFiles(data(second))).isEqualTo(files);
+		for (String file : files) {
+			Path before = data(first).resolve(file);
+			Path after = data(second).resolve(file);
+			assertThat(Files.isSameFile(before, after)).as(file).isTrue();
+			assertThat(Files.getAttribute(after, "unix:ino")).as(file).isEqualTo(Files.getAttribute(before, "unix:ino"));
+			assertThat(Files.getAttribute(after, "unix:nlink")).as(file).isEqualTo(2);
+		}
+		assertThat(Files.isSymbolicLink(data(second).resolve("link-to-a"))).isTrue();
+		assertThat(Files.readSymbolicLink(data(second).resolve("link-to-a"))).isEqualTo(Path.of("a.bin"));
+		assertThat(data(second).resolve("empty")).isEmptyDirectory();
+		assertThat(cloud.listRecoveryPoints(VAULT)).extracting(RecoveryPointSummary::recoveryPointId)
+			.containsExactly(first, second);
+	}
+
+	@Test
+	void changedFilesAreCopiedAndTheOthersLinked() throws IOException {
+		LocalCloud cloud = cloud(0);
+		String first = completedSnapshot(cloud, "token-1");
+		write(source.resolve("a.bin"), 120_000, 3);
+		// same size, other content: only the modification time tells
+		Path c = source.resolve("sub/deeper/c.bin");
+		FileTime mtime = Files.getLastModifiedTime(c);
+		write(c, 30_000, 4);
+		Files.setLastModifiedTime(c, FileTime.fromMillis(mtime.toMillis() + 10_000));
+
+		String second = completedSnapshot(cloud, "token-2");
+
+		for (String changed : List.of("a.bin", "sub/deeper/c.bin")) {
+			assertThat(Files.isSameFile(data(first).resolve(changed), data(second).resolve(changed))).as(changed)
+				.isFalse();
+			assertThat(data(second).resolve(changed)).hasSameBinaryContentAs(source.resolve(changed));
+			assertThat(Files.getLastModifiedTime(data(second).resolve(changed)))
+				.isEqualTo(Files.getLastModifiedTime(source.resolve(changed)));
+		}
+		assertThat(Files.isSameFile(data(first).resolve("sub/b.txt"), data(second).resolve("sub/b.txt"))).isTrue();
+		assertThat(cloud.verify(VAULT, first)).isEmpty();
+		assertThat(cloud.verify(VAULT, second)).isEmpty();
+	}
+
+	@Test
+	void manifestListsTheSha256OfEveryRegularFileSortedByPath() throws Exception {
+		LocalCloud cloud = cloud(0);
+		String rp = completedSnapshot(cloud, "token-1");
+
+		List<String> lines = Files.readAllLines(vaults.resolve(VAULT).resolve(rp).resolve("manifest.sha256"));
+		List<String> expected = new ArrayList<>();
+		for (String file : regularFiles(data(rp))) {
+			expected.add(sha256(data(rp).resolve(file)) + "  " + file);
+		}
+		assertThat(lines).isEqualTo(expected);
+		assertThat(lines).extracting((line) -> line.substring(66)).isSorted();
+		assertThat(lines).noneMatch((line) -> line.endsWith("link-to-a"));
+		assertThat(vaults.resolve(VAULT).resolve(rp).resolve("manifest.meta")).isRegularFile();
+		String info = Files.readString(vaults.resolve(VAULT).resolve(rp).resolve("recovery-point.json"));
+		assertThat(info).contains(rp, VAULT, "FILE_SYSTEM", "createdAt", "sizeBytes", "backup-crn")
+			.contains(source.toString());
+	}
+
+	@Test
+	void verifyFindsACorruptedFileAndRestoringItFailsNamingTheFile() throws IOException {
+		LocalCloud cloud = cloud(0);
+		String rp = completedSnapshot(cloud, "token-1");
+		assertThat(cloud.verify(VAULT, rp)).isEmpty();
+
+		Files.writeString(data(rp).resolve("sub/b.txt"), "bit rot", StandardCharsets.UTF_8);
+
+		assertThat(cloud.verify(VAULT, rp)).singleElement()
+			.asString()
+			.startsWith("sub/b.txt: checksum mismatch");
+		RestoreProgress restore = awaitRestoreEnd(cloud, cloud.startRestore(restoreRequest(rp, "restore-1")));
+		assertThat(restore.state()).isEqualTo(CloudJobState.FAILED);
+		assertThat(restore.message()).contains("sub/b.txt", "checksum mismatch");
+		assertThat(restore.createdResourceId()).isNull();
+		assertThat(restores).isEmptyDirectory();
+	}
+
+	@Test
+	void verifyAndRestoreReportAMissingFile() throws IOException {
+		LocalCloud cloud = cloud(0);
+		String rp = completedSnapshot(cloud, "token-1");
+
+		Files.delete(data(rp).resolve("sub/deeper/c.bin"));
+
+		assertThat(cloud.verify(VAULT, rp)).containsExactly("sub/deeper/c.bin: missing");
+		RestoreProgress restore = awaitRestoreEnd(cloud, cloud.startRestore(restoreRequest(rp, "restore-1")));
+		assertThat(restore.state()).isEqualTo(CloudJobState.FAILED);
+		assertThat(restore.message()).contains("sub/deeper/c.bin", "missing");
+	}
+
+	@Test
+	void restoreIsAFullByteIdenticalCopyIntoANewDirectory() throws IOException {
+		LocalCloud cloud = cloud(0);
+		String rp = completedSnapshot(cloud, "token-1");
+
+		RestoreProgress first = awaitRestoreEnd(cloud, cloud.startRestore(restoreRequest(rp, "restore-1")));
+		RestoreProgress second = awaitRestoreEnd(cloud, cloud.startRestore(restoreRequest(rp, "restore-2")));
+
+		assertThat(first.state()).isEqualTo(CloudJobState.COMPLETED);
+		assertThat(second.state()).isEqualTo(CloudJobState.COMPLETED);
+		Path restored = Path.of(first.createdResourceId());
+		assertThat(restored).isAbsolute().startsWith(restores);
+		assertThat(second.createdResourceId()).isNotEqualTo(first.createdResourceId());
+		assertSameTree(source, restored);
+		for (String file : regularFiles(restored)) {
+			assertThat(Files.isSameFile(restored.resolve(file), data(rp).resolve(file))).as(file).isFalse();
+		}
+	}
+
+	@Test
+	void progressAdvancesWithTheBytesCopied() {
+		write(source.resolve("big-1.bin"), 3 * 1024 * 1024, 5);
+		write(source.resolve("big-2.bin"), 3 * 1024 * 1024, 6);
+		LocalCloud cloud = cloud(2 * 1024 * 1024);
+		String jobId = cloud.startSnapshot(request("token-1"));
+
+		Set<Integer> percents = new TreeSet<>();
+		List<SnapshotProgress> running = new ArrayList<>();
+		SnapshotProgress done = await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
+			SnapshotProgress progress = cloud.snapshotProgress(jobId);
+			if (progress.state() == CloudJobState.RUNNING) {
+				percents.add(progress.percentDone());
+				running.add(progress);
+			}
+			return progress;
+		}, (progress) -> progress.state().isTerminal());
+
+		assertThat(done.state()).isEqualTo(CloudJobState.COMPLETED);
+		assertThat(done.percentDone()).isEqualTo(100);
+		assertThat(percents.stream().filter((p) -> p > 0 && p < 100)).hasSizeGreaterThanOrEqualTo(2);
+		assertThat(running).extracting(SnapshotProgress::bytesTransferred).isSorted();
+		assertThat(running).filteredOn((p) -> p.bytesTransferred() > 0)
+			.isNotEmpty()
+			.allSatisfy((p) -> assertThat(p.expectedCompletion()).isNotNull());
+		assertThat(running).filteredOn((p) -> p.bytesTransferred() == 0)
+			.allSatisfy((p) -> assertThat(p.expectedCompletion()).isNull());
+	}
+
+	@Test
+	void recreatedCloudReportsTheOldJobAndReturnsItForTheSameToken() {
+		LocalCloud before = cloud(0);
+		String jobId = before.startSnapshot(request("token-1"));
+		String rp = awaitSnapshotEnd(before, jobId).recoveryPointId();
+		before.close();
+
+		LocalCloud after = cloud(0);
+
+		SnapshotProgress progress = after.snapshotProgress(jobId);
+		assertThat(progress.state()).isEqualTo(CloudJobState.COMPLETED);
+		assertThat(progress.recoveryPointId()).isEqualTo(rp);
+		assertThat(after.startSnapshot(request("token-1"))).isEqualTo(jobId);
+		assertThat(after.listRecoveryPoints(VAULT)).hasSize(1);
+	}
+
+	@Test
+	void recreatedCloudRestartsAJobInterruptedMidRun() throws IOException {
+		write(source.resolve("big.bin"), 4 * 1024 * 1024, 7);
+		LocalCloud before = cloud(1024 * 1024);
+		String jobId = before.startSnapshot(request("token-1"));
+		await().atMost(TIMEOUT).until(() -> before.snapshotProgress(jobId).bytesTransferred() > 0);
+
+		before.close();
+		assertThat(Files.readString(vaults.resolve(VAULT).resolve(".jobs").resolve(jobId + ".json")))
+			.contains("RUNNING");
+		LocalCloud after = cloud(0);
+
+		SnapshotProgress done = awaitSnapshotEnd(after, jobId);
+		assertThat(done.state()).isEqualTo(CloudJobState.COMPLETED);
+		assertThat(after.verify(VAULT, done.recoveryPointId())).isEmpty();
+		assertSameTree(source, data(done.recoveryPointId()));
+		assertThat(partialDirectories()).isEmpty();
+		assertThat(after.startSnapshot(request("token-1"))).isEqualTo(jobId);
+	}
+
+	@Test
+	void cancelAbortsTheJobAndLeavesNoPartialDirectory() throws IOException {
+		write(source.resolve("big.bin"), 4 * 1024 * 1024, 8);
+		LocalCloud cloud = cloud(1024 * 1024);
+		String jobId = cloud.startSnapshot(request("token-1"));
+		await().atMost(TIMEOUT).until(() -> cloud.snapshotProgress(jobId).bytesTransferred() > 0);
+		assertThat(partialDirectories()).hasSize(1);
+
+		cloud.cancelSnapshot(jobId);
+
+		SnapshotProgress aborted = awaitSnapshotEnd(cloud, jobId);
+		assertThat(aborted.state()).isEqualTo(CloudJobState.ABORTED);
+		assertThat(aborted.recoveryPointId()).isNull();
+		assertThat(partialDirectories()).isEmpty();
+		assertThat(cloud.listRecoveryPoints(VAULT)).isEmpty();
+	}
+
+	@Test
+	void deletingARecoveryPointKeepsTheLinkedFilesOfTheNextOne() throws IOException {
+		LocalCloud cloud = cloud(0);
+		String first = completedSnapshot(cloud, "token-1");
+		String second = completedSnapshot(cloud, "token-2");
+
+		cloud.deleteRecoveryPoint(VAULT, first);
+
+		assertThat(vaults.resolve(VAULT).resolve(first)).doesNotExist();
+		assertThat(cloud.verify(VAULT, second)).isEmpty();
+		assertThat(Files.getAttribute(data(second).resolve("a.bin"), "unix:nlink")).isEqualTo(1);
+		assertThat(cloud.listRecoveryPoints(VAULT)).extracting(RecoveryPointSummary::recoveryPointId)
+			.containsExactly(second);
+	}
+
+	@Test
+	void snapshotOfAMissingDirectoryIsRefused() {
+		LocalCloud cloud = cloud(0);
+		ProtectedResource missing = new ProtectedResource(ResourceKind.VOLUME, tmp.resolve("nowhere").toString());
+
+		assertThatThrownBy(() -> cloud
+			.startSnapshot(new SnapshotRequest(VAULT, missing, "token-1", TAGS, Duration.ofHours(1))))
+			.isInstanceOfSatisfying(CloudException.class, (ex) -> assertThat(ex.isRetryable()).isFalse())
+			.hasMessageContaining(missing.id())
+			.hasMessageContaining("not an existing directory");
+	}
+
+	@Test
+	void snapshotIntoAnAbsentVaultIsRefused() {
+		LocalCloud cloud = new LocalCloud(vaults, restores, 0, executor, Clock.systemUTC());
+		clouds.add(cloud);
+
+		assertThatThrownBy(() -> cloud.startSnapshot(request("token-1")))
+			.isInstanceOfSatisfying(CloudException.class, (ex) -> assertThat(ex.isRetryable()).isFalse())
+			.hasMessageContaining("ensureVault");
+	}
+
+	@Test
+	void ensureVaultWritesItsTags() throws IOException {
+		LocalCloud cloud = cloud(0);
+
+		assertThat(Files.readString(vaults.resolve(VAULT).resolve("vault.json"))).contains(VAULT, "backup-crn");
+		assertThat(cloud.ensureVault(VAULT, Map.of("other", "tag"))).isEqualTo(VAULT);
+		assertThat(Files.readString(vaults.resolve(VAULT).resolve("vault.json"))).contains("other")
+			.doesNotContain("backup-crn");
+	}
+
+	@Test
+	void missingPrerequisitesNameTheDirectoryThatIsNotWritable() throws IOException {
+		Path blocker = Files.writeString(tmp.resolve("a-file"), "not a directory");
+		LocalCloud cloud = new LocalCloud(blocker.resolve("vaults"), restores, 0, executor, Clock.systemUTC());
+		clouds.add(cloud);
+
+		assertThat(cloud.missingPrerequisites("1234", "us-west-1")).singleElement()
+			.asString()
+			.contains(blocker.resolve("vaults").toString(), "not writable");
+	}
+
+	@Test
+	void unknownRecoveryPointsAreRefusedByVerifyAndRestore() {
+		LocalCloud cloud = cloud(0);
+
+		assertThatThrownBy(() -> cloud.verify(VAULT, "rp-20250101000000-00000000"))
+			.isInstanceOf(CloudException.class)
+			.hasMessageContaining("not found");
+		assertThatThrownBy(() -> cloud.startRestore(restoreRequest("../../etc", "restore-1")))
+			.isInstanceOf(CloudException.class);
+	}
+
+	// --- helpers
+
+	private LocalCloud cloud(long maxBytesPerSecond) {
+		LocalCloud cloud = new LocalCloud(vaults, restores, maxBytesPerSecond, executor, Clock.systemUTC());
+		clouds.add(cloud);
+		cloud.ensureVault(VAULT, TAGS);
+		return cloud;
+	}
+
+	private SnapshotRequest request(String token) {
+		return new SnapshotRequest(VAULT, resource, token, TAGS, Duration.ofHours(1));
+	}
+
+	private RestoreRequest restoreRequest(String recoveryPointId, String token) {
+		return new RestoreRequest(VAULT, recoveryPointId, ResourceKind.FILE_SYSTEM, token, Map.of());
+	}
+
+	private String completedSnapshot(LocalCloud cloud, String token) {
+		SnapshotProgress done = awaitSnapshotEnd(cloud, cloud.startSnapshot(request(token)));
+		assertThat(done.state()).as("snapshot ended: %s", done.message()).isEqualTo(CloudJobState.COMPLETED);
+		return done.recoveryPointId();
+	}
+
+	private static SnapshotProgress awaitSnapshotEnd(LocalCloud cloud, String jobId) {
+		return await().atMost(TIMEOUT)
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> cloud.snapshotProgress(jobId), (p) -> p.state().isTerminal());
+	}
+
+	private static RestoreProgress awaitRestoreEnd(LocalCloud cloud, String jobId) {
+		return await().atMost(TIMEOUT)
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> cloud.restoreProgress(jobId), (p) -> p.state().isTerminal());
+	}
+
+	private Path data(String recoveryPointId) {
+		return vaults.resolve(VAULT).resolve(recoveryPointId).resolve("data");
+	}
+
+	private List<Path> partialDirectories() throws IOException {
+		try (Stream<Path> children = Files.list(vaults.resolve(VAULT))) {
+			return children.filter((p) -> p.getFileName().toString().startsWith(".partial-")).toList();
+		}
+	}
+
+	private static List<String> regularFiles(Path root) throws IOException {
+		return FileTrees.walk(root)
+			.stream()
+			.filter((node) -> node.kind() == FileTrees.Kind.FILE)
+			.map(FileTrees.Node::relativePath)
+			.sorted()
+			.toList();
+	}
+
+	/** The same paths, kinds, contents, link targets and modification times (directories' times excepted). */
+	private static void assertSameTree(Path expected, Path actual) throws IOException {
+		List<FileTrees.Node> want = FileTrees.walk(expected);
+		List<FileTrees.Node> got = FileTrees.walk(actual);
+		assertThat(got).extracting(FileTrees.Node::relativePath, FileTrees.Node::kind)
+			.containsExactlyInAnyOrderElementsOf(want.stream()
+				.map((n) -> org.assertj.core.groups.Tuple.tuple(n.relativePath(), n.kind()))
+				.toList());
+		for (FileTrees.Node node : want) {
+			Path copy = node.relativePath().isEmpty() ? actual : actual.resolve(node.relativePath());
+			switch (node.kind()) {
+				case FILE -> {
+					assertThat(copy).hasSameBinaryContentAs(node.path());
+					assertThat(Files.getLastModifiedTime(copy)).as(node.relativePath()).isEqualTo(node.mtime());
+					assertThat(Files.getPosixFilePermissions(copy)).isEqualTo(node.permissions());
+				}
+				case SYMLINK -> assertThat(Files.readSymbolicLink(copy)).isEqualTo(Files.readSymbolicLink(node.path()));
+				case DIRECTORY -> assertThat(copy).isDirectory();
+			}
+		}
+	}
+
+	private static void write(Path file, int size, long seed) {
+		byte[] bytes = new byte[size];
+		new Random(seed).nextBytes(bytes);
+		try {
+			Files.write(file, bytes);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static String sha256(Path file) throws Exception {
+		return HexFormat.of()
+			.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+	}
+
+}

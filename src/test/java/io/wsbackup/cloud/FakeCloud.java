@@ -77,6 +77,8 @@ public class FakeCloud implements CloudPort {
 
 	private int recoveryPointCounter;
 
+	private String failNextList;
+
 	public FakeCloud() {
 		this(Clock.systemUTC());
 	}
@@ -214,6 +216,11 @@ public class FakeCloud implements CloudPort {
 
 	@Override
 	public synchronized List<RecoveryPointSummary> listRecoveryPoints(String vaultName) {
+		if (failNextList != null) {
+			String message = failNextList;
+			failNextList = null;
+			throw new CloudException(message, false);
+		}
 		return recoveryPoints.stream().filter((rp) -> rp.vaultName().equals(vaultName)).toList();
 	}
 
@@ -322,6 +329,11 @@ public class FakeCloud implements CloudPort {
 		missingPrerequisites.add(message);
 	}
 
+	/** The next listRecoveryPoints call throws a non-retryable CloudException with this message (once). */
+	public synchronized void failNextListRecoveryPoints(String message) {
+		failNextList = message;
+	}
+
 	public synchronized void clearPrerequisites() {
 		missingPrerequisites.clear();
 	}
@@ -343,6 +355,7 @@ public class FakeCloud implements CloudPort {
 		restoreFailuresByRecoveryPoint.clear();
 		recoveryPoints.clear();
 		startSnapshotCalls = 0;
+		failNextList = null;
 		percentPerPoll = DEFAULT_PERCENT_PER_POLL;
 		snapshotsHeld = false;
 		nextStartFailure = null;

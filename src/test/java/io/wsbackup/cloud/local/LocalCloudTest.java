@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ import io.wsbackup.workspace.ResourceKind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /** What the local cloud promises beyond the port's contract: incremental hard links, checksums, restarts. */
@@ -46,7 +48,8 @@ class LocalCloudTest {
 
 	private static final String VAULT = "mlx-0b7d3c4e-5f6a-4b8c-9d0e-1f2a3b4c5d6e";
 
-	private static final Map<String, String> TAGS = Map.of("backup-crn", "crn:cdp:ml:us-west-1:1234:workspace_backup:b1");
+	private static final Map<String, String> TAGS = Map.of("backup-crn",
+			"crn:cdp:ml:us-west-1:1234:workspace_backup:b1");
 
 	@TempDir
 	Path tmp;
@@ -257,6 +260,8 @@ class LocalCloudTest {
 		before.close();
 		assertThat(Files.readString(vaults.resolve(VAULT).resolve(".jobs").resolve(jobId + ".json")))
 			.contains("RUNNING");
+		Path leftover = Files.createDirectories(vaults.resolve(VAULT).resolve(".partial-" + jobId).resolve("data"));
+		Files.writeString(leftover.resolve("half-copied.bin"), "junk", StandardCharsets.UTF_8);
 		LocalCloud after = cloud(0);
 
 		SnapshotProgress done = awaitSnapshotEnd(after, jobId);
@@ -413,7 +418,7 @@ class LocalCloudTest {
 		List<FileTrees.Node> got = FileTrees.walk(actual);
 		assertThat(got).extracting(FileTrees.Node::relativePath, FileTrees.Node::kind)
 			.containsExactlyInAnyOrderElementsOf(want.stream()
-				.map((n) -> org.assertj.core.groups.Tuple.tuple(n.relativePath(), n.kind()))
+				.map((n) -> tuple(n.relativePath(), n.kind()))
 				.toList());
 		for (FileTrees.Node node : want) {
 			Path copy = node.relativePath().isEmpty() ? actual : actual.resolve(node.relativePath());
@@ -442,7 +447,7 @@ class LocalCloudTest {
 
 	private static String sha256(Path file) throws Exception {
 		return HexFormat.of()
-			.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+			.formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
 	}
 
 }

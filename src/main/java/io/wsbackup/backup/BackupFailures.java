@@ -4,6 +4,8 @@ import java.util.Comparator;
 import java.util.Optional;
 
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 
@@ -11,6 +13,21 @@ import org.springframework.batch.core.step.StepExecution;
 final class BackupFailures {
 
 	private BackupFailures() {
+	}
+
+	/**
+	 * Spring Batch marks a failed step ABANDONED when the flow moves on from it to another step (here, the
+	 * compensation), and never runs an ABANDONED step again. A backup must resume at its failed step on restart
+	 * (DESIGN §3), so the compensation puts that step back to FAILED.
+	 */
+	static void keepFailedStepRestartable(JobExecution execution, JobRepository jobRepository) {
+		for (StepExecution step : execution.getStepExecutions()) {
+			if (step.getStatus() == BatchStatus.ABANDONED
+					&& ExitStatus.FAILED.getExitCode().equals(step.getExitStatus().getExitCode())) {
+				step.setStatus(BatchStatus.FAILED);
+				jobRepository.update(step);
+			}
+		}
 	}
 
 	static String failedStep(JobExecution execution) {

@@ -49,12 +49,17 @@ class RestartWorkspaceTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		BackupRun run = BackupRun.of(chunkContext, jobRepository);
+		if (afterFailure) {
+			BackupFailures.keepFailedStepRestartable(run.jobExecution(), jobRepository);
+		}
 		Workspace workspace = run.workspace(workspaces);
 		String ws = workspace.crn().toString();
 		String bk = run.backupCrn.toString();
 		String recorded = run.getString(BackupContextKeys.STATUS_TO_REVERT_TO);
 		WorkspaceStatus revertTo = recorded == null ? WorkspaceStatus.INSTALLATION_FINISHED : WorkspaceStatus.of(recorded);
-		if ("true".equals(run.getString(BackupContextKeys.WORKLOADS_STOPPED))
+		// After a failure, start unconditionally: a stop that failed half-way rolled its own records back, and the
+		// adapter knows what it changed (the port promises that starting what is not stopped changes nothing).
+		if (afterFailure || "true".equals(run.getString(BackupContextKeys.WORKLOADS_STOPPED))
 				|| workspace.status() == WorkspaceStatus.BACKUP_STARTED) {
 			workloads.start(workspace,
 					new StoppedWorkloads(run.getMap(BackupContextKeys.WORKLOAD_CHANGES), List.of()));

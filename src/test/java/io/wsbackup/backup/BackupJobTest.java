@@ -91,7 +91,7 @@ class BackupJobTest extends WsbackupTestSupport {
 				}, "the API server refused the scale", true),
 				failure("snapshotStorage", (t) -> t.cloud().failStartSnapshotFor(t.second(), "vault is locked"), (t) -> {
 				}, "vault is locked", true),
-				failure("awaitRecoveryPoints", (t) -> t.cloud().failNextProgress("access denied to DescribeBackupJob"),
+				failure("awaitRecoveryPoints", (t) -> t.cloud().failNextProgress("access denied to DescribeBackupJob", false),
 						(t) -> {
 						}, "access denied to DescribeBackupJob", true),
 				failure("recordCatalog", (t) -> t.cloud().failNextListRecoveryPoints("ListRecoveryPoints refused"),
@@ -138,7 +138,7 @@ class BackupJobTest extends WsbackupTestSupport {
 			assertThat(workloads.calls()).last().isEqualTo("start " + ws.name());
 		}
 		else {
-			assertThat(workloads.calls()).isEmpty();
+			assertThat(workloads.calls()).as("nothing was stopped, so nothing is started").isEmpty();
 		}
 		Backup failedBackup = reload(backup);
 		if (!step.equals("restartWorkspace")) {

@@ -148,7 +148,7 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 		if (changed || due) {
 			events.progress(ws, bk, STEP,
 					completed + " of " + total + " snapshot(s) completed, " + percent + "% done"
-							+ (eta == null ? ", estimated completion not known yet" : ", estimated completion " + eta),
+							+ (eta == null ? ", estimated completion not known yet" : ", estimated completion " + eta.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)),
 					percent, bytes, eta);
 			run.put(BackupContextKeys.LAST_PERCENT, String.valueOf(percent));
 			run.put(BackupContextKeys.LAST_PROGRESS_AT, now.toString());

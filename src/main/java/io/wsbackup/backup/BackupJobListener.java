@@ -34,7 +34,7 @@ class BackupJobListener implements JobExecutionListener {
 		MDC.put("backupCrn", backupCrn);
 		MDC.put("workspaceCrn", workspaceCrn);
 		backups.setJobExecutionId(Crn.parse(backupCrn), execution.getId());
-		events.info(workspaceCrn, backupCrn, null, "backup job execution " + execution.getId() + " started");
+		events.info(workspaceCrn, backupCrn, BackupParameters.JOB_NAME, "backup job execution " + execution.getId() + " started");
 	}
 
 	@Override
@@ -44,14 +44,14 @@ class BackupJobListener implements JobExecutionListener {
 			String workspaceCrn = execution.getJobParameters().getString(BackupParameters.WORKSPACE_CRN);
 			BatchStatus status = execution.getStatus();
 			if (status == BatchStatus.COMPLETED) {
-				events.info(workspaceCrn, backupCrn.toString(), null,
+				events.info(workspaceCrn, backupCrn.toString(), BackupParameters.JOB_NAME,
 						"backup job execution " + execution.getId() + " completed");
 				return;
 			}
 			String reason = BackupFailures.reason(execution);
 			BackupStatus to = status == BatchStatus.STOPPED ? BackupStatus.CANCELLED : BackupStatus.FAILED;
 			backups.moveStatus(backupCrn, BackupStatus.RUNNING, to, to == BackupStatus.CANCELLED ? "cancelled" : reason);
-			events.error(workspaceCrn, backupCrn.toString(), null, "backup job execution " + execution.getId()
+			events.error(workspaceCrn, backupCrn.toString(), BackupParameters.JOB_NAME, "backup job execution " + execution.getId()
 					+ " ended " + status + " in step " + BackupFailures.failedStep(execution) + ": " + reason);
 		}
 		finally {

@@ -94,6 +94,10 @@ public class Launcher {
 		}
 		Workspace workspace = workspaces.find(crn)
 			.orElseThrow(() -> WsbackupException.notFound("workspace " + crn + " is not registered"));
+		if (backups.nameTaken(crn, backupName)) {
+			throw WsbackupException.alreadyExists(
+					"workspace " + workspace.name() + " already has a backup named " + backupName);
+		}
 		if (workspace.status() != WorkspaceStatus.INSTALLATION_FINISHED) {
 			throw WsbackupException.failedPrecondition("workspace " + workspace.name() + " is " + workspace.status()
 					+ "; a backup can start only in " + WorkspaceStatus.INSTALLATION_FINISHED);
@@ -104,10 +108,6 @@ public class Launcher {
 					+ active.get(0).name() + " (" + active.get(0).crn() + ") " + active.get(0).status()
 					+ "; wait for it to end or cancel it");
 		}
-		if (backups.nameTaken(crn, backupName)) {
-			throw WsbackupException.alreadyExists(
-					"workspace " + workspace.name() + " already has a backup named " + backupName);
-		}
 		Backup backup = new Backup(Crn.newBackup(crn), crn, backupName, creatorCrn, clock.instant(),
 				workspace.version(), BackupStatus.RUNNING, timeout, workspace.vaultName(), null, List.of(), null);
 		try {
@@ -117,7 +117,7 @@ public class Launcher {
 			throw WsbackupException.alreadyExists(
 					"workspace " + workspace.name() + " already has a backup named " + backupName);
 		}
-		events.info(crn.toString(), backup.crn().toString(), null, "backup " + backupName + " requested by "
+		events.info(crn.toString(), backup.crn().toString(), BackupParameters.JOB_NAME, "backup " + backupName + " requested by "
 				+ creatorCrn + " with a timeout of " + timeout + " minutes");
 		JobParameters parameters = new JobParametersBuilder()
 			.addString(BackupParameters.WORKSPACE_CRN, crn.toString())
@@ -155,7 +155,7 @@ public class Launcher {
 		}
 		try {
 			JobExecution execution = jobOperator.restart(last);
-			events.info(backup.workspaceCrn().toString(), crn.toString(), null,
+			events.info(backup.workspaceCrn().toString(), crn.toString(), BackupParameters.JOB_NAME,
 					"backup " + backup.name() + " restarted as job execution " + execution.getId());
 			return execution.getId();
 		}

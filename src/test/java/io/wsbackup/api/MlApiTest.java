@@ -154,11 +154,27 @@ class MlApiTest extends WsbackupTestSupport {
 		Workspace ws = newWorkspace();
 		String request = "{\"workspaceCrn\": \"" + ws.crn() + "\", \"backupName\": \"nightly\"}";
 		assertThat(post("backupWorkspace", request).status()).isEqualTo(200);
-		await().atMost(Duration.ofSeconds(30)).until(() -> backups.activeFor(ws.crn()).isEmpty());
 		long backupsBefore = count("WS_BACKUP");
 
 		assertRefused(post("backupWorkspace", request), 409, "ALREADY_EXISTS", "already has a backup named nightly");
 		assertThat(count("WS_BACKUP")).isEqualTo(backupsBefore);
+		awaitJobEnd(backups.listByWorkspace(ws.crn()).get(0));
+		assertRefused(post("backupWorkspace", request), 409, "ALREADY_EXISTS", "already has a backup named nightly");
+	}
+
+	@Test
+	void aSecondBackupWhileOneRunsIsRefusedWithFailedPrecondition() throws Exception {
+		Workspace ws = newWorkspace();
+		cloud.holdSnapshots();
+		assertThat(post("backupWorkspace", "{\"workspaceCrn\": \"" + ws.crn() + "\", \"backupName\": \"one\"}").status())
+			.isEqualTo(200);
+
+		assertRefused(post("backupWorkspace", "{\"workspaceCrn\": \"" + ws.crn() + "\", \"backupName\": \"two\"}"),
+				409, "FAILED_PRECONDITION", "already has backup one");
+		assertThat(backups.listByWorkspace(ws.crn())).extracting((b) -> b.name()).containsExactly("one");
+
+		cloud.releaseSnapshots();
+		awaitJobEnd(backups.listByWorkspace(ws.crn()).get(0));
 	}
 
 	@Test

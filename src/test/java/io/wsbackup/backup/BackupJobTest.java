@@ -226,4 +226,17 @@ class BackupJobTest extends WsbackupTestSupport {
 					ws.storage().protectedResources().get(2).id());
 	}
 
+	@Test
+	void aRetryableCloudErrorWhileWaitingIsRiddenOutWithoutFailingTheBackup() {
+		Workspace ws = newWorkspace();
+		cloud.failNextProgress("Rate exceeded (ThrottlingException)", true);
+
+		Backup backup = launcher.backupWorkspace(ws.crn().toString(), "throttled", null, CREATOR);
+		JobExecution execution = awaitJobEnd(backup);
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(reload(backup).status()).isEqualTo(BackupStatus.SUCCEEDED);
+		assertThat(cloud.startedSnapshots()).hasSize(3);
+	}
+
 }

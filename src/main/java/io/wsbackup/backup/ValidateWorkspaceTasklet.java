@@ -1,5 +1,6 @@
 package io.wsbackup.backup;
 
+import java.util.Comparator;
 import java.util.List;
 
 import io.wsbackup.catalog.Backup;
@@ -28,6 +29,9 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 class ValidateWorkspaceTasklet implements Tasklet {
 
 	static final String STEP = "validateWorkspace";
+
+	private static final Comparator<Backup> OLDEST_FIRST = Comparator.comparing(Backup::createdAt)
+		.thenComparing((b) -> b.crn().toString());
 
 	private final WorkspaceRepository workspaces;
 
@@ -62,9 +66,11 @@ class ValidateWorkspaceTasklet implements Tasklet {
 			throw new BackupStepException("workspace " + workspace.name() + " is " + workspace.status()
 					+ "; a backup needs it in " + WorkspaceStatus.INSTALLATION_FINISHED);
 		}
+		// Two launches racing past the launcher's check: the older backup goes on, the newer one fails here.
 		List<String> others = backups.activeFor(workspace.crn())
 			.stream()
 			.filter((b) -> !b.crn().equals(backup.crn()))
+			.filter((b) -> OLDEST_FIRST.compare(b, backup) < 0)
 			.map(Backup::name)
 			.toList();
 		if (!others.isEmpty()) {

@@ -150,6 +150,15 @@ public class Launcher {
 			throw WsbackupException.failedPrecondition("backup " + backup.name() + " has no failed or stopped job to"
 					+ " restart (its job is " + (last == null ? "unknown" : last.getStatus()) + ")");
 		}
+		List<Backup> others = backups.activeFor(backup.workspaceCrn())
+			.stream()
+			.filter((b) -> !b.crn().equals(crn))
+			.toList();
+		if (!others.isEmpty()) {
+			throw WsbackupException.failedPrecondition("backup " + backup.name() + " cannot be restarted while "
+					+ others.get(0).name() + " (" + others.get(0).crn() + ") is " + others.get(0).status()
+					+ " on the same workspace");
+		}
 		if (backup.status() == BackupStatus.FAILED || backup.status() == BackupStatus.CANCELLED) {
 			backups.moveStatus(crn, backup.status(), BackupStatus.RUNNING, null);
 		}

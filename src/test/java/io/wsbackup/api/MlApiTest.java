@@ -86,6 +86,12 @@ class MlApiTest extends WsbackupTestSupport {
 				.path("backupStatus")
 				.asString()
 				.equals("succeeded"));
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> post("describeWorkspaceBackup", "{\"backupCrn\": \"" + backupCrn + "\"}").body()
+				.path("backup")
+				.path("jobStatus")
+				.asString()
+				.equals("COMPLETED"));
 		Reply backupsReply = post("listWorkspaceBackups", "{\"workspaceCrn\": \"" + crn + "\"}");
 		JsonNode entry = backupsReply.body().path("backups").path(0);
 		assertThat(entry.path("backupCrn").asString()).isEqualTo(backupCrn);

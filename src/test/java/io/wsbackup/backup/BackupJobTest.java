@@ -14,6 +14,8 @@ import io.wsbackup.cloud.FakeCloud;
 import io.wsbackup.events.Event;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.launcher.Launcher;
+import io.wsbackup.system.ErrorCode;
+import io.wsbackup.system.WsbackupException;
 import io.wsbackup.workspace.FakeWorkloads;
 import io.wsbackup.workspace.Workspace;
 import io.wsbackup.workspace.WorkspaceRepository;
@@ -28,6 +30,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The backupWorkspace job on the real store, with fakes at the cloud and workload ports. */
@@ -237,6 +240,25 @@ class BackupJobTest extends WsbackupTestSupport {
 		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(reload(backup).status()).isEqualTo(BackupStatus.SUCCEEDED);
 		assertThat(cloud.startedSnapshots()).hasSize(3);
+	}
+
+	@Test
+	void aRestartIsRefusedWhileAnotherBackupOfTheWorkspaceRuns() {
+		Workspace ws = newWorkspace();
+		workloads.failNextStop("scale refused");
+		Backup failed = launcher.backupWorkspace(ws.crn().toString(), "failed-first", null, CREATOR);
+		assertThat(awaitJobEnd(failed).getStatus()).isEqualTo(BatchStatus.FAILED);
+		cloud.holdSnapshots();
+		Backup running = launcher.backupWorkspace(ws.crn().toString(), "running-now", null, CREATOR);
+
+		assertThatThrownBy(() -> launcher.restartBackup(failed.crn().toString()))
+			.isInstanceOfSatisfying(WsbackupException.class,
+					(ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION))
+			.hasMessageContaining("running-now");
+		assertThat(reload(failed).status()).isEqualTo(BackupStatus.FAILED);
+
+		cloud.releaseSnapshots();
+		assertThat(awaitJobEnd(running).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 	}
 
 }

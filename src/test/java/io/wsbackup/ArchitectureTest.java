@@ -93,10 +93,7 @@ class ArchitectureTest {
 
 	@Test
 	void onlyTheCliWritesToStandardStreamsAndNobodyUsesJavaUtilLogging() {
-		noClasses().that()
-			.resideOutsideOfPackage("io.wsbackup.cli..")
-			.should(ACCESS_STANDARD_STREAMS)
-			.check(main);
+		noClasses().that().resideOutsideOfPackage("io.wsbackup.cli..").should(ACCESS_STANDARD_STREAMS).check(main);
 		NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING.check(main);
 	}
 

@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The README's walk-through against the packaged jar on the embedded default (H2 file database, local cloud, no
- * workloads), driven through the {@code ./wsbackup} script as an operator would; then a restart of the runner on
- * the same data dir keeps everything.
+ * The README's walk-through against the packaged jar on the embedded default (H2 file
+ * database, local cloud, no workloads), driven through the {@code ./wsbackup} script as
+ * an operator would; then a restart of the runner on the same data dir keeps everything.
  */
 class EmbeddedDefaultIT {
 
@@ -71,7 +71,9 @@ class EmbeddedDefaultIT {
 		String backupCrn = started.path("backupCrn").asString();
 		assertThat(backupCrn).startsWith("crn:cdp:ml:local:");
 		assertThat(started.path("vaultName").asString()).isEqualTo("mlx-" + uuid);
-		assertThat(backup.stderr()).as("progress on stderr while waiting").contains("%").contains("awaitRecoveryPoints");
+		assertThat(backup.stderr()).as("progress on stderr while waiting")
+			.contains("%")
+			.contains("awaitRecoveryPoints");
 
 		Run list = wsbackup("list-workspace-backups", "--workspace-name", "demo", "--environment-name", "local");
 		assertThat(list.exit()).isZero();
@@ -86,9 +88,8 @@ class EmbeddedDefaultIT {
 
 		Run events = wsbackup("list-workspace-events", "--workspace-crn", crn);
 		JsonNode log = JSON.readTree(events.stdout()).path("events");
-		assertThat(log.valueStream().map((e) -> e.path("step").asString()))
-			.contains("validateWorkspace", "stopWorkloads", "snapshotStorage", "awaitRecoveryPoints", "recordCatalog",
-					"restartWorkspace");
+		assertThat(log.valueStream().map((e) -> e.path("step").asString())).contains("validateWorkspace",
+				"stopWorkloads", "snapshotStorage", "awaitRecoveryPoints", "recordCatalog", "restartWorkspace");
 		assertThat(log.valueStream().filter((e) -> e.path("percentDone").asInt(100) < 100))
 			.as("progress lines with an estimated completion")
 			.isNotEmpty()
@@ -105,10 +106,10 @@ class EmbeddedDefaultIT {
 		startRunner();
 
 		Run again = wsbackup("list-workspace-backups", "--workspace-crn", crn);
-		assertThat(JSON.readTree(again.stdout()).path("backups").size()).as("the catalog survives a restart").isEqualTo(1);
+		assertThat(JSON.readTree(again.stdout()).path("backups").size()).as("the catalog survives a restart")
+			.isEqualTo(1);
 		Run workspacesAgain = wsbackup("list-workspaces");
-		assertThat(JSON.readTree(workspacesAgain.stdout()).path("workspaces").size())
-			.as("the demo is registered once")
+		assertThat(JSON.readTree(workspacesAgain.stdout()).path("workspaces").size()).as("the demo is registered once")
 			.isEqualTo(1);
 	}
 
@@ -119,7 +120,9 @@ class EmbeddedDefaultIT {
 		}
 		Path jar;
 		try (Stream<Path> files = Files.list(Path.of("target"))) {
-			jar = files.filter((p) -> p.getFileName().toString().matches("wsbackup-.*\\.jar")).findFirst().orElseThrow();
+			jar = files.filter((p) -> p.getFileName().toString().matches("wsbackup-.*\\.jar"))
+				.findFirst()
+				.orElseThrow();
 		}
 		runner = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
 				jar.toAbsolutePath().toString(), "--server.port=" + port, "--wsbackup.data-dir=" + dataDir)
@@ -134,8 +137,11 @@ class EmbeddedDefaultIT {
 				throw new IllegalStateException("the runner exited: " + Files.readString(work.resolve("runner.log")));
 			}
 			try {
-				return http.send(HttpRequest.newBuilder(URI.create(endpoint + "/actuator/health")).build(),
-						HttpResponse.BodyHandlers.ofString()).body().contains("UP");
+				return http
+					.send(HttpRequest.newBuilder(URI.create(endpoint + "/actuator/health")).build(),
+							HttpResponse.BodyHandlers.ofString())
+					.body()
+					.contains("UP");
 			}
 			catch (IOException notYet) {
 				return false;

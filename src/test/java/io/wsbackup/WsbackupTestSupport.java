@@ -30,14 +30,14 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The runner on the real MySQL-protocol test database with fakes at the ports: one Spring context shared by every
- * test that extends this. Each test registers workspaces of its own (unique names), so tests never see each other's
- * backups.
+ * The runner on the real MySQL-protocol test database with fakes at the ports: one Spring
+ * context shared by every test that extends this. Each test registers workspaces of its
+ * own (unique names), so tests never see each other's backups.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "wsbackup.cloud.provider=fake", "wsbackup.workloads.provider=fake", "wsbackup.demo.enabled=false",
-				"wsbackup.backup.poll-initial-interval=20ms", "wsbackup.backup.poll-max-interval=100ms",
-				"wsbackup.jobs.max-concurrent=4" })
+		properties = { "wsbackup.cloud.provider=fake", "wsbackup.workloads.provider=fake",
+				"wsbackup.demo.enabled=false", "wsbackup.backup.poll-initial-interval=20ms",
+				"wsbackup.backup.poll-max-interval=100ms", "wsbackup.jobs.max-concurrent=4" })
 @Import(WsbackupTestSupport.Fakes.class)
 public abstract class WsbackupTestSupport {
 
@@ -72,7 +72,10 @@ public abstract class WsbackupTestSupport {
 		clock.reset();
 	}
 
-	/** A new workspace with two volumes and a shared file system, in installation:finished. */
+	/**
+	 * A new workspace with two volumes and a shared file system, in
+	 * installation:finished.
+	 */
 	protected Workspace newWorkspace() {
 		String name = "ws-" + UUID.randomUUID().toString().substring(0, 8);
 		return workspaceService.register(name, "env-test", "123456789012", "us-west-2", "2.0.47",

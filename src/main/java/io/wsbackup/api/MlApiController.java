@@ -37,8 +37,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The RPC-style REST API, {@code POST /api/v1/ml/<operation>} with a JSON body, mirroring the {@code cdp ml}
- * commands. Thin: it reads the request strictly and hands it to the launcher or a service.
+ * The RPC-style REST API, {@code POST /api/v1/ml/<operation>} with a JSON body, mirroring
+ * the {@code cdp ml} commands. Thin: it reads the request strictly and hands it to the
+ * launcher or a service.
  */
 @RestController
 @RequestMapping(path = "/api/v1/ml", produces = "application/json")
@@ -76,7 +77,8 @@ class MlApiController {
 	WorkspaceResponse registerWorkspace(@RequestBody(required = false) String body) {
 		var r = reader.read("registerWorkspace", body, Requests.RegisterWorkspace.class);
 		Workspace w = workspaces.register(r.workspaceName(), r.environmentName(), r.accountId(), r.region(),
-				r.version(), new WorkspaceStorage(r.volumes(), r.sharedFileSystem(), Boolean.TRUE.equals(r.externalNfs())));
+				r.version(),
+				new WorkspaceStorage(r.volumes(), r.sharedFileSystem(), Boolean.TRUE.equals(r.externalNfs())));
 		return new WorkspaceResponse(WorkspaceView.of(w));
 	}
 
@@ -139,14 +141,13 @@ class MlApiController {
 			throw WsbackupException.invalid("maxItems must be between 1 and 10000, not " + max);
 		}
 		String backupCrn = r.backupCrn() == null ? null : parseBackupCrn(r.backupCrn()).toString();
-		return new EventsResponse(
-				events.list(w.crn().toString(), backupCrn, max).stream().map(EventView::of).toList());
+		return new EventsResponse(events.list(w.crn().toString(), backupCrn, max).stream().map(EventView::of).toList());
 	}
 
 	@PostMapping("/{operation}")
 	void unknown(@PathVariable String operation) {
-		throw WsbackupException.notFound(
-				"unknown operation '" + operation + "'; the operations are: " + String.join(", ", OPERATIONS));
+		throw WsbackupException
+			.notFound("unknown operation '" + operation + "'; the operations are: " + String.join(", ", OPERATIONS));
 	}
 
 	private static Crn parseBackupCrn(String text) {

@@ -14,8 +14,9 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads a request body strictly: malformed JSON, unknown fields and wrongly typed values are refused with
- * {@code INVALID_ARGUMENT} and a message naming the field, rather than ignored.
+ * Reads a request body strictly: malformed JSON, unknown fields and wrongly typed values
+ * are refused with {@code INVALID_ARGUMENT} and a message naming the field, rather than
+ * ignored.
  */
 @Component
 class RequestReader {
@@ -44,8 +45,9 @@ class RequestReader {
 				.stream()
 				.map((ref) -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
 				.collect(Collectors.joining("."));
-			throw WsbackupException.invalid(path.isEmpty() ? "the " + operation + " request must be a JSON object"
-					: "field '" + path + "' of the " + operation + " request has the wrong type: " + ex.getOriginalMessage());
+			throw WsbackupException
+				.invalid(path.isEmpty() ? "the " + operation + " request must be a JSON object" : "field '" + path
+						+ "' of the " + operation + " request has the wrong type: " + ex.getOriginalMessage());
 		}
 		catch (JacksonException ex) {
 			throw WsbackupException

@@ -2,7 +2,10 @@ package io.wsbackup.api;
 
 import java.util.List;
 
-/** The request bodies of the REST operations; every field is optional to Jackson and checked by the services. */
+/**
+ * The request bodies of the REST operations; every field is optional to Jackson and
+ * checked by the services.
+ */
 final class Requests {
 
 	private Requests() {

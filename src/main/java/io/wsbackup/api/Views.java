@@ -27,8 +27,8 @@ final class Views {
 
 		static WorkspaceView of(Workspace w) {
 			return new WorkspaceView(w.crn().toString(), w.name(), w.environmentName(), w.accountId(), w.region(),
-					w.version(), w.status().text(), new StorageView(w.storage().volumes(),
-							w.storage().sharedFileSystem(), w.storage().externalNfs()),
+					w.version(), w.status().text(),
+					new StorageView(w.storage().volumes(), w.storage().sharedFileSystem(), w.storage().externalNfs()),
 					w.vaultName(), time(w.createdAt()), w.restoredFromBackupCrn());
 		}
 

@@ -26,16 +26,17 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
- * Step 4, {@code awaitRecoveryPoints}: polls the snapshot jobs, one poll per transaction ({@code CONTINUABLE}),
- * with a wait that grows from the initial to the maximum interval and shrinks as the expected completion nears.
- * Writes progress (percent, bytes, estimated completion) to the event log when it changes and at least every
- * {@code progress-event-interval}. Fails when a cloud job failed, aborted or expired, and when the backup's timeout
- * has passed; a timeout leaves the cloud jobs running.
+ * Step 4, {@code awaitRecoveryPoints}: polls the snapshot jobs, one poll per transaction
+ * ({@code CONTINUABLE}), with a wait that grows from the initial to the maximum interval
+ * and shrinks as the expected completion nears. Writes progress (percent, bytes,
+ * estimated completion) to the event log when it changes and at least every
+ * {@code progress-event-interval}. Fails when a cloud job failed, aborted or expired, and
+ * when the backup's timeout has passed; a timeout leaves the cloud jobs running.
  *
  * <p>
- * The deadline is the backup's creation plus its timeout, stored on the first attempt: a restart does not extend
- * it, so restarting a timed-out backup succeeds at once if its snapshots completed meanwhile, and fails again
- * otherwise.
+ * The deadline is the backup's creation plus its timeout, stored on the first attempt: a
+ * restart does not extend it, so restarting a timed-out backup succeeds at once if its
+ * snapshots completed meanwhile, and fails again otherwise.
  */
 class AwaitRecoveryPointsTasklet implements Tasklet {
 
@@ -55,8 +56,8 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 
 	private final WsbackupProperties.Backup settings;
 
-	AwaitRecoveryPointsTasklet(BackupRepository backups, CloudPort cloud, EventLog events,
-			JobRepository jobRepository, Clock clock, WsbackupProperties.Backup settings) {
+	AwaitRecoveryPointsTasklet(BackupRepository backups, CloudPort cloud, EventLog events, JobRepository jobRepository,
+			Clock clock, WsbackupProperties.Backup settings) {
 		this.backups = backups;
 		this.cloud = cloud;
 		this.events = events;
@@ -99,8 +100,8 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 			bytes.put(job.getKey(), String.valueOf(progress.bytesTransferred()));
 			if (progress.state() == CloudJobState.COMPLETED) {
 				recoveryPoints.put(job.getKey(), progress.recoveryPointId());
-				events.info(ws, bk, STEP, "snapshot of " + job.getKey() + " completed: recovery point "
-						+ progress.recoveryPointId());
+				events.info(ws, bk, STEP,
+						"snapshot of " + job.getKey() + " completed: recovery point " + progress.recoveryPointId());
 			}
 			else if (progress.state().isUnsuccessful()) {
 				throw new BackupStepException("the snapshot of " + job.getKey() + " (cloud job " + job.getValue()
@@ -146,9 +147,9 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 		boolean due = lastAt == null
 				|| !Duration.between(Instant.parse(lastAt), now).minus(settings.progressEventInterval()).isNegative();
 		if (changed || due) {
-			events.progress(ws, bk, STEP,
-					completed + " of " + total + " snapshot(s) completed, " + percent + "% done"
-							+ (eta == null ? ", estimated completion not known yet" : ", estimated completion " + eta.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)),
+			events.progress(ws, bk, STEP, completed + " of " + total + " snapshot(s) completed, " + percent + "% done"
+					+ (eta == null ? ", estimated completion not known yet"
+							: ", estimated completion " + eta.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)),
 					percent, bytes, eta);
 			run.put(BackupContextKeys.LAST_PERCENT, String.valueOf(percent));
 			run.put(BackupContextKeys.LAST_PROGRESS_AT, now.toString());
@@ -156,8 +157,9 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 	}
 
 	/**
-	 * Backs off from the initial interval to the maximum; with an expected completion, waits about a quarter of the
-	 * time left, within those bounds; never past the deadline or the next due progress line.
+	 * Backs off from the initial interval to the maximum; with an expected completion,
+	 * waits about a quarter of the time left, within those bounds; never past the
+	 * deadline or the next due progress line.
 	 */
 	private Duration nextWait(BackupRun run, Instant eta, Instant now, Instant deadline) {
 		String last = run.getString(BackupContextKeys.POLL_INTERVAL_MILLIS);

@@ -1,34 +1,56 @@
 package io.wsbackup.backup;
 
 /**
- * The facts the {@code backupWorkspace} job keeps in its job execution context ({@code BATCH_JOB_EXECUTION_CONTEXT},
- * readable JSON). Each key is {@code <step that writes it>.<fact>}; values are strings, numbers or maps of strings.
- * A restart starts with the previous execution's context, so these are what make a restart resume exactly.
+ * The facts the {@code backupWorkspace} job keeps in its job execution context
+ * ({@code BATCH_JOB_EXECUTION_CONTEXT}, readable JSON). Each key is
+ * {@code <step that writes it>.<fact>}; values are strings, numbers or maps of strings. A
+ * restart starts with the previous execution's context, so these are what make a restart
+ * resume exactly.
  */
 public final class BackupContextKeys {
 
-	/** The workspace status to go back to after the backup, e.g. {@code installation:finished}. */
+	/**
+	 * The workspace status to go back to after the backup, e.g.
+	 * {@code installation:finished}.
+	 */
 	public static final String STATUS_TO_REVERT_TO = "validateWorkspace.statusToRevertTo";
 
 	/** {@code "true"} while the workloads are stopped by this backup. */
 	public static final String WORKLOADS_STOPPED = "stopWorkloads.stopped";
 
-	/** What stopping the workloads changed: object → state to restore (a map of strings). */
+	/**
+	 * What stopping the workloads changed: object → state to restore (a map of strings).
+	 */
 	public static final String WORKLOAD_CHANGES = "stopWorkloads.changes";
 
-	/** The resources protected, in order: resource key ({@code volume:<id>}) → attempt number (a map of strings). */
+	/**
+	 * The resources protected, in order: resource key ({@code volume:<id>}) → attempt
+	 * number (a map of strings).
+	 */
 	public static final String RESOURCES = "snapshotStorage.resources";
 
-	/** The cloud snapshot job of each resource: resource key → cloud job id (a map of strings). */
+	/**
+	 * The cloud snapshot job of each resource: resource key → cloud job id (a map of
+	 * strings).
+	 */
 	public static final String SNAPSHOT_JOBS = "snapshotStorage.jobIds";
 
-	/** When the wait gives up, an ISO-8601 instant: the backup's creation plus its timeout. */
+	/**
+	 * When the wait gives up, an ISO-8601 instant: the backup's creation plus its
+	 * timeout.
+	 */
 	public static final String DEADLINE = "awaitRecoveryPoints.deadline";
 
-	/** The recovery point each completed job made: resource key → recovery point id (a map of strings). */
+	/**
+	 * The recovery point each completed job made: resource key → recovery point id (a map
+	 * of strings).
+	 */
 	public static final String RECOVERY_POINTS = "awaitRecoveryPoints.recoveryPoints";
 
-	/** The bytes each snapshot job has transferred so far: resource key → bytes (a map of strings). */
+	/**
+	 * The bytes each snapshot job has transferred so far: resource key → bytes (a map of
+	 * strings).
+	 */
 	public static final String BYTES_TRANSFERRED = "awaitRecoveryPoints.bytesTransferred";
 
 	/** The last progress written to the event log: percent done. */

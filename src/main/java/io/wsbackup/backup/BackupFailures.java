@@ -16,9 +16,10 @@ final class BackupFailures {
 	}
 
 	/**
-	 * Spring Batch marks a failed step ABANDONED when the flow moves on from it to another step (here, the
-	 * compensation), and never runs an ABANDONED step again. A backup must resume at its failed step on restart
-	 * (DESIGN §3), so the compensation puts that step back to FAILED.
+	 * Spring Batch marks a failed step ABANDONED when the flow moves on from it to
+	 * another step (here, the compensation), and never runs an ABANDONED step again. A
+	 * backup must resume at its failed step on restart (DESIGN §3), so the compensation
+	 * puts that step back to FAILED.
 	 */
 	static void keepFailedStepRestartable(JobExecution execution, JobRepository jobRepository) {
 		for (StepExecution step : execution.getStepExecutions()) {
@@ -34,7 +35,10 @@ final class BackupFailures {
 		return lastFailed(execution).map(StepExecution::getStepName).orElse("(none)");
 	}
 
-	/** The failed step's error message, without exception class names; or a generic sentence. */
+	/**
+	 * The failed step's error message, without exception class names; or a generic
+	 * sentence.
+	 */
 	static String reason(JobExecution execution) {
 		Optional<StepExecution> failed = lastFailed(execution);
 		if (failed.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.wsbackup.backup;
 
 import java.time.Clock;
+import java.util.List;
 
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.cloud.CloudPort;
@@ -10,6 +11,8 @@ import io.wsbackup.workspace.WorkloadPort;
 import io.wsbackup.workspace.WorkspaceRepository;
 
 import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.FlowBuilder;
+import org.springframework.batch.core.job.builder.FlowJobBuilder;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -29,9 +32,10 @@ import org.springframework.transaction.PlatformTransactionManager;
  *     (FAILED)                 restartWorkspaceAfterFailure ─▶ (FAILED, restartable)
  * </pre>
  *
- * Step names are persisted and matched on restart: never rename them. {@code validateWorkspace},
- * {@code stopWorkloads}, {@code snapshotStorage} and the compensation run again on every restart (they decide from
- * the job context what is left to do); the others resume only if they did not complete.
+ * Step names are persisted and matched on restart: never rename them.
+ * {@code validateWorkspace}, {@code stopWorkloads}, {@code snapshotStorage} and the
+ * compensation run again on every restart (they decide from the job context what is left
+ * to do); the others resume only if they did not complete.
  */
 @Configuration(proxyBeanMethods = false)
 public class BackupJobConfiguration {
@@ -55,27 +59,32 @@ public class BackupJobConfiguration {
 				new RestartWorkspaceTasklet(workspaces, workloads, events, jobRepository, false), false);
 		Step compensate = step(RestartWorkspaceTasklet.COMPENSATION_STEP, jobRepository, tx,
 				new RestartWorkspaceTasklet(workspaces, workloads, events, jobRepository, true), true);
-		return new JobBuilder(BackupParameters.JOB_NAME, jobRepository).listener(new BackupJobListener(backups, events))
-			.start(validate).on("FAILED").fail()
-			.from(validate).on("*").to(stop)
-			.from(stop).on("FAILED").to(compensate)
-			.from(stop).on("*").to(snapshot)
-			.from(snapshot).on("FAILED").to(compensate)
-			.from(snapshot).on("*").to(await)
-			.from(await).on("FAILED").to(compensate)
-			.from(await).on("*").to(record)
-			.from(record).on("FAILED").to(compensate)
-			.from(record).on("*").to(restart)
-			.from(restart).on("FAILED").to(compensate)
-			.from(restart).on("*").end()
-			.from(compensate).on("*").fail()
-			.end()
-			.build();
+		// validateWorkspace changes nothing, so its failure ends the job; every later
+		// step fails into the
+		// compensation, which ends the job FAILED.
+		List<Step> chain = List.of(stop, snapshot, await, record, restart);
+		FlowBuilder<FlowJobBuilder> flow = new JobBuilder(BackupParameters.JOB_NAME, jobRepository)
+			.listener(new BackupJobListener(backups, events))
+			.start(validate)
+			.on("FAILED")
+			.fail()
+			.from(validate)
+			.on("*")
+			.to(chain.get(0));
+		for (int i = 0; i < chain.size(); i++) {
+			Step step = chain.get(i);
+			flow = flow.from(step).on("FAILED").to(compensate);
+			flow = (i + 1 < chain.size()) ? flow.from(step).on("*").to(chain.get(i + 1))
+					: flow.from(step).on("*").end();
+		}
+		return flow.from(compensate).on("*").fail().end().build();
 	}
 
 	private static Step step(String name, JobRepository jobRepository, PlatformTransactionManager tx, Tasklet tasklet,
 			boolean runsAgainOnRestart) {
-		return new StepBuilder(name, jobRepository).tasklet(tasklet, tx).allowStartIfComplete(runsAgainOnRestart).build();
+		return new StepBuilder(name, jobRepository).tasklet(tasklet, tx)
+			.allowStartIfComplete(runsAgainOnRestart)
+			.build();
 	}
 
 }

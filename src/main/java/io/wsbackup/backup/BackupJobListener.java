@@ -12,9 +12,10 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 
 /**
- * Around every {@code backupWorkspace} execution: puts the backup and workspace CRNs in the logging MDC, points the
- * catalog entry at this execution, and when the execution ends without completing, moves a still-running backup to
- * {@code failed} with its reason (or {@code cancelled} when it was stopped).
+ * Around every {@code backupWorkspace} execution: puts the backup and workspace CRNs in
+ * the logging MDC, points the catalog entry at this execution, and when the execution
+ * ends without completing, moves a still-running backup to {@code failed} with its reason
+ * (or {@code cancelled} when it was stopped).
  */
 class BackupJobListener implements JobExecutionListener {
 
@@ -34,7 +35,8 @@ class BackupJobListener implements JobExecutionListener {
 		MDC.put("backupCrn", backupCrn);
 		MDC.put("workspaceCrn", workspaceCrn);
 		backups.setJobExecutionId(Crn.parse(backupCrn), execution.getId());
-		events.info(workspaceCrn, backupCrn, BackupParameters.JOB_NAME, "backup job execution " + execution.getId() + " started");
+		events.info(workspaceCrn, backupCrn, BackupParameters.JOB_NAME,
+				"backup job execution " + execution.getId() + " started");
 	}
 
 	@Override
@@ -50,9 +52,11 @@ class BackupJobListener implements JobExecutionListener {
 			}
 			String reason = BackupFailures.reason(execution);
 			BackupStatus to = status == BatchStatus.STOPPED ? BackupStatus.CANCELLED : BackupStatus.FAILED;
-			backups.moveStatus(backupCrn, BackupStatus.RUNNING, to, to == BackupStatus.CANCELLED ? "cancelled" : reason);
-			events.error(workspaceCrn, backupCrn.toString(), BackupParameters.JOB_NAME, "backup job execution " + execution.getId()
-					+ " ended " + status + " in step " + BackupFailures.failedStep(execution) + ": " + reason);
+			backups.moveStatus(backupCrn, BackupStatus.RUNNING, to,
+					to == BackupStatus.CANCELLED ? "cancelled" : reason);
+			events.error(workspaceCrn, backupCrn.toString(), BackupParameters.JOB_NAME,
+					"backup job execution " + execution.getId() + " ended " + status + " in step "
+							+ BackupFailures.failedStep(execution) + ": " + reason);
 		}
 		finally {
 			MDC.remove("backupCrn");

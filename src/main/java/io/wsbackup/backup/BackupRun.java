@@ -16,9 +16,10 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 /**
- * One running backup as a step sees it: its parameters, its catalog entry and workspace, and the job execution
- * context where the job keeps its facts ({@link BackupContextKeys}). {@link #save()} writes the context in the
- * step's transaction, so a fact recorded before a step returns survives a crash.
+ * One running backup as a step sees it: its parameters, its catalog entry and workspace,
+ * and the job execution context where the job keeps its facts
+ * ({@link BackupContextKeys}). {@link #save()} writes the context in the step's
+ * transaction, so a fact recorded before a step returns survives a crash.
  */
 final class BackupRun {
 
@@ -76,7 +77,10 @@ final class BackupRun {
 		return context().containsKey(key);
 	}
 
-	/** A map-of-strings fact, copied (empty when absent); change it and {@link #put} it back. */
+	/**
+	 * A map-of-strings fact, copied (empty when absent); change it and {@link #put} it
+	 * back.
+	 */
 	@SuppressWarnings("unchecked")
 	Map<String, String> getMap(String key) {
 		Object value = context().get(key);

@@ -20,8 +20,9 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
- * Step 5, {@code recordCatalog}: checks that every recovery point is in the vault, records them with their sizes,
- * and marks the backup {@code succeeded}. Idempotent: a restart records nothing twice.
+ * Step 5, {@code recordCatalog}: checks that every recovery point is in the vault,
+ * records them with their sizes, and marks the backup {@code succeeded}. Idempotent: a
+ * restart records nothing twice.
  */
 class RecordCatalogTasklet implements Tasklet {
 
@@ -63,15 +64,16 @@ class RecordCatalogTasklet implements Tasklet {
 						+ " is not in vault " + backup.vaultName());
 			}
 			total += summary.sizeBytes();
-			backups.recordRecoveryPoint(new RecoveryPoint(backup.crn().toString(), ProtectedResource.fromKey(rp.getKey()),
-					jobs.get(rp.getKey()), rp.getValue(), summary.sizeBytes(), clock.instant()));
+			backups
+				.recordRecoveryPoint(new RecoveryPoint(backup.crn().toString(), ProtectedResource.fromKey(rp.getKey()),
+						jobs.get(rp.getKey()), rp.getValue(), summary.sizeBytes(), clock.instant()));
 		}
 		if (backup.status() == BackupStatus.RUNNING) {
 			backups.moveStatus(backup.crn(), BackupStatus.RUNNING, BackupStatus.SUCCEEDED, null);
 		}
-		events.info(backup.workspaceCrn().toString(), backup.crn().toString(), STEP, "backup " + backup.name()
-				+ " recorded in the catalog as succeeded: " + recoveryPoints.size() + " recovery point(s), " + total
-				+ " bytes, in vault " + backup.vaultName());
+		events.info(backup.workspaceCrn().toString(), backup.crn().toString(), STEP,
+				"backup " + backup.name() + " recorded in the catalog as succeeded: " + recoveryPoints.size()
+						+ " recovery point(s), " + total + " bytes, in vault " + backup.vaultName());
 		return RepeatStatus.FINISHED;
 	}
 

@@ -16,10 +16,11 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
- * Step 6, {@code restartWorkspace} (and, under the name {@code restartWorkspaceAfterFailure}, the compensation):
- * starts the workloads exactly as {@code stopWorkloads} found them and moves the workspace back to the status it
- * had when the backup began, through {@code backup:finished} (or {@code backup:failed} after a failure).
- * Idempotent: starting what is already started changes nothing.
+ * Step 6, {@code restartWorkspace} (and, under the name
+ * {@code restartWorkspaceAfterFailure}, the compensation): starts the workloads exactly
+ * as {@code stopWorkloads} found them and moves the workspace back to the status it had
+ * when the backup began, through {@code backup:finished} (or {@code backup:failed} after
+ * a failure). Idempotent: starting what is already started changes nothing.
  */
 class RestartWorkspaceTasklet implements Tasklet {
 
@@ -56,13 +57,15 @@ class RestartWorkspaceTasklet implements Tasklet {
 		String ws = workspace.crn().toString();
 		String bk = run.backupCrn.toString();
 		String recorded = run.getString(BackupContextKeys.STATUS_TO_REVERT_TO);
-		WorkspaceStatus revertTo = recorded == null ? WorkspaceStatus.INSTALLATION_FINISHED : WorkspaceStatus.of(recorded);
-		// After a failure, start unconditionally: a stop that failed half-way rolled its own records back, and the
-		// adapter knows what it changed (the port promises that starting what is not stopped changes nothing).
+		WorkspaceStatus revertTo = recorded == null ? WorkspaceStatus.INSTALLATION_FINISHED
+				: WorkspaceStatus.of(recorded);
+		// After a failure, start unconditionally: a stop that failed half-way rolled its
+		// own records back, and the
+		// adapter knows what it changed (the port promises that starting what is not
+		// stopped changes nothing).
 		if (afterFailure || "true".equals(run.getString(BackupContextKeys.WORKLOADS_STOPPED))
 				|| workspace.status() == WorkspaceStatus.BACKUP_STARTED) {
-			workloads.start(workspace,
-					new StoppedWorkloads(run.getMap(BackupContextKeys.WORKLOAD_CHANGES), List.of()));
+			workloads.start(workspace, new StoppedWorkloads(run.getMap(BackupContextKeys.WORKLOAD_CHANGES), List.of()));
 			run.put(BackupContextKeys.WORKLOADS_STOPPED, "false");
 			run.save();
 		}

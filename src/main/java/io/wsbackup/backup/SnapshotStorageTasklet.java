@@ -28,14 +28,16 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
- * Step 3, {@code snapshotStorage}: makes sure the vault {@code mlx-<workspace uuid>} exists and starts one cloud
- * snapshot job per protected resource, one resource per transaction ({@code CONTINUABLE}), recording each job id
- * in the job context before returning. The idempotency token is derived from the backup CRN, the resource and the
+ * Step 3, {@code snapshotStorage}: makes sure the vault {@code mlx-<workspace uuid>}
+ * exists and starts one cloud snapshot job per protected resource, one resource per
+ * transaction ({@code CONTINUABLE}), recording each job id in the job context before
+ * returning. The idempotency token is derived from the backup CRN, the resource and the
  * attempt, so a crash between the cloud call and the commit never starts a second job.
  *
  * <p>
- * On restart it runs again: resources whose job is recorded keep it (no second job); a resource whose job ended
- * failed, aborted or expired gets a new job under a new attempt number.
+ * On restart it runs again: resources whose job is recorded keep it (no second job); a
+ * resource whose job ended failed, aborted or expired gets a new job under a new attempt
+ * number.
  */
 class SnapshotStorageTasklet implements Tasklet {
 
@@ -84,9 +86,8 @@ class SnapshotStorageTasklet implements Tasklet {
 					Map.of("workspaceCrn", workspace.crn().toString(), "managedBy", "wsbackup"));
 			run.put(BackupContextKeys.RESOURCES, resources);
 			run.save();
-			events.info(workspace.crn().toString(), backup.crn().toString(), STEP,
-					"protecting " + resources.size() + " resource(s) in vault " + workspace.vaultName() + ": "
-							+ String.join(", ", resources.keySet()));
+			events.info(workspace.crn().toString(), backup.crn().toString(), STEP, "protecting " + resources.size()
+					+ " resource(s) in vault " + workspace.vaultName() + ": " + String.join(", ", resources.keySet()));
 			return RepeatStatus.CONTINUABLE;
 		}
 		ExecutionContext stepContext = chunkContext.getStepContext().getStepExecution().getExecutionContext();
@@ -111,9 +112,8 @@ class SnapshotStorageTasklet implements Tasklet {
 			}
 			ProtectedResource resource = ProtectedResource.fromKey(key);
 			String newJob = cloud.startSnapshot(new SnapshotRequest(workspace.vaultName(), resource,
-					idempotencyToken(backup, resource, attempt),
-					Map.of("workspaceCrn", workspace.crn().toString(), "backupCrn", backup.crn().toString(),
-							"backupName", backup.name()),
+					idempotencyToken(backup, resource, attempt), Map.of("workspaceCrn", workspace.crn().toString(),
+							"backupCrn", backup.crn().toString(), "backupName", backup.name()),
 					remaining(backup)));
 			jobs.put(key, newJob);
 			resources.put(key, String.valueOf(attempt));

@@ -18,13 +18,15 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
- * Step 2, {@code stopWorkloads}: the workspace goes to {@code backup:started} and its workloads are stopped, so
- * that the snapshots are consistent. What stopping changed is merged into the job context before the step returns,
- * so that the workloads can be started exactly as they were, even after a crash.
+ * Step 2, {@code stopWorkloads}: the workspace goes to {@code backup:started} and its
+ * workloads are stopped, so that the snapshots are consistent. What stopping changed is
+ * merged into the job context before the step returns, so that the workloads can be
+ * started exactly as they were, even after a crash.
  *
  * <p>
- * On restart it runs again: if this backup's snapshots are still running (a compensation started the workloads
- * again), the workloads are stopped again first; if they have all completed, the workloads stay up.
+ * On restart it runs again: if this backup's snapshots are still running (a compensation
+ * started the workloads again), the workloads are stopped again first; if they have all
+ * completed, the workloads stay up.
  */
 class StopWorkloadsTasklet implements Tasklet {
 
@@ -56,7 +58,9 @@ class StopWorkloadsTasklet implements Tasklet {
 		String ws = workspace.crn().toString();
 		Map<String, String> jobs = run.getMap(BackupContextKeys.SNAPSHOT_JOBS);
 		if (!jobs.isEmpty() && run.getMap(BackupContextKeys.RESOURCES).size() == jobs.size()
-				&& jobs.values().stream().allMatch((id) -> cloud.snapshotProgress(id).state() == CloudJobState.COMPLETED)) {
+				&& jobs.values()
+					.stream()
+					.allMatch((id) -> cloud.snapshotProgress(id).state() == CloudJobState.COMPLETED)) {
 			events.info(ws, run.backupCrn.toString(), STEP,
 					"the snapshots of this backup have all completed; the workloads are not stopped again");
 			return RepeatStatus.FINISHED;

@@ -19,12 +19,14 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
- * Step 1, {@code validateWorkspace}: the workspace exists and is {@code installation:finished} (or stopped by this
- * very backup, after a crash); no other backup of it is running; the cloud's prerequisites hold. Records the status
- * to go back to. Changes nothing else, so a failure here needs no compensation.
+ * Step 1, {@code validateWorkspace}: the workspace exists and is
+ * {@code installation:finished} (or stopped by this very backup, after a crash); no other
+ * backup of it is running; the cloud's prerequisites hold. Records the status to go back
+ * to. Changes nothing else, so a failure here needs no compensation.
  *
  * <p>
- * On restart it runs again (the world may have changed meanwhile) and keeps the status recorded the first time.
+ * On restart it runs again (the world may have changed meanwhile) and keeps the status
+ * recorded the first time.
  */
 class ValidateWorkspaceTasklet implements Tasklet {
 
@@ -43,8 +45,8 @@ class ValidateWorkspaceTasklet implements Tasklet {
 
 	private final JobRepository jobRepository;
 
-	ValidateWorkspaceTasklet(WorkspaceRepository workspaces, BackupRepository backups, CloudPort cloud,
-			EventLog events, JobRepository jobRepository) {
+	ValidateWorkspaceTasklet(WorkspaceRepository workspaces, BackupRepository backups, CloudPort cloud, EventLog events,
+			JobRepository jobRepository) {
 		this.workspaces = workspaces;
 		this.backups = backups;
 		this.cloud = cloud;
@@ -66,7 +68,8 @@ class ValidateWorkspaceTasklet implements Tasklet {
 			throw new BackupStepException("workspace " + workspace.name() + " is " + workspace.status()
 					+ "; a backup needs it in " + WorkspaceStatus.INSTALLATION_FINISHED);
 		}
-		// Two launches racing past the launcher's check: the older backup goes on, the newer one fails here.
+		// Two launches racing past the launcher's check: the older backup goes on, the
+		// newer one fails here.
 		List<String> others = backups.activeFor(workspace.crn())
 			.stream()
 			.filter((b) -> !b.crn().equals(backup.crn()))

@@ -19,7 +19,8 @@ import io.wsbackup.workspace.Crn;
  * @param timeoutMinutes how long it may take, from {@code createdAt}
  * @param vaultName where its recovery points go, {@code mlx-<workspace uuid>}
  * @param failureReason why it failed, or {@code null}
- * @param warnings what the operator should know although it did not fail (an external NFS not backed up, ...)
+ * @param warnings what the operator should know although it did not fail (an external NFS
+ * not backed up, ...)
  * @param jobExecutionId the latest job execution working on it, or {@code null}
  */
 public record Backup(Crn crn, Crn workspaceCrn, String name, String creatorCrn, Instant createdAt,
@@ -30,7 +31,10 @@ public record Backup(Crn crn, Crn workspaceCrn, String name, String creatorCrn, 
 		warnings = List.copyOf(warnings);
 	}
 
-	/** When the backup times out: its creation plus its timeout, whatever restarts happened since. */
+	/**
+	 * When the backup times out: its creation plus its timeout, whatever restarts
+	 * happened since.
+	 */
 	public Instant deadline() {
 		return createdAt.plus(Duration.ofMinutes(timeoutMinutes));
 	}

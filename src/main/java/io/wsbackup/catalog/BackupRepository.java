@@ -69,7 +69,9 @@ public class BackupRepository {
 			.single() > 0;
 	}
 
-	/** The workspace's backups that a job is still working on (running or being deleted). */
+	/**
+	 * The workspace's backups that a job is still working on (running or being deleted).
+	 */
 	public List<Backup> activeFor(Crn workspaceCrn) {
 		return jdbc.sql("SELECT " + COLUMNS + " FROM WS_BACKUP WHERE WORKSPACE_CRN = ? AND STATUS IN (?, ?)")
 			.params(workspaceCrn.toString(), BackupStatus.RUNNING.text(), BackupStatus.DELETING.text())
@@ -78,8 +80,8 @@ public class BackupRepository {
 	}
 
 	/**
-	 * Moves a backup from one status to another if it is still in the first, setting or clearing its failure
-	 * reason.
+	 * Moves a backup from one status to another if it is still in the first, setting or
+	 * clearing its failure reason.
 	 * @return whether it moved
 	 * @throws IllegalStateException when the transition table does not allow the move
 	 */
@@ -99,7 +101,9 @@ public class BackupRepository {
 			.update();
 	}
 
-	/** Adds a warning unless the backup already has it (steps may run again on restart). */
+	/**
+	 * Adds a warning unless the backup already has it (steps may run again on restart).
+	 */
 	public void addWarning(Crn crn, String warning) {
 		Backup backup = find(crn).orElseThrow();
 		if (backup.warnings().contains(warning)) {
@@ -112,7 +116,10 @@ public class BackupRepository {
 			.update();
 	}
 
-	/** Records a recovery point of a backup; recording the same resource again keeps the first record. */
+	/**
+	 * Records a recovery point of a backup; recording the same resource again keeps the
+	 * first record.
+	 */
 	public void recordRecoveryPoint(RecoveryPoint rp) {
 		try {
 			jdbc.sql("INSERT INTO WS_RECOVERY_POINT (BACKUP_CRN, RESOURCE_ID, RESOURCE_KIND, CLOUD_JOB_ID, "
@@ -130,7 +137,8 @@ public class BackupRepository {
 		return jdbc.sql("SELECT * FROM WS_RECOVERY_POINT WHERE BACKUP_CRN = ? ORDER BY RESOURCE_KIND DESC, RESOURCE_ID")
 			.param(backupCrn.toString())
 			.query((rs, row) -> new RecoveryPoint(rs.getString("BACKUP_CRN"),
-					new ProtectedResource(ResourceKind.valueOf(rs.getString("RESOURCE_KIND")), rs.getString("RESOURCE_ID")),
+					new ProtectedResource(ResourceKind.valueOf(rs.getString("RESOURCE_KIND")),
+							rs.getString("RESOURCE_ID")),
 					rs.getString("CLOUD_JOB_ID"), rs.getString("RECOVERY_POINT_ID"),
 					(Long) rs.getObject("SIZE_BYTES", Long.class),
 					Times.fromDb(rs.getObject("CREATED_AT", LocalDateTime.class))))

@@ -6,19 +6,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Where a backup stands in the catalog, with the transitions it allows. A failed or cancelled backup may be run
- * again (restart) and so goes back to {@code running}; only a {@code succeeded} backup can be restored.
+ * Where a backup stands in the catalog, with the transitions it allows. A failed or
+ * cancelled backup may be run again (restart) and so goes back to {@code running}; only a
+ * {@code succeeded} backup can be restored.
  */
 public enum BackupStatus {
 
 	RUNNING("running"), SUCCEEDED("succeeded"), FAILED("failed"), CANCELLED("cancelled"), DELETING("deleting");
 
-	private static final Map<BackupStatus, Set<BackupStatus>> ALLOWED = Map.of(
-			RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED),
-			SUCCEEDED, EnumSet.of(DELETING),
-			FAILED, EnumSet.of(RUNNING, DELETING),
-			CANCELLED, EnumSet.of(RUNNING, DELETING),
-			DELETING, EnumSet.noneOf(BackupStatus.class));
+	private static final Map<BackupStatus, Set<BackupStatus>> ALLOWED = Map.of(RUNNING,
+			EnumSet.of(SUCCEEDED, FAILED, CANCELLED), SUCCEEDED, EnumSet.of(DELETING), FAILED,
+			EnumSet.of(RUNNING, DELETING), CANCELLED, EnumSet.of(RUNNING, DELETING), DELETING,
+			EnumSet.noneOf(BackupStatus.class));
 
 	private final String text;
 

@@ -18,9 +18,10 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code backup-workspace --wait}: polls {@code describeWorkspaceBackup} until the backup is no
- * longer running, printing a progress line on stderr whenever it changes, then prints the outcome
- * on stdout. Stopping the CLI does not stop the backup; it goes on in the runner.
+ * {@code backup-workspace --wait}: polls {@code describeWorkspaceBackup} until the backup
+ * is no longer running, printing a progress line on stderr whenever it changes, then
+ * prints the outcome on stdout. Stopping the CLI does not stop the backup; it goes on in
+ * the runner.
  */
 final class BackupFollower {
 
@@ -30,7 +31,8 @@ final class BackupFollower {
 
 	private static final String CANCELLED = "cancelled";
 
-	private static final DateTimeFormatter TIME_OF_DAY = DateTimeFormatter.ofPattern("HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+	private static final DateTimeFormatter TIME_OF_DAY = DateTimeFormatter.ofPattern("HH:mm:ss'Z'")
+		.withZone(ZoneOffset.UTC);
 
 	private final RunnerClient runner;
 
@@ -56,7 +58,8 @@ final class BackupFollower {
 
 	/**
 	 * Follows the backup that {@code backupWorkspace} started.
-	 * @param started the answer of {@code backupWorkspace}: {@code {backupCrn, vaultName}}
+	 * @param started the answer of {@code backupWorkspace}: {@code {backupCrn,
+	 * vaultName}}
 	 * @return the exit code: 0 if the backup succeeded, 1 otherwise
 	 */
 	int follow(JsonNode started) {
@@ -108,7 +111,10 @@ final class BackupFollower {
 		return WsbackupCli.FAILED;
 	}
 
-	/** The progress line without its time stamp: status, step, percent, bytes, ETA, each if known. */
+	/**
+	 * The progress line without its time stamp: status, step, percent, bytes, ETA, each
+	 * if known.
+	 */
 	String progress(JsonNode backup) {
 		List<String> parts = new ArrayList<>();
 		parts.add(backup.path("backupStatus").asString("?"));
@@ -125,8 +131,7 @@ final class BackupFollower {
 	}
 
 	private static Optional<String> text(JsonNode node) {
-		return (node.isString() && !node.stringValue().isBlank()) ? Optional.of(node.stringValue())
-				: Optional.empty();
+		return (node.isString() && !node.stringValue().isBlank()) ? Optional.of(node.stringValue()) : Optional.empty();
 	}
 
 	/** Decimal units, one decimal: {@code 12.3 MB}. */
@@ -144,11 +149,16 @@ final class BackupFollower {
 		return String.format(Locale.ROOT, "%.1f %sB", value, units.charAt(unit));
 	}
 
-	/** The expected completion: the time alone if it is today (UTC), else the whole instant. */
+	/**
+	 * The expected completion: the time alone if it is today (UTC), else the whole
+	 * instant.
+	 */
 	private String eta(String expectedCompletion) {
 		try {
 			Instant eta = Instant.parse(expectedCompletion).truncatedTo(ChronoUnit.SECONDS);
-			if (eta.atOffset(ZoneOffset.UTC).toLocalDate().equals(this.clock.instant().atOffset(ZoneOffset.UTC).toLocalDate())) {
+			if (eta.atOffset(ZoneOffset.UTC)
+				.toLocalDate()
+				.equals(this.clock.instant().atOffset(ZoneOffset.UTC).toLocalDate())) {
 				return TIME_OF_DAY.format(eta);
 			}
 			return eta.toString();

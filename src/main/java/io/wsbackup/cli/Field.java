@@ -1,8 +1,8 @@
 package io.wsbackup.cli;
 
 /**
- * One field of an operation's request: its camelCase JSON name, its type and whether the CLI
- * insists on it before calling the server.
+ * One field of an operation's request: its camelCase JSON name, its type and whether the
+ * CLI insists on it before calling the server.
  *
  * @param name the JSON name, e.g. {@code workspaceCrn}
  * @param type the JSON type

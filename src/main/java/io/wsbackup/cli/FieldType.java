@@ -5,7 +5,9 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
-/** The JSON type of a request field, which fixes its option's type and its skeleton value. */
+/**
+ * The JSON type of a request field, which fixes its option's type and its skeleton value.
+ */
 enum FieldType {
 
 	/** A JSON string; the option takes one value. */
@@ -14,7 +16,10 @@ enum FieldType {
 	/** A JSON integer; the option takes one whole number. */
 	INTEGER(Integer.class, JsonNodeFactory.instance.numberNode(0)),
 
-	/** A JSON boolean; the option is a flag that also accepts {@code true} or {@code false}. */
+	/**
+	 * A JSON boolean; the option is a flag that also accepts {@code true} or
+	 * {@code false}.
+	 */
 	BOOLEAN(Boolean.class, JsonNodeFactory.instance.booleanNode(false)),
 
 	/** A JSON array of strings; the option is repeated, one value each time. */

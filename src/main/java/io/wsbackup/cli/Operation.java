@@ -3,7 +3,8 @@ package io.wsbackup.cli;
 import java.util.List;
 
 /**
- * One RPC of the runner's API, {@code POST /api/v1/ml/<name>}, and the fields of its request.
+ * One RPC of the runner's API, {@code POST /api/v1/ml/<name>}, and the fields of its
+ * request.
  *
  * @param name the operation as the API names it, e.g. {@code backupWorkspace}
  * @param description one line for {@code --help}

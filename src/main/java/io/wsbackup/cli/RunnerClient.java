@@ -19,8 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Calls the runner's RPC API over HTTP: {@code POST <endpoint>/api/v1/ml/<operation>} with a JSON
- * body. Knows nothing of the runner's classes, only its wire format.
+ * Calls the runner's RPC API over HTTP: {@code POST <endpoint>/api/v1/ml/<operation>}
+ * with a JSON body. Knows nothing of the runner's classes, only its wire format.
  */
 final class RunnerClient {
 
@@ -57,8 +57,8 @@ final class RunnerClient {
 
 	/**
 	 * Calls one operation.
-	 * @return the answer, successful or not; an error body that is not JSON is wrapped in a
-	 * {@code {code, message}} object
+	 * @return the answer, successful or not; an error body that is not JSON is wrapped in
+	 * a {@code {code, message}} object
 	 * @throws UnreachableException when no HTTP answer came back
 	 */
 	Answer call(String operation, ObjectNode request) {
@@ -119,13 +119,18 @@ final class RunnerClient {
 		return (text.length() <= 200) ? text : text.substring(0, 200) + "...";
 	}
 
-	/** Why the runner could not be reached, in words: the JDK's exceptions often carry no message. */
+	/**
+	 * Why the runner could not be reached, in words: the JDK's exceptions often carry no
+	 * message.
+	 */
 	private static String reason(Throwable ex) {
 		List<Throwable> chain = new ArrayList<>();
 		for (Throwable cause = ex; cause != null && !chain.contains(cause); cause = cause.getCause()) {
 			chain.add(cause);
 		}
-		if (chain.stream().anyMatch((cause) -> cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException)) {
+		if (chain.stream()
+			.anyMatch(
+					(cause) -> cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException)) {
 			return "unknown host";
 		}
 		return chain.stream()

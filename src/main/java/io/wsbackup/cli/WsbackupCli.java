@@ -27,16 +27,19 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The {@code wsbackup} command-line client. Each command calls one operation of the runner's RPC
- * API over HTTP and prints the JSON answer; the commands and their options are built from
- * {@link Operations}. It talks to the runner only over HTTP and never starts Spring.
+ * The {@code wsbackup} command-line client. Each command calls one operation of the
+ * runner's RPC API over HTTP and prints the JSON answer; the commands and their options
+ * are built from {@link Operations}. It talks to the runner only over HTTP and never
+ * starts Spring.
  * <p>
- * Exit codes: 0 on success, 1 when the operation failed, was refused or the runner could not be
- * reached (the error as JSON on stdout), 2 on bad usage (the message on stderr).
+ * Exit codes: 0 on success, 1 when the operation failed, was refused or the runner could
+ * not be reached (the error as JSON on stdout), 2 on bad usage (the message on stderr).
  */
 public final class WsbackupCli {
 
-	/** The environment variable naming the runner when {@code --endpoint} is not given. */
+	/**
+	 * The environment variable naming the runner when {@code --endpoint} is not given.
+	 */
 	public static final String ENDPOINT_VARIABLE = "WSBACKUP_ENDPOINT";
 
 	/** The runner's address when neither {@code --endpoint} nor the variable is given. */
@@ -78,8 +81,8 @@ public final class WsbackupCli {
 	private final Map<String, Operation> operationsByCommand = new LinkedHashMap<>();
 
 	/**
-	 * A CLI writing to the given streams and reading {@value #ENDPOINT_VARIABLE} from the given
-	 * environment.
+	 * A CLI writing to the given streams and reading {@value #ENDPOINT_VARIABLE} from the
+	 * given environment.
 	 */
 	public WsbackupCli(PrintStream out, PrintStream err, Map<String, String> environment) {
 		this(out, err, environment, RunnerClient.defaultHttpClient(), Clock.systemUTC());
@@ -101,7 +104,8 @@ public final class WsbackupCli {
 	/**
 	 * Runs one command.
 	 * @param args the command line, without the program name
-	 * @return the exit code: 0 success, 1 failed operation or unreachable runner, 2 bad usage
+	 * @return the exit code: 0 success, 1 failed operation or unreachable runner, 2 bad
+	 * usage
 	 */
 	public int run(String[] args) {
 		CommandLine commandLine = new CommandLine(commandSpec());
@@ -124,14 +128,16 @@ public final class WsbackupCli {
 			.description("Backs up ML workspaces through a wsbackup runner.",
 					"The runner is --endpoint, else $" + ENDPOINT_VARIABLE + ", else " + DEFAULT_ENDPOINT + ".")
 			.footer("", "Exit codes: 0 success, 1 the operation failed or the runner cannot be reached, 2 bad usage.");
-		this.operationsByCommand.values().forEach((operation) -> top.addSubcommand(operation.commandName(), commandSpec(operation)));
+		this.operationsByCommand.values()
+			.forEach((operation) -> top.addSubcommand(operation.commandName(), commandSpec(operation)));
 		return top;
 	}
 
 	private CommandSpec commandSpec(Operation operation) {
 		CommandSpec spec = CommandSpec.create().name(operation.commandName());
 		spec.usageMessage().description(operation.description());
-		// help only: registerWorkspace has a field "version", so --version cannot be mixed in here
+		// help only: registerWorkspace has a field "version", so --version cannot be
+		// mixed in here
 		spec.addOption(OptionSpec.builder("-h", "--help")
 			.usageHelp(true)
 			.description("Show this help message and exit.")
@@ -142,7 +148,8 @@ public final class WsbackupCli {
 		spec.addOption(OptionSpec.builder(CLI_INPUT_JSON)
 			.paramLabel("<file://path|json>")
 			.type(String.class)
-			.description("The request as a JSON object, inline or in a file; options given as well override its fields.")
+			.description(
+					"The request as a JSON object, inline or in a file; options given as well override its fields.")
 			.build());
 		spec.addOption(OptionSpec.builder(GENERATE_CLI_SKELETON)
 			.arity("0")
@@ -188,7 +195,10 @@ public final class WsbackupCli {
 		return option.build();
 	}
 
-	/** A usage error: the message and where to find help on stderr, without the whole usage. */
+	/**
+	 * A usage error: the message and where to find help on stderr, without the whole
+	 * usage.
+	 */
 	private static int usageError(ParameterException ex, String[] args) {
 		CommandLine commandLine = ex.getCommandLine();
 		PrintWriter err = commandLine.getErr();
@@ -238,7 +248,9 @@ public final class WsbackupCli {
 		return Duration.ofMillis(seconds.movePointRight(3).longValue());
 	}
 
-	/** The client of the runner named by --endpoint, else the variable, else the default. */
+	/**
+	 * The client of the runner named by --endpoint, else the variable, else the default.
+	 */
 	private RunnerClient runner(ParseResult command) {
 		String endpoint = command.matchedOptionValue(ENDPOINT, null);
 		if (endpoint == null || endpoint.isBlank()) {
@@ -264,8 +276,8 @@ public final class WsbackupCli {
 	}
 
 	/**
-	 * The request: the fields of {@code --cli-input-json}, overridden by the options given; fields
-	 * unknown to the table are passed on for the runner to judge.
+	 * The request: the fields of {@code --cli-input-json}, overridden by the options
+	 * given; fields unknown to the table are passed on for the runner to judge.
 	 */
 	private ObjectNode request(Operation operation, ParseResult command) {
 		CommandLine commandLine = command.commandSpec().commandLine();

@@ -1,8 +1,9 @@
 package io.wsbackup.cloud;
 
 /**
- * The cloud could not be asked, or refused the request. A cloud job that <em>ran</em> and failed is not an
- * exception but a {@link CloudJobState#FAILED} result. Adapters translate their SDK's errors into this once.
+ * The cloud could not be asked, or refused the request. A cloud job that <em>ran</em> and
+ * failed is not an exception but a {@link CloudJobState#FAILED} result. Adapters
+ * translate their SDK's errors into this once.
  */
 public class CloudException extends RuntimeException {
 

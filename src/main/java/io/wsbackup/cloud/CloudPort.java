@@ -4,17 +4,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The cloud port: where a workspace's storage is snapshotted into a vault and restored from it. It speaks the
- * domain, never an SDK's types. Implementations: {@code aws} (AWS Backup) and {@code local} (directory
- * snapshots).
+ * The cloud port: where a workspace's storage is snapshotted into a vault and restored
+ * from it. It speaks the domain, never an SDK's types. Implementations: {@code aws} (AWS
+ * Backup) and {@code local} (directory snapshots).
  *
  * <p>
  * Promises every adapter keeps, checked by the port's contract test:
  * <ul>
- * <li>{@link #startSnapshot} and {@link #startRestore} are idempotent on their token: the same token returns the
- * same job id and starts nothing new;</li>
- * <li>at most one snapshot of a resource runs at a time: a second one is refused with a non-retryable
- * {@link CloudException};</li>
+ * <li>{@link #startSnapshot} and {@link #startRestore} are idempotent on their token: the
+ * same token returns the same job id and starts nothing new;</li>
+ * <li>at most one snapshot of a resource runs at a time: a second one is refused with a
+ * non-retryable {@link CloudException};</li>
  * <li>a job that ran and failed is reported through its progress, never thrown;</li>
  * <li>{@link #deleteRecoveryPoint} of an absent recovery point succeeds.</li>
  * </ul>
@@ -28,20 +28,24 @@ public interface CloudPort {
 	String ensureVault(String vaultName, Map<String, String> tags);
 
 	/**
-	 * Starts a snapshot job of one resource, or returns the job already started with this token.
+	 * Starts a snapshot job of one resource, or returns the job already started with this
+	 * token.
 	 * @return the cloud job id
 	 */
 	String startSnapshot(SnapshotRequest request);
 
-	/** Where a snapshot job stands. Unknown job ids raise a non-retryable {@link CloudException}. */
+	/**
+	 * Where a snapshot job stands. Unknown job ids raise a non-retryable
+	 * {@link CloudException}.
+	 */
 	SnapshotProgress snapshotProgress(String jobId);
 
 	/** Stops a running snapshot job; stopping a job that already ended does nothing. */
 	void cancelSnapshot(String jobId);
 
 	/**
-	 * Starts a restore job of one recovery point into a new resource, or returns the job already started with this
-	 * token.
+	 * Starts a restore job of one recovery point into a new resource, or returns the job
+	 * already started with this token.
 	 * @return the cloud restore job id
 	 */
 	String startRestore(RestoreRequest request);
@@ -57,7 +61,8 @@ public interface CloudPort {
 
 	/**
 	 * What is missing before a workspace in this account and region can be backed up.
-	 * @return one readable sentence per missing prerequisite; empty when everything is in place
+	 * @return one readable sentence per missing prerequisite; empty when everything is in
+	 * place
 	 */
 	List<String> missingPrerequisites(String accountId, String region);
 

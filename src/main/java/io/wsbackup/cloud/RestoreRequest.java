@@ -5,7 +5,8 @@ import java.util.Map;
 import io.wsbackup.workspace.ResourceKind;
 
 /**
- * Asks the cloud to restore one recovery point into a new resource. A restore never overwrites.
+ * Asks the cloud to restore one recovery point into a new resource. A restore never
+ * overwrites.
  *
  * @param vaultName the vault holding the recovery point
  * @param recoveryPointId the recovery point to restore

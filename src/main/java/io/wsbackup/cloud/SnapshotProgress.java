@@ -9,8 +9,10 @@ import java.time.Instant;
  * @param state the job's state
  * @param percentDone 0 to 100
  * @param bytesTransferred bytes read so far
- * @param expectedCompletion when the cloud expects the job to end, or {@code null} when it cannot tell yet
- * @param message the cloud's status message (the reason when the job failed), or {@code null}
+ * @param expectedCompletion when the cloud expects the job to end, or {@code null} when
+ * it cannot tell yet
+ * @param message the cloud's status message (the reason when the job failed), or
+ * {@code null}
  * @param recoveryPointId the recovery point, once the job completed, else {@code null}
  */
 public record SnapshotProgress(String jobId, CloudJobState state, int percentDone, long bytesTransferred,

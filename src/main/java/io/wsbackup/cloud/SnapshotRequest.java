@@ -10,7 +10,8 @@ import io.wsbackup.workspace.ProtectedResource;
  *
  * @param vaultName the vault, {@code mlx-<workspace uuid>}
  * @param resource what to snapshot
- * @param idempotencyToken derived from the backup and the resource: the same token returns the same job
+ * @param idempotencyToken derived from the backup and the resource: the same token
+ * returns the same job
  * @param tags tags for the recovery point (workspace CRN, backup CRN, backup name)
  * @param completionWindow how long the cloud may take before it expires the job
  */

@@ -14,7 +14,8 @@ import java.time.Instant;
  * @param message what happened, readable
  * @param percentDone for progress events, else {@code null}
  * @param bytesTransferred for progress events, else {@code null}
- * @param expectedCompletion the estimated time of completion, for progress events, or {@code null}
+ * @param expectedCompletion the estimated time of completion, for progress events, or
+ * {@code null}
  */
 public record Event(long id, Instant occurredAt, String workspaceCrn, String backupCrn, String step, String level,
 		String message, Integer percentDone, Long bytesTransferred, Instant expectedCompletion) {

@@ -16,8 +16,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The event log of every workspace, in table {@code WS_EVENT}: what each job step did, progress and the estimated
- * time to completion. Every line is also logged.
+ * The event log of every workspace, in table {@code WS_EVENT}: what each job step did,
+ * progress and the estimated time to completion. Every line is also logged.
  */
 @Component
 public class EventLog {
@@ -45,7 +45,10 @@ public class EventLog {
 		write(workspaceCrn, backupCrn, step, "ERROR", message, null, null, null);
 	}
 
-	/** A progress line: percent done, bytes transferred and the estimated time of completion (may be null). */
+	/**
+	 * A progress line: percent done, bytes transferred and the estimated time of
+	 * completion (may be null).
+	 */
 	public void progress(String workspaceCrn, String backupCrn, String step, String message, int percentDone,
 			long bytesTransferred, Instant expectedCompletion) {
 		write(workspaceCrn, backupCrn, step, "INFO", message, percentDone, bytesTransferred, expectedCompletion);
@@ -65,7 +68,8 @@ public class EventLog {
 				.list();
 		}
 		else {
-			newestFirst = jdbc.sql("SELECT * FROM WS_EVENT WHERE WORKSPACE_CRN = ? AND BACKUP_CRN = ? ORDER BY ID DESC LIMIT ?")
+			newestFirst = jdbc
+				.sql("SELECT * FROM WS_EVENT WHERE WORKSPACE_CRN = ? AND BACKUP_CRN = ? ORDER BY ID DESC LIMIT ?")
 				.params(workspaceCrn, backupCrn, maxItems)
 				.query(EventLog::map)
 				.list();

@@ -31,16 +31,20 @@ import org.springframework.stereotype.Service;
 import java.time.Clock;
 
 /**
- * The one place jobs are started from: REST, CLI (through REST), the actuator endpoint and schedules are thin
- * adapters over it. It checks a request, mints the backup CRN, writes the catalog entry and starts the job, which
- * runs in the background; bad requests are refused before anything is written.
+ * The one place jobs are started from: REST, CLI (through REST), the actuator endpoint
+ * and schedules are thin adapters over it. It checks a request, mints the backup CRN,
+ * writes the catalog entry and starts the job, which runs in the background; bad requests
+ * are refused before anything is written.
  */
 @Service
 public class Launcher {
 
 	private static final Logger log = LoggerFactory.getLogger(Launcher.class);
 
-	/** Backup names: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 100. */
+	/**
+	 * Backup names: letters, digits, '.', '_' and '-', starting with a letter or digit,
+	 * at most 100.
+	 */
 	private static final Pattern BACKUP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
 	private final WorkspaceRepository workspaces;
@@ -74,9 +78,10 @@ public class Launcher {
 
 	/**
 	 * Starts a backup of a workspace and returns at once.
-	 * @param timeoutMinutes the backup's timeout, or {@code null} for the default (12 hours)
-	 * @throws WsbackupException {@code INVALID_ARGUMENT}, {@code NOT_FOUND}, {@code ALREADY_EXISTS} or
-	 * {@code FAILED_PRECONDITION}, with nothing written
+	 * @param timeoutMinutes the backup's timeout, or {@code null} for the default (12
+	 * hours)
+	 * @throws WsbackupException {@code INVALID_ARGUMENT}, {@code NOT_FOUND},
+	 * {@code ALREADY_EXISTS} or {@code FAILED_PRECONDITION}, with nothing written
 	 */
 	public Backup backupWorkspace(String workspaceCrn, String backupName, Integer timeoutMinutes, String creatorCrn) {
 		Crn crn = parse(workspaceCrn, Crn.WORKSPACE, "workspaceCrn");
@@ -95,8 +100,8 @@ public class Launcher {
 		Workspace workspace = workspaces.find(crn)
 			.orElseThrow(() -> WsbackupException.notFound("workspace " + crn + " is not registered"));
 		if (backups.nameTaken(crn, backupName)) {
-			throw WsbackupException.alreadyExists(
-					"workspace " + workspace.name() + " already has a backup named " + backupName);
+			throw WsbackupException
+				.alreadyExists("workspace " + workspace.name() + " already has a backup named " + backupName);
 		}
 		if (workspace.status() != WorkspaceStatus.INSTALLATION_FINISHED) {
 			throw WsbackupException.failedPrecondition("workspace " + workspace.name() + " is " + workspace.status()
@@ -114,13 +119,12 @@ public class Launcher {
 			backups.insert(backup);
 		}
 		catch (DuplicateKeyException raced) {
-			throw WsbackupException.alreadyExists(
-					"workspace " + workspace.name() + " already has a backup named " + backupName);
+			throw WsbackupException
+				.alreadyExists("workspace " + workspace.name() + " already has a backup named " + backupName);
 		}
-		events.info(crn.toString(), backup.crn().toString(), BackupParameters.JOB_NAME, "backup " + backupName + " requested by "
-				+ creatorCrn + " with a timeout of " + timeout + " minutes");
-		JobParameters parameters = new JobParametersBuilder()
-			.addString(BackupParameters.WORKSPACE_CRN, crn.toString())
+		events.info(crn.toString(), backup.crn().toString(), BackupParameters.JOB_NAME,
+				"backup " + backupName + " requested by " + creatorCrn + " with a timeout of " + timeout + " minutes");
+		JobParameters parameters = new JobParametersBuilder().addString(BackupParameters.WORKSPACE_CRN, crn.toString())
 			.addString(BackupParameters.BACKUP_CRN, backup.crn().toString())
 			.toJobParameters();
 		try {
@@ -136,10 +140,11 @@ public class Launcher {
 	}
 
 	/**
-	 * Runs a failed or cancelled backup again from the step where it stopped, with the same backup CRN and cloud
-	 * jobs.
+	 * Runs a failed or cancelled backup again from the step where it stopped, with the
+	 * same backup CRN and cloud jobs.
 	 * @return the new job execution's id
-	 * @throws WsbackupException {@code NOT_FOUND} or {@code FAILED_PRECONDITION} when there is nothing to restart
+	 * @throws WsbackupException {@code NOT_FOUND} or {@code FAILED_PRECONDITION} when
+	 * there is nothing to restart
 	 */
 	public long restartBackup(String backupCrn) {
 		Crn crn = parse(backupCrn, Crn.BACKUP, "backupCrn");
@@ -155,9 +160,9 @@ public class Launcher {
 			.filter((b) -> !b.crn().equals(crn))
 			.toList();
 		if (!others.isEmpty()) {
-			throw WsbackupException.failedPrecondition("backup " + backup.name() + " cannot be restarted while "
-					+ others.get(0).name() + " (" + others.get(0).crn() + ") is " + others.get(0).status()
-					+ " on the same workspace");
+			throw WsbackupException
+				.failedPrecondition("backup " + backup.name() + " cannot be restarted while " + others.get(0).name()
+						+ " (" + others.get(0).crn() + ") is " + others.get(0).status() + " on the same workspace");
 		}
 		if (backup.status() == BackupStatus.FAILED || backup.status() == BackupStatus.CANCELLED) {
 			backups.moveStatus(crn, backup.status(), BackupStatus.RUNNING, null);
@@ -169,7 +174,8 @@ public class Launcher {
 			return execution.getId();
 		}
 		catch (Exception ex) {
-			throw WsbackupException.failedPrecondition("backup " + backup.name() + " cannot be restarted: " + ex.getMessage());
+			throw WsbackupException
+				.failedPrecondition("backup " + backup.name() + " cannot be restarted: " + ex.getMessage());
 		}
 	}
 

@@ -12,8 +12,9 @@ import org.springframework.core.task.TaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
- * How jobs run: asynchronously on a bounded pool (a launch returns at once; launches beyond the pool wait their
- * turn), with execution contexts stored as readable JSON, and one clock for everything that tells time.
+ * How jobs run: asynchronously on a bounded pool (a launch returns at once; launches
+ * beyond the pool wait their turn), with execution contexts stored as readable JSON, and
+ * one clock for everything that tells time.
  */
 @Configuration(proxyBeanMethods = false)
 public class BatchConfiguration {

@@ -20,10 +20,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * At the first start of the embedded default, registers workspace {@code demo} in environment {@code local}, its
- * storage two directories under the data dir: a "volume" ({@code demo/volume-db}) and the "shared file system"
- * ({@code demo/shared-fs}), a few hundred files and about 50 MB, so that a backup shows progress. A marker file
- * keeps it from coming back once an operator removed it.
+ * At the first start of the embedded default, registers workspace {@code demo} in
+ * environment {@code local}, its storage two directories under the data dir: a "volume"
+ * ({@code demo/volume-db}) and the "shared file system" ({@code demo/shared-fs}), a few
+ * hundred files and about 50 MB, so that a backup shows progress. A marker file keeps it
+ * from coming back once an operator removed it.
  */
 @Component
 @ConditionalOnProperty(name = "wsbackup.demo.enabled", havingValue = "true")

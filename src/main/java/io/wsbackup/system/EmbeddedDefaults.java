@@ -9,9 +9,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * When no {@code spring.datasource.url} is configured, the store is the embedded default: an H2 file database
- * under the data dir ({@code <data-dir>/db/wsbackup.mv.db}), so that state survives a restart. H2 needs an absolute
- * path, which is why this is computed here rather than written in {@code application.properties}.
+ * When no {@code spring.datasource.url} is configured, the store is the embedded default:
+ * an H2 file database under the data dir ({@code <data-dir>/db/wsbackup.mv.db}), so that
+ * state survives a restart. H2 needs an absolute path, which is why this is computed here
+ * rather than written in {@code application.properties}.
  */
 public class EmbeddedDefaults implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
 

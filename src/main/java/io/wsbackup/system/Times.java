@@ -6,8 +6,8 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 
 /**
- * Converts instants to and from the store's UTC {@code DATETIME} columns, whatever the JVM's time zone, at the
- * millisecond precision the columns keep.
+ * Converts instants to and from the store's UTC {@code DATETIME} columns, whatever the
+ * JVM's time zone, at the millisecond precision the columns keep.
  */
 public final class Times {
 
@@ -15,8 +15,7 @@ public final class Times {
 	}
 
 	public static LocalDateTime toDb(Instant instant) {
-		return instant == null ? null
-				: LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
+		return instant == null ? null : LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
 	}
 
 	public static Instant fromDb(LocalDateTime value) {

@@ -1,6 +1,9 @@
 package io.wsbackup.system;
 
-/** A request refused for a reason the caller can act on; the API shows it as {@code {code, message}}. */
+/**
+ * A request refused for a reason the caller can act on; the API shows it as {@code {code,
+ * message}}.
+ */
 public class WsbackupException extends RuntimeException {
 
 	private final ErrorCode code;

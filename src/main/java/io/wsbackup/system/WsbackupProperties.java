@@ -9,12 +9,17 @@ import org.springframework.util.unit.DataSize;
 /**
  * Every {@code wsbackup.*} setting, in one typed tree.
  *
- * @param dataDir where the embedded default keeps its database, local vaults, restores and the demo workspace
+ * @param dataDir where the embedded default keeps its database, local vaults, restores
+ * and the demo workspace
  * @param schedulesDir where schedule files are read from
- * @param accountId the cloud account workspaces are registered in when a registration does not say
- * @param region the cloud region workspaces are registered in when a registration does not say
- * @param workspaceVersion the workspace version this runner installs (restores are made at this version)
- * @param creatorCrn who is recorded as a backup's creator until authentication names the caller
+ * @param accountId the cloud account workspaces are registered in when a registration
+ * does not say
+ * @param region the cloud region workspaces are registered in when a registration does
+ * not say
+ * @param workspaceVersion the workspace version this runner installs (restores are made
+ * at this version)
+ * @param creatorCrn who is recorded as a backup's creator until authentication names the
+ * caller
  * @param cloud the cloud adapter
  * @param workloads the workload adapter
  * @param backup the backup job's settings
@@ -42,7 +47,8 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 	}
 
 	/**
-	 * @param provider {@code local} (directory snapshots, the embedded default) or {@code aws}
+	 * @param provider {@code local} (directory snapshots, the embedded default) or
+	 * {@code aws}
 	 * @param local the local provider's settings
 	 */
 	public record Cloud(String provider, Local local) {
@@ -53,7 +59,8 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 		}
 
 		/**
-		 * @param maxBytesPerSecond the rate one snapshot or restore reads at; 0 is unlimited
+		 * @param maxBytesPerSecond the rate one snapshot or restore reads at; 0 is
+		 * unlimited
 		 */
 		public record Local(DataSize maxBytesPerSecond) {
 
@@ -65,7 +72,9 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 
 	}
 
-	/** @param provider {@code none} or {@code kubernetes} */
+	/**
+	 * @param provider {@code none} or {@code kubernetes}
+	 */
 	public record Workloads(String provider) {
 
 		public Workloads {
@@ -75,11 +84,13 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 	}
 
 	/**
-	 * @param defaultTimeoutMinutes a backup's timeout when the request does not give one (12 hours)
+	 * @param defaultTimeoutMinutes a backup's timeout when the request does not give one
+	 * (12 hours)
 	 * @param maxTimeoutMinutes the longest timeout a request may ask for
 	 * @param pollInitialInterval the first wait between two progress polls
 	 * @param pollMaxInterval the longest wait between two progress polls
-	 * @param progressEventInterval a progress line is written at least this often, even without change
+	 * @param progressEventInterval a progress line is written at least this often, even
+	 * without change
 	 */
 	public record Backup(Integer defaultTimeoutMinutes, Integer maxTimeoutMinutes, Duration pollInitialInterval,
 			Duration pollMaxInterval, Duration progressEventInterval) {
@@ -94,7 +105,9 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 
 	}
 
-	/** @param maxConcurrent how many jobs run at once; further launches wait their turn */
+	/**
+	 * @param maxConcurrent how many jobs run at once; further launches wait their turn
+	 */
 	public record Jobs(Integer maxConcurrent) {
 
 		public Jobs {
@@ -103,7 +116,9 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 
 	}
 
-	/** @param enabled register the demo workspace at the first start */
+	/**
+	 * @param enabled register the demo workspace at the first start
+	 */
 	public record Demo(Boolean enabled) {
 
 		public Demo {

@@ -4,10 +4,12 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * A Cloudera resource name: {@code crn:cdp:<service>:<region>:<account-id>:<resource type>:<resource id>}, for
+ * A Cloudera resource name:
+ * {@code crn:cdp:<service>:<region>:<account-id>:<resource type>:<resource id>}, for
  * example {@code crn:cdp:ml:us-west-2:123456789012:workspace:2b1c...}.
  *
- * @param service the service, {@code ml} for workspaces and backups, {@code iam} for users
+ * @param service the service, {@code ml} for workspaces and backups, {@code iam} for
+ * users
  * @param region the cloud region
  * @param accountId the account
  * @param resourceType {@code workspace}, {@code workspace_backup}, {@code user}, ...
@@ -69,9 +71,8 @@ public record Crn(String service, String region, String accountId, String resour
 	public static Crn parse(String text, String expectedType) {
 		Crn crn = parse(text);
 		if (!"ml".equals(crn.service()) || !expectedType.equals(crn.resourceType())) {
-			throw new IllegalArgumentException(
-					"'" + text + "' is not a " + expectedType + " CRN: expected crn:cdp:ml:<region>:<account-id>:"
-							+ expectedType + ":<uuid>");
+			throw new IllegalArgumentException("'" + text + "' is not a " + expectedType
+					+ " CRN: expected crn:cdp:ml:<region>:<account-id>:" + expectedType + ":<uuid>");
 		}
 		try {
 			UUID uuid = UUID.fromString(crn.resourceId());
@@ -88,7 +89,8 @@ public record Crn(String service, String region, String accountId, String resour
 
 	private static void check(Pattern pattern, String value, String what) {
 		if (value == null || !pattern.matcher(value).matches()) {
-			throw new IllegalArgumentException("its " + what + " '" + value + "' is empty or has characters a CRN does not allow");
+			throw new IllegalArgumentException(
+					"its " + what + " '" + value + "' is empty or has characters a CRN does not allow");
 		}
 	}
 

@@ -4,11 +4,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What stopping a workspace's workloads changed, so that starting them again undoes exactly that.
+ * What stopping a workspace's workloads changed, so that starting them again undoes
+ * exactly that.
  *
  * @param changes one entry per object changed, its key naming the object (for example
- * {@code deployment/ns/web}) and its value the state to restore (for example the replica count); plain strings
- * so they can be kept in a job's execution context
+ * {@code deployment/ns/web}) and its value the state to restore (for example the replica
+ * count); plain strings so they can be kept in a job's execution context
  * @param notes readable sentences for the event log (for example "no workloads to stop")
  */
 public record StoppedWorkloads(Map<String, String> changes, List<String> notes) {

@@ -3,8 +3,8 @@ package io.wsbackup.workspace;
 import java.time.Instant;
 
 /**
- * A workspace: Kubernetes namespaces running sessions, jobs, applications and models, with its data on volumes
- * and a shared file system.
+ * A workspace: Kubernetes namespaces running sessions, jobs, applications and models,
+ * with its data on volumes and a shared file system.
  *
  * @param crn {@code crn:cdp:ml:<region>:<account-id>:workspace:<uuid>}
  * @param name unique within its environment
@@ -17,9 +17,8 @@ import java.time.Instant;
  * @param createdAt when it was registered
  * @param restoredFromBackupCrn the backup it was restored from, or {@code null}
  */
-public record Workspace(Crn crn, String name, String environmentName, String accountId, String region,
-		String version, WorkspaceStatus status, WorkspaceStorage storage, Instant createdAt,
-		String restoredFromBackupCrn) {
+public record Workspace(Crn crn, String name, String environmentName, String accountId, String region, String version,
+		WorkspaceStatus status, WorkspaceStorage storage, Instant createdAt, String restoredFromBackupCrn) {
 
 	/** The UUID part of the CRN. */
 	public String uuid() {

@@ -30,7 +30,8 @@ public class WorkspaceRepository {
 
 	/**
 	 * Adds a workspace.
-	 * @throws org.springframework.dao.DuplicateKeyException when its name is taken in its environment
+	 * @throws org.springframework.dao.DuplicateKeyException when its name is taken in its
+	 * environment
 	 */
 	public void insert(Workspace w) {
 		jdbc.sql("INSERT INTO WS_WORKSPACE (" + COLUMNS + ", UPDATED_AT) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
@@ -55,7 +56,10 @@ public class WorkspaceRepository {
 			.optional();
 	}
 
-	/** Every workspace, or those of one environment when it is given, by environment and name. */
+	/**
+	 * Every workspace, or those of one environment when it is given, by environment and
+	 * name.
+	 */
 	public List<Workspace> list(String environmentName) {
 		if (environmentName == null) {
 			return jdbc.sql("SELECT " + COLUMNS + " FROM WS_WORKSPACE ORDER BY ENVIRONMENT_NAME, NAME")
@@ -69,8 +73,8 @@ public class WorkspaceRepository {
 	}
 
 	/**
-	 * Moves a workspace from one status to another if it is still in the first: a compare-and-set, so that two
-	 * jobs cannot both take a workspace.
+	 * Moves a workspace from one status to another if it is still in the first: a
+	 * compare-and-set, so that two jobs cannot both take a workspace.
 	 * @return whether the workspace was in {@code from} and is now in {@code to}
 	 * @throws IllegalStateException when the transition table does not allow the move
 	 */

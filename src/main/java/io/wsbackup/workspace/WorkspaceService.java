@@ -29,8 +29,10 @@ public class WorkspaceService {
 	}
 
 	/**
-	 * Registers a workspace in {@code installation:finished}, in the runner's account and region unless given.
-	 * @throws WsbackupException {@code INVALID_ARGUMENT} or {@code ALREADY_EXISTS}, with nothing written
+	 * Registers a workspace in {@code installation:finished}, in the runner's account and
+	 * region unless given.
+	 * @throws WsbackupException {@code INVALID_ARGUMENT} or {@code ALREADY_EXISTS}, with
+	 * nothing written
 	 */
 	public Workspace register(String name, String environmentName, String accountId, String region, String version,
 			WorkspaceStorage storage) {
@@ -75,7 +77,8 @@ public class WorkspaceService {
 	public Workspace find(String workspaceCrn, String workspaceName, String environmentName) {
 		if (workspaceCrn != null && !workspaceCrn.isBlank()) {
 			if (workspaceName != null || environmentName != null) {
-				throw WsbackupException.invalid("give either workspaceCrn, or workspaceName and environmentName, not both");
+				throw WsbackupException
+					.invalid("give either workspaceCrn, or workspaceName and environmentName, not both");
 			}
 			Crn crn;
 			try {
@@ -91,8 +94,8 @@ public class WorkspaceService {
 			throw WsbackupException.invalid("give workspaceCrn, or workspaceName and environmentName");
 		}
 		return workspaces.findByName(environmentName, workspaceName)
-			.orElseThrow(() -> WsbackupException.notFound(
-					"environment " + environmentName + " has no workspace named " + workspaceName));
+			.orElseThrow(() -> WsbackupException
+				.notFound("environment " + environmentName + " has no workspace named " + workspaceName));
 	}
 
 	private static void require(String value, String field) {

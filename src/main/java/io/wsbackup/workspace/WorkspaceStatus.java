@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A workspace's status, {@code <operation>:<phase>}, with the transitions it allows. {@code installation:finished}
- * is the one healthy resting state. A backup moves the workspace to {@code backup:started} and, successful or not,
- * back to the status it had when the backup began.
+ * A workspace's status, {@code <operation>:<phase>}, with the transitions it allows.
+ * {@code installation:finished} is the one healthy resting state. A backup moves the
+ * workspace to {@code backup:started} and, successful or not, back to the status it had
+ * when the backup began.
  */
 public enum WorkspaceStatus {
 
@@ -16,15 +17,12 @@ public enum WorkspaceStatus {
 	INSTALLATION_FAILED("installation:failed"), BACKUP_STARTED("backup:started"), BACKUP_FINISHED("backup:finished"),
 	BACKUP_FAILED("backup:failed"), RESTORE_STARTED("restore:started"), RESTORE_FAILED("restore:failed");
 
-	private static final Map<WorkspaceStatus, Set<WorkspaceStatus>> ALLOWED = Map.of(
-			INSTALLATION_STARTED, EnumSet.of(INSTALLATION_FINISHED, INSTALLATION_FAILED),
-			INSTALLATION_FINISHED, EnumSet.of(BACKUP_STARTED),
-			INSTALLATION_FAILED, EnumSet.of(INSTALLATION_STARTED),
-			BACKUP_STARTED, EnumSet.of(BACKUP_FINISHED, BACKUP_FAILED),
-			BACKUP_FINISHED, EnumSet.of(INSTALLATION_FINISHED),
-			BACKUP_FAILED, EnumSet.of(INSTALLATION_FINISHED),
-			RESTORE_STARTED, EnumSet.of(INSTALLATION_FINISHED, RESTORE_FAILED),
-			RESTORE_FAILED, EnumSet.of(RESTORE_STARTED));
+	private static final Map<WorkspaceStatus, Set<WorkspaceStatus>> ALLOWED = Map.of(INSTALLATION_STARTED,
+			EnumSet.of(INSTALLATION_FINISHED, INSTALLATION_FAILED), INSTALLATION_FINISHED, EnumSet.of(BACKUP_STARTED),
+			INSTALLATION_FAILED, EnumSet.of(INSTALLATION_STARTED), BACKUP_STARTED,
+			EnumSet.of(BACKUP_FINISHED, BACKUP_FAILED), BACKUP_FINISHED, EnumSet.of(INSTALLATION_FINISHED),
+			BACKUP_FAILED, EnumSet.of(INSTALLATION_FINISHED), RESTORE_STARTED,
+			EnumSet.of(INSTALLATION_FINISHED, RESTORE_FAILED), RESTORE_FAILED, EnumSet.of(RESTORE_STARTED));
 
 	private final String text;
 

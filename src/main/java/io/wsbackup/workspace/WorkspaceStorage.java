@@ -6,9 +6,12 @@ import java.util.List;
 /**
  * Where a workspace keeps its data.
  *
- * @param volumes the block volumes (EBS volume ids, or directories for the {@code local} cloud)
- * @param sharedFileSystem the shared file system (an EFS id, or a directory), or {@code null}
- * @param externalNfs whether the workspace mounts an external NFS share, which is not ours to back up
+ * @param volumes the block volumes (EBS volume ids, or directories for the {@code local}
+ * cloud)
+ * @param sharedFileSystem the shared file system (an EFS id, or a directory), or
+ * {@code null}
+ * @param externalNfs whether the workspace mounts an external NFS share, which is not
+ * ours to back up
  */
 public record WorkspaceStorage(List<String> volumes, String sharedFileSystem, boolean externalNfs) {
 

@@ -21,7 +21,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The REST API over real HTTP: the walk-through of the README, and every refusal with nothing written. */
+/**
+ * The REST API over real HTTP: the walk-through of the README, and every refusal with
+ * nothing written.
+ */
 class MlApiTest extends WsbackupTestSupport {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -50,22 +53,26 @@ class MlApiTest extends WsbackupTestSupport {
 	}
 
 	Reply post(String operation, String body) throws Exception {
-		HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/ml/" + operation))
-			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(body))
-			.build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = http
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/ml/" + operation))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofString());
 		return new Reply(response.statusCode(), JSON.readTree(response.body()));
 	}
 
 	@Test
 	void walkThroughRegisterBackUpListDescribeAndReadTheEvents() throws Exception {
-		Reply registered = post("registerWorkspace", """
-				{"workspaceName": "walk-%s", "environmentName": "env-api", "volumes": ["vol-1"], "sharedFileSystem": "fs-1"}
-				""".formatted(System.nanoTime()));
+		Reply registered = post("registerWorkspace",
+				"""
+						{"workspaceName": "walk-%s", "environmentName": "env-api", "volumes": ["vol-1"], "sharedFileSystem": "fs-1"}
+						"""
+					.formatted(System.nanoTime()));
 		assertThat(registered.status()).isEqualTo(200);
 		String crn = registered.body().path("workspace").path("workspaceCrn").asString();
 		String name = registered.body().path("workspace").path("workspaceName").asString();
-		assertThat(registered.body().path("workspace").path("workspaceStatus").asString()).isEqualTo("installation:finished");
+		assertThat(registered.body().path("workspace").path("workspaceStatus").asString())
+			.isEqualTo("installation:finished");
 
 		Reply listed = post("listWorkspaces", "{\"environmentName\": \"env-api\"}");
 		assertThat(listed.body().path("workspaces").valueStream().map((w) -> w.path("workspaceCrn").asString()))
@@ -75,7 +82,8 @@ class MlApiTest extends WsbackupTestSupport {
 		assertThat(started.status()).isEqualTo(200);
 		String backupCrn = started.body().path("backupCrn").asString();
 		assertThat(backupCrn).startsWith("crn:cdp:ml:");
-		assertThat(started.body().path("vaultName").asString()).isEqualTo("mlx-" + crn.substring(crn.lastIndexOf(':') + 1));
+		assertThat(started.body().path("vaultName").asString())
+			.isEqualTo("mlx-" + crn.substring(crn.lastIndexOf(':') + 1));
 
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> post("listWorkspaceBackups",
@@ -120,11 +128,16 @@ class MlApiTest extends WsbackupTestSupport {
 		long eventsBefore = count("WS_EVENT");
 		long jobsBefore = count("BATCH_JOB_EXECUTION");
 
-		assertRefused(post("backupWorkspace", "{\"workspaceCrn\": \"crn:cdp:ml:us-west-2:123456789012:workspace:"
-				+ java.util.UUID.randomUUID() + "\", \"backupName\": \"b\"}"), 404, "NOT_FOUND", "is not registered");
+		assertRefused(
+				post("backupWorkspace",
+						"{\"workspaceCrn\": \"crn:cdp:ml:us-west-2:123456789012:workspace:"
+								+ java.util.UUID.randomUUID() + "\", \"backupName\": \"b\"}"),
+				404, "NOT_FOUND", "is not registered");
 		assertRefused(post("backupWorkspace", "{\"workspaceCrn\": \"not-a-crn\", \"backupName\": \"b\"}"), 400,
 				"INVALID_ARGUMENT", "is not a CRN");
-		assertRefused(post("backupWorkspace", "{\"workspaceCrn\": \"crn:cdp:ml:us-west-2:1:workspace:nope\", \"backupName\": \"b\"}"),
+		assertRefused(
+				post("backupWorkspace",
+						"{\"workspaceCrn\": \"crn:cdp:ml:us-west-2:1:workspace:nope\", \"backupName\": \"b\"}"),
 				400, "INVALID_ARGUMENT", "must be a UUID");
 		assertRefused(post("backupWorkspace", "{\"workspaceCrn\": \"" + crn + "\", \"backupName\": "), 400,
 				"INVALID_ARGUMENT", "not valid JSON");
@@ -132,14 +145,18 @@ class MlApiTest extends WsbackupTestSupport {
 				"backupName is required");
 		assertRefused(post("backupWorkspace", "{\"backupName\": \"b\"}"), 400, "INVALID_ARGUMENT",
 				"workspaceCrn is required");
-		assertRefused(post("backupWorkspace", "{\"workspaceCrn\": \"" + crn + "\", \"backupName\": \"b\", \"colour\": 1}"),
+		assertRefused(
+				post("backupWorkspace", "{\"workspaceCrn\": \"" + crn + "\", \"backupName\": \"b\", \"colour\": 1}"),
 				400, "INVALID_ARGUMENT", "unknown field 'colour'");
-		assertRefused(post("backupWorkspace",
-				"{\"workspaceCrn\": \"" + crn + "\", \"backupName\": \"b\", \"backupJobTimeoutMinutes\": \"soon\"}"),
+		assertRefused(
+				post("backupWorkspace",
+						"{\"workspaceCrn\": \"" + crn
+								+ "\", \"backupName\": \"b\", \"backupJobTimeoutMinutes\": \"soon\"}"),
 				400, "INVALID_ARGUMENT", "backupJobTimeoutMinutes");
-		assertRefused(post("backupWorkspace",
-				"{\"workspaceCrn\": \"" + crn + "\", \"backupName\": \"b\", \"backupJobTimeoutMinutes\": 0}"), 400,
-				"INVALID_ARGUMENT", "between 1 and");
+		assertRefused(
+				post("backupWorkspace",
+						"{\"workspaceCrn\": \"" + crn + "\", \"backupName\": \"b\", \"backupJobTimeoutMinutes\": 0}"),
+				400, "INVALID_ARGUMENT", "between 1 and");
 		assertRefused(post("backupWorkspace", "{\"workspaceCrn\": \"" + crn + "\", \"backupName\": \"no spaces\"}"),
 				400, "INVALID_ARGUMENT", "not valid");
 		assertRefused(post("backupWorkspace", "[]"), 400, "INVALID_ARGUMENT", "JSON object");
@@ -172,11 +189,12 @@ class MlApiTest extends WsbackupTestSupport {
 	void aSecondBackupWhileOneRunsIsRefusedWithFailedPrecondition() throws Exception {
 		Workspace ws = newWorkspace();
 		cloud.holdSnapshots();
-		assertThat(post("backupWorkspace", "{\"workspaceCrn\": \"" + ws.crn() + "\", \"backupName\": \"one\"}").status())
+		assertThat(
+				post("backupWorkspace", "{\"workspaceCrn\": \"" + ws.crn() + "\", \"backupName\": \"one\"}").status())
 			.isEqualTo(200);
 
-		assertRefused(post("backupWorkspace", "{\"workspaceCrn\": \"" + ws.crn() + "\", \"backupName\": \"two\"}"),
-				409, "FAILED_PRECONDITION", "already has backup one");
+		assertRefused(post("backupWorkspace", "{\"workspaceCrn\": \"" + ws.crn() + "\", \"backupName\": \"two\"}"), 409,
+				"FAILED_PRECONDITION", "already has backup one");
 		assertThat(backups.listByWorkspace(ws.crn())).extracting((b) -> b.name()).containsExactly("one");
 
 		cloud.releaseSnapshots();
@@ -190,14 +208,19 @@ class MlApiTest extends WsbackupTestSupport {
 				"INVALID_ARGUMENT", "workspaceName is required");
 		assertRefused(post("registerWorkspace", "{\"workspaceName\": \"x\", \"environmentName\": \"e\"}"), 400,
 				"INVALID_ARGUMENT", "needs storage");
-		assertRefused(post("registerWorkspace", "{\"workspaceName\": \"" + ws.name()
-				+ "\", \"environmentName\": \"env-test\", \"volumes\": [\"v\"]}"), 409, "ALREADY_EXISTS",
-				"already has a workspace named");
-		assertRefused(post("listWorkspaceBackups", "{\"workspaceName\": \"nobody\", \"environmentName\": \"env-test\"}"),
-				404, "NOT_FOUND", "no workspace named nobody");
+		assertRefused(
+				post("registerWorkspace",
+						"{\"workspaceName\": \"" + ws.name()
+								+ "\", \"environmentName\": \"env-test\", \"volumes\": [\"v\"]}"),
+				409, "ALREADY_EXISTS", "already has a workspace named");
+		assertRefused(
+				post("listWorkspaceBackups", "{\"workspaceName\": \"nobody\", \"environmentName\": \"env-test\"}"), 404,
+				"NOT_FOUND", "no workspace named nobody");
 		assertRefused(post("listWorkspaceBackups", "{}"), 400, "INVALID_ARGUMENT", "give workspaceCrn");
-		assertRefused(post("describeWorkspaceBackup", "{\"backupCrn\": \"crn:cdp:ml:us-west-2:123456789012:workspace_backup:"
-				+ java.util.UUID.randomUUID() + "\"}"), 404, "NOT_FOUND", "not found");
+		assertRefused(
+				post("describeWorkspaceBackup", "{\"backupCrn\": \"crn:cdp:ml:us-west-2:123456789012:workspace_backup:"
+						+ java.util.UUID.randomUUID() + "\"}"),
+				404, "NOT_FOUND", "not found");
 		assertRefused(post("listWorkspaceEvents", "{\"workspaceCrn\": \"" + ws.crn() + "\", \"maxItems\": 0}"), 400,
 				"INVALID_ARGUMENT", "maxItems");
 	}

@@ -33,7 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The backupWorkspace job on the real store, with fakes at the cloud and workload ports. */
+/**
+ * The backupWorkspace job on the real store, with fakes at the cloud and workload ports.
+ */
 class BackupJobTest extends WsbackupTestSupport {
 
 	@Autowired
@@ -63,7 +65,8 @@ class BackupJobTest extends WsbackupTestSupport {
 		assertThat(done.creatorCrn()).isEqualTo(CREATOR);
 		List<RecoveryPoint> points = backups.recoveryPoints(backup.crn());
 		assertThat(points).extracting((rp) -> rp.resource().id())
-			.containsExactlyInAnyOrderElementsOf(ws.storage().protectedResources().stream().map((r) -> r.id()).toList());
+			.containsExactlyInAnyOrderElementsOf(
+					ws.storage().protectedResources().stream().map((r) -> r.id()).toList());
 		assertThat(points).allSatisfy((rp) -> assertThat(rp.recoveryPointId()).startsWith("rp-"));
 		assertThat(cloud.startedSnapshots()).hasSize(3)
 			.allSatisfy((request) -> assertThat(request.tags()).containsEntry("backupCrn", backup.crn().toString())
@@ -91,11 +94,11 @@ class BackupJobTest extends WsbackupTestSupport {
 				failure("validateWorkspace", (t) -> t.cloud().missingPrerequisite("AWS Backup is not opted in for EBS"),
 						(t) -> t.cloud().clearPrerequisites(), "AWS Backup is not opted in for EBS", false),
 				failure("stopWorkloads", (t) -> t.workloads().failNextStop("the API server refused the scale"), (t) -> {
-				}, "the API server refused the scale", true),
-				failure("snapshotStorage", (t) -> t.cloud().failStartSnapshotFor(t.second(), "vault is locked"), (t) -> {
-				}, "vault is locked", true),
-				failure("awaitRecoveryPoints", (t) -> t.cloud().failNextProgress("access denied to DescribeBackupJob", false),
-						(t) -> {
+				}, "the API server refused the scale", true), failure("snapshotStorage",
+						(t) -> t.cloud().failStartSnapshotFor(t.second(), "vault is locked"), (t) -> {
+						}, "vault is locked", true),
+				failure("awaitRecoveryPoints",
+						(t) -> t.cloud().failNextProgress("access denied to DescribeBackupJob", false), (t) -> {
 						}, "access denied to DescribeBackupJob", true),
 				failure("recordCatalog", (t) -> t.cloud().failNextListRecoveryPoints("ListRecoveryPoints refused"),
 						(t) -> {
@@ -163,8 +166,7 @@ class BackupJobTest extends WsbackupTestSupport {
 		assertThat(reload(backup).failureReason()).isNull();
 		assertThat(backups.recoveryPoints(backup.crn())).hasSize(3);
 		assertThat(cloud.startedSnapshots()).as("exactly one cloud snapshot per resource").hasSize(3);
-		assertThat(cloud.startedSnapshots()).extracting((r) -> r.resource().id())
-			.doesNotHaveDuplicates();
+		assertThat(cloud.startedSnapshots()).extracting((r) -> r.resource().id()).doesNotHaveDuplicates();
 		assertThat(workspaces.find(ws.crn()).orElseThrow().status()).isEqualTo(WorkspaceStatus.INSTALLATION_FINISHED);
 		assertThat(workloads.running(ws)).isTrue();
 	}

@@ -19,8 +19,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A stand-in for the runner's RPC API on a real HTTP port: records every call and answers each
- * operation with canned JSON, in order; the last answer of an operation repeats.
+ * A stand-in for the runner's RPC API on a real HTTP port: records every call and answers
+ * each operation with canned JSON, in order; the last answer of an operation repeats.
  */
 final class FakeRunner implements AutoCloseable {
 
@@ -46,7 +46,8 @@ final class FakeRunner implements AutoCloseable {
 
 	/** Queues an answer to the operation; JSON may use single quotes for readability. */
 	FakeRunner answer(String operation, int status, String body) {
-		this.replies.computeIfAbsent(operation, (key) -> new ArrayDeque<>()).add(new Reply(status, body.replace('\'', '"')));
+		this.replies.computeIfAbsent(operation, (key) -> new ArrayDeque<>())
+			.add(new Reply(status, body.replace('\'', '"')));
 		return this;
 	}
 

@@ -43,11 +43,13 @@ class OperationsTest {
 				new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Map.of());
 
 		assertThat(cli.run(new String[] { operation.commandName(), "--help" })).isZero();
-		assertThat(out.toString(StandardCharsets.UTF_8)).contains(operation.fields().stream().map(Field::optionName).toList());
+		assertThat(out.toString(StandardCharsets.UTF_8))
+			.contains(operation.fields().stream().map(Field::optionName).toList());
 		out.reset();
 		assertThat(cli.run(new String[] { operation.commandName(), "--generate-cli-skeleton" })).isZero();
 		JsonNode skeleton = JsonMapper.builder().build().readTree(out.toString(StandardCharsets.UTF_8));
-		assertThat(skeleton.propertyNames()).containsExactlyElementsOf(operation.fields().stream().map(Field::name).toList());
+		assertThat(skeleton.propertyNames())
+			.containsExactlyElementsOf(operation.fields().stream().map(Field::name).toList());
 	}
 
 	@ParameterizedTest

@@ -57,9 +57,10 @@ class WsbackupCliTest {
 			assertThat(call.method()).isEqualTo("POST");
 			assertThat(call.operation()).isEqualTo("registerWorkspace");
 			assertThat(call.contentType()).isEqualTo("application/json");
-			assertThat(call.body()).isEqualTo(json("""
-					{'workspaceName': 'ws1', 'environmentName': 'env1', 'accountId': '123', 'region': 'eu-west-1',
-					 'version': '2.0.50', 'volumes': ['vol-a', 'vol-b'], 'sharedFileSystem': 'fs-1', 'externalNfs': true}"""));
+			assertThat(call.body()).isEqualTo(
+					json("""
+							{'workspaceName': 'ws1', 'environmentName': 'env1', 'accountId': '123', 'region': 'eu-west-1',
+							 'version': '2.0.50', 'volumes': ['vol-a', 'vol-b'], 'sharedFileSystem': 'fs-1', 'externalNfs': true}"""));
 			assertThat(result.stdoutJson()).isEqualTo(json("{'workspaceCrn': 'crn:ws:1'}"));
 		}
 
@@ -283,7 +284,8 @@ class WsbackupCliTest {
 
 		@Test
 		void cliInputJsonFileThatDoesNotExistIsBadUsage(@TempDir Path dir) {
-			Result result = cli("describe-workspace-backup", "--cli-input-json", "file://" + dir.resolve("missing.json"));
+			Result result = cli("describe-workspace-backup", "--cli-input-json",
+					"file://" + dir.resolve("missing.json"));
 
 			assertThat(result.exit()).isEqualTo(2);
 			assertThat(result.stderr()).contains("Cannot read").contains("missing.json");

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the {@code wsbackup} script against the packaged jar (failsafe runs this after
- * {@code package}), from another directory, to prove the CLI starts from the fat jar without Spring.
+ * {@code package}), from another directory, to prove the CLI starts from the fat jar
+ * without Spring.
  */
 class WsbackupScriptIT {
 

@@ -15,9 +15,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The promises of {@link CloudPort}, run against every adapter and the fake. A subclass provides the cloud, a way to
- * make resources, a way to keep snapshots running ({@link #holdSnapshots()}/{@link #releaseSnapshots()}) and a way
- * to make a running snapshot fail.
+ * The promises of {@link CloudPort}, run against every adapter and the fake. A subclass
+ * provides the cloud, a way to make resources, a way to keep snapshots running
+ * ({@link #holdSnapshots()}/{@link #releaseSnapshots()}) and a way to make a running
+ * snapshot fail.
  */
 public abstract class CloudPortContract {
 
@@ -34,7 +35,10 @@ public abstract class CloudPortContract {
 	/** A new resource that can be snapshotted, with some content. */
 	protected abstract ProtectedResource newResource(String name);
 
-	/** Snapshot jobs started from now on (and those running) make no progress until {@link #releaseSnapshots()}. */
+	/**
+	 * Snapshot jobs started from now on (and those running) make no progress until
+	 * {@link #releaseSnapshots()}.
+	 */
 	protected abstract void holdSnapshots();
 
 	protected abstract void releaseSnapshots();
@@ -198,11 +202,11 @@ public abstract class CloudPortContract {
 	void unknownJobIdsRaiseANonRetryableCloudException() {
 		cloud().ensureVault(vault, tags);
 		for (String unknown : List.of("no-such-job", "snapshot-" + UUID.randomUUID().toString().replace("-", ""))) {
-			assertThatThrownBy(() -> cloud().snapshotProgress(unknown))
-				.isInstanceOfSatisfying(CloudException.class, (ex) -> assertThat(ex.isRetryable()).isFalse());
+			assertThatThrownBy(() -> cloud().snapshotProgress(unknown)).isInstanceOfSatisfying(CloudException.class,
+					(ex) -> assertThat(ex.isRetryable()).isFalse());
 		}
-		assertThatThrownBy(() -> cloud().restoreProgress("no-such-job"))
-			.isInstanceOfSatisfying(CloudException.class, (ex) -> assertThat(ex.isRetryable()).isFalse());
+		assertThatThrownBy(() -> cloud().restoreProgress("no-such-job")).isInstanceOfSatisfying(CloudException.class,
+				(ex) -> assertThat(ex.isRetryable()).isFalse());
 	}
 
 	@Test

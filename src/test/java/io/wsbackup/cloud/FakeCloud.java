@@ -12,18 +12,22 @@ import java.util.Map;
 import io.wsbackup.workspace.ProtectedResource;
 
 /**
- * A scriptable, call-recording {@link CloudPort} for tests. Thread-safe: every method is synchronized.
+ * A scriptable, call-recording {@link CloudPort} for tests. Thread-safe: every method is
+ * synchronized.
  *
  * <p>
- * Behaviour: a snapshot job is RUNNING from its start and advances by {@link #setPercentPerPoll percentPerPoll}
- * (default 50) on every {@link #snapshotProgress} call, reporting bytes transferred and an expected completion while
- * it runs, and is COMPLETED with a recovery point {@code rp-<n>} once it reaches 100. Restores advance the same way
- * and create {@code restored-<recoveryPointId>}. The same idempotency token returns the same job; a second snapshot
- * of a resource whose snapshot is still running is refused. Vaults need not be ensured first.
+ * Behaviour: a snapshot job is RUNNING from its start and advances by
+ * {@link #setPercentPerPoll percentPerPoll} (default 50) on every
+ * {@link #snapshotProgress} call, reporting bytes transferred and an expected completion
+ * while it runs, and is COMPLETED with a recovery point {@code rp-<n>} once it reaches
+ * 100. Restores advance the same way and create {@code restored-<recoveryPointId>}. The
+ * same idempotency token returns the same job; a second snapshot of a resource whose
+ * snapshot is still running is refused. Vaults need not be ensured first.
  *
  * <p>
- * Scripting: {@link #holdSnapshots()}/{@link #releaseSnapshots()}, {@link #failNextStartSnapshot},
- * {@link #failStartSnapshotFor}, {@link #failNextProgress}, {@link #failJobOf}, {@link #failRestoreOf},
+ * Scripting: {@link #holdSnapshots()}/{@link #releaseSnapshots()},
+ * {@link #failNextStartSnapshot}, {@link #failStartSnapshotFor},
+ * {@link #failNextProgress}, {@link #failJobOf}, {@link #failRestoreOf},
  * {@link #missingPrerequisite}/{@link #clearPrerequisites()}, {@link #reset()}.
  */
 public class FakeCloud implements CloudPort {
@@ -148,8 +152,8 @@ public class FakeCloud implements CloudPort {
 					job.state = CloudJobState.COMPLETED;
 					job.recoveryPointId = "rp-" + (++recoveryPointCounter);
 					ProtectedResource resource = job.request.resource();
-					recoveryPoints.add(new RecoveryPointSummary(job.recoveryPointId, job.request.vaultName(),
-							resource, clock.instant(), 100 * BYTES_PER_PERCENT, job.request.tags()));
+					recoveryPoints.add(new RecoveryPointSummary(job.recoveryPointId, job.request.vaultName(), resource,
+							clock.instant(), 100 * BYTES_PER_PERCENT, job.request.tags()));
 				}
 			}
 		}
@@ -203,15 +207,14 @@ public class FakeCloud implements CloudPort {
 			}
 		}
 		return new RestoreProgress(job.jobId, job.state, job.percent,
-				job.state == CloudJobState.COMPLETED ? "restored-" + job.request.recoveryPointId() : null,
-				job.message);
+				job.state == CloudJobState.COMPLETED ? "restored-" + job.request.recoveryPointId() : null, job.message);
 	}
 
 	@Override
 	public synchronized void deleteRecoveryPoint(String vaultName, String recoveryPointId) {
 		deletedRecoveryPoints.add(recoveryPointId);
-		recoveryPoints.removeIf(
-				(rp) -> rp.vaultName().equals(vaultName) && rp.recoveryPointId().equals(recoveryPointId));
+		recoveryPoints
+			.removeIf((rp) -> rp.vaultName().equals(vaultName) && rp.recoveryPointId().equals(recoveryPointId));
 	}
 
 	@Override
@@ -231,7 +234,10 @@ public class FakeCloud implements CloudPort {
 
 	// --- what was called
 
-	/** The snapshot requests that created a new job (not the idempotent repeats nor the refused ones). */
+	/**
+	 * The snapshot requests that created a new job (not the idempotent repeats nor the
+	 * refused ones).
+	 */
 	public synchronized List<SnapshotRequest> startedSnapshots() {
 		return List.copyOf(startedSnapshots);
 	}
@@ -282,7 +288,10 @@ public class FakeCloud implements CloudPort {
 		this.percentPerPoll = percentPerPoll;
 	}
 
-	/** Snapshot jobs stay RUNNING at their current percent until {@link #releaseSnapshots()}. */
+	/**
+	 * Snapshot jobs stay RUNNING at their current percent until
+	 * {@link #releaseSnapshots()}.
+	 */
 	public synchronized void holdSnapshots() {
 		snapshotsHeld = true;
 	}
@@ -291,17 +300,26 @@ public class FakeCloud implements CloudPort {
 		snapshotsHeld = false;
 	}
 
-	/** The next {@link #startSnapshot} call that would create a job throws a non-retryable exception; once. */
+	/**
+	 * The next {@link #startSnapshot} call that would create a job throws a non-retryable
+	 * exception; once.
+	 */
 	public synchronized void failNextStartSnapshot(String message) {
 		nextStartFailure = message;
 	}
 
-	/** The next {@link #startSnapshot} of this resource that would create a job throws (non-retryable); once. */
+	/**
+	 * The next {@link #startSnapshot} of this resource that would create a job throws
+	 * (non-retryable); once.
+	 */
 	public synchronized void failStartSnapshotFor(String resourceId, String message) {
 		startFailuresByResource.put(resourceId, message);
 	}
 
-	/** The next {@link #snapshotProgress} call throws a retryable {@link CloudException}; once. */
+	/**
+	 * The next {@link #snapshotProgress} call throws a retryable {@link CloudException};
+	 * once.
+	 */
 	public synchronized void failNextProgress(String message) {
 		failNextProgress(message, true);
 	}
@@ -312,24 +330,33 @@ public class FakeCloud implements CloudPort {
 	}
 
 	/**
-	 * The snapshot job of this resource (running, or the next one started) ends FAILED with this message at its next
-	 * poll; once.
+	 * The snapshot job of this resource (running, or the next one started) ends FAILED
+	 * with this message at its next poll; once.
 	 */
 	public synchronized void failJobOf(String resourceId, String message) {
 		jobFailuresByResource.put(resourceId, message);
 	}
 
-	/** The restore job of this recovery point ends FAILED with this message at its next poll; once. */
+	/**
+	 * The restore job of this recovery point ends FAILED with this message at its next
+	 * poll; once.
+	 */
 	public synchronized void failRestoreOf(String recoveryPointId, String message) {
 		restoreFailuresByRecoveryPoint.put(recoveryPointId, message);
 	}
 
-	/** {@link #missingPrerequisites} returns this sentence (among those added) until {@link #clearPrerequisites()}. */
+	/**
+	 * {@link #missingPrerequisites} returns this sentence (among those added) until
+	 * {@link #clearPrerequisites()}.
+	 */
 	public synchronized void missingPrerequisite(String message) {
 		missingPrerequisites.add(message);
 	}
 
-	/** The next listRecoveryPoints call throws a non-retryable CloudException with this message (once). */
+	/**
+	 * The next listRecoveryPoints call throws a non-retryable CloudException with this
+	 * message (once).
+	 */
 	public synchronized void failNextListRecoveryPoints(String message) {
 		failNextList = message;
 	}
@@ -338,7 +365,10 @@ public class FakeCloud implements CloudPort {
 		missingPrerequisites.clear();
 	}
 
-	/** Forgets every job, recovery point, recorded call and script; percent per poll back to 50. */
+	/**
+	 * Forgets every job, recovery point, recorded call and script; percent per poll back
+	 * to 50.
+	 */
 	public synchronized void reset() {
 		startedSnapshots.clear();
 		cancelledJobs.clear();

@@ -2,7 +2,10 @@ package io.wsbackup.cloud;
 
 import io.wsbackup.workspace.ProtectedResource;
 
-/** The port's contract, run against {@link FakeCloud}, so that the job tests rely on a faithful fake. */
+/**
+ * The port's contract, run against {@link FakeCloud}, so that the job tests rely on a
+ * faithful fake.
+ */
 class FakeCloudContractTest extends CloudPortContract {
 
 	private final FakeCloud cloud = new FakeCloud();

@@ -66,8 +66,8 @@ class FakeCloudTest {
 		String jobId = cloud.startSnapshot(request(volume, "t1"));
 
 		cloud.failNextProgress("throttled");
-		assertThatThrownBy(() -> cloud.snapshotProgress(jobId))
-			.isInstanceOfSatisfying(CloudException.class, (ex) -> assertThat(ex.isRetryable()).isTrue());
+		assertThatThrownBy(() -> cloud.snapshotProgress(jobId)).isInstanceOfSatisfying(CloudException.class,
+				(ex) -> assertThat(ex.isRetryable()).isTrue());
 		cloud.failJobOf("vol-1", "volume deleted");
 		SnapshotProgress failed = cloud.snapshotProgress(jobId);
 		assertThat(failed.state()).isEqualTo(CloudJobState.FAILED);

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The MySQL migrations (production) and the H2 ones (embedded default) must describe the same store: the same
- * tables, the same columns, each with the same nullability and kind of type.
+ * The MySQL migrations (production) and the H2 ones (embedded default) must describe the
+ * same store: the same tables, the same columns, each with the same nullability and kind
+ * of type.
  */
 class SchemaInStepTest {
 
@@ -31,7 +32,8 @@ class SchemaInStepTest {
 		Flyway.configure().dataSource(h2, "sa", "").locations("classpath:db/migration/h2").load().migrate();
 
 		Map<String, String> mysql;
-		try (Connection c = DriverManager.getConnection(TestDatabase.url(), TestDatabase.user(), TestDatabase.password())) {
+		try (Connection c = DriverManager.getConnection(TestDatabase.url(), TestDatabase.user(),
+				TestDatabase.password())) {
 			mysql = columns(c.getMetaData(), c.getCatalog(), null);
 		}
 		Map<String, String> embedded;
@@ -50,32 +52,34 @@ class SchemaInStepTest {
 			.containsExactlyInAnyOrderElementsOf(UPSTREAM_DIFFERENCES);
 		try (Connection c = DriverManager.getConnection(h2, "sa", "");
 				ResultSet rs = c.createStatement()
-					.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SEQUENCES WHERE SEQUENCE_NAME LIKE 'BATCH_%_SEQ'")) {
+					.executeQuery(
+							"SELECT COUNT(*) FROM INFORMATION_SCHEMA.SEQUENCES WHERE SEQUENCE_NAME LIKE 'BATCH_%_SEQ'")) {
 			rs.next();
 			assertThat(rs.getInt(1)).as("H2 keeps Batch's three sequences as real sequences").isEqualTo(3);
 		}
 	}
 
 	/**
-	 * Differences the upstream scripts make on purpose, and nothing else: Spring Batch emulates its three sequences
-	 * with tables on MySQL (H2 has real sequences); Quartz's MySQL script stores its flags as VARCHAR(1) where the H2
-	 * one uses BOOLEAN (its StdJDBCDelegate reads both).
+	 * Differences the upstream scripts make on purpose, and nothing else: Spring Batch
+	 * emulates its three sequences with tables on MySQL (H2 has real sequences); Quartz's
+	 * MySQL script stores its flags as VARCHAR(1) where the H2 one uses BOOLEAN (its
+	 * StdJDBCDelegate reads both).
 	 */
-	private static final java.util.List<String> UPSTREAM_DIFFERENCES = java.util.stream.Stream.of(
-			"BATCH_JOB_EXECUTION_SEQ.ID: mysql=integer not null, h2=null",
-			"BATCH_JOB_EXECUTION_SEQ.UNIQUE_KEY: mysql=text not null, h2=null",
-			"BATCH_JOB_INSTANCE_SEQ.ID: mysql=integer not null, h2=null",
-			"BATCH_JOB_INSTANCE_SEQ.UNIQUE_KEY: mysql=text not null, h2=null",
-			"BATCH_STEP_EXECUTION_SEQ.ID: mysql=integer not null, h2=null",
-			"BATCH_STEP_EXECUTION_SEQ.UNIQUE_KEY: mysql=text not null, h2=null",
-			"QRTZ_FIRED_TRIGGERS.IS_NONCONCURRENT: mysql=text null, h2=boolean null",
-			"QRTZ_FIRED_TRIGGERS.REQUESTS_RECOVERY: mysql=text null, h2=boolean null",
-			"QRTZ_JOB_DETAILS.IS_DURABLE: mysql=text not null, h2=boolean not null",
-			"QRTZ_JOB_DETAILS.IS_NONCONCURRENT: mysql=text not null, h2=boolean not null",
-			"QRTZ_JOB_DETAILS.IS_UPDATE_DATA: mysql=text not null, h2=boolean not null",
-			"QRTZ_JOB_DETAILS.REQUESTS_RECOVERY: mysql=text not null, h2=boolean not null",
-			"QRTZ_SIMPROP_TRIGGERS.BOOL_PROP_1: mysql=text null, h2=boolean null",
-			"QRTZ_SIMPROP_TRIGGERS.BOOL_PROP_2: mysql=text null, h2=boolean null")
+	private static final java.util.List<String> UPSTREAM_DIFFERENCES = java.util.stream.Stream
+		.of("BATCH_JOB_EXECUTION_SEQ.ID: mysql=integer not null, h2=null",
+				"BATCH_JOB_EXECUTION_SEQ.UNIQUE_KEY: mysql=text not null, h2=null",
+				"BATCH_JOB_INSTANCE_SEQ.ID: mysql=integer not null, h2=null",
+				"BATCH_JOB_INSTANCE_SEQ.UNIQUE_KEY: mysql=text not null, h2=null",
+				"BATCH_STEP_EXECUTION_SEQ.ID: mysql=integer not null, h2=null",
+				"BATCH_STEP_EXECUTION_SEQ.UNIQUE_KEY: mysql=text not null, h2=null",
+				"QRTZ_FIRED_TRIGGERS.IS_NONCONCURRENT: mysql=text null, h2=boolean null",
+				"QRTZ_FIRED_TRIGGERS.REQUESTS_RECOVERY: mysql=text null, h2=boolean null",
+				"QRTZ_JOB_DETAILS.IS_DURABLE: mysql=text not null, h2=boolean not null",
+				"QRTZ_JOB_DETAILS.IS_NONCONCURRENT: mysql=text not null, h2=boolean not null",
+				"QRTZ_JOB_DETAILS.IS_UPDATE_DATA: mysql=text not null, h2=boolean not null",
+				"QRTZ_JOB_DETAILS.REQUESTS_RECOVERY: mysql=text not null, h2=boolean not null",
+				"QRTZ_SIMPROP_TRIGGERS.BOOL_PROP_1: mysql=text null, h2=boolean null",
+				"QRTZ_SIMPROP_TRIGGERS.BOOL_PROP_2: mysql=text null, h2=boolean null")
 		.toList();
 
 	/** table.column → "kind nullable", for every table but Flyway's own. */
@@ -88,8 +92,8 @@ class SchemaInStepTest {
 					continue;
 				}
 				columns.put(table + "." + rs.getString("COLUMN_NAME").toUpperCase(Locale.ROOT),
-						kind(rs.getInt("DATA_TYPE")) + (rs.getInt("NULLABLE") == DatabaseMetaData.columnNullable
-								? " null" : " not null"));
+						kind(rs.getInt("DATA_TYPE"))
+								+ (rs.getInt("NULLABLE") == DatabaseMetaData.columnNullable ? " null" : " not null"));
 			}
 		}
 		return columns;

@@ -16,11 +16,13 @@ import org.testcontainers.mysql.MySQLContainer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * The one place the tests decide which MySQL-protocol server they use: Testcontainers MySQL where a Docker engine
- * answers, otherwise the server at {@code 127.0.0.1:3306} (MariaDB on CI and developer machines; override with the
- * system property or environment variable {@code WSBACKUP_TEST_MYSQL_URL}, e.g. {@code jdbc:mysql://host:3306/},
- * user {@code WSBACKUP_TEST_MYSQL_USER}, default root with an empty password). Each test JVM gets a schema of its
- * own, so leftover state of another run is never seen; it is dropped when the JVM ends.
+ * The one place the tests decide which MySQL-protocol server they use: Testcontainers
+ * MySQL where a Docker engine answers, otherwise the server at {@code 127.0.0.1:3306}
+ * (MariaDB on CI and developer machines; override with the system property or environment
+ * variable {@code WSBACKUP_TEST_MYSQL_URL}, e.g. {@code jdbc:mysql://host:3306/}, user
+ * {@code WSBACKUP_TEST_MYSQL_USER}, default root with an empty password). Each test JVM
+ * gets a schema of its own, so leftover state of another run is never seen; it is dropped
+ * when the JVM ends.
  */
 public final class TestDatabase {
 

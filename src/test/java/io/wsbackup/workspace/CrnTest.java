@@ -32,13 +32,14 @@ class CrnTest {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', value = { "''|a CRN is required",
-			"crn:cdp:ml:us-west-2:123:workspace|is not a CRN: expected",
-			"arn:aws:ml:us-west-2:123:workspace:x|is not a CRN: expected",
-			"crn:cdp:ml::123:workspace:x|its region",
-			"crn:cdp:ml:us west:123:workspace:x|its region", "crn:cdp:ml:us-west-2:123:workspace:|its resource id" })
+	@CsvSource(delimiter = '|',
+			value = { "''|a CRN is required", "crn:cdp:ml:us-west-2:123:workspace|is not a CRN: expected",
+					"arn:aws:ml:us-west-2:123:workspace:x|is not a CRN: expected",
+					"crn:cdp:ml::123:workspace:x|its region", "crn:cdp:ml:us west:123:workspace:x|its region",
+					"crn:cdp:ml:us-west-2:123:workspace:|its resource id" })
 	void refusesMalformedText(String text, String reason) {
-		assertThatThrownBy(() -> Crn.parse(text)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(reason);
+		assertThatThrownBy(() -> Crn.parse(text)).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining(reason);
 	}
 
 	@ParameterizedTest

@@ -6,12 +6,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A workload adapter that records what it is asked and keeps each workspace's "replicas", so a test can check that
- * a backup leaves every workload as it found it. Failures can be scripted once per operation.
+ * A workload adapter that records what it is asked and keeps each workspace's "replicas",
+ * so a test can check that a backup leaves every workload as it found it. Failures can be
+ * scripted once per operation.
  */
 public class FakeWorkloads implements WorkloadPort {
 
-	/** Every call, in order: {@code stop <workspace name>} or {@code start <workspace name>}. */
+	/**
+	 * Every call, in order: {@code stop <workspace name>} or
+	 * {@code start <workspace name>}.
+	 */
 	private final List<String> calls = new ArrayList<>();
 
 	/** Workspace name → replicas of its one workload (3 when running, 0 when stopped). */
@@ -33,7 +37,9 @@ public class FakeWorkloads implements WorkloadPort {
 		return List.copyOf(calls);
 	}
 
-	/** Whether the workspace's workloads run at the replicas they had before any backup. */
+	/**
+	 * Whether the workspace's workloads run at the replicas they had before any backup.
+	 */
 	public synchronized boolean running(Workspace workspace) {
 		return replicas.getOrDefault(workspace.name(), 3) == 3;
 	}

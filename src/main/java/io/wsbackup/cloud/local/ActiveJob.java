@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.wsbackup.cloud.CloudJobState;
 
 /**
- * A snapshot or restore job this {@link LocalCloud} runs: its live record, its byte counter, its throttle and its
- * stop flags. The worker thread is the only writer of the record once the job started; before that, a cancel may end
- * it. Every change of state is persisted at once, the byte count at most twice a second.
+ * A snapshot or restore job this {@link LocalCloud} runs: its live record, its byte
+ * counter, its throttle and its stop flags. The worker thread is the only writer of the
+ * record once the job started; before that, a cancel may end it. Every change of state is
+ * persisted at once, the byte count at most twice a second.
  */
 final class ActiveJob {
 
@@ -84,7 +85,8 @@ final class ActiveJob {
 
 	/**
 	 * Called by the worker when it starts.
-	 * @return false when the job must not run (cancelled while queued, or the cloud was closed)
+	 * @return false when the job must not run (cancelled while queued, or the cloud was
+	 * closed)
 	 */
 	synchronized boolean begin() {
 		if (stopRequest != null || record.state().isTerminal()) {
@@ -133,7 +135,9 @@ final class ActiveJob {
 		}
 	}
 
-	/** Unwinds the worker when a stop was asked for or the completion window has passed. */
+	/**
+	 * Unwinds the worker when a stop was asked for or the completion window has passed.
+	 */
 	void checkStop() {
 		StopReason reason = stopRequest;
 		if (reason != null) {
@@ -150,8 +154,8 @@ final class ActiveJob {
 	}
 
 	/**
-	 * Asks the job to stop. A job still queued ends at once (ABORTED on cancel); a running one stops at its next
-	 * check.
+	 * Asks the job to stop. A job still queued ends at once (ABORTED on cancel); a
+	 * running one stops at its next check.
 	 * @return true when the job was ended here, false when the worker will end it
 	 */
 	synchronized boolean requestStop(StopReason reason) {
@@ -176,7 +180,9 @@ final class ActiveJob {
 		store.save(record);
 	}
 
-	/** Replaces the record (used to set what a job learned while running, before it ends). */
+	/**
+	 * Replaces the record (used to set what a job learned while running, before it ends).
+	 */
 	synchronized void update(JobRecord updated) {
 		record = updated;
 	}

@@ -25,8 +25,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * File-tree helpers of the local cloud: walking a tree without following links, copying a file while hashing it,
- * keeping times and permissions, and deleting a tree even where it was made read-only.
+ * File-tree helpers of the local cloud: walking a tree without following links, copying a
+ * file while hashing it, keeping times and permissions, and deleting a tree even where it
+ * was made read-only.
  */
 final class FileTrees {
 
@@ -46,12 +47,14 @@ final class FileTrees {
 	/**
 	 * One node of a walked tree.
 	 *
-	 * @param relativePath relative to the root, {@code /} separated; empty for the root itself
+	 * @param relativePath relative to the root, {@code /} separated; empty for the root
+	 * itself
 	 * @param path the absolute path
 	 * @param kind directory, regular file or symbolic link
 	 * @param size the size of a regular file, else 0
 	 * @param mtime the modification time
-	 * @param permissions the POSIX permissions, or {@code null} where the file system has none
+	 * @param permissions the POSIX permissions, or {@code null} where the file system has
+	 * none
 	 */
 	record Node(String relativePath, Path path, Kind kind, long size, FileTime mtime,
 			Set<PosixFilePermission> permissions) {
@@ -59,8 +62,8 @@ final class FileTrees {
 	}
 
 	/**
-	 * Walks a tree in pre-order (a directory before its content), without following symbolic links. Sockets, pipes
-	 * and devices are skipped.
+	 * Walks a tree in pre-order (a directory before its content), without following
+	 * symbolic links. Sockets, pipes and devices are skipped.
 	 * @throws IOException naming the path that could not be read
 	 */
 	static List<Node> walk(Path root) throws IOException {
@@ -114,8 +117,8 @@ final class FileTrees {
 	}
 
 	/**
-	 * Copies a regular file into a new file while hashing it, reporting every chunk to the job (which counts the
-	 * bytes, throttles, and stops the copy when asked).
+	 * Copies a regular file into a new file while hashing it, reporting every chunk to
+	 * the job (which counts the bytes, throttles, and stops the copy when asked).
 	 * @return the SHA-256 of the bytes written, as lower-case hex
 	 */
 	static String copyAndHash(Path source, Path target, ActiveJob job) throws IOException {
@@ -152,7 +155,10 @@ final class FileTrees {
 		return HexFormat.of().formatHex(sha256().digest(bytes));
 	}
 
-	/** Gives a copy the modification time and the POSIX permissions of its source, where the platform allows. */
+	/**
+	 * Gives a copy the modification time and the POSIX permissions of its source, where
+	 * the platform allows.
+	 */
 	static void copyAttributes(Node source, Path target) throws IOException {
 		if (source.kind() == Kind.SYMLINK) {
 			return;
@@ -163,7 +169,10 @@ final class FileTrees {
 		Files.setLastModifiedTime(target, source.mtime());
 	}
 
-	/** Deletes a tree if it exists, making its directories writable first where they were not. */
+	/**
+	 * Deletes a tree if it exists, making its directories writable first where they were
+	 * not.
+	 */
 	static void deleteTree(Path root) throws IOException {
 		if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
 			return;

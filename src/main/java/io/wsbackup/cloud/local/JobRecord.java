@@ -8,8 +8,9 @@ import io.wsbackup.cloud.CloudJobState;
 import io.wsbackup.workspace.ResourceKind;
 
 /**
- * The persisted state of one local snapshot or restore job, kept as {@code <vault>/.jobs/<jobId>.json} so that a
- * re-created {@link LocalCloud} can report it and resume it.
+ * The persisted state of one local snapshot or restore job, kept as
+ * {@code <vault>/.jobs/<jobId>.json} so that a re-created {@link LocalCloud} can report
+ * it and resume it.
  *
  * @param jobId the job id
  * @param type snapshot or restore
@@ -17,11 +18,13 @@ import io.wsbackup.workspace.ResourceKind;
  * @param idempotencyToken the token it was started with
  * @param resourceKind the kind of the resource snapshotted, or restored into
  * @param resourceId the directory snapshotted (snapshot jobs only)
- * @param recoveryPointId the recovery point the snapshot creates (chosen at start, so that a restart after the final
- * rename can tell that the work is done), or the one a restore reads
+ * @param recoveryPointId the recovery point the snapshot creates (chosen at start, so
+ * that a restart after the final rename can tell that the work is done), or the one a
+ * restore reads
  * @param targetPath the directory a restore creates (restore jobs only)
  * @param tags the request's tags
- * @param completionWindowSeconds how long the job may run before it expires; 0 for no limit
+ * @param completionWindowSeconds how long the job may run before it expires; 0 for no
+ * limit
  * @param state the state
  * @param totalBytes bytes to process, known once the tree was walked, else 0
  * @param bytesDone bytes processed so far (copied, linked or verified)
@@ -78,8 +81,8 @@ record JobRecord(String jobId, JobType type, String vaultName, String idempotenc
 	}
 
 	/**
-	 * Extrapolates the end from the time elapsed and the bytes done; {@code null} before any progress or once the job
-	 * ended.
+	 * Extrapolates the end from the time elapsed and the bytes done; {@code null} before
+	 * any progress or once the job ended.
 	 */
 	Instant expectedCompletion(Instant now) {
 		if (state != CloudJobState.RUNNING || startedAt == null || bytesDone <= 0 || totalBytes <= 0) {

@@ -15,9 +15,10 @@ import java.util.UUID;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Where the local cloud keeps its job records and idempotency tokens: under each vault, in {@code .jobs/<jobId>.json}
- * and {@code .jobs/tokens/<type>-<sha256 of the token>} (the file holds the job id). Records are replaced atomically
- * (write a temporary file, then rename), so a reader never sees half a record.
+ * Where the local cloud keeps its job records and idempotency tokens: under each vault,
+ * in {@code .jobs/<jobId>.json} and {@code .jobs/tokens/<type>-<sha256 of the token>}
+ * (the file holds the job id). Records are replaced atomically (write a temporary file,
+ * then rename), so a reader never sees half a record.
  */
 final class JobStore {
 

@@ -47,36 +47,41 @@ import io.wsbackup.cloud.SnapshotRequest;
 import io.wsbackup.workspace.ProtectedResource;
 
 /**
- * The {@code local} cloud: a resource is a directory (its {@link ProtectedResource#id() id} is an absolute path), a
- * vault is the directory {@code <vaultsRoot>/<vaultName>}, and a recovery point is a verified, incremental snapshot
- * of a resource directory inside its vault. It is the embedded default and serves on-premises and NFS storage.
+ * The {@code local} cloud: a resource is a directory (its {@link ProtectedResource#id()
+ * id} is an absolute path), a vault is the directory {@code <vaultsRoot>/<vaultName>},
+ * and a recovery point is a verified, incremental snapshot of a resource directory inside
+ * its vault. It is the embedded default and serves on-premises and NFS storage.
  *
  * <p>
- * Layout of a vault:
- * <pre>
+ * Layout of a vault: <pre>
  * &lt;vaultsRoot&gt;/&lt;vaultName&gt;/
  *   vault.json                   name, tags, creation time
  *   .jobs/&lt;jobId&gt;.json           every snapshot and restore job, its state and progress
  *   .jobs/tokens/...             idempotency token to job id
  *   .partial-&lt;jobId&gt;/            a snapshot being written (renamed when complete)
  *   rp-&lt;yyyyMMddHHmmss&gt;-&lt;hex&gt;/   a recovery point: data/, manifest.sha256, manifest.meta, recovery-point.json
- * </pre>
- * A restore is a full, checksum-verified copy into a new directory {@code <restoresRoot>/<recoveryPointId>-<hex>}.
+ * </pre> A restore is a full, checksum-verified copy into a new directory
+ * {@code <restoresRoot>/<recoveryPointId>-<hex>}.
  *
  * <p>
  * Promises, beyond those of {@link CloudPort}:
  * <ul>
- * <li>a recovery point appears complete or not at all (atomic rename), and files unchanged since the previous
- * recovery point of the same resource are hard-linked to it, so a second snapshot of unchanged data stores no new
- * content; deleting a recovery point leaves the others intact;</li>
- * <li>jobs and tokens are kept on disk: a {@code LocalCloud} re-created on the same directories reports the jobs of
- * the previous one, returns the same job for the same token, and restarts from scratch the jobs that were running
- * when the previous one stopped;</li>
- * <li>progress is real: the bytes copied, hard-linked or verified so far, out of the bytes walked first;</li>
- * <li>a restore never overwrites and completes only when every file matched its manifest checksum.</li>
+ * <li>a recovery point appears complete or not at all (atomic rename), and files
+ * unchanged since the previous recovery point of the same resource are hard-linked to it,
+ * so a second snapshot of unchanged data stores no new content; deleting a recovery point
+ * leaves the others intact;</li>
+ * <li>jobs and tokens are kept on disk: a {@code LocalCloud} re-created on the same
+ * directories reports the jobs of the previous one, returns the same job for the same
+ * token, and restarts from scratch the jobs that were running when the previous one
+ * stopped;</li>
+ * <li>progress is real: the bytes copied, hard-linked or verified so far, out of the
+ * bytes walked first;</li>
+ * <li>a restore never overwrites and completes only when every file matched its manifest
+ * checksum.</li>
  * </ul>
- * One {@code LocalCloud} at a time may work on a vaults directory. Jobs run on the given executor; {@link #close()}
- * stops them (they stay RUNNING on disk, to be restarted by the next instance) without shutting the executor down.
+ * One {@code LocalCloud} at a time may work on a vaults directory. Jobs run on the given
+ * executor; {@link #close()} stops them (they stay RUNNING on disk, to be restarted by
+ * the next instance) without shutting the executor down.
  */
 public class LocalCloud implements CloudPort, AutoCloseable {
 
@@ -120,7 +125,10 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 
 	private final Map<String, ActiveJob> activeJobs = new ConcurrentHashMap<>();
 
-	/** Resource key to the id of the snapshot job running on it; guarded by {@link #startLock}. */
+	/**
+	 * Resource key to the id of the snapshot job running on it; guarded by
+	 * {@link #startLock}.
+	 */
 	private final Map<String, String> runningSnapshots = new ConcurrentHashMap<>();
 
 	private volatile Consumer<String> snapshotFileHook = (path) -> {
@@ -129,7 +137,8 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 	private volatile boolean closed;
 
 	/**
-	 * Creates the local cloud and restarts, in the background, the jobs a previous instance left running.
+	 * Creates the local cloud and restarts, in the background, the jobs a previous
+	 * instance left running.
 	 * @param vaultsRoot where the vaults are
 	 * @param restoresRoot where restores create their directories
 	 * @param maxBytesPerSecond the copy rate limit of each job, 0 for none
@@ -176,8 +185,8 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 			return vaultName;
 		}
 		catch (IOException | RuntimeException ex) {
-			throw new CloudException("cannot create the vault " + vaultName + " in " + vault + ": "
-					+ FileTrees.describe(ex), false, ex);
+			throw new CloudException(
+					"cannot create the vault " + vaultName + " in " + vault + ": " + FileTrees.describe(ex), false, ex);
 		}
 	}
 
@@ -291,14 +300,15 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 		}
 		Path doomed = vault.resolve(DELETING_PREFIX + recoveryPointId);
 		try {
-			// out of sight first, so that no one lists, links to or restores a half-deleted recovery point
+			// out of sight first, so that no one lists, links to or restores a
+			// half-deleted recovery point
 			Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
 			FileTrees.deleteTree(doomed);
 			log.info("Recovery point {} of vault {} deleted", recoveryPointId, vaultName);
 		}
 		catch (IOException ex) {
-			throw new CloudException("cannot delete recovery point " + recoveryPointId + " of vault " + vaultName
-					+ ": " + FileTrees.describe(ex), true, ex);
+			throw new CloudException("cannot delete recovery point " + recoveryPointId + " of vault " + vaultName + ": "
+					+ FileTrees.describe(ex), true, ex);
 		}
 	}
 
@@ -322,10 +332,11 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 	}
 
 	/**
-	 * Checks a recovery point against its manifest: every file listed is present with its checksum, and no other
-	 * file is in its data.
-	 * @return one line per problem, naming the file ({@code checksum mismatch}, {@code missing},
-	 * {@code not in the manifest}); empty when the recovery point is intact
+	 * Checks a recovery point against its manifest: every file listed is present with its
+	 * checksum, and no other file is in its data.
+	 * @return one line per problem, naming the file ({@code checksum mismatch},
+	 * {@code missing}, {@code not in the manifest}); empty when the recovery point is
+	 * intact
 	 * @throws CloudException (non-retryable) when the vault has no such recovery point
 	 */
 	public List<String> verify(String vaultName, String recoveryPointId) {
@@ -359,8 +370,8 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 			try {
 				String actual = FileTrees.hashFile(node.path());
 				if (!actual.equals(sha256)) {
-					problems.add(node.relativePath() + ": checksum mismatch (manifest " + sha256 + ", data " + actual
-							+ ")");
+					problems.add(
+							node.relativePath() + ": checksum mismatch (manifest " + sha256 + ", data " + actual + ")");
 				}
 			}
 			catch (IOException ex) {
@@ -375,9 +386,10 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 	}
 
 	/**
-	 * Stops the jobs this instance runs and waits (up to 30 s) for their workers to leave. The jobs stay
-	 * non-terminal on disk, so the next {@code LocalCloud} on these directories restarts them. The executor is not
-	 * shut down: it belongs to the caller. New jobs are refused afterwards.
+	 * Stops the jobs this instance runs and waits (up to 30 s) for their workers to
+	 * leave. The jobs stay non-terminal on disk, so the next {@code LocalCloud} on these
+	 * directories restarts them. The executor is not shut down: it belongs to the caller.
+	 * New jobs are refused afterwards.
 	 */
 	@Override
 	public void close() {
@@ -402,7 +414,10 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 
 	// --- for the workers and the tests of this package
 
-	/** Called before each regular file a snapshot copies or links; tests use it to hold a snapshot. */
+	/**
+	 * Called before each regular file a snapshot copies or links; tests use it to hold a
+	 * snapshot.
+	 */
 	void onSnapshotFile(Consumer<String> hook) {
 		this.snapshotFileHook = (hook != null) ? hook : (path) -> {
 		};
@@ -500,7 +515,10 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 		removeLeftovers(resumed);
 	}
 
-	/** Removes partial directories of jobs that are not running and recovery points half deleted. */
+	/**
+	 * Removes partial directories of jobs that are not running and recovery points half
+	 * deleted.
+	 */
 	private void removeLeftovers(Set<String> resumed) {
 		for (Path root : List.of(vaultsRoot, restoresRoot)) {
 			List<Path> dirs = new ArrayList<>();
@@ -560,8 +578,8 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 				log.warn("Skipping the unreadable recovery point {}: {}", dir, ex.getMessage());
 			}
 		}
-		points.sort(Comparator.comparing(RecoveryPointInfo::createdAt)
-			.thenComparing(RecoveryPointInfo::recoveryPointId));
+		points
+			.sort(Comparator.comparing(RecoveryPointInfo::createdAt).thenComparing(RecoveryPointInfo::recoveryPointId));
 		return points;
 	}
 
@@ -575,14 +593,13 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 			return readRecoveryPoint(dir);
 		}
 		catch (RuntimeException ex) {
-			throw new CloudException("recovery point " + recoveryPointId + " of vault " + vaultName
-					+ " is unreadable: " + ex.getMessage(), false, ex);
+			throw new CloudException("recovery point " + recoveryPointId + " of vault " + vaultName + " is unreadable: "
+					+ ex.getMessage(), false, ex);
 		}
 	}
 
 	private JobRecord job(String jobId, JobRecord.JobType type) {
-		if (jobId == null || !JOB_ID.matcher(jobId).matches()
-				|| !jobId.startsWith(type.name().toLowerCase() + "-")) {
+		if (jobId == null || !JOB_ID.matcher(jobId).matches() || !jobId.startsWith(type.name().toLowerCase() + "-")) {
 			throw new CloudException("unknown " + type.name().toLowerCase() + " job " + jobId, false);
 		}
 		ActiveJob active = activeJobs.get(jobId);
@@ -606,8 +623,9 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 	private Path existingVault(String vaultName) {
 		Path vault = vaultDir(vaultName);
 		if (!Files.isRegularFile(vault.resolve(VAULT_FILE))) {
-			throw new CloudException("vault " + vaultName + " does not exist in " + vaultsRoot
-					+ "; create it with ensureVault first", false);
+			throw new CloudException(
+					"vault " + vaultName + " does not exist in " + vaultsRoot + "; create it with ensureVault first",
+					false);
 		}
 		return vault;
 	}

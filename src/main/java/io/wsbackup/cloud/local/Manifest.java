@@ -15,14 +15,17 @@ import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The checksum manifest of one recovery point: one entry per regular file of its {@code data/} tree.
+ * The checksum manifest of one recovery point: one entry per regular file of its
+ * {@code data/} tree.
  *
  * <p>
- * Two files hold it. {@code manifest.sha256} is in the format of GNU {@code sha256sum} (hex digest, two spaces,
- * path relative to {@code data/}, sorted by path; a path holding a backslash or a line break is escaped and its line
- * starts with a backslash), so an operator can check a recovery point with {@code cd data && sha256sum -c
- * ../manifest.sha256}. {@code manifest.meta} is JSON and adds each file's size and modification time, which the next
- * snapshot of the same resource uses to decide that a file is unchanged.
+ * Two files hold it. {@code manifest.sha256} is in the format of GNU {@code sha256sum}
+ * (hex digest, two spaces, path relative to {@code data/}, sorted by path; a path holding
+ * a backslash or a line break is escaped and its line starts with a backslash), so an
+ * operator can check a recovery point with {@code cd data && sha256sum -c
+ * ../manifest.sha256}. {@code manifest.meta} is JSON and adds each file's size and
+ * modification time, which the next snapshot of the same resource uses to decide that a
+ * file is unchanged.
  */
 final class Manifest {
 
@@ -88,8 +91,9 @@ final class Manifest {
 	}
 
 	/**
-	 * Reads the size and time records of a recovery point, used to find unchanged files. A missing or unreadable
-	 * {@code manifest.meta} gives an empty manifest: every file is then copied, which is slower but never wrong.
+	 * Reads the size and time records of a recovery point, used to find unchanged files.
+	 * A missing or unreadable {@code manifest.meta} gives an empty manifest: every file
+	 * is then copied, which is slower but never wrong.
 	 */
 	static Manifest readMeta(Path recoveryPointDir, JsonMapper json) {
 		Path meta = recoveryPointDir.resolve(META_FILE);
@@ -106,8 +110,8 @@ final class Manifest {
 	}
 
 	/**
-	 * Reads the checksums of {@code manifest.sha256}: path to hex digest, in file order. This is the reference a
-	 * verification and a restore check the data against.
+	 * Reads the checksums of {@code manifest.sha256}: path to hex digest, in file order.
+	 * This is the reference a verification and a restore check the data against.
 	 */
 	static Map<String, String> readChecksums(Path recoveryPointDir) throws IOException {
 		Map<String, String> checksums = new LinkedHashMap<>();

@@ -16,10 +16,12 @@ import io.wsbackup.workspace.ResourceKind;
  * @param resourceId the directory snapshotted
  * @param createdAt when the snapshot completed
  * @param sizeBytes the bytes of all its regular files
- * @param copiedBytes the bytes copied by this snapshot (the rest is hard-linked to the previous recovery point)
+ * @param copiedBytes the bytes copied by this snapshot (the rest is hard-linked to the
+ * previous recovery point)
  * @param fileCount the number of regular files
  * @param linkedFileCount how many of them are hard links to the previous recovery point
- * @param previousRecoveryPointId the recovery point unchanged files were linked to, or {@code null}
+ * @param previousRecoveryPointId the recovery point unchanged files were linked to, or
+ * {@code null}
  * @param jobId the snapshot job that created it
  * @param tags its tags
  */

@@ -16,13 +16,15 @@ import io.wsbackup.cloud.CloudJobState;
 
 /**
  * The worker of one restore job: copies a recovery point's {@code data/} in full into
- * {@code <restoresRoot>/.partial-<jobId>/}, checks the SHA-256 of every file it writes against the manifest, and
- * renames the copy to the job's target directory only when every file matched and none is missing. A restore never
- * writes into an existing directory.
+ * {@code <restoresRoot>/.partial-<jobId>/}, checks the SHA-256 of every file it writes
+ * against the manifest, and renames the copy to the job's target directory only when
+ * every file matched and none is missing. A restore never writes into an existing
+ * directory.
  *
  * <p>
- * Restarting it from scratch is safe: the partial copy is deleted first, and when the target already exists (the
- * previous attempt died after the rename) the job just completes.
+ * Restarting it from scratch is safe: the partial copy is deleted first, and when the
+ * target already exists (the previous attempt died after the rename) the job just
+ * completes.
  */
 final class RestoreJob implements Runnable {
 
@@ -79,8 +81,8 @@ final class RestoreJob implements Runnable {
 		Path recoveryPoint = cloud.vaultDir(record.vaultName()).resolve(record.recoveryPointId());
 		Path data = recoveryPoint.resolve(LocalCloud.DATA_DIR);
 		if (!Files.isRegularFile(recoveryPoint.resolve(RecoveryPointInfo.FILE)) || !Files.isDirectory(data)) {
-			throw new IOException("recovery point " + record.recoveryPointId() + " not found in vault "
-					+ record.vaultName());
+			throw new IOException(
+					"recovery point " + record.recoveryPointId() + " not found in vault " + record.vaultName());
 		}
 		Map<String, String> expected = new LinkedHashMap<>(Manifest.readChecksums(recoveryPoint));
 		List<FileTrees.Node> tree = FileTrees.walk(data);
@@ -107,8 +109,8 @@ final class RestoreJob implements Runnable {
 					String actual = copy(node, copy);
 					if (!sha256.equals(actual)) {
 						throw new IOException("restore verification failed: " + node.relativePath()
-								+ ": checksum mismatch in recovery point " + record.recoveryPointId()
-								+ " (manifest " + sha256 + ", data " + actual + ")");
+								+ ": checksum mismatch in recovery point " + record.recoveryPointId() + " (manifest "
+								+ sha256 + ", data " + actual + ")");
 					}
 					FileTrees.copyAttributes(node, copy);
 				}

@@ -16,15 +16,18 @@ import io.wsbackup.cloud.CloudJobState;
 import io.wsbackup.workspace.ProtectedResource;
 
 /**
- * The worker of one snapshot job: walks the resource directory, then builds {@code <vault>/.partial-<jobId>/} (data,
- * manifest, recovery-point.json) and renames it to {@code <vault>/<recoveryPointId>/} once complete. Files unchanged
- * since the previous recovery point of the same resource (same path, size and modification time) are hard-linked to
- * it and keep its checksum; the others are copied and hashed in one pass. Symbolic links are kept as links, empty
- * directories are kept, modification times and POSIX permissions are kept.
+ * The worker of one snapshot job: walks the resource directory, then builds
+ * {@code <vault>/.partial-<jobId>/} (data, manifest, recovery-point.json) and renames it
+ * to {@code <vault>/<recoveryPointId>/} once complete. Files unchanged since the previous
+ * recovery point of the same resource (same path, size and modification time) are
+ * hard-linked to it and keep its checksum; the others are copied and hashed in one pass.
+ * Symbolic links are kept as links, empty directories are kept, modification times and
+ * POSIX permissions are kept.
  *
  * <p>
- * Restarting it from scratch is always safe: the partial directory is deleted first, and when the recovery point
- * already exists (the previous attempt died after the rename) the job just completes.
+ * Restarting it from scratch is always safe: the partial directory is deleted first, and
+ * when the recovery point already exists (the previous attempt died after the rename) the
+ * job just completes.
  */
 final class SnapshotJob implements Runnable {
 
@@ -100,9 +103,9 @@ final class SnapshotJob implements Runnable {
 
 		Optional<RecoveryPointInfo> previous = cloud.latestRecoveryPoint(record.vaultName(),
 				new ProtectedResource(record.resourceKind(), record.resourceId()));
-		Path previousData = previous.map((rp) -> cloud.vaultDir(record.vaultName())
-			.resolve(rp.recoveryPointId())
-			.resolve(LocalCloud.DATA_DIR)).orElse(null);
+		Path previousData = previous
+			.map((rp) -> cloud.vaultDir(record.vaultName()).resolve(rp.recoveryPointId()).resolve(LocalCloud.DATA_DIR))
+			.orElse(null);
 		Manifest previousManifest = previous
 			.map((rp) -> Manifest.readMeta(cloud.vaultDir(record.vaultName()).resolve(rp.recoveryPointId()),
 					cloud.json()))
@@ -136,17 +139,18 @@ final class SnapshotJob implements Runnable {
 							FileTrees.copyAttributes(node, copy);
 							copiedBytes += node.size();
 						}
-						entries.add(new Manifest.Entry(node.relativePath(), node.size(), node.mtime().toInstant(),
-								sha256));
+						entries.add(
+								new Manifest.Entry(node.relativePath(), node.size(), node.mtime().toInstant(), sha256));
 					}
 				}
 			}
 			catch (IOException ex) {
-				throw new IOException("I/O error on " + node.relativePath() + " of " + source + ": "
-						+ FileTrees.describe(ex), ex);
+				throw new IOException(
+						"I/O error on " + node.relativePath() + " of " + source + ": " + FileTrees.describe(ex), ex);
 			}
 		}
-		// directories last, deepest first: their times change as their content is written, and a read-only one
+		// directories last, deepest first: their times change as their content is
+		// written, and a read-only one
 		// could not have been written into
 		for (int i = directories.size() - 1; i >= 0; i--) {
 			FileTrees.Node dir = directories.get(i);
@@ -169,14 +173,16 @@ final class SnapshotJob implements Runnable {
 			throw new IOException("the recovery point " + target + " already exists", ex);
 		}
 		job.end(CloudJobState.COMPLETED, null, null);
-		log.info("Snapshot job {} of {} completed: recovery point {} ({} files, {} hard-linked, {} of {} bytes "
-				+ "copied)", record.jobId(), source, record.recoveryPointId(), entries.size(), linkedFiles,
-				copiedBytes, total);
+		log.info(
+				"Snapshot job {} of {} completed: recovery point {} ({} files, {} hard-linked, {} of {} bytes "
+						+ "copied)",
+				record.jobId(), source, record.recoveryPointId(), entries.size(), linkedFiles, copiedBytes, total);
 	}
 
 	/**
 	 * Hard-links an unchanged file to the previous recovery point's copy.
-	 * @return the reused checksum, or {@code null} when the file changed or cannot be linked (it is then copied)
+	 * @return the reused checksum, or {@code null} when the file changed or cannot be
+	 * linked (it is then copied)
 	 */
 	private String link(FileTrees.Node node, Manifest.Entry before, Path previousData, Path copy) {
 		if (before.size() != node.size() || !before.mtime().equals(node.mtime().toInstant())

@@ -8,9 +8,10 @@ import io.wsbackup.workspace.WorkloadPort;
 import io.wsbackup.workspace.Workspace;
 
 /**
- * The {@code none} workload adapter: the workspace has no workloads this runner can stop (its storage is quiet, or
- * stopping is someone else's job). Stop and start change nothing and say so in the event log; the storage is the
- * one the workspace was registered with.
+ * The {@code none} workload adapter: the workspace has no workloads this runner can stop
+ * (its storage is quiet, or stopping is someone else's job). Stop and start change
+ * nothing and say so in the event log; the storage is the one the workspace was
+ * registered with.
  */
 public class NoWorkloads implements WorkloadPort {
 

@@ -6,7 +6,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Chooses the {@code none} workload adapter when {@code wsbackup.workloads.provider=none} (the default). */
+/**
+ * Chooses the {@code none} workload adapter when {@code wsbackup.workloads.provider=none}
+ * (the default).
+ */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "wsbackup.workloads.provider", havingValue = "none", matchIfMissing = true)
 public class NoWorkloadsConfiguration {

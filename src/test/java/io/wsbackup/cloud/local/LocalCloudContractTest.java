@@ -87,7 +87,8 @@ class LocalCloudContractTest extends CloudPortContract {
 
 	@Override
 	protected void breakRunningSnapshot(ProtectedResource resource, String jobId) {
-		// the tree was walked once the job runs; files that vanish after it cannot be copied
+		// the tree was walked once the job runs; files that vanish after it cannot be
+		// copied
 		await().atMost(TIMEOUT).until(() -> cloud.snapshotProgress(jobId).state() == CloudJobState.RUNNING);
 		try {
 			FileTrees.deleteTree(Path.of(resource.id()));

@@ -41,7 +41,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-/** What the local cloud promises beyond the port's contract: incremental hard links, checksums, restarts. */
+/**
+ * What the local cloud promises beyond the port's contract: incremental hard links,
+ * checksums, restarts.
+ */
 class LocalCloudTest {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -101,7 +104,8 @@ class LocalCloudTest {
 			Path before = data(first).resolve(file);
 			Path after = data(second).resolve(file);
 			assertThat(Files.isSameFile(before, after)).as(file).isTrue();
-			assertThat(Files.getAttribute(after, "unix:ino")).as(file).isEqualTo(Files.getAttribute(before, "unix:ino"));
+			assertThat(Files.getAttribute(after, "unix:ino")).as(file)
+				.isEqualTo(Files.getAttribute(before, "unix:ino"));
 			assertThat(Files.getAttribute(after, "unix:nlink")).as(file).isEqualTo(2);
 		}
 		assertThat(Files.isSymbolicLink(data(second).resolve("link-to-a"))).isTrue();
@@ -163,9 +167,7 @@ class LocalCloudTest {
 
 		Files.writeString(data(rp).resolve("sub/b.txt"), "bit rot", StandardCharsets.UTF_8);
 
-		assertThat(cloud.verify(VAULT, rp)).singleElement()
-			.asString()
-			.startsWith("sub/b.txt: checksum mismatch");
+		assertThat(cloud.verify(VAULT, rp)).singleElement().asString().startsWith("sub/b.txt: checksum mismatch");
 		RestoreProgress restore = awaitRestoreEnd(cloud, cloud.startRestore(restoreRequest(rp, "restore-1")));
 		assertThat(restore.state()).isEqualTo(CloudJobState.FAILED);
 		assertThat(restore.message()).contains("sub/b.txt", "checksum mismatch");
@@ -309,8 +311,8 @@ class LocalCloudTest {
 		LocalCloud cloud = cloud(0);
 		ProtectedResource missing = new ProtectedResource(ResourceKind.VOLUME, tmp.resolve("nowhere").toString());
 
-		assertThatThrownBy(() -> cloud
-			.startSnapshot(new SnapshotRequest(VAULT, missing, "token-1", TAGS, Duration.ofHours(1))))
+		assertThatThrownBy(
+				() -> cloud.startSnapshot(new SnapshotRequest(VAULT, missing, "token-1", TAGS, Duration.ofHours(1))))
 			.isInstanceOfSatisfying(CloudException.class, (ex) -> assertThat(ex.isRetryable()).isFalse())
 			.hasMessageContaining(missing.id())
 			.hasMessageContaining("not an existing directory");
@@ -351,8 +353,7 @@ class LocalCloudTest {
 	void unknownRecoveryPointsAreRefusedByVerifyAndRestore() {
 		LocalCloud cloud = cloud(0);
 
-		assertThatThrownBy(() -> cloud.verify(VAULT, "rp-20250101000000-00000000"))
-			.isInstanceOf(CloudException.class)
+		assertThatThrownBy(() -> cloud.verify(VAULT, "rp-20250101000000-00000000")).isInstanceOf(CloudException.class)
 			.hasMessageContaining("not found");
 		assertThatThrownBy(() -> cloud.startRestore(restoreRequest("../../etc", "restore-1")))
 			.isInstanceOf(CloudException.class);
@@ -412,14 +413,15 @@ class LocalCloudTest {
 			.toList();
 	}
 
-	/** The same paths, kinds, contents, link targets and modification times (directories' times excepted). */
+	/**
+	 * The same paths, kinds, contents, link targets and modification times (directories'
+	 * times excepted).
+	 */
 	private static void assertSameTree(Path expected, Path actual) throws IOException {
 		List<FileTrees.Node> want = FileTrees.walk(expected);
 		List<FileTrees.Node> got = FileTrees.walk(actual);
 		assertThat(got).extracting(FileTrees.Node::relativePath, FileTrees.Node::kind)
-			.containsExactlyInAnyOrderElementsOf(want.stream()
-				.map((n) -> tuple(n.relativePath(), n.kind()))
-				.toList());
+			.containsExactlyInAnyOrderElementsOf(want.stream().map((n) -> tuple(n.relativePath(), n.kind())).toList());
 		for (FileTrees.Node node : want) {
 			Path copy = node.relativePath().isEmpty() ? actual : actual.resolve(node.relativePath());
 			switch (node.kind()) {
@@ -446,8 +448,7 @@ class LocalCloudTest {
 	}
 
 	private static String sha256(Path file) throws Exception {
-		return HexFormat.of()
-			.formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+		return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
 	}
 
 }

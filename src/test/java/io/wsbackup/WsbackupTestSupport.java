@@ -79,7 +79,7 @@ public abstract class WsbackupTestSupport {
 	protected Workspace newWorkspace() {
 		String name = "ws-" + UUID.randomUUID().toString().substring(0, 8);
 		return workspaceService.register(name, "env-test", "123456789012", "us-west-2", "2.0.47",
-				new WorkspaceStorage(List.of("vol-" + name + "-a", "vol-" + name + "-b"), "fs-" + name, false));
+				new WorkspaceStorage(List.of("vol-" + name + "-a", "vol-" + name + "-b"), "fs-" + name, false), null);
 	}
 
 	/** Waits until the backup's latest job execution has ended, and returns it. */

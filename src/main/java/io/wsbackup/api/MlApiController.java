@@ -24,6 +24,7 @@ import io.wsbackup.system.WsbackupProperties;
 import io.wsbackup.workspace.Crn;
 import io.wsbackup.workspace.Workspace;
 import io.wsbackup.workspace.WorkspaceService;
+import io.wsbackup.workspace.WorkloadLocation;
 import io.wsbackup.workspace.WorkspaceStorage;
 
 import org.springframework.batch.core.BatchStatus;
@@ -78,7 +79,8 @@ class MlApiController {
 		var r = reader.read("registerWorkspace", body, Requests.RegisterWorkspace.class);
 		Workspace w = workspaces.register(r.workspaceName(), r.environmentName(), r.accountId(), r.region(),
 				r.version(),
-				new WorkspaceStorage(r.volumes(), r.sharedFileSystem(), Boolean.TRUE.equals(r.externalNfs())));
+				new WorkspaceStorage(r.volumes(), r.sharedFileSystem(), Boolean.TRUE.equals(r.externalNfs())),
+				new WorkloadLocation(r.namespaces(), r.namespaceSelector(), r.kubeContext()));
 		return new WorkspaceResponse(WorkspaceView.of(w));
 	}
 

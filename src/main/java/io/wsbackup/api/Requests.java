@@ -12,7 +12,8 @@ final class Requests {
 	}
 
 	record RegisterWorkspace(String workspaceName, String environmentName, String accountId, String region,
-			String version, List<String> volumes, String sharedFileSystem, Boolean externalNfs) {
+			String version, List<String> volumes, String sharedFileSystem, Boolean externalNfs, List<String> namespaces,
+			String namespaceSelector, String kubeContext) {
 	}
 
 	record ListWorkspaces(String environmentName) {

@@ -21,14 +21,19 @@ final class Views {
 	record StorageView(List<String> volumes, String sharedFileSystem, boolean externalNfs) {
 	}
 
+	record WorkloadsView(List<String> namespaces, String namespaceSelector, String kubeContext) {
+	}
+
 	record WorkspaceView(String workspaceCrn, String workspaceName, String environmentName, String accountId,
-			String region, String version, String workspaceStatus, StorageView storage, String vaultName,
-			String createdAt, String restoredFromBackupCrn) {
+			String region, String version, String workspaceStatus, StorageView storage, WorkloadsView workloads,
+			String vaultName, String createdAt, String restoredFromBackupCrn) {
 
 		static WorkspaceView of(Workspace w) {
 			return new WorkspaceView(w.crn().toString(), w.name(), w.environmentName(), w.accountId(), w.region(),
 					w.version(), w.status().text(),
 					new StorageView(w.storage().volumes(), w.storage().sharedFileSystem(), w.storage().externalNfs()),
+					new WorkloadsView(w.workloads().namespaces(), w.workloads().namespaceSelector(),
+							w.workloads().kubeContext()),
 					w.vaultName(), time(w.createdAt()), w.restoredFromBackupCrn());
 		}
 

@@ -47,7 +47,7 @@ public class BackupJobConfiguration {
 		Step validate = step(ValidateWorkspaceTasklet.STEP, jobRepository, tx,
 				new ValidateWorkspaceTasklet(workspaces, backups, cloud, events, jobRepository), true);
 		Step stop = step(StopWorkloadsTasklet.STEP, jobRepository, tx,
-				new StopWorkloadsTasklet(workspaces, workloads, cloud, events, jobRepository), true);
+				new StopWorkloadsTasklet(workspaces, workloads, backups, cloud, events, jobRepository), true);
 		Step snapshot = step(SnapshotStorageTasklet.STEP, jobRepository, tx,
 				new SnapshotStorageTasklet(workspaces, backups, workloads, cloud, events, jobRepository, clock), true);
 		Step await = step(AwaitRecoveryPointsTasklet.STEP, jobRepository, tx,

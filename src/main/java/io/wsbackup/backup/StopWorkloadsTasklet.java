@@ -5,6 +5,8 @@ import java.util.Map;
 import io.wsbackup.cloud.CloudJobState;
 import io.wsbackup.cloud.CloudPort;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.catalog.BackupRepository;
+import io.wsbackup.workspace.CapturedWorkloads;
 import io.wsbackup.workspace.StoppedWorkloads;
 import io.wsbackup.workspace.WorkloadPort;
 import io.wsbackup.workspace.Workspace;
@@ -36,16 +38,19 @@ class StopWorkloadsTasklet implements Tasklet {
 
 	private final WorkloadPort workloads;
 
+	private final BackupRepository backups;
+
 	private final CloudPort cloud;
 
 	private final EventLog events;
 
 	private final JobRepository jobRepository;
 
-	StopWorkloadsTasklet(WorkspaceRepository workspaces, WorkloadPort workloads, CloudPort cloud, EventLog events,
-			JobRepository jobRepository) {
+	StopWorkloadsTasklet(WorkspaceRepository workspaces, WorkloadPort workloads, BackupRepository backups,
+			CloudPort cloud, EventLog events, JobRepository jobRepository) {
 		this.workspaces = workspaces;
 		this.workloads = workloads;
+		this.backups = backups;
 		this.cloud = cloud;
 		this.events = events;
 		this.jobRepository = jobRepository;
@@ -76,6 +81,8 @@ class StopWorkloadsTasklet implements Tasklet {
 		run.put(BackupContextKeys.WORKLOADS_STOPPED, "true");
 		run.save();
 		stopped.notes().forEach((note) -> events.info(ws, run.backupCrn.toString(), STEP, note));
+		CapturedWorkloads captured = workloads.capture(workspace);
+		backups.saveCapturedWorkloads(run.backupCrn, captured);
 		events.info(ws, run.backupCrn.toString(), STEP, "workspace " + workspace.name() + " is "
 				+ WorkspaceStatus.BACKUP_STARTED + "; " + stopped.changes().size() + " workload object(s) stopped");
 		return RepeatStatus.FINISHED;

@@ -80,7 +80,7 @@ class ValidateWorkspaceTasklet implements Tasklet {
 			throw new BackupStepException(
 					"workspace " + workspace.name() + " has another backup or delete running: " + others);
 		}
-		List<String> missing = cloud.missingPrerequisites(workspace.accountId(), workspace.region());
+		List<String> missing = cloud.missingPrerequisites(workspace);
 		if (!missing.isEmpty()) {
 			throw new BackupStepException("cloud prerequisites missing: " + String.join("; ", missing));
 		}

@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import io.wsbackup.system.Json;
 import io.wsbackup.system.Times;
+import io.wsbackup.workspace.CapturedWorkloads;
 import io.wsbackup.workspace.Crn;
 import io.wsbackup.workspace.ProtectedResource;
 import io.wsbackup.workspace.ResourceKind;
@@ -114,6 +115,27 @@ public class BackupRepository {
 		jdbc.sql("UPDATE WS_BACKUP SET WARNINGS = ?, UPDATED_AT = ? WHERE CRN = ?")
 			.params(Json.writeStrings(warnings), Times.toDb(clock.instant()), crn.toString())
 			.update();
+	}
+
+	/** Stores what the workload adapter captured of the workspace at backup time. */
+	public void saveCapturedWorkloads(Crn crn, CapturedWorkloads captured) {
+		jdbc.sql(
+				"UPDATE WS_BACKUP SET CAPTURED_WORKLOADS_FORMAT = ?, CAPTURED_WORKLOADS = ?, UPDATED_AT = ? WHERE CRN = ?")
+			.params(captured.format(), captured.document(), Times.toDb(clock.instant()), crn.toString())
+			.update();
+	}
+
+	/**
+	 * What the workload adapter captured at backup time; nothing for a backup that
+	 * captured nothing.
+	 */
+	public CapturedWorkloads capturedWorkloads(Crn crn) {
+		return jdbc.sql("SELECT CAPTURED_WORKLOADS_FORMAT, CAPTURED_WORKLOADS FROM WS_BACKUP WHERE CRN = ?")
+			.param(crn.toString())
+			.query((rs, row) -> rs.getString(1) == null ? CapturedWorkloads.NOTHING
+					: new CapturedWorkloads(rs.getString(1), rs.getString(2) == null ? "" : rs.getString(2)))
+			.optional()
+			.orElse(CapturedWorkloads.NOTHING);
 	}
 
 	/**

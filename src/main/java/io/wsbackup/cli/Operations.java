@@ -21,27 +21,28 @@ final class Operations {
 
 	static final String DESCRIBE_WORKSPACE_BACKUP = "describeWorkspaceBackup";
 
-	static final List<Operation> ALL = List
-		.of(Operation.of("registerWorkspace", "Registers an existing ML workspace so that it can be backed up.",
-				required("workspaceName", STRING), required("environmentName", STRING), optional("accountId", STRING),
-				optional("region", STRING), optional("version", STRING), optional("volumes", STRING_LIST),
-				optional("sharedFileSystem", STRING), optional("externalNfs", BOOLEAN)),
-				Operation.of("listWorkspaces", "Lists the registered workspaces, optionally of one environment.",
-						optional("environmentName", STRING)),
-				Operation.of("describeWorkspace", "Describes a workspace, by CRN or by name and environment.",
-						optional("workspaceCrn", STRING), optional("workspaceName", STRING),
-						optional("environmentName", STRING)),
-				Operation.of(BACKUP_WORKSPACE, "Starts a backup of a workspace; --wait follows it to its end.",
-						required("workspaceCrn", STRING), required("backupName", STRING),
-						optional("backupJobTimeoutMinutes", INTEGER)),
-				Operation.of("listWorkspaceBackups", "Lists a workspace's backups, by CRN or by name and environment.",
-						optional("workspaceCrn", STRING), optional("workspaceName", STRING),
-						optional("environmentName", STRING)),
-				Operation.of(DESCRIBE_WORKSPACE_BACKUP, "Describes a backup: status, progress, recovery points.",
-						required("backupCrn", STRING)),
-				Operation.of("listWorkspaceEvents", "Lists a workspace's events, optionally of one backup.",
-						required("workspaceCrn", STRING), optional("backupCrn", STRING),
-						optional("maxItems", INTEGER)));
+	static final List<Operation> ALL = List.of(
+			Operation.of("registerWorkspace", "Registers an existing ML workspace so that it can be backed up.",
+					required("workspaceName", STRING), required("environmentName", STRING),
+					optional("accountId", STRING), optional("region", STRING), optional("version", STRING),
+					optional("volumes", STRING_LIST), optional("sharedFileSystem", STRING),
+					optional("externalNfs", BOOLEAN), optional("namespaces", STRING_LIST),
+					optional("namespaceSelector", STRING), optional("kubeContext", STRING)),
+			Operation.of("listWorkspaces", "Lists the registered workspaces, optionally of one environment.",
+					optional("environmentName", STRING)),
+			Operation.of("describeWorkspace", "Describes a workspace, by CRN or by name and environment.",
+					optional("workspaceCrn", STRING), optional("workspaceName", STRING),
+					optional("environmentName", STRING)),
+			Operation.of(BACKUP_WORKSPACE, "Starts a backup of a workspace; --wait follows it to its end.",
+					required("workspaceCrn", STRING), required("backupName", STRING),
+					optional("backupJobTimeoutMinutes", INTEGER)),
+			Operation.of("listWorkspaceBackups", "Lists a workspace's backups, by CRN or by name and environment.",
+					optional("workspaceCrn", STRING), optional("workspaceName", STRING),
+					optional("environmentName", STRING)),
+			Operation.of(DESCRIBE_WORKSPACE_BACKUP, "Describes a backup: status, progress, recovery points.",
+					required("backupCrn", STRING)),
+			Operation.of("listWorkspaceEvents", "Lists a workspace's events, optionally of one backup.",
+					required("workspaceCrn", STRING), optional("backupCrn", STRING), optional("maxItems", INTEGER)));
 
 	private Operations() {
 	}

@@ -3,6 +3,10 @@ package io.wsbackup.cloud;
 import java.util.List;
 import java.util.Map;
 
+import io.wsbackup.workspace.Workspace;
+
+import io.wsbackup.workspace.Workspace;
+
 /**
  * The cloud port: where a workspace's storage is snapshotted into a vault and restored
  * from it. It speaks the domain, never an SDK's types. Implementations: {@code aws} (AWS
@@ -60,10 +64,11 @@ public interface CloudPort {
 	List<RecoveryPointSummary> listRecoveryPoints(String vaultName);
 
 	/**
-	 * What is missing before a workspace in this account and region can be backed up.
-	 * @return one readable sentence per missing prerequisite; empty when everything is in
-	 * place
+	 * What is missing before this workspace can be backed up (account, region, roles, the
+	 * vault, each resource).
+	 * @return one readable sentence per missing prerequisite, naming it; empty when
+	 * everything is in place
 	 */
-	List<String> missingPrerequisites(String accountId, String region);
+	List<String> missingPrerequisites(Workspace workspace);
 
 }

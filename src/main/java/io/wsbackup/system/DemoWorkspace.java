@@ -62,7 +62,7 @@ class DemoWorkspace implements ApplicationRunner {
 		fill(shared, "projects/churn-model", 180, 4 * 1024, 256 * 1024, random);
 		fill(shared, "projects/forecast", 120, 4 * 1024, 192 * 1024, random);
 		var workspace = workspaces.register(NAME, ENVIRONMENT, null, null, null,
-				new WorkspaceStorage(List.of(volume.toString()), shared.toString(), false));
+				new WorkspaceStorage(List.of(volume.toString()), shared.toString(), false), null);
 		Files.writeString(marker, workspace.crn().toString());
 		log.info("registered the demo workspace {} ({}) with its storage under {}", NAME, workspace.crn(), root);
 	}

@@ -1,6 +1,7 @@
 package io.wsbackup.workspace;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The workload port: stops and starts a workspace's workloads and finds its storage.
@@ -24,5 +25,35 @@ public interface WorkloadPort {
 
 	/** The storage the workspace's workloads use. */
 	List<ProtectedResource> listStorage(Workspace workspace);
+
+	/**
+	 * Captures what the workspace runs so that a restore can recreate it (never secrets,
+	 * roles or role bindings). Called at backup time, while the workloads are stopped.
+	 */
+	CapturedWorkloads capture(Workspace workspace);
+
+	/**
+	 * Restore side: prepares a new workspace restored from a backup (for Kubernetes, its
+	 * namespaces, named after the new workspace). Idempotent.
+	 * @return where the restored workspace's workloads will run, and what was created
+	 */
+	ProvisionedWorkloads provision(Workspace restored, CapturedWorkloads captured);
+
+	/**
+	 * Restore side: binds the restored storage to the new workspace (for Kubernetes,
+	 * static PVs and PVCs bound to the restored volumes and file system). Idempotent.
+	 * @param storage each original resource of the backup → the id of the resource
+	 * restored from it
+	 * @return readable sentences naming what was created, for the event log
+	 */
+	List<String> attachStorage(Workspace restored, CapturedWorkloads captured, Map<ProtectedResource, String> storage);
+
+	/**
+	 * Restore side: starts the restored workspace's workloads as captured at backup time.
+	 * Idempotent.
+	 * @return the model builds that must be rebuilt in the restored workspace (empty when
+	 * there are none)
+	 */
+	List<String> startRestored(Workspace restored, CapturedWorkloads captured);
 
 }

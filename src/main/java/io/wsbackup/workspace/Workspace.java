@@ -16,9 +16,18 @@ import java.time.Instant;
  * @param storage where its data lives
  * @param createdAt when it was registered
  * @param restoredFromBackupCrn the backup it was restored from, or {@code null}
+ * @param workloads where its workloads run (namespaces, selector, kube context), for the
+ * workload adapter
+ * @param provisioningParameters the create-workspace request it was made with (JSON,
+ * passwords removed), or {@code null}; kept for restored workspaces
  */
 public record Workspace(Crn crn, String name, String environmentName, String accountId, String region, String version,
-		WorkspaceStatus status, WorkspaceStorage storage, Instant createdAt, String restoredFromBackupCrn) {
+		WorkspaceStatus status, WorkspaceStorage storage, Instant createdAt, String restoredFromBackupCrn,
+		WorkloadLocation workloads, String provisioningParameters) {
+
+	public Workspace {
+		workloads = workloads == null ? WorkloadLocation.NONE : workloads;
+	}
 
 	/** The UUID part of the CRN. */
 	public String uuid() {

@@ -17,7 +17,8 @@ import org.springframework.stereotype.Repository;
 public class WorkspaceRepository {
 
 	private static final String COLUMNS = "CRN, NAME, ENVIRONMENT_NAME, ACCOUNT_ID, REGION, VERSION, STATUS, VOLUMES, "
-			+ "SHARED_FILE_SYSTEM, EXTERNAL_NFS, CREATED_AT, RESTORED_FROM_BACKUP_CRN";
+			+ "SHARED_FILE_SYSTEM, EXTERNAL_NFS, CREATED_AT, RESTORED_FROM_BACKUP_CRN, NAMESPACES, NAMESPACE_SELECTOR, "
+			+ "KUBE_CONTEXT, PROVISIONING_PARAMETERS";
 
 	private final JdbcClient jdbc;
 
@@ -34,11 +35,12 @@ public class WorkspaceRepository {
 	 * environment
 	 */
 	public void insert(Workspace w) {
-		jdbc.sql("INSERT INTO WS_WORKSPACE (" + COLUMNS + ", UPDATED_AT) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		jdbc.sql("INSERT INTO WS_WORKSPACE (" + COLUMNS + ", UPDATED_AT) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 			.params(w.crn().toString(), w.name(), w.environmentName(), w.accountId(), w.region(), w.version(),
 					w.status().text(), Json.writeStrings(w.storage().volumes()), w.storage().sharedFileSystem(),
 					w.storage().externalNfs(), Times.toDb(w.createdAt()), w.restoredFromBackupCrn(),
-					Times.toDb(clock.instant()))
+					Json.writeStrings(w.workloads().namespaces()), w.workloads().namespaceSelector(),
+					w.workloads().kubeContext(), w.provisioningParameters(), Times.toDb(clock.instant()))
 			.update();
 	}
 
@@ -94,7 +96,10 @@ public class WorkspaceRepository {
 				new WorkspaceStorage(Json.readStrings(rs.getString("VOLUMES")), rs.getString("SHARED_FILE_SYSTEM"),
 						rs.getBoolean("EXTERNAL_NFS")),
 				Times.fromDb(rs.getObject("CREATED_AT", java.time.LocalDateTime.class)),
-				rs.getString("RESTORED_FROM_BACKUP_CRN"));
+				rs.getString("RESTORED_FROM_BACKUP_CRN"),
+				new WorkloadLocation(Json.readStrings(rs.getString("NAMESPACES")), rs.getString("NAMESPACE_SELECTOR"),
+						rs.getString("KUBE_CONTEXT")),
+				rs.getString("PROVISIONING_PARAMETERS"));
 	}
 
 }

@@ -35,7 +35,7 @@ public class WorkspaceService {
 	 * nothing written
 	 */
 	public Workspace register(String name, String environmentName, String accountId, String region, String version,
-			WorkspaceStorage storage) {
+			WorkspaceStorage storage, WorkloadLocation workloads) {
 		require(name, "workspaceName");
 		require(environmentName, "environmentName");
 		if (!NAME.matcher(name).matches()) {
@@ -55,7 +55,7 @@ public class WorkspaceService {
 		}
 		Workspace workspace = new Workspace(crn, name, environmentName, crn.accountId(), crn.region(),
 				version == null ? properties.workspaceVersion() : version, WorkspaceStatus.INSTALLATION_FINISHED,
-				storage, clock.instant(), null);
+				storage, clock.instant(), null, workloads, null);
 		try {
 			workspaces.insert(workspace);
 		}

@@ -73,7 +73,9 @@ class BackupJobTest extends WsbackupTestSupport {
 				.containsEntry("workspaceCrn", ws.crn().toString()));
 		assertThat(cloud.ensuredVaults()).containsExactly("mlx-" + ws.uuid());
 		assertThat(workspaces.find(ws.crn()).orElseThrow().status()).isEqualTo(WorkspaceStatus.INSTALLATION_FINISHED);
-		assertThat(workloads.calls()).containsExactly("stop " + ws.name(), "start " + ws.name());
+		assertThat(workloads.calls()).containsExactly("stop " + ws.name(), "capture " + ws.name(),
+				"start " + ws.name());
+		assertThat(backups.capturedWorkloads(backup.crn()).document()).contains("replicas=3");
 		assertThat(workloads.running(ws)).isTrue();
 
 		List<Event> log = events.list(ws.crn().toString(), backup.crn().toString(), 1000);

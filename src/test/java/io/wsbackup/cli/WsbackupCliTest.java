@@ -133,7 +133,8 @@ class WsbackupCliTest {
 
 			assertThat(result.stdoutJson()).isEqualTo(json("""
 					{'workspaceName': '', 'environmentName': '', 'accountId': '', 'region': '', 'version': '',
-					 'volumes': [], 'sharedFileSystem': '', 'externalNfs': false}"""));
+					 'volumes': [], 'sharedFileSystem': '', 'externalNfs': false,
+					 'namespaces': [], 'namespaceSelector': '', 'kubeContext': ''}"""));
 		}
 
 	}

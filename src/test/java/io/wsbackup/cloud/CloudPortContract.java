@@ -211,7 +211,9 @@ public abstract class CloudPortContract {
 
 	@Test
 	void nothingIsMissingByDefault() {
-		assertThat(cloud().missingPrerequisites("1234", "us-west-1")).isEmpty();
+		assertThat(cloud()
+			.missingPrerequisites(io.wsbackup.workspace.TestWorkspaces.withStorage(java.util.List.of(), null)))
+			.isEmpty();
 	}
 
 	protected SnapshotRequest request(ProtectedResource resource, String token) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.wsbackup.workspace.ProtectedResource;
+import io.wsbackup.workspace.Workspace;
 
 /**
  * A scriptable, call-recording {@link CloudPort} for tests. Thread-safe: every method is
@@ -228,7 +229,7 @@ public class FakeCloud implements CloudPort {
 	}
 
 	@Override
-	public synchronized List<String> missingPrerequisites(String accountId, String region) {
+	public synchronized List<String> missingPrerequisites(Workspace workspace) {
 		return List.copyOf(missingPrerequisites);
 	}
 

@@ -91,9 +91,13 @@ class FakeCloudTest {
 		assertThat(cloud.startedRestores()).hasSize(1);
 		assertThat(cloud.deletedRecoveryPoints()).containsExactly("rp-7");
 		assertThat(cloud.cancelledJobs()).hasSize(1);
-		assertThat(cloud.missingPrerequisites("a", "r")).containsExactly("AWS Backup is not opted in for EFS");
+		assertThat(
+				cloud.missingPrerequisites(io.wsbackup.workspace.TestWorkspaces.withStorage(java.util.List.of(), null)))
+			.containsExactly("AWS Backup is not opted in for EFS");
 		cloud.clearPrerequisites();
-		assertThat(cloud.missingPrerequisites("a", "r")).isEmpty();
+		assertThat(
+				cloud.missingPrerequisites(io.wsbackup.workspace.TestWorkspaces.withStorage(java.util.List.of(), null)))
+			.isEmpty();
 
 		cloud.reset();
 		assertThat(cloud.startSnapshotCalls()).isZero();

@@ -85,4 +85,33 @@ public class FakeWorkloads implements WorkloadPort {
 		return workspace.storage().protectedResources();
 	}
 
+	@Override
+	public CapturedWorkloads capture(Workspace workspace) {
+		synchronized (this) {
+			calls.add("capture " + workspace.name());
+		}
+		return new CapturedWorkloads("fake/v1", "deployment web replicas=3 of " + workspace.name());
+	}
+
+	@Override
+	public synchronized ProvisionedWorkloads provision(Workspace restored, CapturedWorkloads captured) {
+		calls.add("provision " + restored.name());
+		return new ProvisionedWorkloads(new WorkloadLocation(List.of(restored.name()), null, null),
+				List.of("namespace " + restored.name() + " created"));
+	}
+
+	@Override
+	public synchronized List<String> attachStorage(Workspace restored, CapturedWorkloads captured,
+			Map<ProtectedResource, String> storage) {
+		calls.add("attach " + restored.name());
+		return storage.values().stream().map((id) -> "bound " + id + " to " + restored.name()).toList();
+	}
+
+	@Override
+	public synchronized List<String> startRestored(Workspace restored, CapturedWorkloads captured) {
+		calls.add("startRestored " + restored.name());
+		replicas.put(restored.name(), 3);
+		return List.of("model-build churn-v3");
+	}
+
 }

@@ -45,6 +45,7 @@ import io.wsbackup.cloud.RestoreRequest;
 import io.wsbackup.cloud.SnapshotProgress;
 import io.wsbackup.cloud.SnapshotRequest;
 import io.wsbackup.workspace.ProtectedResource;
+import io.wsbackup.workspace.Workspace;
 
 /**
  * The {@code local} cloud: a resource is a directory (its {@link ProtectedResource#id()
@@ -318,17 +319,24 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 	}
 
 	@Override
-	public List<String> missingPrerequisites(String accountId, String region) {
+	public List<String> missingPrerequisites(Workspace workspace) {
+		List<String> missing = new ArrayList<>();
+		for (ProtectedResource resource : workspace.storage().protectedResources()) {
+			if (!Files.isDirectory(Path.of(resource.id()))) {
+				missing.add("The " + resource.kind().name().toLowerCase().replace('_', ' ') + " directory "
+						+ resource.id() + " of workspace " + workspace.name() + " does not exist.");
+			}
+		}
 		try {
 			Files.createDirectories(vaultsRoot);
 			Path probe = Files.createTempFile(vaultsRoot, ".probe-", ".tmp");
 			Files.delete(probe);
-			return List.of();
 		}
 		catch (IOException | RuntimeException ex) {
-			return List.of("The vaults directory " + vaultsRoot + " cannot be created or is not writable by this "
+			missing.add("The vaults directory " + vaultsRoot + " cannot be created or is not writable by this "
 					+ "runner (" + FileTrees.describe(ex) + "); create it and give the runner write access.");
 		}
+		return missing;
 	}
 
 	/**

@@ -1,6 +1,11 @@
 package io.wsbackup.workspace.none;
 
 import java.util.List;
+import java.util.Map;
+
+import io.wsbackup.workspace.CapturedWorkloads;
+import io.wsbackup.workspace.ProvisionedWorkloads;
+import io.wsbackup.workspace.WorkloadLocation;
 
 import io.wsbackup.workspace.ProtectedResource;
 import io.wsbackup.workspace.StoppedWorkloads;
@@ -28,6 +33,27 @@ public class NoWorkloads implements WorkloadPort {
 	@Override
 	public List<ProtectedResource> listStorage(Workspace workspace) {
 		return workspace.storage().protectedResources();
+	}
+
+	@Override
+	public CapturedWorkloads capture(Workspace workspace) {
+		return CapturedWorkloads.NOTHING;
+	}
+
+	@Override
+	public ProvisionedWorkloads provision(Workspace restored, CapturedWorkloads captured) {
+		return new ProvisionedWorkloads(WorkloadLocation.NONE, List.of());
+	}
+
+	@Override
+	public List<String> attachStorage(Workspace restored, CapturedWorkloads captured,
+			Map<ProtectedResource, String> storage) {
+		return List.of();
+	}
+
+	@Override
+	public List<String> startRestored(Workspace restored, CapturedWorkloads captured) {
+		return List.of();
 	}
 
 }

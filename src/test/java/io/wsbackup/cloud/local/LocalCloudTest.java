@@ -344,7 +344,9 @@ class LocalCloudTest {
 		LocalCloud cloud = new LocalCloud(blocker.resolve("vaults"), restores, 0, executor, Clock.systemUTC());
 		clouds.add(cloud);
 
-		assertThat(cloud.missingPrerequisites("1234", "us-west-1")).singleElement()
+		assertThat(
+				cloud.missingPrerequisites(io.wsbackup.workspace.TestWorkspaces.withStorage(java.util.List.of(), null)))
+			.singleElement()
 			.asString()
 			.contains(blocker.resolve("vaults").toString(), "not writable");
 	}

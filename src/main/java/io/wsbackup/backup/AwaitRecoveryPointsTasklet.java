@@ -69,6 +69,7 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws InterruptedException {
 		BackupRun run = BackupRun.of(chunkContext, jobRepository);
+		run.stopIfCancelled(backups, STEP);
 		Backup backup = run.backup(backups);
 		String ws = backup.workspaceCrn().toString();
 		String bk = backup.crn().toString();

@@ -24,11 +24,21 @@ final class BackupFailures {
 	static void keepFailedStepRestartable(JobExecution execution, JobRepository jobRepository) {
 		for (StepExecution step : execution.getStepExecutions()) {
 			if (step.getStatus() == BatchStatus.ABANDONED
-					&& ExitStatus.FAILED.getExitCode().equals(step.getExitStatus().getExitCode())) {
+					&& (ExitStatus.FAILED.getExitCode().equals(step.getExitStatus().getExitCode())
+							|| CancelledExitStatus.CANCELLED.equals(step.getExitStatus().getExitCode()))) {
 				step.setStatus(BatchStatus.FAILED);
 				jobRepository.update(step);
 			}
 		}
+	}
+
+	static String stoppedStep(JobExecution execution) {
+		return execution.getStepExecutions()
+			.stream()
+			.filter((s) -> s.getStatus() == BatchStatus.STOPPED)
+			.max(Comparator.comparing(StepExecution::getId))
+			.map(StepExecution::getStepName)
+			.orElse("(between steps)");
 	}
 
 	static String failedStep(JobExecution execution) {

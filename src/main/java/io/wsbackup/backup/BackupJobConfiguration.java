@@ -44,6 +44,7 @@ public class BackupJobConfiguration {
 	Job backupWorkspaceJob(JobRepository jobRepository, PlatformTransactionManager tx, WorkspaceRepository workspaces,
 			BackupRepository backups, CloudPort cloud, WorkloadPort workloads, EventLog events, Clock clock,
 			WsbackupProperties properties) {
+		Compensation compensation = new Compensation(workspaces, workloads, cloud, events);
 		Step validate = step(ValidateWorkspaceTasklet.STEP, jobRepository, tx,
 				new ValidateWorkspaceTasklet(workspaces, backups, cloud, events, jobRepository), true);
 		Step stop = step(StopWorkloadsTasklet.STEP, jobRepository, tx,
@@ -56,33 +57,45 @@ public class BackupJobConfiguration {
 		Step record = step(RecordCatalogTasklet.STEP, jobRepository, tx,
 				new RecordCatalogTasklet(backups, cloud, events, jobRepository, clock), false);
 		Step restart = step(RestartWorkspaceTasklet.STEP, jobRepository, tx,
-				new RestartWorkspaceTasklet(workspaces, workloads, events, jobRepository, false), false);
+				new RestartWorkspaceTasklet(workspaces, compensation, events, jobRepository, backups, false), false);
 		Step compensate = step(RestartWorkspaceTasklet.COMPENSATION_STEP, jobRepository, tx,
-				new RestartWorkspaceTasklet(workspaces, workloads, events, jobRepository, true), true);
+				new RestartWorkspaceTasklet(workspaces, compensation, events, jobRepository, backups, true), true);
 		// validateWorkspace changes nothing, so its failure ends the job; every later
 		// step fails into the
 		// compensation, which ends the job FAILED.
 		List<Step> chain = List.of(stop, snapshot, await, record, restart);
 		FlowBuilder<FlowJobBuilder> flow = new JobBuilder(BackupParameters.JOB_NAME, jobRepository)
-			.listener(new BackupJobListener(backups, events))
+			.listener(new BackupJobListener(backups, events, compensation, jobRepository))
 			.start(validate)
 			.on("FAILED")
 			.fail()
+			.from(validate)
+			.on(CancelledExitStatus.CANCELLED)
+			.to(compensate)
 			.from(validate)
 			.on("*")
 			.to(chain.get(0));
 		for (int i = 0; i < chain.size(); i++) {
 			Step step = chain.get(i);
 			flow = flow.from(step).on("FAILED").to(compensate);
+			flow = flow.from(step).on(CancelledExitStatus.CANCELLED).to(compensate);
 			flow = (i + 1 < chain.size()) ? flow.from(step).on("*").to(chain.get(i + 1))
 					: flow.from(step).on("*").end();
 		}
-		return flow.from(compensate).on("*").fail().end().build();
+		return flow.from(compensate)
+			.on(CancelledExitStatus.CANCELLED)
+			.stop()
+			.from(compensate)
+			.on("*")
+			.fail()
+			.end()
+			.build();
 	}
 
 	private static Step step(String name, JobRepository jobRepository, PlatformTransactionManager tx, Tasklet tasklet,
 			boolean runsAgainOnRestart) {
 		return new StepBuilder(name, jobRepository).tasklet(tasklet, tx)
+			.listener(new CancelledExitStatus())
 			.allowStartIfComplete(runsAgainOnRestart)
 			.build();
 	}

@@ -10,6 +10,7 @@ import org.slf4j.MDC;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
 
 /**
  * Around every {@code backupWorkspace} execution: puts the backup and workspace CRNs in
@@ -23,9 +24,16 @@ class BackupJobListener implements JobExecutionListener {
 
 	private final EventLog events;
 
-	BackupJobListener(BackupRepository backups, EventLog events) {
+	private final Compensation compensation;
+
+	private final JobRepository jobRepository;
+
+	BackupJobListener(BackupRepository backups, EventLog events, Compensation compensation,
+			JobRepository jobRepository) {
 		this.backups = backups;
 		this.events = events;
+		this.compensation = compensation;
+		this.jobRepository = jobRepository;
 	}
 
 	@Override
@@ -50,10 +58,17 @@ class BackupJobListener implements JobExecutionListener {
 						"backup job execution " + execution.getId() + " completed");
 				return;
 			}
+			BackupStatus backupStatus = backups.find(backupCrn).map((b) -> b.status()).orElse(null);
+			if (status == BatchStatus.STOPPED) {
+				if (backupStatus == BackupStatus.RUNNING || backupStatus == BackupStatus.CANCELLING) {
+					stoppedFromOutside(execution, backupStatus);
+				}
+				return;
+			}
 			String reason = BackupFailures.reason(execution);
-			BackupStatus to = status == BatchStatus.STOPPED ? BackupStatus.CANCELLED : BackupStatus.FAILED;
-			backups.moveStatus(backupCrn, BackupStatus.RUNNING, to,
-					to == BackupStatus.CANCELLED ? "cancelled" : reason);
+			if (backupStatus == BackupStatus.RUNNING || backupStatus == BackupStatus.CANCELLING) {
+				backups.moveStatus(backupCrn, backupStatus, BackupStatus.FAILED, reason);
+			}
 			events.error(workspaceCrn, backupCrn.toString(), BackupParameters.JOB_NAME,
 					"backup job execution " + execution.getId() + " ended " + status + " in step "
 							+ BackupFailures.failedStep(execution) + ": " + reason);
@@ -61,6 +76,33 @@ class BackupJobListener implements JobExecutionListener {
 		finally {
 			MDC.remove("backupCrn");
 			MDC.remove("workspaceCrn");
+		}
+	}
+
+	/**
+	 * A cancel ends the job through the compensation step. A stop from outside
+	 * (JobOperator.stop, e.g. the actuator endpoint) interrupts the flow before any
+	 * compensation step can be reached, so the compensation runs here: the cloud
+	 * snapshots still running are stopped and the workspace is put back as it was.
+	 */
+	private void stoppedFromOutside(JobExecution execution, BackupStatus backupStatus) {
+		BackupRun run = BackupRun.of(execution, jobRepository);
+		String ws = run.workspaceCrn.toString();
+		String bk = run.backupCrn.toString();
+		try {
+			int stopped = compensation.stopRunningSnapshots(run);
+			var status = compensation.bringBack(run, run.has(BackupContextKeys.WORKLOADS_STOPPED),
+					io.wsbackup.workspace.WorkspaceStatus.BACKUP_FAILED);
+			backups.moveStatus(run.backupCrn, backupStatus, BackupStatus.CANCELLED, "cancelled");
+			events.warning(ws, bk, RestartWorkspaceTasklet.COMPENSATION_STEP,
+					"backup cancelled during step " + BackupFailures.stoppedStep(execution) + ": " + stopped
+							+ " cloud snapshot job(s) stopped; the workspace is " + status);
+		}
+		catch (RuntimeException ex) {
+			events.error(ws, bk, RestartWorkspaceTasklet.COMPENSATION_STEP,
+					"backup cancelled, but the workspace could not be put back: " + ex.getMessage()
+							+ "; restart the backup job to try again");
+			throw ex;
 		}
 	}
 

@@ -12,7 +12,6 @@ import io.wsbackup.workspace.WorkspaceRepository;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.ChunkContext;
-import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 /**
@@ -23,7 +22,7 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
  */
 final class BackupRun {
 
-	private final StepExecution stepExecution;
+	private final JobExecution jobExecution;
 
 	private final JobRepository jobRepository;
 
@@ -31,24 +30,24 @@ final class BackupRun {
 
 	final Crn workspaceCrn;
 
-	private BackupRun(StepExecution stepExecution, JobRepository jobRepository) {
-		this.stepExecution = stepExecution;
+	private BackupRun(JobExecution jobExecution, JobRepository jobRepository) {
+		this.jobExecution = jobExecution;
 		this.jobRepository = jobRepository;
-		var params = stepExecution.getJobExecution().getJobParameters();
+		var params = jobExecution.getJobParameters();
 		this.backupCrn = Crn.parse(params.getString(BackupParameters.BACKUP_CRN));
 		this.workspaceCrn = Crn.parse(params.getString(BackupParameters.WORKSPACE_CRN));
 	}
 
 	static BackupRun of(ChunkContext chunkContext, JobRepository jobRepository) {
-		return new BackupRun(chunkContext.getStepContext().getStepExecution(), jobRepository);
+		return new BackupRun(chunkContext.getStepContext().getStepExecution().getJobExecution(), jobRepository);
 	}
 
-	String step() {
-		return stepExecution.getStepName();
+	static BackupRun of(JobExecution jobExecution, JobRepository jobRepository) {
+		return new BackupRun(jobExecution, jobRepository);
 	}
 
 	JobExecution jobExecution() {
-		return stepExecution.getJobExecution();
+		return jobExecution;
 	}
 
 	Backup backup(BackupRepository backups) {
@@ -62,7 +61,7 @@ final class BackupRun {
 	}
 
 	private ExecutionContext context() {
-		return stepExecution.getJobExecution().getExecutionContext();
+		return jobExecution.getExecutionContext();
 	}
 
 	String getString(String key) {
@@ -91,9 +90,19 @@ final class BackupRun {
 		return copy;
 	}
 
+	/**
+	 * Stops the step when the backup was asked to cancel.
+	 * @throws BackupCancelledException when the backup is {@code cancelling}
+	 */
+	void stopIfCancelled(BackupRepository backups, String step) {
+		if (backup(backups).status() == io.wsbackup.catalog.BackupStatus.CANCELLING) {
+			throw new BackupCancelledException(step);
+		}
+	}
+
 	/** Writes the job execution context now, in the step's transaction. */
 	void save() {
-		jobRepository.updateExecutionContext(stepExecution.getJobExecution());
+		jobRepository.updateExecutionContext(jobExecution);
 	}
 
 }

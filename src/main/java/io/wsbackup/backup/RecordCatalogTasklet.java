@@ -50,6 +50,7 @@ class RecordCatalogTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		BackupRun run = BackupRun.of(chunkContext, jobRepository);
+		run.stopIfCancelled(backups, STEP);
 		Backup backup = run.backup(backups);
 		Map<String, String> recoveryPoints = run.getMap(BackupContextKeys.RECOVERY_POINTS);
 		Map<String, String> jobs = run.getMap(BackupContextKeys.SNAPSHOT_JOBS);
@@ -68,8 +69,10 @@ class RecordCatalogTasklet implements Tasklet {
 				.recordRecoveryPoint(new RecoveryPoint(backup.crn().toString(), ProtectedResource.fromKey(rp.getKey()),
 						jobs.get(rp.getKey()), rp.getValue(), summary.sizeBytes(), clock.instant()));
 		}
-		if (backup.status() == BackupStatus.RUNNING) {
-			backups.moveStatus(backup.crn(), BackupStatus.RUNNING, BackupStatus.SUCCEEDED, null);
+		if (backup.status() == BackupStatus.RUNNING
+				&& !backups.moveStatus(backup.crn(), BackupStatus.RUNNING, BackupStatus.SUCCEEDED, null)) {
+			// a cancel arrived while recording: nothing recorded here is committed
+			throw new BackupCancelledException(STEP);
 		}
 		events.info(backup.workspaceCrn().toString(), backup.crn().toString(), STEP,
 				"backup " + backup.name() + " recorded in the catalog as succeeded: " + recoveryPoints.size()

@@ -1,14 +1,13 @@
 package io.wsbackup.backup;
 
-import java.util.List;
-
+import io.wsbackup.catalog.BackupRepository;
+import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.events.EventLog;
-import io.wsbackup.workspace.StoppedWorkloads;
-import io.wsbackup.workspace.WorkloadPort;
 import io.wsbackup.workspace.Workspace;
 import io.wsbackup.workspace.WorkspaceRepository;
 import io.wsbackup.workspace.WorkspaceStatus;
 
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
@@ -30,20 +29,23 @@ class RestartWorkspaceTasklet implements Tasklet {
 
 	private final WorkspaceRepository workspaces;
 
-	private final WorkloadPort workloads;
+	private final Compensation compensation;
 
 	private final EventLog events;
 
 	private final JobRepository jobRepository;
 
+	private final BackupRepository backups;
+
 	private final boolean afterFailure;
 
-	RestartWorkspaceTasklet(WorkspaceRepository workspaces, WorkloadPort workloads, EventLog events,
-			JobRepository jobRepository, boolean afterFailure) {
+	RestartWorkspaceTasklet(WorkspaceRepository workspaces, Compensation compensation, EventLog events,
+			JobRepository jobRepository, BackupRepository backups, boolean afterFailure) {
 		this.workspaces = workspaces;
-		this.workloads = workloads;
+		this.compensation = compensation;
 		this.events = events;
 		this.jobRepository = jobRepository;
+		this.backups = backups;
 		this.afterFailure = afterFailure;
 	}
 
@@ -56,32 +58,27 @@ class RestartWorkspaceTasklet implements Tasklet {
 		Workspace workspace = run.workspace(workspaces);
 		String ws = workspace.crn().toString();
 		String bk = run.backupCrn.toString();
-		String recorded = run.getString(BackupContextKeys.STATUS_TO_REVERT_TO);
-		WorkspaceStatus revertTo = recorded == null ? WorkspaceStatus.INSTALLATION_FINISHED
-				: WorkspaceStatus.of(recorded);
-		// After a failure, start unconditionally: a stop that failed half-way rolled its
-		// own records back, and the
-		// adapter knows what it changed (the port promises that starting what is not
-		// stopped changes nothing).
-		if (afterFailure || "true".equals(run.getString(BackupContextKeys.WORKLOADS_STOPPED))
-				|| workspace.status() == WorkspaceStatus.BACKUP_STARTED) {
-			workloads.start(workspace, new StoppedWorkloads(run.getMap(BackupContextKeys.WORKLOAD_CHANGES), List.of()));
-			run.put(BackupContextKeys.WORKLOADS_STOPPED, "false");
-			run.save();
+		boolean cancelled = afterFailure && run.backup(backups).status() == BackupStatus.CANCELLING;
+		int snapshotsStopped = cancelled ? compensation.stopRunningSnapshots(run) : 0;
+		WorkspaceStatus revertTo = compensation.bringBack(run, afterFailure,
+				afterFailure ? WorkspaceStatus.BACKUP_FAILED : WorkspaceStatus.BACKUP_FINISHED);
+		if (cancelled) {
+			backups.moveStatus(run.backupCrn, BackupStatus.CANCELLING, BackupStatus.CANCELLED, "cancelled");
+			events.warning(ws, bk, COMPENSATION_STEP,
+					"backup cancelled during step " + BackupFailures.failedStep(run.jobExecution()) + ": "
+							+ snapshotsStopped + " cloud snapshot job(s) stopped; workspace " + workspace.name()
+							+ " is " + revertTo + ". The backup can be restarted; its stopped snapshots start again");
+			contribution.setExitStatus(new ExitStatus(CancelledExitStatus.CANCELLED));
 		}
-		if (workspace.status() == WorkspaceStatus.BACKUP_STARTED) {
-			WorkspaceStatus passing = afterFailure ? WorkspaceStatus.BACKUP_FAILED : WorkspaceStatus.BACKUP_FINISHED;
-			workspaces.moveStatus(workspace.crn(), WorkspaceStatus.BACKUP_STARTED, passing);
-			workspaces.moveStatus(workspace.crn(), passing, revertTo);
-		}
-		String step = afterFailure ? COMPENSATION_STEP : STEP;
-		if (afterFailure) {
-			events.error(ws, bk, step, "backup failed in step " + BackupFailures.failedStep(run.jobExecution()) + ": "
-					+ BackupFailures.reason(run.jobExecution()) + ". The workloads were started again and workspace "
-					+ workspace.name() + " is " + revertTo + "; fix the cause and restart the backup");
+		else if (afterFailure) {
+			events.error(ws, bk, COMPENSATION_STEP,
+					"backup failed in step " + BackupFailures.failedStep(run.jobExecution()) + ": "
+							+ BackupFailures.reason(run.jobExecution())
+							+ ". The workloads were started again and workspace " + workspace.name() + " is " + revertTo
+							+ "; fix the cause and restart the backup");
 		}
 		else {
-			events.info(ws, bk, step, "workloads started; workspace " + workspace.name() + " is " + revertTo);
+			events.info(ws, bk, STEP, "workloads started; workspace " + workspace.name() + " is " + revertTo);
 		}
 		return RepeatStatus.FINISHED;
 	}

@@ -59,6 +59,7 @@ class StopWorkloadsTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		BackupRun run = BackupRun.of(chunkContext, jobRepository);
+		run.stopIfCancelled(backups, STEP);
 		Workspace workspace = run.workspace(workspaces);
 		String ws = workspace.crn().toString();
 		Map<String, String> jobs = run.getMap(BackupContextKeys.SNAPSHOT_JOBS);

@@ -74,8 +74,9 @@ public class BackupRepository {
 	 * The workspace's backups that a job is still working on (running or being deleted).
 	 */
 	public List<Backup> activeFor(Crn workspaceCrn) {
-		return jdbc.sql("SELECT " + COLUMNS + " FROM WS_BACKUP WHERE WORKSPACE_CRN = ? AND STATUS IN (?, ?)")
-			.params(workspaceCrn.toString(), BackupStatus.RUNNING.text(), BackupStatus.DELETING.text())
+		return jdbc.sql("SELECT " + COLUMNS + " FROM WS_BACKUP WHERE WORKSPACE_CRN = ? AND STATUS IN (?, ?, ?)")
+			.params(workspaceCrn.toString(), BackupStatus.RUNNING.text(), BackupStatus.DELETING.text(),
+					BackupStatus.CANCELLING.text())
 			.query(BackupRepository::map)
 			.list();
 	}

@@ -12,12 +12,13 @@ import java.util.Set;
  */
 public enum BackupStatus {
 
-	RUNNING("running"), SUCCEEDED("succeeded"), FAILED("failed"), CANCELLED("cancelled"), DELETING("deleting");
+	RUNNING("running"), CANCELLING("cancelling"), SUCCEEDED("succeeded"), FAILED("failed"), CANCELLED("cancelled"),
+	DELETING("deleting");
 
 	private static final Map<BackupStatus, Set<BackupStatus>> ALLOWED = Map.of(RUNNING,
-			EnumSet.of(SUCCEEDED, FAILED, CANCELLED), SUCCEEDED, EnumSet.of(DELETING), FAILED,
-			EnumSet.of(RUNNING, DELETING), CANCELLED, EnumSet.of(RUNNING, DELETING), DELETING,
-			EnumSet.noneOf(BackupStatus.class));
+			EnumSet.of(CANCELLING, SUCCEEDED, FAILED, CANCELLED), CANCELLING, EnumSet.of(CANCELLED, FAILED), SUCCEEDED,
+			EnumSet.of(DELETING), FAILED, EnumSet.of(RUNNING, DELETING), CANCELLED, EnumSet.of(RUNNING, DELETING),
+			DELETING, EnumSet.noneOf(BackupStatus.class));
 
 	private final String text;
 
@@ -36,7 +37,7 @@ public enum BackupStatus {
 
 	/** The backup's job may still change it: it is running or being deleted. */
 	public boolean isActive() {
-		return this == RUNNING || this == DELETING;
+		return this == RUNNING || this == CANCELLING || this == DELETING;
 	}
 
 	public static BackupStatus of(String text) {

@@ -179,6 +179,33 @@ public class Launcher {
 		}
 	}
 
+	/**
+	 * Cancels a running backup: the backup goes to {@code cancelling}; the running step
+	 * notices (the waiting step within one poll) and hands over to the compensation,
+	 * which stops the cloud snapshots still running, puts the workspace back as it was,
+	 * and ends the backup {@code cancelled} and the job {@code STOPPED}. It does not call
+	 * {@code JobOperator.stop}: in Spring Batch 6.0 that races the running step's own
+	 * updates (spring-batch #5308, #5484) and can leave the step UNKNOWN, never to be
+	 * restarted.
+	 * @throws WsbackupException {@code NOT_FOUND}, or {@code FAILED_PRECONDITION} when
+	 * the backup is not running
+	 */
+	public Backup cancelBackup(String backupCrn) {
+		Crn crn = parse(backupCrn, Crn.BACKUP, "backupCrn");
+		Backup backup = backups.find(crn).orElseThrow(() -> WsbackupException.notFound("backup " + crn + " not found"));
+		if (backup.status() != BackupStatus.RUNNING) {
+			throw WsbackupException.failedPrecondition(
+					"backup " + backup.name() + " is " + backup.status() + "; only a running backup can be cancelled");
+		}
+		if (!backups.moveStatus(crn, BackupStatus.RUNNING, BackupStatus.CANCELLING, null)) {
+			throw WsbackupException.failedPrecondition(
+					"backup " + backup.name() + " is no longer running; only a running backup can be cancelled");
+		}
+		events.warning(backup.workspaceCrn().toString(), crn.toString(), BackupParameters.JOB_NAME,
+				"cancel requested for backup " + backup.name() + "; the running step stops at its next poll");
+		return backup;
+	}
+
 	static Crn parse(String text, String type, String field) {
 		if (text == null || text.isBlank()) {
 			throw WsbackupException.invalid(field + " is required");

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static io.wsbackup.catalog.BackupStatus.CANCELLED;
+import static io.wsbackup.catalog.BackupStatus.CANCELLING;
 import static io.wsbackup.catalog.BackupStatus.DELETING;
 import static io.wsbackup.catalog.BackupStatus.FAILED;
 import static io.wsbackup.catalog.BackupStatus.RUNNING;
@@ -18,7 +19,8 @@ class BackupStatusTest {
 
 	static Set<BackupStatus> expectedNext(BackupStatus from) {
 		return switch (from) {
-			case RUNNING -> EnumSet.of(SUCCEEDED, FAILED, CANCELLED);
+			case RUNNING -> EnumSet.of(CANCELLING, SUCCEEDED, FAILED, CANCELLED);
+			case CANCELLING -> EnumSet.of(CANCELLED, FAILED);
 			case SUCCEEDED -> EnumSet.of(DELETING);
 			case FAILED, CANCELLED -> EnumSet.of(RUNNING, DELETING);
 			case DELETING -> EnumSet.noneOf(BackupStatus.class);

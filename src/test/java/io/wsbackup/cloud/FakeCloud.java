@@ -101,7 +101,12 @@ public class FakeCloud implements CloudPort {
 	}
 
 	@Override
-	public synchronized String startSnapshot(SnapshotRequest request) {
+	public String startSnapshot(SnapshotRequest request) {
+		passGate("startSnapshot");
+		return startSnapshotNow(request);
+	}
+
+	private synchronized String startSnapshotNow(SnapshotRequest request) {
 		startSnapshotCalls++;
 		String tokenKey = request.vaultName() + "\n" + request.idempotencyToken();
 		String existing = snapshotTokens.get(tokenKey);
@@ -219,7 +224,12 @@ public class FakeCloud implements CloudPort {
 	}
 
 	@Override
-	public synchronized List<RecoveryPointSummary> listRecoveryPoints(String vaultName) {
+	public List<RecoveryPointSummary> listRecoveryPoints(String vaultName) {
+		passGate("listRecoveryPoints");
+		return listRecoveryPointsNow(vaultName);
+	}
+
+	private synchronized List<RecoveryPointSummary> listRecoveryPointsNow(String vaultName) {
 		if (failNextList != null) {
 			String message = failNextList;
 			failNextList = null;
@@ -229,7 +239,12 @@ public class FakeCloud implements CloudPort {
 	}
 
 	@Override
-	public synchronized List<String> missingPrerequisites(Workspace workspace) {
+	public List<String> missingPrerequisites(Workspace workspace) {
+		passGate("missingPrerequisites");
+		return missingPrerequisitesNow(workspace);
+	}
+
+	private synchronized List<String> missingPrerequisitesNow(Workspace workspace) {
 		return List.copyOf(missingPrerequisites);
 	}
 
@@ -370,7 +385,29 @@ public class FakeCloud implements CloudPort {
 	 * Forgets every job, recovery point, recorded call and script; percent per poll back
 	 * to 50.
 	 */
+	/** Gates by operation name: the next call of that operation waits at its gate. */
+	private final java.util.Map<String, io.wsbackup.Gate> gates = new java.util.concurrent.ConcurrentHashMap<>();
+
+	/**
+	 * The next call of {@code operation} (a method name of the port) waits until the
+	 * returned gate opens.
+	 */
+	public io.wsbackup.Gate gateNext(String operation) {
+		io.wsbackup.Gate gate = new io.wsbackup.Gate();
+		gates.put(operation, gate);
+		return gate;
+	}
+
+	private void passGate(String operation) {
+		io.wsbackup.Gate gate = gates.remove(operation);
+		if (gate != null) {
+			gate.pass();
+		}
+	}
+
 	public synchronized void reset() {
+		gates.values().forEach(io.wsbackup.Gate::open);
+		gates.clear();
 		startedSnapshots.clear();
 		cancelledJobs.clear();
 		deletedRecoveryPoints.clear();

@@ -44,7 +44,29 @@ public class FakeWorkloads implements WorkloadPort {
 		return replicas.getOrDefault(workspace.name(), 3) == 3;
 	}
 
+	/** Gates by operation name: the next call of that operation waits at its gate. */
+	private final java.util.Map<String, io.wsbackup.Gate> gates = new java.util.concurrent.ConcurrentHashMap<>();
+
+	/**
+	 * The next call of {@code operation} (a method name of the port) waits until the
+	 * returned gate opens.
+	 */
+	public io.wsbackup.Gate gateNext(String operation) {
+		io.wsbackup.Gate gate = new io.wsbackup.Gate();
+		gates.put(operation, gate);
+		return gate;
+	}
+
+	private void passGate(String operation) {
+		io.wsbackup.Gate gate = gates.remove(operation);
+		if (gate != null) {
+			gate.pass();
+		}
+	}
+
 	public synchronized void reset() {
+		gates.values().forEach(io.wsbackup.Gate::open);
+		gates.clear();
 		calls.clear();
 		replicas.clear();
 		failNextStop = null;
@@ -52,7 +74,12 @@ public class FakeWorkloads implements WorkloadPort {
 	}
 
 	@Override
-	public synchronized StoppedWorkloads stop(Workspace workspace) {
+	public StoppedWorkloads stop(Workspace workspace) {
+		passGate("stop");
+		return stopNow(workspace);
+	}
+
+	private synchronized StoppedWorkloads stopNow(Workspace workspace) {
 		calls.add("stop " + workspace.name());
 		if (failNextStop != null) {
 			String message = failNextStop;
@@ -67,7 +94,12 @@ public class FakeWorkloads implements WorkloadPort {
 	}
 
 	@Override
-	public synchronized void start(Workspace workspace, StoppedWorkloads stopped) {
+	public void start(Workspace workspace, StoppedWorkloads stopped) {
+		passGate("start");
+		startNow(workspace, stopped);
+	}
+
+	private synchronized void startNow(Workspace workspace, StoppedWorkloads stopped) {
 		calls.add("start " + workspace.name());
 		if (failNextStart != null) {
 			String message = failNextStart;

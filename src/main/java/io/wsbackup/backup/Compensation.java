@@ -1,0 +1,99 @@
+package io.wsbackup.backup;
+
+import java.util.List;
+import java.util.Map;
+
+import io.wsbackup.cloud.CloudException;
+import io.wsbackup.cloud.CloudPort;
+import io.wsbackup.events.EventLog;
+import io.wsbackup.workspace.StoppedWorkloads;
+import io.wsbackup.workspace.WorkloadPort;
+import io.wsbackup.workspace.Workspace;
+import io.wsbackup.workspace.WorkspaceRepository;
+import io.wsbackup.workspace.WorkspaceStatus;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts a workspace back as it was when its backup began: workloads started from what
+ * {@code stopWorkloads} recorded, status back through {@code backup:finished} or
+ * {@code backup:failed} to the recorded one. Used by {@code restartWorkspace}, by the
+ * compensation step {@code restartWorkspaceAfterFailure}, and by the job listener when an
+ * execution was stopped (a stop interrupts the flow before any compensation step can
+ * run). Idempotent.
+ */
+final class Compensation {
+
+	private static final Logger log = LoggerFactory.getLogger(Compensation.class);
+
+	private final WorkspaceRepository workspaces;
+
+	private final WorkloadPort workloads;
+
+	private final CloudPort cloud;
+
+	private final EventLog events;
+
+	Compensation(WorkspaceRepository workspaces, WorkloadPort workloads, CloudPort cloud, EventLog events) {
+		this.workspaces = workspaces;
+		this.workloads = workloads;
+		this.cloud = cloud;
+		this.events = events;
+	}
+
+	/**
+	 * Starts the workloads and moves the workspace back.
+	 * @param force start the workloads even when the records say they were not stopped
+	 * (after a failure: a stop that failed half-way rolled its own records back; the port
+	 * promises that starting what is not stopped changes nothing)
+	 * @param passing the status the workspace passes through, {@code backup:finished} or
+	 * {@code backup:failed}
+	 * @return the status the workspace is in now
+	 */
+	WorkspaceStatus bringBack(BackupRun run, boolean force, WorkspaceStatus passing) {
+		Workspace workspace = run.workspace(workspaces);
+		String recorded = run.getString(BackupContextKeys.STATUS_TO_REVERT_TO);
+		WorkspaceStatus revertTo = recorded == null ? WorkspaceStatus.INSTALLATION_FINISHED
+				: WorkspaceStatus.of(recorded);
+		if (force || "true".equals(run.getString(BackupContextKeys.WORKLOADS_STOPPED))
+				|| workspace.status() == WorkspaceStatus.BACKUP_STARTED) {
+			workloads.start(workspace, new StoppedWorkloads(run.getMap(BackupContextKeys.WORKLOAD_CHANGES), List.of()));
+			run.put(BackupContextKeys.WORKLOADS_STOPPED, "false");
+			run.save();
+		}
+		if (workspace.status() == WorkspaceStatus.BACKUP_STARTED) {
+			workspaces.moveStatus(workspace.crn(), WorkspaceStatus.BACKUP_STARTED, passing);
+			workspaces.moveStatus(workspace.crn(), passing, revertTo);
+			return revertTo;
+		}
+		return workspace.status();
+	}
+
+	/**
+	 * Stops the cloud snapshots of this backup that have not completed (on cancel).
+	 * @return how many were asked to stop
+	 */
+	int stopRunningSnapshots(BackupRun run) {
+		Map<String, String> recoveryPoints = run.getMap(BackupContextKeys.RECOVERY_POINTS);
+		int stopped = 0;
+		for (Map.Entry<String, String> job : run.getMap(BackupContextKeys.SNAPSHOT_JOBS).entrySet()) {
+			if (recoveryPoints.containsKey(job.getKey())) {
+				continue;
+			}
+			try {
+				cloud.cancelSnapshot(job.getValue());
+				stopped++;
+				events.info(run.workspaceCrn.toString(), run.backupCrn.toString(), null,
+						"cloud snapshot job " + job.getValue() + " of " + job.getKey() + " stopped");
+			}
+			catch (CloudException ex) {
+				log.warn("cloud snapshot job {} could not be stopped: {}", job.getValue(), ex.getMessage());
+				events.warning(run.workspaceCrn.toString(), run.backupCrn.toString(), null, "cloud snapshot job "
+						+ job.getValue() + " of " + job.getKey() + " could not be stopped: " + ex.getMessage());
+			}
+		}
+		return stopped;
+	}
+
+}

@@ -47,7 +47,8 @@ import org.springframework.web.bind.annotation.RestController;
 class MlApiController {
 
 	static final List<String> OPERATIONS = List.of("registerWorkspace", "listWorkspaces", "describeWorkspace",
-			"backupWorkspace", "listWorkspaceBackups", "describeWorkspaceBackup", "listWorkspaceEvents");
+			"backupWorkspace", "listWorkspaceBackups", "describeWorkspaceBackup", "listWorkspaceEvents", "cancelBackup",
+			"deleteBackup");
 
 	private final RequestReader reader;
 
@@ -132,6 +133,19 @@ class MlApiController {
 				b.timeoutMinutes(), b.failureReason(), b.warnings(),
 				backups.recoveryPoints(crn).stream().map(RecoveryPointView::of).toList(), b.jobExecutionId(),
 				execution == null ? null : execution.getStatus().name(), currentStep, progress));
+	}
+
+	@PostMapping("/cancelBackup")
+	Views.CancelRequested cancelBackup(@RequestBody(required = false) String body) {
+		var r = reader.read("cancelBackup", body, Requests.CancelBackup.class);
+		Backup backup = launcher.cancelBackup(r.backupCrn());
+		return new Views.CancelRequested(backup.crn().toString(), "cancelling");
+	}
+
+	@PostMapping("/deleteBackup")
+	Views.DeleteStarted deleteBackup(@RequestBody(required = false) String body) {
+		var r = reader.read("deleteBackup", body, Requests.DeleteBackup.class);
+		return new Views.DeleteStarted(String.valueOf(launcher.deleteBackup(r.backupCrn())));
 	}
 
 	@PostMapping("/listWorkspaceEvents")

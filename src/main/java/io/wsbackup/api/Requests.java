@@ -31,6 +31,12 @@ final class Requests {
 	record DescribeWorkspaceBackup(String backupCrn) {
 	}
 
+	record CancelBackup(String backupCrn) {
+	}
+
+	record DeleteBackup(String backupCrn) {
+	}
+
 	record ListWorkspaceEvents(String workspaceCrn, String backupCrn, Integer maxItems) {
 	}
 

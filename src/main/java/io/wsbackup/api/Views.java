@@ -102,6 +102,12 @@ final class Views {
 	record EventsResponse(List<EventView> events) {
 	}
 
+	record CancelRequested(String backupCrn, String backupStatus) {
+	}
+
+	record DeleteStarted(String workflowId) {
+	}
+
 	record ApiError(String code, String message) {
 	}
 

@@ -118,6 +118,12 @@ public class BackupRepository {
 			.update();
 	}
 
+	/** Removes a backup and its recovery point records from the catalog. */
+	public void remove(Crn crn) {
+		jdbc.sql("DELETE FROM WS_RECOVERY_POINT WHERE BACKUP_CRN = ?").param(crn.toString()).update();
+		jdbc.sql("DELETE FROM WS_BACKUP WHERE CRN = ?").param(crn.toString()).update();
+	}
+
 	/** Stores what the workload adapter captured of the workspace at backup time. */
 	public void saveCapturedWorkloads(Crn crn, CapturedWorkloads captured) {
 		jdbc.sql(

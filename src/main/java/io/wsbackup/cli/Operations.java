@@ -42,7 +42,13 @@ final class Operations {
 			Operation.of(DESCRIBE_WORKSPACE_BACKUP, "Describes a backup: status, progress, recovery points.",
 					required("backupCrn", STRING)),
 			Operation.of("listWorkspaceEvents", "Lists a workspace's events, optionally of one backup.",
-					required("workspaceCrn", STRING), optional("backupCrn", STRING), optional("maxItems", INTEGER)));
+					required("workspaceCrn", STRING), optional("backupCrn", STRING), optional("maxItems", INTEGER)),
+			Operation.of("cancelBackup",
+					"Cancels a running backup: its cloud snapshots are stopped and the workspace put back as it was.",
+					required("backupCrn", STRING)),
+			Operation.of("deleteBackup",
+					"Deletes a backup: its recovery points leave the vault, then it leaves the catalog (in the background).",
+					required("backupCrn", STRING)));
 
 	private Operations() {
 	}

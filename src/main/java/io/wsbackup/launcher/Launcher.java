@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 
 import io.wsbackup.backup.BackupParameters;
 import io.wsbackup.catalog.Backup;
+import io.wsbackup.deletion.DeleteParameters;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.events.EventLog;
@@ -25,6 +26,7 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 
@@ -57,6 +59,8 @@ public class Launcher {
 
 	private final Job backupWorkspaceJob;
 
+	private final Job deleteBackupJob;
+
 	private final EventLog events;
 
 	private final WsbackupProperties properties;
@@ -64,13 +68,15 @@ public class Launcher {
 	private final Clock clock;
 
 	public Launcher(WorkspaceRepository workspaces, BackupRepository backups, JobOperator jobOperator,
-			JobRepository jobRepository, Job backupWorkspaceJob, EventLog events, WsbackupProperties properties,
+			JobRepository jobRepository, @Qualifier("backupWorkspaceJob") Job backupWorkspaceJob,
+			@Qualifier("deleteBackupJob") Job deleteBackupJob, EventLog events, WsbackupProperties properties,
 			Clock clock) {
 		this.workspaces = workspaces;
 		this.backups = backups;
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.backupWorkspaceJob = backupWorkspaceJob;
+		this.deleteBackupJob = deleteBackupJob;
 		this.events = events;
 		this.properties = properties;
 		this.clock = clock;
@@ -204,6 +210,63 @@ public class Launcher {
 		events.warning(backup.workspaceCrn().toString(), crn.toString(), BackupParameters.JOB_NAME,
 				"cancel requested for backup " + backup.name() + "; the running step stops at its next poll");
 		return backup;
+	}
+
+	/**
+	 * Deletes a backup in the background: marks it {@code deleting} and starts the
+	 * {@code deleteBackup} job, which deletes its recovery points from the vault and then
+	 * removes it from the catalog. Deleting a backup already being deleted returns the
+	 * running job, or restarts it where it stopped if it failed.
+	 * @return the workflow id: the job execution's id
+	 * @throws WsbackupException {@code NOT_FOUND}, or {@code FAILED_PRECONDITION} while
+	 * the backup runs or a restore reads from it
+	 */
+	public long deleteBackup(String backupCrn) {
+		Crn crn = parse(backupCrn, Crn.BACKUP, "backupCrn");
+		Backup backup = backups.find(crn).orElseThrow(() -> WsbackupException.notFound("backup " + crn + " not found"));
+		if (backup.status() == BackupStatus.RUNNING || backup.status() == BackupStatus.CANCELLING) {
+			throw WsbackupException.failedPrecondition("backup " + backup.name() + " is " + backup.status()
+					+ "; cancel it or wait for it to end before deleting it");
+		}
+		var restores = workspaces.restoringFrom(crn.toString());
+		if (!restores.isEmpty()) {
+			throw WsbackupException.failedPrecondition("backup " + backup.name() + " is being restored into workspace "
+					+ restores.get(0).name() + " (" + restores.get(0).crn() + "); delete it once the restore ended");
+		}
+		if (backup.status() == BackupStatus.DELETING) {
+			JobExecution last = backup.jobExecutionId() == null ? null
+					: jobRepository.getJobExecution(backup.jobExecutionId());
+			if (last != null && last.isRunning()) {
+				return last.getId();
+			}
+			if (last != null && DeleteParameters.JOB_NAME.equals(last.getJobInstance().getJobName())) {
+				try {
+					return jobOperator.restart(last).getId();
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(
+							"the delete of backup " + backup.name() + " could not be restarted: " + ex.getMessage(),
+							ex);
+				}
+			}
+		}
+		else if (!backups.moveStatus(crn, backup.status(), BackupStatus.DELETING, null)) {
+			throw WsbackupException
+				.failedPrecondition("backup " + backup.name() + " changed while it was being deleted; try again");
+		}
+		events.info(backup.workspaceCrn().toString(), crn.toString(), DeleteParameters.JOB_NAME,
+				"delete of backup " + backup.name() + " requested");
+		try {
+			return jobOperator
+				.start(deleteBackupJob,
+						new JobParametersBuilder().addString(DeleteParameters.BACKUP_CRN, crn.toString())
+							.toJobParameters())
+				.getId();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(
+					"the delete job of backup " + backup.name() + " could not be started: " + ex.getMessage(), ex);
+		}
 	}
 
 	static Crn parse(String text, String type, String field) {

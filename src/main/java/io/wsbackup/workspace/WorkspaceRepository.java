@@ -75,6 +75,16 @@ public class WorkspaceRepository {
 	}
 
 	/**
+	 * The workspaces being restored from this backup right now ({@code restore:started}).
+	 */
+	public List<Workspace> restoringFrom(String backupCrn) {
+		return jdbc.sql("SELECT " + COLUMNS + " FROM WS_WORKSPACE WHERE RESTORED_FROM_BACKUP_CRN = ? AND STATUS = ?")
+			.params(backupCrn, WorkspaceStatus.RESTORE_STARTED.text())
+			.query(WorkspaceRepository::map)
+			.list();
+	}
+
+	/**
 	 * Moves a workspace from one status to another if it is still in the first: a
 	 * compare-and-set, so that two jobs cannot both take a workspace.
 	 * @return whether the workspace was in {@code from} and is now in {@code to}

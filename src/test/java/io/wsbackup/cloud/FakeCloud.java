@@ -84,6 +84,16 @@ public class FakeCloud implements CloudPort {
 
 	private String failNextList;
 
+	private String failNextDelete;
+
+	/**
+	 * The next deleteRecoveryPoint call throws a non-retryable CloudException with this
+	 * message (once).
+	 */
+	public synchronized void failNextDeleteRecoveryPoint(String message) {
+		failNextDelete = message;
+	}
+
 	public FakeCloud() {
 		this(Clock.systemUTC());
 	}
@@ -218,6 +228,11 @@ public class FakeCloud implements CloudPort {
 
 	@Override
 	public synchronized void deleteRecoveryPoint(String vaultName, String recoveryPointId) {
+		if (failNextDelete != null) {
+			String message = failNextDelete;
+			failNextDelete = null;
+			throw new CloudException(message, false);
+		}
 		deletedRecoveryPoints.add(recoveryPointId);
 		recoveryPoints
 			.removeIf((rp) -> rp.vaultName().equals(vaultName) && rp.recoveryPointId().equals(recoveryPointId));
@@ -230,9 +245,10 @@ public class FakeCloud implements CloudPort {
 	}
 
 	private synchronized List<RecoveryPointSummary> listRecoveryPointsNow(String vaultName) {
-		if (failNextList != null) {
+		if (failNextList != null && listCallsToSkip-- <= 0) {
 			String message = failNextList;
 			failNextList = null;
+			failNextDelete = null;
 			throw new CloudException(message, false);
 		}
 		return recoveryPoints.stream().filter((rp) -> rp.vaultName().equals(vaultName)).toList();
@@ -374,8 +390,16 @@ public class FakeCloud implements CloudPort {
 	 * message (once).
 	 */
 	public synchronized void failNextListRecoveryPoints(String message) {
-		failNextList = message;
+		failListRecoveryPointsAfter(0, message);
 	}
+
+	/** The listRecoveryPoints call after the next {@code calls} ones throws (once). */
+	public synchronized void failListRecoveryPointsAfter(int calls, String message) {
+		failNextList = message;
+		listCallsToSkip = calls;
+	}
+
+	private int listCallsToSkip;
 
 	public synchronized void clearPrerequisites() {
 		missingPrerequisites.clear();
@@ -424,6 +448,7 @@ public class FakeCloud implements CloudPort {
 		recoveryPoints.clear();
 		startSnapshotCalls = 0;
 		failNextList = null;
+		failNextDelete = null;
 		percentPerPoll = DEFAULT_PERCENT_PER_POLL;
 		snapshotsHeld = false;
 		nextStartFailure = null;

@@ -1,0 +1,99 @@
+package io.wsbackup.deletion;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.wsbackup.catalog.Backup;
+import io.wsbackup.catalog.BackupRepository;
+import io.wsbackup.catalog.RecoveryPoint;
+import io.wsbackup.cloud.CloudPort;
+import io.wsbackup.cloud.RecoveryPointSummary;
+import io.wsbackup.events.EventLog;
+import io.wsbackup.workspace.Crn;
+
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+/**
+ * Step 1 of {@code deleteBackup}, {@code deleteRecoveryPoints}: deletes every recovery
+ * point of the backup from its vault, one per transaction ({@code CONTINUABLE}): those in
+ * the catalog and those in the vault tagged with the backup's CRN (a failed backup may
+ * have some the catalog never recorded). The list is fixed on the first attempt and each
+ * deletion is marked in the job context before the step returns; deleting one already
+ * gone succeeds, so a restart repeats nothing harmful.
+ */
+class DeleteRecoveryPointsTasklet implements Tasklet {
+
+	static final String STEP = "deleteRecoveryPoints";
+
+	private final BackupRepository backups;
+
+	private final CloudPort cloud;
+
+	private final EventLog events;
+
+	private final JobRepository jobRepository;
+
+	DeleteRecoveryPointsTasklet(BackupRepository backups, CloudPort cloud, EventLog events,
+			JobRepository jobRepository) {
+		this.backups = backups;
+		this.cloud = cloud;
+		this.events = events;
+		this.jobRepository = jobRepository;
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		var jobExecution = chunkContext.getStepContext().getStepExecution().getJobExecution();
+		ExecutionContext context = jobExecution.getExecutionContext();
+		Crn crn = Crn.parse(jobExecution.getJobParameters().getString(DeleteParameters.BACKUP_CRN));
+		Backup backup = backups.find(crn).orElse(null);
+		if (backup == null) {
+			return RepeatStatus.FINISHED;
+		}
+		String ws = backup.workspaceCrn().toString();
+		Map<String, String> targets = targets(context);
+		if (targets.isEmpty() && !context.containsKey(DeleteParameters.TARGETS)) {
+			for (RecoveryPoint rp : backups.recoveryPoints(crn)) {
+				targets.put(rp.recoveryPointId(), "pending");
+			}
+			for (RecoveryPointSummary rp : cloud.listRecoveryPoints(backup.vaultName())) {
+				if (crn.toString().equals(rp.tags().get("backupCrn"))) {
+					targets.putIfAbsent(rp.recoveryPointId(), "pending");
+				}
+			}
+			context.put(DeleteParameters.TARGETS, targets);
+			jobRepository.updateExecutionContext(jobExecution);
+			events.info(ws, crn.toString(), STEP, "deleting " + targets.size() + " recovery point(s) of backup "
+					+ backup.name() + " from vault " + backup.vaultName());
+			return RepeatStatus.CONTINUABLE;
+		}
+		for (Map.Entry<String, String> target : targets.entrySet()) {
+			if (!"pending".equals(target.getValue())) {
+				continue;
+			}
+			cloud.deleteRecoveryPoint(backup.vaultName(), target.getKey());
+			targets.put(target.getKey(), "deleted");
+			context.put(DeleteParameters.TARGETS, targets);
+			jobRepository.updateExecutionContext(jobExecution);
+			events.info(ws, crn.toString(), STEP, "recovery point " + target.getKey() + " deleted");
+			return RepeatStatus.CONTINUABLE;
+		}
+		return RepeatStatus.FINISHED;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, String> targets(ExecutionContext context) {
+		Map<String, String> targets = new LinkedHashMap<>();
+		Object value = context.get(DeleteParameters.TARGETS);
+		if (value instanceof Map<?, ?> map) {
+			map.forEach((k, v) -> targets.put(String.valueOf(k), String.valueOf(v)));
+		}
+		return targets;
+	}
+
+}

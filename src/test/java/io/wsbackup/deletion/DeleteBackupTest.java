@@ -82,6 +82,9 @@ class DeleteBackupTest extends WsbackupTestSupport {
 		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
 		assertThat(reload(backup).status()).isEqualTo(BackupStatus.DELETING);
 		assertThat(cloud.deletedRecoveryPoints()).isEmpty();
+		assertThat(failed.getStepExecutions()).filteredOn((s) -> s.getStatus() == BatchStatus.FAILED)
+			.extracting((s) -> s.getStepName())
+			.containsExactly("deleteRecoveryPoints");
 
 		long second = launcher.deleteBackup(backup.crn().toString());
 		assertThat(second).isNotEqualTo(first);
@@ -94,12 +97,15 @@ class DeleteBackupTest extends WsbackupTestSupport {
 	void aDeleteThatFailsInRemoveCatalogEntryKeepsTheEntryAndDeletingAgainCompletes() {
 		Workspace ws = newWorkspace();
 		Backup backup = succeededBackup(ws, "flaky-catalog");
-		cloud.failNextListRecoveryPoints("ListRecoveryPointsByBackupVault: service unavailable");
-		// the first list call is deleteRecoveryPoints' own; fail the check in
-		// removeCatalogEntry instead
+		// the first list call is deleteRecoveryPoints' own; the second,
+		// removeCatalogEntry's check, fails
+		cloud.failListRecoveryPointsAfter(1, "ListRecoveryPointsByBackupVault: service unavailable");
 		long first = launcher.deleteBackup(backup.crn().toString());
 		JobExecution failed = awaitExecution(first);
 		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(failed.getStepExecutions()).filteredOn((s) -> s.getStatus() == BatchStatus.FAILED)
+			.extracting((s) -> s.getStepName())
+			.containsExactly("removeCatalogEntry");
 		assertThat(reload(backup).status()).isEqualTo(BackupStatus.DELETING);
 
 		long second = launcher.deleteBackup(backup.crn().toString());

@@ -21,7 +21,11 @@ import io.wsbackup.events.EventLog;
 import io.wsbackup.launcher.Launcher;
 import io.wsbackup.system.WsbackupException;
 import io.wsbackup.system.WsbackupProperties;
+import io.wsbackup.restore.RestoreInput;
+import io.wsbackup.system.JobFailures;
 import io.wsbackup.workspace.Crn;
+import io.wsbackup.workspace.RestoreRecord;
+import io.wsbackup.workspace.WorkspaceRepository;
 import io.wsbackup.workspace.Workspace;
 import io.wsbackup.workspace.WorkspaceService;
 import io.wsbackup.workspace.WorkloadLocation;
@@ -48,7 +52,7 @@ class MlApiController {
 
 	static final List<String> OPERATIONS = List.of("registerWorkspace", "listWorkspaces", "describeWorkspace",
 			"backupWorkspace", "listWorkspaceBackups", "describeWorkspaceBackup", "listWorkspaceEvents", "cancelBackup",
-			"deleteBackup");
+			"deleteBackup", "restoreWorkspace");
 
 	private final RequestReader reader;
 
@@ -64,8 +68,11 @@ class MlApiController {
 
 	private final WsbackupProperties properties;
 
+	private final WorkspaceRepository workspaceRepository;
+
 	MlApiController(RequestReader reader, WorkspaceService workspaces, BackupRepository backups, EventLog events,
-			Launcher launcher, JobRepository jobRepository, WsbackupProperties properties) {
+			Launcher launcher, JobRepository jobRepository, WsbackupProperties properties,
+			WorkspaceRepository workspaceRepository) {
 		this.reader = reader;
 		this.workspaces = workspaces;
 		this.backups = backups;
@@ -73,6 +80,7 @@ class MlApiController {
 		this.launcher = launcher;
 		this.jobRepository = jobRepository;
 		this.properties = properties;
+		this.workspaceRepository = workspaceRepository;
 	}
 
 	@PostMapping("/registerWorkspace")
@@ -92,10 +100,28 @@ class MlApiController {
 	}
 
 	@PostMapping("/describeWorkspace")
-	WorkspaceResponse describeWorkspace(@RequestBody(required = false) String body) {
+	Object describeWorkspace(@RequestBody(required = false) String body) {
 		var r = reader.read("describeWorkspace", body, Requests.DescribeWorkspace.class);
-		return new WorkspaceResponse(
-				WorkspaceView.of(workspaces.find(r.workspaceCrn(), r.workspaceName(), r.environmentName())));
+		Workspace w = workspaces.find(r.workspaceCrn(), r.workspaceName(), r.environmentName());
+		if (w.restoredFromBackupCrn() == null) {
+			return new WorkspaceResponse(WorkspaceView.of(w));
+		}
+		RestoreRecord record = workspaceRepository.restoreRecord(w.crn());
+		JobExecution execution = record.jobExecutionId() == null ? null
+				: jobRepository.getJobExecution(record.jobExecutionId());
+		String failure = execution != null && execution.getStatus() == BatchStatus.FAILED
+				? JobFailures.reason(execution) : null;
+		ProgressView progress = events.latestProgressOfWorkspace(w.crn().toString()).map(ProgressView::of).orElse(null);
+		return new Views.RestoredWorkspaceResponse(Views.RestoredWorkspaceView.of(WorkspaceView.of(w),
+				new Views.RestoreView(w.restoredFromBackupCrn(), record.jobExecutionId(),
+						execution == null ? null : execution.getStatus().name(), currentStep(execution), progress,
+						record.modelBuildsToRebuild(), record.warnings(), failure)));
+	}
+
+	@PostMapping("/restoreWorkspace")
+	Views.RestoreStartedView restoreWorkspace(@RequestBody(required = false) String body) {
+		var started = launcher.restoreWorkspace(RestoreInput.parse(reader.readTree("restoreWorkspace", body)));
+		return new Views.RestoreStartedView(started.workspaceCrn().toString(), started.warnings());
 	}
 
 	@PostMapping("/backupWorkspace")
@@ -120,13 +146,7 @@ class MlApiController {
 		Crn crn = parseBackupCrn(r.backupCrn());
 		Backup b = backups.find(crn).orElseThrow(() -> WsbackupException.notFound("backup " + crn + " not found"));
 		JobExecution execution = b.jobExecutionId() == null ? null : jobRepository.getJobExecution(b.jobExecutionId());
-		String currentStep = execution == null ? null
-				: execution.getStepExecutions()
-					.stream()
-					.filter((s) -> s.getStatus() == BatchStatus.STARTED || s.getStatus() == BatchStatus.STARTING)
-					.max(Comparator.comparing(StepExecution::getId))
-					.map(StepExecution::getStepName)
-					.orElse(null);
+		String currentStep = currentStep(execution);
 		ProgressView progress = events.latestProgress(crn.toString()).map(ProgressView::of).orElse(null);
 		return new BackupResponse(new BackupView(b.crn().toString(), b.name(), b.workspaceCrn().toString(),
 				Views.time(b.createdAt()), b.creatorCrn(), b.workspaceVersion(), b.status().text(), b.vaultName(),
@@ -164,6 +184,16 @@ class MlApiController {
 	void unknown(@PathVariable String operation) {
 		throw WsbackupException
 			.notFound("unknown operation '" + operation + "'; the operations are: " + String.join(", ", OPERATIONS));
+	}
+
+	private static String currentStep(JobExecution execution) {
+		return execution == null ? null
+				: execution.getStepExecutions()
+					.stream()
+					.filter((s) -> s.getStatus() == BatchStatus.STARTED || s.getStatus() == BatchStatus.STARTING)
+					.max(Comparator.comparing(StepExecution::getId))
+					.map(StepExecution::getStepName)
+					.orElse(null);
 	}
 
 	private static Crn parseBackupCrn(String text) {

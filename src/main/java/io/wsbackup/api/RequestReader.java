@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 import io.wsbackup.system.WsbackupException;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -48,6 +49,19 @@ class RequestReader {
 			throw WsbackupException
 				.invalid(path.isEmpty() ? "the " + operation + " request must be a JSON object" : "field '" + path
 						+ "' of the " + operation + " request has the wrong type: " + ex.getOriginalMessage());
+		}
+		catch (JacksonException ex) {
+			throw WsbackupException
+				.invalid("the " + operation + " request is not valid JSON: " + ex.getOriginalMessage());
+		}
+	}
+
+	/**
+	 * Reads a body as a JSON tree, for requests checked against a schema of their own.
+	 */
+	JsonNode readTree(String operation, String body) {
+		try {
+			return strict.readTree(body == null || body.isBlank() ? "{}" : body);
 		}
 		catch (JacksonException ex) {
 			throw WsbackupException

@@ -39,6 +39,28 @@ final class Views {
 
 	}
 
+	record RestoreView(String restoredFromBackupCrn, Long jobExecutionId, String jobStatus, String currentStep,
+			ProgressView progress, List<String> modelBuildsToRebuild, List<String> warnings, String failureReason) {
+	}
+
+	record RestoredWorkspaceView(String workspaceCrn, String workspaceName, String environmentName, String accountId,
+			String region, String version, String workspaceStatus, StorageView storage, WorkloadsView workloads,
+			String vaultName, String createdAt, String restoredFromBackupCrn, RestoreView restore) {
+
+		static RestoredWorkspaceView of(WorkspaceView w, RestoreView restore) {
+			return new RestoredWorkspaceView(w.workspaceCrn(), w.workspaceName(), w.environmentName(), w.accountId(),
+					w.region(), w.version(), w.workspaceStatus(), w.storage(), w.workloads(), w.vaultName(),
+					w.createdAt(), w.restoredFromBackupCrn(), restore);
+		}
+
+	}
+
+	record RestoredWorkspaceResponse(RestoredWorkspaceView workspace) {
+	}
+
+	record RestoreStartedView(String workspaceCrn, List<String> warnings) {
+	}
+
 	record WorkspaceResponse(WorkspaceView workspace) {
 	}
 

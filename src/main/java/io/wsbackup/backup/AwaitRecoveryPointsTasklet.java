@@ -14,6 +14,7 @@ import io.wsbackup.cloud.CloudJobState;
 import io.wsbackup.cloud.CloudPort;
 import io.wsbackup.cloud.SnapshotProgress;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.system.PollSchedule;
 import io.wsbackup.system.WsbackupProperties;
 
 import org.slf4j.Logger;
@@ -157,24 +158,10 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 		}
 	}
 
-	/**
-	 * Backs off from the initial interval to the maximum; with an expected completion,
-	 * waits about a quarter of the time left, within those bounds; never past the
-	 * deadline or the next due progress line.
-	 */
 	private Duration nextWait(BackupRun run, Instant eta, Instant now, Instant deadline) {
 		String last = run.getString(BackupContextKeys.POLL_INTERVAL_MILLIS);
-		Duration previous = last == null ? null : Duration.ofMillis(Long.parseLong(last));
-		Duration wait = previous == null ? settings.pollInitialInterval() : previous.multipliedBy(2);
-		if (eta != null) {
-			wait = Duration.between(now, eta).dividedBy(4);
-		}
-		wait = clamp(wait, settings.pollInitialInterval(), settings.pollMaxInterval());
-		wait = min(wait, settings.progressEventInterval());
-		Duration untilDeadline = Duration.between(now, deadline);
-		if (!untilDeadline.isNegative()) {
-			wait = min(wait, untilDeadline.plusMillis(1));
-		}
+		Duration wait = PollSchedule.of(settings)
+			.next(last == null ? null : Duration.ofMillis(Long.parseLong(last)), eta, now, deadline);
 		run.put(BackupContextKeys.POLL_INTERVAL_MILLIS, String.valueOf(wait.toMillis()));
 		return wait;
 	}
@@ -188,14 +175,6 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 			latest = latest == null || p.expectedCompletion().isAfter(latest) ? p.expectedCompletion() : latest;
 		}
 		return latest;
-	}
-
-	private static Duration clamp(Duration d, Duration low, Duration high) {
-		return d.compareTo(low) < 0 ? low : d.compareTo(high) > 0 ? high : d;
-	}
-
-	private static Duration min(Duration a, Duration b) {
-		return a.compareTo(b) <= 0 ? a : b;
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.wsbackup.backup;
 
+import io.wsbackup.system.JobFailures;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.events.EventLog;
@@ -65,13 +66,13 @@ class BackupJobListener implements JobExecutionListener {
 				}
 				return;
 			}
-			String reason = BackupFailures.reason(execution);
+			String reason = JobFailures.reason(execution);
 			if (backupStatus == BackupStatus.RUNNING || backupStatus == BackupStatus.CANCELLING) {
 				backups.moveStatus(backupCrn, backupStatus, BackupStatus.FAILED, reason);
 			}
 			events.error(workspaceCrn, backupCrn.toString(), BackupParameters.JOB_NAME,
 					"backup job execution " + execution.getId() + " ended " + status + " in step "
-							+ BackupFailures.failedStep(execution) + ": " + reason);
+							+ JobFailures.failedStep(execution) + ": " + reason);
 		}
 		finally {
 			MDC.remove("backupCrn");
@@ -95,7 +96,7 @@ class BackupJobListener implements JobExecutionListener {
 					io.wsbackup.workspace.WorkspaceStatus.BACKUP_FAILED);
 			backups.moveStatus(run.backupCrn, backupStatus, BackupStatus.CANCELLED, "cancelled");
 			events.warning(ws, bk, RestartWorkspaceTasklet.COMPENSATION_STEP,
-					"backup cancelled during step " + BackupFailures.stoppedStep(execution) + ": " + stopped
+					"backup cancelled during step " + JobFailures.stoppedStep(execution) + ": " + stopped
 							+ " cloud snapshot job(s) stopped; the workspace is " + status);
 		}
 		catch (RuntimeException ex) {

@@ -1,5 +1,6 @@
 package io.wsbackup.backup;
 
+import io.wsbackup.system.JobFailures;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.events.EventLog;
@@ -53,7 +54,7 @@ class RestartWorkspaceTasklet implements Tasklet {
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		BackupRun run = BackupRun.of(chunkContext, jobRepository);
 		if (afterFailure) {
-			BackupFailures.keepFailedStepRestartable(run.jobExecution(), jobRepository);
+			JobFailures.keepFailedStepRestartable(run.jobExecution(), jobRepository);
 		}
 		Workspace workspace = run.workspace(workspaces);
 		String ws = workspace.crn().toString();
@@ -65,15 +66,15 @@ class RestartWorkspaceTasklet implements Tasklet {
 		if (cancelled) {
 			backups.moveStatus(run.backupCrn, BackupStatus.CANCELLING, BackupStatus.CANCELLED, "cancelled");
 			events.warning(ws, bk, COMPENSATION_STEP,
-					"backup cancelled during step " + BackupFailures.failedStep(run.jobExecution()) + ": "
+					"backup cancelled during step " + JobFailures.failedStep(run.jobExecution()) + ": "
 							+ snapshotsStopped + " cloud snapshot job(s) stopped; workspace " + workspace.name()
 							+ " is " + revertTo + ". The backup can be restarted; its stopped snapshots start again");
 			contribution.setExitStatus(new ExitStatus(CancelledExitStatus.CANCELLED));
 		}
 		else if (afterFailure) {
 			events.error(ws, bk, COMPENSATION_STEP,
-					"backup failed in step " + BackupFailures.failedStep(run.jobExecution()) + ": "
-							+ BackupFailures.reason(run.jobExecution())
+					"backup failed in step " + JobFailures.failedStep(run.jobExecution()) + ": "
+							+ JobFailures.reason(run.jobExecution())
 							+ ". The workloads were started again and workspace " + workspace.name() + " is " + revertTo
 							+ "; fix the cause and restart the backup");
 		}

@@ -79,6 +79,18 @@ public class EventLog {
 		return oldestFirst;
 	}
 
+	/**
+	 * The newest progress line of a workspace (for a restored one: its restore's), if
+	 * any.
+	 */
+	public java.util.Optional<Event> latestProgressOfWorkspace(String workspaceCrn) {
+		return jdbc
+			.sql("SELECT * FROM WS_EVENT WHERE WORKSPACE_CRN = ? AND PERCENT_DONE IS NOT NULL ORDER BY ID DESC LIMIT 1")
+			.param(workspaceCrn)
+			.query(EventLog::map)
+			.optional();
+	}
+
 	/** The newest progress line about a backup, if any. */
 	public java.util.Optional<Event> latestProgress(String backupCrn) {
 		return jdbc

@@ -6,6 +6,8 @@ import java.util.regex.Pattern;
 import io.wsbackup.backup.BackupParameters;
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.deletion.DeleteParameters;
+import io.wsbackup.restore.RestoreInput;
+import io.wsbackup.restore.RestoreParameters;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.events.EventLog;
@@ -14,6 +16,8 @@ import io.wsbackup.system.WsbackupProperties;
 import io.wsbackup.workspace.Crn;
 import io.wsbackup.workspace.Workspace;
 import io.wsbackup.workspace.WorkspaceRepository;
+import io.wsbackup.workspace.WorkspaceService;
+import io.wsbackup.workspace.WorkspaceStorage;
 import io.wsbackup.workspace.WorkspaceStatus;
 
 import org.slf4j.Logger;
@@ -61,6 +65,10 @@ public class Launcher {
 
 	private final Job deleteBackupJob;
 
+	private final Job restoreWorkspaceJob;
+
+	private final WorkspaceService workspaceService;
+
 	private final EventLog events;
 
 	private final WsbackupProperties properties;
@@ -69,14 +77,17 @@ public class Launcher {
 
 	public Launcher(WorkspaceRepository workspaces, BackupRepository backups, JobOperator jobOperator,
 			JobRepository jobRepository, @Qualifier("backupWorkspaceJob") Job backupWorkspaceJob,
-			@Qualifier("deleteBackupJob") Job deleteBackupJob, EventLog events, WsbackupProperties properties,
-			Clock clock) {
+			@Qualifier("deleteBackupJob") Job deleteBackupJob,
+			@Qualifier("restoreWorkspaceJob") Job restoreWorkspaceJob, WorkspaceService workspaceService,
+			EventLog events, WsbackupProperties properties, Clock clock) {
 		this.workspaces = workspaces;
 		this.backups = backups;
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.backupWorkspaceJob = backupWorkspaceJob;
 		this.deleteBackupJob = deleteBackupJob;
+		this.restoreWorkspaceJob = restoreWorkspaceJob;
+		this.workspaceService = workspaceService;
 		this.events = events;
 		this.properties = properties;
 		this.clock = clock;
@@ -266,6 +277,105 @@ public class Launcher {
 		catch (Exception ex) {
 			throw new IllegalStateException(
 					"the delete job of backup " + backup.name() + " could not be started: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * What a restore request got: the new workspace and what the operator should know.
+	 */
+	public record RestoreStarted(Crn workspaceCrn, List<String> warnings) {
+	}
+
+	/**
+	 * Restores a backup into a NEW workspace and returns at once: checks the request,
+	 * writes the new workspace ({@code restore:started}, new CRN, at this runner's
+	 * workspace version, marked as restored from the backup, with the provisioning
+	 * parameters) and starts the {@code restoreWorkspace} job.
+	 * @throws WsbackupException {@code INVALID_ARGUMENT}, {@code NOT_FOUND},
+	 * {@code ALREADY_EXISTS} or {@code FAILED_PRECONDITION}, with nothing written
+	 */
+	public RestoreStarted restoreWorkspace(RestoreInput input) {
+		Crn backupCrn = parse(input.backupCrn(), Crn.BACKUP, "backupCrn");
+		WorkspaceService.checkName(input.workspaceName(), "newWorkspaceParameters.workspaceName");
+		int timeout = input.timeoutMinutes() == null ? properties.backup().defaultTimeoutMinutes()
+				: input.timeoutMinutes();
+		if (timeout < 1 || timeout > properties.backup().maxTimeoutMinutes()) {
+			throw WsbackupException.invalid("restoreJobTimeoutMinutes must be between 1 and "
+					+ properties.backup().maxTimeoutMinutes() + ", not " + timeout);
+		}
+		Backup backup = backups.find(backupCrn)
+			.orElseThrow(() -> WsbackupException.notFound("backup " + backupCrn + " not found"));
+		if (backup.status() != BackupStatus.SUCCEEDED) {
+			throw WsbackupException.failedPrecondition(
+					"backup " + backup.name() + " is " + backup.status() + "; only a succeeded backup can be restored");
+		}
+		String[] target = workspaceService.environmentLocation(input.environmentName());
+		if (!target[0].equals(backupCrn.accountId()) || !target[1].equals(backupCrn.region())) {
+			throw WsbackupException.failedPrecondition(
+					"environment " + input.environmentName() + " is in account " + target[0] + ", region " + target[1]
+							+ ", but backup " + backup.name() + " is in account " + backupCrn.accountId() + ", region "
+							+ backupCrn.region() + ": a backup can only be restored in its own account and region");
+		}
+		if (workspaces.findByName(input.environmentName(), input.workspaceName()).isPresent()) {
+			throw WsbackupException.alreadyExists("environment " + input.environmentName()
+					+ " already has a workspace named " + input.workspaceName());
+		}
+		Crn crn = Crn.newWorkspace(backupCrn.region(), backupCrn.accountId());
+		Workspace restored = new Workspace(crn, input.workspaceName(), input.environmentName(), backupCrn.accountId(),
+				backupCrn.region(), properties.workspaceVersion(), WorkspaceStatus.RESTORE_STARTED,
+				new WorkspaceStorage(List.of(), null, false), clock.instant(), backupCrn.toString(), null,
+				input.provisioningParameters());
+		try {
+			workspaces.insert(restored);
+		}
+		catch (DuplicateKeyException raced) {
+			throw WsbackupException.alreadyExists("environment " + input.environmentName()
+					+ " already has a workspace named " + input.workspaceName());
+		}
+		List<String> warnings = new java.util.ArrayList<>();
+		warnings.add("user roles and secrets are not copied: grant access to workspace " + input.workspaceName()
+				+ " again and recreate its secrets");
+		warnings.addAll(input.warnings());
+		backup.warnings().stream().filter((w) -> w.contains("external NFS")).forEach(warnings::add);
+		workspaces.setWarnings(crn, warnings);
+		events.info(crn.toString(), backupCrn.toString(), RestoreParameters.JOB_NAME,
+				"restore of backup " + backup.name() + " into new workspace " + input.workspaceName() + " requested");
+		try {
+			jobOperator.start(restoreWorkspaceJob,
+					new JobParametersBuilder().addString(RestoreParameters.BACKUP_CRN, backupCrn.toString())
+						.addString(RestoreParameters.WORKSPACE_CRN, crn.toString())
+						.addLong(RestoreParameters.TIMEOUT_MINUTES, (long) timeout, false)
+						.toJobParameters());
+		}
+		catch (Exception ex) {
+			workspaces.moveStatus(crn, WorkspaceStatus.RESTORE_STARTED, WorkspaceStatus.RESTORE_FAILED);
+			throw new IllegalStateException("the restore job could not be started: " + ex.getMessage(), ex);
+		}
+		return new RestoreStarted(crn, warnings);
+	}
+
+	/**
+	 * Runs a failed restore again from the step where it stopped, reusing the cloud
+	 * restore jobs already started.
+	 * @return the new job execution's id
+	 */
+	public long restartRestore(String workspaceCrn) {
+		Crn crn = parse(workspaceCrn, Crn.WORKSPACE, "workspaceCrn");
+		Workspace workspace = workspaces.find(crn)
+			.orElseThrow(() -> WsbackupException.notFound("workspace " + crn + " is not registered"));
+		Long id = workspaces.restoreRecord(crn).jobExecutionId();
+		JobExecution last = id == null ? null : jobRepository.getJobExecution(id);
+		if (workspace.status() != WorkspaceStatus.RESTORE_FAILED || last == null
+				|| last.getStatus() != BatchStatus.FAILED) {
+			throw WsbackupException.failedPrecondition("workspace " + workspace.name() + " is " + workspace.status()
+					+ "; only a failed restore can be restarted");
+		}
+		try {
+			return jobOperator.restart(last).getId();
+		}
+		catch (Exception ex) {
+			throw WsbackupException.failedPrecondition(
+					"the restore of workspace " + workspace.name() + " cannot be restarted: " + ex.getMessage());
 		}
 	}
 

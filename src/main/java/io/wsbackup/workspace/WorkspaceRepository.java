@@ -74,6 +74,56 @@ public class WorkspaceRepository {
 			.list();
 	}
 
+	/** Where the workspace's workloads run (set when a restore provisioned them). */
+	public void updateWorkloads(Crn crn, WorkloadLocation location) {
+		jdbc.sql("UPDATE WS_WORKSPACE SET NAMESPACES = ?, NAMESPACE_SELECTOR = ?, KUBE_CONTEXT = ?, UPDATED_AT = ? "
+				+ "WHERE CRN = ?")
+			.params(Json.writeStrings(location.namespaces()), location.namespaceSelector(), location.kubeContext(),
+					Times.toDb(clock.instant()), crn.toString())
+			.update();
+	}
+
+	/**
+	 * The workspace's storage (set when a restore attached the restored volumes and file
+	 * system).
+	 */
+	public void updateStorage(Crn crn, WorkspaceStorage storage) {
+		jdbc.sql("UPDATE WS_WORKSPACE SET VOLUMES = ?, SHARED_FILE_SYSTEM = ?, EXTERNAL_NFS = ?, UPDATED_AT = ? "
+				+ "WHERE CRN = ?")
+			.params(Json.writeStrings(storage.volumes()), storage.sharedFileSystem(), storage.externalNfs(),
+					Times.toDb(clock.instant()), crn.toString())
+			.update();
+	}
+
+	/** The restore's outcome kept on the workspace it created. */
+	public RestoreRecord restoreRecord(Crn crn) {
+		return jdbc
+			.sql("SELECT RESTORE_JOB_EXECUTION_ID, WARNINGS, MODEL_BUILDS_TO_REBUILD FROM WS_WORKSPACE WHERE CRN = ?")
+			.param(crn.toString())
+			.query((rs, row) -> new RestoreRecord(rs.getObject(1, Long.class), Json.readStrings(rs.getString(2)),
+					Json.readStrings(rs.getString(3))))
+			.optional()
+			.orElse(new RestoreRecord(null, List.of(), List.of()));
+	}
+
+	public void setRestoreJobExecutionId(Crn crn, long jobExecutionId) {
+		jdbc.sql("UPDATE WS_WORKSPACE SET RESTORE_JOB_EXECUTION_ID = ?, UPDATED_AT = ? WHERE CRN = ?")
+			.params(jobExecutionId, Times.toDb(clock.instant()), crn.toString())
+			.update();
+	}
+
+	public void setWarnings(Crn crn, List<String> warnings) {
+		jdbc.sql("UPDATE WS_WORKSPACE SET WARNINGS = ?, UPDATED_AT = ? WHERE CRN = ?")
+			.params(Json.writeStrings(warnings), Times.toDb(clock.instant()), crn.toString())
+			.update();
+	}
+
+	public void setModelBuildsToRebuild(Crn crn, List<String> modelBuilds) {
+		jdbc.sql("UPDATE WS_WORKSPACE SET MODEL_BUILDS_TO_REBUILD = ?, UPDATED_AT = ? WHERE CRN = ?")
+			.params(Json.writeStrings(modelBuilds), Times.toDb(clock.instant()), crn.toString())
+			.update();
+	}
+
 	/**
 	 * The workspaces being restored from this backup right now ({@code restore:started}).
 	 */

@@ -38,10 +38,7 @@ public class WorkspaceService {
 			WorkspaceStorage storage, WorkloadLocation workloads) {
 		require(name, "workspaceName");
 		require(environmentName, "environmentName");
-		if (!NAME.matcher(name).matches()) {
-			throw WsbackupException.invalid("workspaceName '" + name
-					+ "' is not valid: use 1 to 50 lower-case letters, digits and '-', starting and ending with a letter or digit");
-		}
+		checkName(name, "workspaceName");
 		if (storage.protectedResources().isEmpty()) {
 			throw WsbackupException.invalid("a workspace needs storage to back up: give volumes or sharedFileSystem");
 		}
@@ -64,6 +61,30 @@ public class WorkspaceService {
 				.alreadyExists("environment " + environmentName + " already has a workspace named " + name);
 		}
 		return workspace;
+	}
+
+	/**
+	 * Checks a new workspace's name.
+	 * @throws WsbackupException {@code INVALID_ARGUMENT} saying what a name may be
+	 */
+	public static void checkName(String name, String field) {
+		if (name == null || !NAME.matcher(name).matches()) {
+			throw WsbackupException.invalid(field + " '" + name
+					+ "' is not valid: use 1 to 50 lower-case letters, digits and '-', starting and ending with a letter or digit");
+		}
+	}
+
+	/**
+	 * The account and region of an environment: those of its workspaces, or this runner's
+	 * defaults for an environment that has none yet.
+	 * @return {@code [accountId, region]}
+	 */
+	public String[] environmentLocation(String environmentName) {
+		return workspaces.list(environmentName)
+			.stream()
+			.findFirst()
+			.map((w) -> new String[] { w.accountId(), w.region() })
+			.orElse(new String[] { properties.accountId(), properties.region() });
 	}
 
 	public List<Workspace> list(String environmentName) {

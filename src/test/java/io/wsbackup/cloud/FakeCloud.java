@@ -84,6 +84,27 @@ public class FakeCloud implements CloudPort {
 
 	private String failNextList;
 
+	/**
+	 * Scripted failures by operation name: the next call throws a non-retryable
+	 * CloudException (once).
+	 */
+	private final Map<String, String> failNext = new HashMap<>();
+
+	/**
+	 * The next call of {@code operation} ({@code startRestore}, {@code restoreProgress})
+	 * throws once.
+	 */
+	public synchronized void failNext(String operation, String message) {
+		failNext.put(operation, message);
+	}
+
+	private void throwScripted(String operation) {
+		String message = failNext.remove(operation);
+		if (message != null) {
+			throw new CloudException(message, false);
+		}
+	}
+
 	private String failNextDelete;
 
 	/**
@@ -191,6 +212,7 @@ public class FakeCloud implements CloudPort {
 
 	@Override
 	public synchronized String startRestore(RestoreRequest request) {
+		throwScripted("startRestore");
 		String tokenKey = request.vaultName() + "\n" + request.idempotencyToken();
 		String existing = restoreTokens.get(tokenKey);
 		if (existing != null) {
@@ -205,6 +227,7 @@ public class FakeCloud implements CloudPort {
 
 	@Override
 	public synchronized RestoreProgress restoreProgress(String jobId) {
+		throwScripted("restoreProgress");
 		RestoreJob job = restores.get(jobId);
 		if (job == null) {
 			throw new CloudException("unknown restore job " + jobId, false);
@@ -248,6 +271,7 @@ public class FakeCloud implements CloudPort {
 		if (failNextList != null && listCallsToSkip-- <= 0) {
 			String message = failNextList;
 			failNextList = null;
+			failNext.clear();
 			failNextDelete = null;
 			throw new CloudException(message, false);
 		}

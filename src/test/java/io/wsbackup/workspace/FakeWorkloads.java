@@ -23,6 +23,24 @@ public class FakeWorkloads implements WorkloadPort {
 
 	private String failNextStop;
 
+	/**
+	 * Scripted failures by operation name ({@code provision}, {@code attachStorage},
+	 * {@code startRestored}).
+	 */
+	private final Map<String, String> failNext = new HashMap<>();
+
+	/** The next call of {@code operation} throws once. */
+	public synchronized void failNext(String operation, String message) {
+		failNext.put(operation, message);
+	}
+
+	private void throwScripted(String operation) {
+		String message = failNext.remove(operation);
+		if (message != null) {
+			throw new IllegalStateException(message);
+		}
+	}
+
 	private String failNextStart;
 
 	public synchronized void failNextStop(String message) {
@@ -70,6 +88,7 @@ public class FakeWorkloads implements WorkloadPort {
 		calls.clear();
 		replicas.clear();
 		failNextStop = null;
+		failNext.clear();
 		failNextStart = null;
 	}
 
@@ -128,6 +147,7 @@ public class FakeWorkloads implements WorkloadPort {
 	@Override
 	public synchronized ProvisionedWorkloads provision(Workspace restored, CapturedWorkloads captured) {
 		calls.add("provision " + restored.name());
+		throwScripted("provision");
 		return new ProvisionedWorkloads(new WorkloadLocation(List.of(restored.name()), null, null),
 				List.of("namespace " + restored.name() + " created"));
 	}
@@ -136,12 +156,14 @@ public class FakeWorkloads implements WorkloadPort {
 	public synchronized List<String> attachStorage(Workspace restored, CapturedWorkloads captured,
 			Map<ProtectedResource, String> storage) {
 		calls.add("attach " + restored.name());
+		throwScripted("attachStorage");
 		return storage.values().stream().map((id) -> "bound " + id + " to " + restored.name()).toList();
 	}
 
 	@Override
 	public synchronized List<String> startRestored(Workspace restored, CapturedWorkloads captured) {
 		calls.add("startRestored " + restored.name());
+		throwScripted("startRestored");
 		replicas.put(restored.name(), 3);
 		return List.of("model-build churn-v3");
 	}

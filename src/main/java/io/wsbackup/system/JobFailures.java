@@ -1,4 +1,4 @@
-package io.wsbackup.backup;
+package io.wsbackup.system;
 
 import java.util.Comparator;
 import java.util.Optional;
@@ -9,10 +9,16 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 
-/** Reads why a backup job execution failed from its failed step. */
-final class BackupFailures {
+/**
+ * Reads why a job execution failed from its failed step, and keeps a compensated step
+ * restartable.
+ */
+public final class JobFailures {
 
-	private BackupFailures() {
+	/** The exit code of a step stopped by a cancel request. */
+	public static final String CANCELLED = "CANCELLED";
+
+	private JobFailures() {
 	}
 
 	/**
@@ -21,18 +27,18 @@ final class BackupFailures {
 	 * backup must resume at its failed step on restart (DESIGN §3), so the compensation
 	 * puts that step back to FAILED.
 	 */
-	static void keepFailedStepRestartable(JobExecution execution, JobRepository jobRepository) {
+	public static void keepFailedStepRestartable(JobExecution execution, JobRepository jobRepository) {
 		for (StepExecution step : execution.getStepExecutions()) {
 			if (step.getStatus() == BatchStatus.ABANDONED
 					&& (ExitStatus.FAILED.getExitCode().equals(step.getExitStatus().getExitCode())
-							|| CancelledExitStatus.CANCELLED.equals(step.getExitStatus().getExitCode()))) {
+							|| CANCELLED.equals(step.getExitStatus().getExitCode()))) {
 				step.setStatus(BatchStatus.FAILED);
 				jobRepository.update(step);
 			}
 		}
 	}
 
-	static String stoppedStep(JobExecution execution) {
+	public static String stoppedStep(JobExecution execution) {
 		return execution.getStepExecutions()
 			.stream()
 			.filter((s) -> s.getStatus() == BatchStatus.STOPPED)
@@ -41,7 +47,7 @@ final class BackupFailures {
 			.orElse("(between steps)");
 	}
 
-	static String failedStep(JobExecution execution) {
+	public static String failedStep(JobExecution execution) {
 		return lastFailed(execution).map(StepExecution::getStepName).orElse("(none)");
 	}
 
@@ -49,20 +55,20 @@ final class BackupFailures {
 	 * The failed step's error message, without exception class names; or a generic
 	 * sentence.
 	 */
-	static String reason(JobExecution execution) {
+	public static String reason(JobExecution execution) {
 		Optional<StepExecution> failed = lastFailed(execution);
 		if (failed.isEmpty()) {
 			return execution.getAllFailureExceptions()
 				.stream()
 				.findFirst()
-				.map(BackupFailures::message)
+				.map(JobFailures::message)
 				.orElse("the job did not complete");
 		}
 		return failed.get()
 			.getFailureExceptions()
 			.stream()
 			.findFirst()
-			.map(BackupFailures::message)
+			.map(JobFailures::message)
 			.orElseGet(() -> failed.get().getExitStatus().getExitDescription());
 	}
 

@@ -1,0 +1,101 @@
+package io.wsbackup.restore;
+
+import java.time.Clock;
+import java.util.List;
+
+import io.wsbackup.catalog.BackupRepository;
+import io.wsbackup.cloud.CloudPort;
+import io.wsbackup.events.EventLog;
+import io.wsbackup.system.PollSchedule;
+import io.wsbackup.system.WsbackupProperties;
+import io.wsbackup.workspace.Crn;
+import io.wsbackup.workspace.WorkloadPort;
+import io.wsbackup.workspace.WorkspaceRepository;
+
+import org.slf4j.MDC;
+
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.FlowBuilder;
+import org.springframework.batch.core.job.builder.FlowJobBuilder;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The {@code restoreWorkspace} job (see {@code jobs/restore-workspace.md}):
+ * {@code validateRestore}, {@code provisionWorkspace}, {@code restoreStorage},
+ * {@code awaitRestores}, {@code attachStorage}, {@code startWorkspace}; any failure goes
+ * to {@code markRestoreFailed}, which leaves the new workspace {@code restore:failed}
+ * with what was created listed, and the job FAILED, restartable at the failed step. Step
+ * names are persisted and matched on restart: never rename them.
+ */
+@Configuration(proxyBeanMethods = false)
+public class RestoreJobConfiguration {
+
+	@Bean
+	Job restoreWorkspaceJob(JobRepository jobRepository, PlatformTransactionManager tx, BackupRepository backups,
+			WorkspaceRepository workspaces, CloudPort cloud, WorkloadPort workloads, EventLog events, Clock clock,
+			WsbackupProperties properties) {
+		Step validate = step(ValidateRestoreTasklet.STEP, jobRepository, tx,
+				new ValidateRestoreTasklet(backups, workspaces, cloud, events, jobRepository), true);
+		List<Step> chain = List.of(
+				step(ProvisionWorkspaceTasklet.STEP, jobRepository, tx,
+						new ProvisionWorkspaceTasklet(backups, workspaces, workloads, events, jobRepository), false),
+				step(RestoreStorageTasklet.STEP, jobRepository, tx,
+						new RestoreStorageTasklet(backups, cloud, events, jobRepository), true),
+				step(AwaitRestoresTasklet.STEP, jobRepository, tx,
+						new AwaitRestoresTasklet(workspaces, cloud, events, jobRepository, clock,
+								PollSchedule.of(properties.backup())),
+						false),
+				step(AttachStorageTasklet.STEP, jobRepository, tx,
+						new AttachStorageTasklet(backups, workspaces, workloads, events, jobRepository), false),
+				step(StartWorkspaceTasklet.STEP, jobRepository, tx,
+						new StartWorkspaceTasklet(backups, workspaces, workloads, events, jobRepository), false));
+		Step compensate = step(MarkRestoreFailedTasklet.STEP, jobRepository, tx,
+				new MarkRestoreFailedTasklet(workspaces, events, jobRepository), true);
+		FlowBuilder<FlowJobBuilder> flow = new JobBuilder(RestoreParameters.JOB_NAME, jobRepository)
+			.listener(new JobExecutionListener() {
+
+				@Override
+				public void beforeJob(JobExecution execution) {
+					String crn = execution.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN);
+					MDC.put("workspaceCrn", crn);
+					workspaces.setRestoreJobExecutionId(Crn.parse(crn), execution.getId());
+				}
+
+				@Override
+				public void afterJob(JobExecution execution) {
+					MDC.remove("workspaceCrn");
+				}
+
+			})
+			.start(validate)
+			.on("FAILED")
+			.to(compensate)
+			.from(validate)
+			.on("*")
+			.to(chain.get(0));
+		for (int i = 0; i < chain.size(); i++) {
+			Step step = chain.get(i);
+			flow = flow.from(step).on("FAILED").to(compensate);
+			flow = (i + 1 < chain.size()) ? flow.from(step).on("*").to(chain.get(i + 1))
+					: flow.from(step).on("*").end();
+		}
+		return flow.from(compensate).on("*").fail().end().build();
+	}
+
+	private static Step step(String name, JobRepository jobRepository, PlatformTransactionManager tx, Tasklet tasklet,
+			boolean runsAgainOnRestart) {
+		return new StepBuilder(name, jobRepository).tasklet(tasklet, tx)
+			.allowStartIfComplete(runsAgainOnRestart)
+			.build();
+	}
+
+}

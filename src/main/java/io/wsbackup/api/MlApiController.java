@@ -52,7 +52,7 @@ class MlApiController {
 
 	static final List<String> OPERATIONS = List.of("registerWorkspace", "listWorkspaces", "describeWorkspace",
 			"backupWorkspace", "listWorkspaceBackups", "describeWorkspaceBackup", "listWorkspaceEvents", "cancelBackup",
-			"deleteBackup", "restoreWorkspace");
+			"deleteBackup", "restoreWorkspace", "checkPrerequisites");
 
 	private final RequestReader reader;
 

@@ -48,7 +48,10 @@ final class Operations {
 					required("backupCrn", STRING)),
 			Operation.of("deleteBackup",
 					"Deletes a backup: its recovery points leave the vault, then it leaves the catalog (in the background).",
-					required("backupCrn", STRING)));
+					required("backupCrn", STRING)),
+			Operation.of("checkPrerequisites",
+					"Says what is missing before a workspace can be backed up (account, role, opt-in, vault, resources).",
+					required("workspaceCrn", STRING)));
 
 	private Operations() {
 	}

@@ -5,7 +5,6 @@ import java.util.Map;
 
 import io.wsbackup.workspace.Workspace;
 
-import io.wsbackup.workspace.Workspace;
 
 /**
  * The cloud port: where a workspace's storage is snapshotted into a vault and restored

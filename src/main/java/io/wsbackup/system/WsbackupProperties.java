@@ -1,5 +1,6 @@
 package io.wsbackup.system;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -39,7 +40,7 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 		workspaceVersion = workspaceVersion == null ? "2.0.50" : workspaceVersion;
 		creatorCrn = creatorCrn == null ? "crn:cdp:iam:" + region + ":" + accountId + ":user:local-operator"
 				: creatorCrn;
-		cloud = cloud == null ? new Cloud(null, null) : cloud;
+		cloud = cloud == null ? new Cloud(null, null, null) : cloud;
 		workloads = workloads == null ? new Workloads(null) : workloads;
 		backup = backup == null ? new Backup(null, null, null, null, null) : backup;
 		jobs = jobs == null ? new Jobs(null) : jobs;
@@ -50,12 +51,42 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 	 * @param provider {@code local} (directory snapshots, the embedded default) or
 	 * {@code aws}
 	 * @param local the local provider's settings
+	 * @param aws the aws provider's settings
 	 */
-	public record Cloud(String provider, Local local) {
+	public record Cloud(String provider, Local local, Aws aws) {
 
 		public Cloud {
 			provider = provider == null ? "local" : provider;
 			local = local == null ? new Local(null) : local;
+			aws = aws == null ? new Aws(null, null, null, null, null, null, null, null, null) : aws;
+		}
+
+		/**
+		 * Settings of the {@code aws} provider; region and credentials come from the
+		 * SDK's default provider chains unless {@code region} is set.
+		 *
+		 * @param region the region of the SDK clients, or {@code null} for the default
+		 * chain
+		 * @param iamRoleArn the role AWS Backup assumes to read and restore the resources
+		 * @param kmsKeyArn the KMS key of vaults created by the runner, or {@code null}
+		 * for the AWS-managed key
+		 * @param backupEndpoint endpoint override of AWS Backup (a simulator), or
+		 * {@code null}
+		 * @param ec2Endpoint endpoint override of EC2 (moto), or {@code null}
+		 * @param efsEndpoint endpoint override of EFS (moto), or {@code null}
+		 * @param stsEndpoint endpoint override of STS (moto), or {@code null}
+		 * @param protectionTagKey the tag that keeps garbage collection away from a disk
+		 * while a job reads or writes it
+		 * @param protectionTagValue that tag's value
+		 */
+		public record Aws(String region, String iamRoleArn, String kmsKeyArn, URI backupEndpoint, URI ec2Endpoint,
+				URI efsEndpoint, URI stsEndpoint, String protectionTagKey, String protectionTagValue) {
+
+			public Aws {
+				protectionTagKey = protectionTagKey == null ? "wsbackup:in-use" : protectionTagKey;
+				protectionTagValue = protectionTagValue == null ? "true" : protectionTagValue;
+			}
+
 		}
 
 		/**

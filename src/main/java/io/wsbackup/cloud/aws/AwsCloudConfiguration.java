@@ -1,0 +1,87 @@
+package io.wsbackup.cloud.aws;
+
+import java.net.URI;
+import java.time.Duration;
+
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.backup.BackupClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.efs.EfsClient;
+import software.amazon.awssdk.services.sts.StsClient;
+
+import io.wsbackup.cloud.CloudPort;
+import io.wsbackup.system.WsbackupProperties;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Chooses the {@code aws} cloud when {@code wsbackup.cloud.provider=aws}: SDK clients for
+ * AWS Backup, EC2, EFS and STS with the region of {@code wsbackup.cloud.aws.region} (else
+ * the SDK's default region chain), credentials from the default provider chain, an
+ * optional endpoint override per service, and retries with exponential backoff and jitter
+ * for throttling, 5xx and lost connections (up to 10 attempts per call).
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "wsbackup.cloud.provider", havingValue = "aws")
+public class AwsCloudConfiguration {
+
+	@Bean
+	CloudPort awsCloud(WsbackupProperties properties) {
+		WsbackupProperties.Cloud.Aws aws = properties.cloud().aws();
+		Region region = aws.region() != null ? Region.of(aws.region())
+				: DefaultAwsRegionProviderChain.builder().build().getRegion();
+		AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+		RetryStrategy retry = retryStrategy(10, Duration.ofMillis(200), Duration.ofSeconds(20));
+		return new AwsCloud(configure(BackupClient.builder(), region, credentials, aws.backupEndpoint(), retry).build(),
+				configure(Ec2Client.builder(), region, credentials, aws.ec2Endpoint(), retry).build(),
+				configure(EfsClient.builder(), region, credentials, aws.efsEndpoint(), retry).build(),
+				configure(StsClient.builder(), region, credentials, aws.stsEndpoint(), retry).build(),
+				new AwsCloud.Settings(region.id(), aws.iamRoleArn(), aws.kmsKeyArn(), aws.protectionTagKey(),
+						aws.protectionTagValue()));
+	}
+
+	/**
+	 * AWS's standard retry strategy (throttling and transient errors) with this many
+	 * attempts and exponential backoff with jitter, without the circuit breaker, so that
+	 * a long spell of throttling slows calls down rather than failing them.
+	 */
+	public static RetryStrategy retryStrategy(int maxAttempts, Duration baseDelay, Duration maxDelay) {
+		return AwsRetryStrategy.standardRetryStrategy()
+			.toBuilder()
+			.maxAttempts(maxAttempts)
+			.backoffStrategy(BackoffStrategy.exponentialDelay(baseDelay, maxDelay))
+			.throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(baseDelay, maxDelay))
+			.circuitBreakerEnabled(false)
+			.build();
+	}
+
+	/**
+	 * Region, credentials, an optional endpoint, the retry strategy and the HTTP client.
+	 */
+	public static <B extends AwsClientBuilder<B, ?>> B configure(B builder, Region region,
+			AwsCredentialsProvider credentials, URI endpoint, RetryStrategy retry) {
+		builder.region(region).credentialsProvider(credentials);
+		if (endpoint != null) {
+			builder.endpointOverride(endpoint);
+		}
+		builder.overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(retry).build());
+		if (builder instanceof software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<?, ?> sync) {
+			sync.httpClientBuilder(UrlConnectionHttpClient.builder()
+				.connectionTimeout(Duration.ofSeconds(10))
+				.socketTimeout(Duration.ofSeconds(60)));
+		}
+		return builder;
+	}
+
+}

@@ -1,0 +1,120 @@
+package io.wsbackup.cloud.aws.simulator;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The few calls the simulator makes to moto: forwarding AWS Backup vault calls as they
+ * came, and creating the volume or file system a restore job produces. moto checks no
+ * signature; it routes on the service named in the {@code Authorization} header's
+ * credential scope, which is why that header is set.
+ */
+final class MotoClient {
+
+	private static final Set<String> HOP_HEADERS = Set.of("host", "content-length", "connection", "expect", "upgrade",
+			"transfer-encoding");
+
+	private static final Pattern VOLUME_ID = Pattern.compile("<volumeId>(vol-[^<]+)</volumeId>");
+
+	private static final Pattern FILE_SYSTEM_ID = Pattern.compile("\"FileSystemId\"\\s*:\\s*\"(fs-[^\"]+)\"");
+
+	private final URI endpoint;
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	MotoClient(URI endpoint) {
+		this.endpoint = endpoint;
+	}
+
+	URI endpoint() {
+		return endpoint;
+	}
+
+	/** One HTTP answer. */
+	record Answer(int status, Map<String, List<String>> headers, byte[] body) {
+
+	}
+
+	/**
+	 * Sends a request as it came (minus hop-by-hop headers) and returns moto's answer.
+	 */
+	Answer forward(String method, String rawPathAndQuery, Map<String, List<String>> headers, byte[] body)
+			throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest
+			.newBuilder(URI.create(endpoint.toString().replaceAll("/$", "") + rawPathAndQuery))
+			.timeout(Duration.ofSeconds(30))
+			.method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+					: HttpRequest.BodyPublishers.ofByteArray(body));
+		headers.forEach((name, values) -> {
+			if (!HOP_HEADERS.contains(name.toLowerCase())) {
+				values.forEach((v) -> request.header(name, v));
+			}
+		});
+		HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+		return new Answer(response.statusCode(), response.headers().map(), response.body());
+	}
+
+	/** Whether moto knows this backup vault. */
+	boolean vaultExists(String vaultName, String region) throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create(base() + "/backup-vaults/" + URLEncoder.encode(vaultName, StandardCharsets.UTF_8)))
+			.header("Authorization", authorization(region, "backup"))
+			.GET()
+			.build();
+		return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+	}
+
+	/** Creates an EBS volume (EC2 query API) and returns its id. */
+	String createVolume(String region, String availabilityZone, int sizeGiB) throws IOException, InterruptedException {
+		String form = "Action=CreateVolume&Version=2016-11-15&AvailabilityZone="
+				+ URLEncoder.encode(availabilityZone, StandardCharsets.UTF_8) + "&Size=" + sizeGiB + "&VolumeType=gp3";
+		HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/"))
+			.header("Authorization", authorization(region, "ec2"))
+			.header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+			.POST(HttpRequest.BodyPublishers.ofString(form))
+			.build();
+		return extract(http.send(request, HttpResponse.BodyHandlers.ofString()), VOLUME_ID, "CreateVolume");
+	}
+
+	/** Creates an EFS file system and returns its id. */
+	String createFileSystem(String region, String creationToken) throws IOException, InterruptedException {
+		String json = "{\"CreationToken\":\"" + creationToken.replace("\"", "")
+				+ "\",\"PerformanceMode\":\"generalPurpose\"}";
+		HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/2015-02-01/file-systems"))
+			.header("Authorization", authorization(region, "elasticfilesystem"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json))
+			.build();
+		return extract(http.send(request, HttpResponse.BodyHandlers.ofString()), FILE_SYSTEM_ID, "CreateFileSystem");
+	}
+
+	private static String extract(HttpResponse<String> response, Pattern pattern, String what) throws IOException {
+		Matcher matcher = pattern.matcher(response.body());
+		if (response.statusCode() / 100 != 2 || !matcher.find()) {
+			throw new IOException("moto " + what + " answered HTTP " + response.statusCode() + ": "
+					+ response.body().substring(0, Math.min(300, response.body().length())));
+		}
+		return matcher.group(1);
+	}
+
+	private String base() {
+		return endpoint.toString().replaceAll("/$", "");
+	}
+
+	private static String authorization(String region, String service) {
+		return "AWS4-HMAC-SHA256 Credential=simulator/20260101/" + region + "/" + service
+				+ "/aws4_request, SignedHeaders=host, Signature=0";
+	}
+
+}

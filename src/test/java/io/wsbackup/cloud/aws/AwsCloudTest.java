@@ -1,0 +1,217 @@
+package io.wsbackup.cloud.aws;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ec2.model.Tag;
+
+import io.wsbackup.cloud.CloudException;
+import io.wsbackup.cloud.CloudJobState;
+import io.wsbackup.cloud.RestoreProgress;
+import io.wsbackup.cloud.RestoreRequest;
+import io.wsbackup.cloud.SnapshotProgress;
+import io.wsbackup.cloud.SnapshotRequest;
+import io.wsbackup.cloud.aws.simulator.AwsBackupSimulator.Faults;
+import io.wsbackup.workspace.Crn;
+import io.wsbackup.workspace.ProtectedResource;
+import io.wsbackup.workspace.ResourceKind;
+import io.wsbackup.workspace.TestWorkspaces;
+import io.wsbackup.workspace.WorkloadLocation;
+import io.wsbackup.workspace.Workspace;
+import io.wsbackup.workspace.WorkspaceStatus;
+import io.wsbackup.workspace.WorkspaceStorage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the aws adapter promises beyond the port's contract: restarts, throttling, access
+ * denied, prerequisites, the garbage-collection tag and EFS restores, against moto and
+ * the AWS Backup simulator with the real SDK clients.
+ */
+class AwsCloudTest {
+
+	private static AwsTestEnvironment aws;
+
+	private final Workspace workspace = TestWorkspaces.withStorage(List.of(), null);
+
+	private final String vault = workspace.vaultName();
+
+	private final Map<String, String> tags = Map.of("workspaceCrn", workspace.crn().toString(), "backupCrn",
+			Crn.newBackup(workspace.crn()).toString(), "backupName", "first");
+
+	@BeforeAll
+	static void startAws() {
+		aws = new AwsTestEnvironment(Duration.ofMillis(300));
+	}
+
+	@AfterAll
+	static void stopAws() {
+		if (aws != null) {
+			aws.close();
+		}
+	}
+
+	@BeforeEach
+	void resetAws() {
+		aws.reset();
+	}
+
+	@Test
+	void crashBetweenStartBackupJobAndTheCommitOfItsIdStartsNoSecondJob() {
+		aws.cloud().ensureVault(vault, tags);
+		ProtectedResource volume = new ProtectedResource(ResourceKind.VOLUME, aws.newVolume());
+		aws.simulator.hold();
+		String jobId = aws.cloud().startSnapshot(request(volume, "token-of-attempt-1"));
+
+		// the runner dies before the id is committed; the restarted runner builds a new
+		// adapter and sends the same token
+		String afterRestart = aws.cloud().startSnapshot(request(volume, "token-of-attempt-1"));
+
+		assertThat(afterRestart).isEqualTo(jobId);
+		assertThat(aws.simulator.backupJobs()).singleElement()
+			.satisfies((job) -> assertThat(job.get("BackupJobId")).isEqualTo(jobId));
+		aws.simulator.release();
+		assertThat(awaitEnd(jobId).state()).isEqualTo(CloudJobState.COMPLETED);
+	}
+
+	@Test
+	void backupCompletesWhenHalfOfTheCallsAreThrottled() {
+		aws.cloud().ensureVault(vault, tags);
+		ProtectedResource volume = new ProtectedResource(ResourceKind.VOLUME, aws.newVolume());
+		aws.simulator.setFaults(new Faults(0.5, 0, 0, List.of()));
+		long callsBefore = aws.simulator.calls();
+
+		String jobId = aws.cloud().startSnapshot(request(volume, "token-1"));
+		SnapshotProgress done = awaitEnd(jobId);
+
+		assertThat(done.state()).isEqualTo(CloudJobState.COMPLETED);
+		assertThat(aws.cloud().listRecoveryPoints(vault)).singleElement()
+			.satisfies((rp) -> assertThat(rp.recoveryPointId()).isEqualTo(done.recoveryPointId()));
+		assertThat(aws.simulator.backupJobs()).hasSize(1);
+		assertThat(aws.simulator.calls() - callsBefore).as("throttled calls were retried").isGreaterThan(4);
+	}
+
+	@Test
+	void throttlingAndServerErrorsThatOutlastTheRetriesAreRetryable() {
+		aws.cloud().ensureVault(vault, tags);
+		aws.simulator.setFaults(new Faults(0.5, 0.5, 0, List.of()));
+
+		assertThatThrownBy(() -> aws.cloud().listRecoveryPoints(vault))
+			.isInstanceOfSatisfying(CloudException.class, (ex) -> assertThat(ex.isRetryable()).isTrue())
+			.hasMessageContaining("ListRecoveryPointsByBackupVault " + vault);
+	}
+
+	@Test
+	void accessDeniedIsAClearNonRetryableFailureWithTheAwsMessage() {
+		aws.cloud().ensureVault(vault, tags);
+		ProtectedResource volume = new ProtectedResource(ResourceKind.VOLUME, aws.newVolume());
+		aws.simulator.setFaults(new Faults(0, 0, 0, List.of("StartBackupJob")));
+
+		assertThatThrownBy(() -> aws.cloud().startSnapshot(request(volume, "token-1")))
+			.isInstanceOfSatisfying(CloudException.class, (ex) -> assertThat(ex.isRetryable()).isFalse())
+			.hasMessageContaining("StartBackupJob of volume:" + volume.id())
+			.hasMessageContaining("is not authorized to perform: backup:StartBackupJob")
+			.hasMessageContaining("AccessDeniedException")
+			.hasMessageContaining("runner-policy.json");
+		assertThat(aws.simulator.backupJobs()).isEmpty();
+	}
+
+	@Test
+	void diskCarriesTheProtectionTagWhileItsBackupRunsAndLosesItOnceTheJobIsSeenEnded() {
+		aws.cloud().ensureVault(vault, tags);
+		String volumeId = aws.newVolume();
+		aws.simulator.hold();
+		String jobId = aws.cloud().startSnapshot(request(new ProtectedResource(ResourceKind.VOLUME, volumeId), "t-1"));
+
+		assertThat(volumeTags(volumeId)).contains(Tag.builder().key("wsbackup:in-use").value("true").build());
+		aws.simulator.release();
+		awaitEnd(jobId);
+		assertThat(volumeTags(volumeId)).extracting(Tag::key).doesNotContain("wsbackup:in-use");
+	}
+
+	@Test
+	void fileSystemIsBackedUpAndRestoredIntoANewFileSystem() {
+		aws.cloud().ensureVault(vault, tags);
+		String fs = aws.newFileSystem("projects-" + UUID.randomUUID());
+		ProtectedResource resource = new ProtectedResource(ResourceKind.FILE_SYSTEM, fs);
+		String recoveryPoint = awaitEnd(aws.cloud().startSnapshot(request(resource, "t-1"))).recoveryPointId();
+
+		String restoreJob = aws.cloud()
+			.startRestore(new RestoreRequest(vault, recoveryPoint, ResourceKind.FILE_SYSTEM, "restore-1", Map.of()));
+		RestoreProgress done = await().atMost(Duration.ofSeconds(20))
+			.until(() -> aws.cloud().restoreProgress(restoreJob), (p) -> p.state().isTerminal());
+
+		assertThat(done.state()).as(done.message()).isEqualTo(CloudJobState.COMPLETED);
+		assertThat(done.createdResourceId()).startsWith("fs-").isNotEqualTo(fs);
+		assertThat(aws.efs.describeFileSystems((r) -> r.fileSystemId(done.createdResourceId())).fileSystems())
+			.hasSize(1);
+	}
+
+	@Test
+	void nothingIsMissingForAWorkspaceWhoseResourcesExist() {
+		Workspace ok = withStorage(AwsTestEnvironment.ACCOUNT, AwsTestEnvironment.REGION, List.of(aws.newVolume()),
+				aws.newFileSystem("fs-token"));
+
+		assertThat(aws.cloud().missingPrerequisites(ok)).isEmpty();
+	}
+
+	@Test
+	void eachMissingPrerequisiteIsNamed() {
+		Workspace elsewhere = withStorage("999999999999", "eu-west-1", List.of("vol-0123456789abcdef0", "disk-1"),
+				"fs-0badc0de");
+
+		List<String> missing = aws.cloud(null).missingPrerequisites(elsewhere);
+
+		assertThat(missing).anySatisfy((m) -> assertThat(m).contains("account " + AwsTestEnvironment.ACCOUNT)
+			.contains("workspace's account 999999999999"));
+		assertThat(missing)
+			.anySatisfy((m) -> assertThat(m).contains("region us-west-1 is not the workspace's region eu-west-1"));
+		assertThat(missing).anySatisfy((m) -> assertThat(m).contains("wsbackup.cloud.aws.iam-role-arn"));
+		assertThat(missing)
+			.anySatisfy((m) -> assertThat(m).contains("EBS volume vol-0123456789abcdef0").contains("does not exist"));
+		assertThat(missing).anySatisfy((m) -> assertThat(m).contains("'disk-1' is not an EBS volume id"));
+		assertThat(missing)
+			.anySatisfy((m) -> assertThat(m).contains("EFS file system fs-0badc0de").contains("does not exist"));
+		assertThat(missing).hasSize(6);
+	}
+
+	@Test
+	void anUnreadableVaultIsAMissingPrerequisiteNamingTheVault() {
+		Workspace ok = withStorage(AwsTestEnvironment.ACCOUNT, AwsTestEnvironment.REGION, List.of(), null);
+		aws.simulator.setFaults(new Faults(0, 0, 0, List.of("DescribeBackupVault")));
+
+		assertThat(aws.cloud().missingPrerequisites(ok)).singleElement()
+			.satisfies((m) -> assertThat(m).contains("backup vault " + ok.vaultName() + " cannot be read")
+				.contains("AccessDeniedException"));
+	}
+
+	private SnapshotRequest request(ProtectedResource resource, String token) {
+		return new SnapshotRequest(vault, resource, token, tags, Duration.ofHours(12));
+	}
+
+	private SnapshotProgress awaitEnd(String jobId) {
+		return await().atMost(Duration.ofSeconds(20))
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> aws.cloud().snapshotProgress(jobId), (p) -> p.state().isTerminal());
+	}
+
+	private List<Tag> volumeTags(String volumeId) {
+		return aws.ec2.describeVolumes((r) -> r.volumeIds(volumeId)).volumes().get(0).tags();
+	}
+
+	private static Workspace withStorage(String account, String region, List<String> volumes, String fs) {
+		return new Workspace(Crn.newWorkspace(region, account), "analytics", "env", account, region, "2.0.50",
+				WorkspaceStatus.INSTALLATION_FINISHED, new WorkspaceStorage(volumes, fs, false), Instant.now(), null,
+				WorkloadLocation.NONE, null);
+	}
+
+}

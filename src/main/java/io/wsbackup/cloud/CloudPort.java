@@ -5,7 +5,6 @@ import java.util.Map;
 
 import io.wsbackup.workspace.Workspace;
 
-
 /**
  * The cloud port: where a workspace's storage is snapshotted into a vault and restored
  * from it. It speaks the domain, never an SDK's types. Implementations: {@code aws} (AWS

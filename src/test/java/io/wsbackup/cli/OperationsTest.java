@@ -25,7 +25,8 @@ class OperationsTest {
 	void commandsAreTheKebabCaseOfTheApisOperations() {
 		assertThat(Operations.ALL).extracting(Operation::commandName)
 			.containsExactly("register-workspace", "list-workspaces", "describe-workspace", "backup-workspace",
-					"list-workspace-backups", "describe-workspace-backup", "list-workspace-events");
+					"list-workspace-backups", "describe-workspace-backup", "list-workspace-events", "cancel-backup",
+					"delete-backup");
 	}
 
 	@ParameterizedTest

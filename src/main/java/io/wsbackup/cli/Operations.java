@@ -16,9 +16,9 @@ import java.util.List;
  */
 final class Operations {
 
-	/** The operation {@code --wait} polls, and the one it follows. */
 	static final String BACKUP_WORKSPACE = "backupWorkspace";
 
+	/** The operation that {@code backup-workspace --wait} polls. */
 	static final String DESCRIBE_WORKSPACE_BACKUP = "describeWorkspaceBackup";
 
 	static final List<Operation> ALL = List.of(
@@ -35,7 +35,8 @@ final class Operations {
 					optional("environmentName", STRING)),
 			Operation.of(BACKUP_WORKSPACE, "Starts a backup of a workspace; --wait follows it to its end.",
 					required("workspaceCrn", STRING), required("backupName", STRING),
-					optional("backupJobTimeoutMinutes", INTEGER)),
+					optional("backupJobTimeoutMinutes", INTEGER))
+				.withWait(BackupFollower.WAIT_HELP, BackupFollower::new),
 			Operation.of("listWorkspaceBackups", "Lists a workspace's backups, by CRN or by name and environment.",
 					optional("workspaceCrn", STRING), optional("workspaceName", STRING),
 					optional("environmentName", STRING)),

@@ -162,12 +162,12 @@ public final class WsbackupCli {
 			.description("The runner, e.g. " + DEFAULT_ENDPOINT + " (default: $" + ENDPOINT_VARIABLE + ", else "
 					+ DEFAULT_ENDPOINT + ").")
 			.build());
-		if (Operations.BACKUP_WORKSPACE.equals(operation.name())) {
+		if (operation.waitOption() != null) {
 			spec.addOption(OptionSpec.builder(WAIT)
 				.arity("0")
 				.type(boolean.class)
-				.description("Follows the backup to its end, a progress line on stderr at each change;",
-						"exits 0 if it succeeded, 1 if it failed or was cancelled.")
+				.description("Follows the work the command starts to its end, a progress line on stderr at each "
+						+ "change;", operation.waitOption().exitHelp())
 				.build());
 			spec.addOption(OptionSpec.builder(POLL_SECONDS)
 				.type(BigDecimal.class)
@@ -228,8 +228,8 @@ public final class WsbackupCli {
 		try {
 			RunnerClient.Answer answer = runner.call(operation.name(), request);
 			if (answer.ok() && pollInterval != null) {
-				return new BackupFollower(runner, this.json, this.out, this.err, this.clock, pollInterval)
-					.follow(answer.body());
+				return new FollowLoop(runner, this.json, this.out, this.err, this.clock, pollInterval)
+					.follow(operation.waitOption().follower().apply(answer.body()));
 			}
 			print(answer.body());
 			return answer.ok() ? OK : FAILED;

@@ -57,7 +57,7 @@ class OperationsTest {
 	@CsvSource({ "0, 0 B", "999, 999 B", "1000, 1.0 kB", "12300000, 12.3 MB", "999999, 1.0 MB",
 			"5000000000000, 5.0 TB" })
 	void bytesAreShownInDecimalUnits(long bytes, String shown) {
-		assertThat(BackupFollower.bytes(bytes)).isEqualTo(shown);
+		assertThat(FollowLoop.bytes(bytes)).isEqualTo(shown);
 	}
 
 }

@@ -12,13 +12,26 @@ import tools.jackson.databind.JsonNode;
  * @param name the operation as the API names it, e.g. {@code backupWorkspace}
  * @param description one line for {@code --help}
  * @param fields the request's fields, in the order the skeleton and the help show them
+ * @param skeletonTemplate the classpath resource that is the request template of
+ * {@code --generate-cli-skeleton}; {@code null} if the fields' types make it
  * @param waitOption how {@code --wait} follows the work the operation starts;
  * {@code null} if the command has no {@code --wait}
  */
-record Operation(String name, String description, List<Field> fields, Wait waitOption) {
+record Operation(String name, String description, List<Field> fields, String skeletonTemplate, Wait waitOption) {
 
 	static Operation of(String name, String description, Field... fields) {
-		return new Operation(name, description, List.of(fields), null);
+		return new Operation(name, description, List.of(fields), null, null);
+	}
+
+	/**
+	 * This operation with its {@code --generate-cli-skeleton} read from a classpath
+	 * resource instead of made from the fields' types; an operation with an
+	 * {@link FieldType#OBJECT} field needs one.
+	 * @param resource the classpath resource, e.g.
+	 * {@code /api/restore-workspace-input.json}
+	 */
+	Operation withSkeletonTemplate(String resource) {
+		return new Operation(this.name, this.description, this.fields, resource, this.waitOption);
 	}
 
 	/**
@@ -27,7 +40,8 @@ record Operation(String name, String description, List<Field> fields, Wait waitO
 	 * @param follower makes the follower from the operation's answer
 	 */
 	Operation withWait(String exitHelp, Function<JsonNode, Follower> follower) {
-		return new Operation(this.name, this.description, this.fields, new Wait(exitHelp, follower));
+		return new Operation(this.name, this.description, this.fields, this.skeletonTemplate,
+				new Wait(exitHelp, follower));
 	}
 
 	/** The CLI command, e.g. {@code backup-workspace}. */

@@ -4,6 +4,7 @@ import static io.wsbackup.cli.Field.optional;
 import static io.wsbackup.cli.Field.required;
 import static io.wsbackup.cli.FieldType.BOOLEAN;
 import static io.wsbackup.cli.FieldType.INTEGER;
+import static io.wsbackup.cli.FieldType.OBJECT;
 import static io.wsbackup.cli.FieldType.STRING;
 import static io.wsbackup.cli.FieldType.STRING_LIST;
 
@@ -20,6 +21,14 @@ final class Operations {
 
 	/** The operation that {@code backup-workspace --wait} polls. */
 	static final String DESCRIBE_WORKSPACE_BACKUP = "describeWorkspaceBackup";
+
+	static final String RESTORE_WORKSPACE = "restoreWorkspace";
+
+	/**
+	 * The request template of {@code restoreWorkspace}: the runner validates requests
+	 * against the same resource.
+	 */
+	static final String RESTORE_WORKSPACE_TEMPLATE = "/api/restore-workspace-input.json";
 
 	static final List<Operation> ALL = List.of(
 			Operation.of("registerWorkspace", "Registers an existing ML workspace so that it can be backed up.",
@@ -49,7 +58,12 @@ final class Operations {
 					required("backupCrn", STRING)),
 			Operation.of("deleteBackup",
 					"Deletes a backup: its recovery points leave the vault, then it leaves the catalog (in the background).",
-					required("backupCrn", STRING)));
+					required("backupCrn", STRING)),
+			Operation.of(RESTORE_WORKSPACE,
+					"Restores a backup into a NEW workspace, made from newWorkspaceParameters; the backed-up workspace is left as it is.",
+					required("backupCrn", STRING), required("newWorkspaceParameters", OBJECT),
+					optional("useStaticSubdomain", BOOLEAN), optional("restoreJobTimeoutMinutes", INTEGER))
+				.withSkeletonTemplate(RESTORE_WORKSPACE_TEMPLATE));
 
 	private Operations() {
 	}

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 class WsbackupCliTest {
 
@@ -135,6 +137,137 @@ class WsbackupCliTest {
 					{'workspaceName': '', 'environmentName': '', 'accountId': '', 'region': '', 'version': '',
 					 'volumes': [], 'sharedFileSystem': '', 'externalNfs': false,
 					 'namespaces': [], 'namespaceSelector': '', 'kubeContext': ''}"""));
+		}
+
+	}
+
+	@Nested
+	class RestoreRequests {
+
+		private static final String NEW_WORKSPACE = """
+				{'workspaceName': 'ws2', 'environmentName': 'env1',
+				 'existingDatabaseConfig': {'existingDatabaseHost': 'db.internal', 'existingDatabasePort': '5432'},
+				 'authorizedIPRanges': ['10.0.0.0/8']}""";
+
+		@Test
+		void skeletonIsTheRequestTemplateTheRunnerValidatesAgainst() throws IOException {
+			Result result = cli("restore-workspace", "--generate-cli-skeleton");
+
+			assertThat(result.exit()).isZero();
+			assertThat(result.stdoutJson()).isEqualTo(restoreTemplate());
+			assertThat(WsbackupCliTest.this.runner.calls()).isEmpty();
+		}
+
+		@Test
+		void filledInSkeletonIsSentUnchanged(@TempDir Path dir) throws IOException {
+			ObjectNode filled = (ObjectNode) restoreTemplate();
+			filled.put("backupCrn", "crn:b:1").put("restoreJobTimeoutMinutes", 120);
+			ObjectNode parameters = (ObjectNode) filled.get("newWorkspaceParameters");
+			parameters.put("workspaceName", "ws2").put("environmentName", "env1").put("enableMonitoring", true);
+			((ObjectNode) parameters.get("existingDatabaseConfig")).put("existingDatabasePort", "5432");
+			ObjectNode group = (ObjectNode) parameters.at("/provisionK8sRequest/instanceGroups/0");
+			group.put("instanceType", "m5.2xlarge").put("instanceCount", 3);
+			((ObjectNode) group.get("autoscaling")).put("maxInstances", 5).put("enabled", true);
+			Path input = dir.resolve("restore-input.json");
+			Files.writeString(input, JSON.writeValueAsString(filled));
+			WsbackupCliTest.this.runner.answer("restoreWorkspace", 200, "{'workspaceCrn': 'crn:ws:2', 'warnings': []}");
+
+			Result result = cli("restore-workspace", "--cli-input-json", "file://" + input);
+
+			assertThat(result.exit()).isZero();
+			assertThat(WsbackupCliTest.this.runner.onlyCall().body()).isEqualTo(filled);
+			assertThat(result.stdoutJson()).isEqualTo(json("{'workspaceCrn': 'crn:ws:2', 'warnings': []}"));
+		}
+
+		@Test
+		void objectOptionIsSentAsTheNestedObject() {
+			WsbackupCliTest.this.runner.answer("restoreWorkspace", 200, "{'workspaceCrn': 'crn:ws:2', 'warnings': []}");
+
+			Result result = cli("restore-workspace", "--backup-crn", "crn:b:1", "--new-workspace-parameters",
+					NEW_WORKSPACE.replace('\'', '"'), "--use-static-subdomain", "--restore-job-timeout-minutes", "120");
+
+			assertThat(result.exit()).isZero();
+			ObjectNode expected = JSON.createObjectNode().put("backupCrn", "crn:b:1");
+			expected.set("newWorkspaceParameters", json(NEW_WORKSPACE));
+			expected.put("useStaticSubdomain", true).put("restoreJobTimeoutMinutes", 120);
+			assertThat(WsbackupCliTest.this.runner.onlyCall().body()).isEqualTo(expected);
+		}
+
+		@Test
+		void objectOptionReplacesTheFieldOfCliInputJsonWhole() {
+			WsbackupCliTest.this.runner.answer("restoreWorkspace", 200, "{'workspaceCrn': 'crn:ws:2', 'warnings': []}");
+
+			Result result = cli("restore-workspace", "--cli-input-json",
+					"{\"backupCrn\": \"crn:b:1\", \"newWorkspaceParameters\": {\"workspaceName\": \"from-json\", "
+							+ "\"disableSSO\": true}}",
+					"--new-workspace-parameters", "{\"workspaceName\": \"from-option\"}");
+
+			assertThat(result.exit()).isZero();
+			assertThat(WsbackupCliTest.this.runner.onlyCall().body()).isEqualTo(
+					json("{'backupCrn': 'crn:b:1', 'newWorkspaceParameters': {'workspaceName': 'from-option'}}"));
+		}
+
+		@Test
+		void malformedObjectIsBadUsageNamingTheOption() {
+			Result result = cli("restore-workspace", "--backup-crn", "crn:b:1", "--new-workspace-parameters",
+					"{\"workspaceName\": ");
+
+			assertThat(result.exit()).isEqualTo(2);
+			assertThat(result.stderr()).contains("--new-workspace-parameters").contains("not valid JSON");
+			assertThat(result.stdout()).isEmpty();
+			assertThat(WsbackupCliTest.this.runner.calls()).isEmpty();
+		}
+
+		@Test
+		void objectOptionThatIsNotAnObjectIsBadUsageNamingTheOption() {
+			Result result = cli("restore-workspace", "--backup-crn", "crn:b:1", "--new-workspace-parameters",
+					"[\"ws2\"]");
+
+			assertThat(result.exit()).isEqualTo(2);
+			assertThat(result.stderr()).contains("--new-workspace-parameters").contains("must be a JSON object");
+			assertThat(WsbackupCliTest.this.runner.calls()).isEmpty();
+		}
+
+		@Test
+		void absentObjectIsMissing() {
+			Result result = cli("restore-workspace", "--backup-crn", "crn:b:1");
+
+			assertThat(result.exit()).isEqualTo(2);
+			assertThat(result.stderr()).contains("Missing required option: --new-workspace-parameters");
+			assertThat(WsbackupCliTest.this.runner.calls()).isEmpty();
+		}
+
+		@Test
+		void emptyObjectIsMissingWhetherFromTheOptionOrFromCliInputJson() {
+			Result fromOption = cli("restore-workspace", "--backup-crn", "crn:b:1", "--new-workspace-parameters",
+					"{ }");
+			Result fromInput = cli("restore-workspace", "--cli-input-json",
+					"{\"backupCrn\": \"crn:b:1\", \"newWorkspaceParameters\": {}}");
+			Result blank = cli("restore-workspace", "--cli-input-json",
+					"{\"backupCrn\": \" \", \"newWorkspaceParameters\": \"\"}");
+
+			assertThat(fromOption.exit()).isEqualTo(2);
+			assertThat(fromOption.stderr()).contains("Missing required option: --new-workspace-parameters");
+			assertThat(fromInput.exit()).isEqualTo(2);
+			assertThat(fromInput.stderr()).contains("Missing required option: --new-workspace-parameters");
+			assertThat(blank.exit()).isEqualTo(2);
+			assertThat(blank.stderr()).contains("Missing required options: --backup-crn, --new-workspace-parameters");
+			assertThat(WsbackupCliTest.this.runner.calls()).isEmpty();
+		}
+
+		@Test
+		void helpShowsTheObjectOption() {
+			Result result = cli("restore-workspace", "--help");
+
+			assertThat(result.exit()).isZero();
+			assertThat(result.stdout()).contains("--new-workspace-parameters=<json>", "NEW workspace");
+		}
+
+		private static JsonNode restoreTemplate() throws IOException {
+			try (InputStream in = WsbackupCliTest.class.getResourceAsStream("/api/restore-workspace-input.json")) {
+				assertThat(in).as("the restore input template on the test class path").isNotNull();
+				return JSON.readTree(in);
+			}
 		}
 
 	}

@@ -19,6 +19,9 @@ final class Operations {
 
 	static final String BACKUP_WORKSPACE = "backupWorkspace";
 
+	/** The operation that {@code restore-workspace --wait} polls. */
+	static final String DESCRIBE_WORKSPACE = "describeWorkspace";
+
 	/** The operation that {@code backup-workspace --wait} polls. */
 	static final String DESCRIBE_WORKSPACE_BACKUP = "describeWorkspaceBackup";
 
@@ -39,7 +42,7 @@ final class Operations {
 					optional("namespaceSelector", STRING), optional("kubeContext", STRING)),
 			Operation.of("listWorkspaces", "Lists the registered workspaces, optionally of one environment.",
 					optional("environmentName", STRING)),
-			Operation.of("describeWorkspace", "Describes a workspace, by CRN or by name and environment.",
+			Operation.of(DESCRIBE_WORKSPACE, "Describes a workspace, by CRN or by name and environment.",
 					optional("workspaceCrn", STRING), optional("workspaceName", STRING),
 					optional("environmentName", STRING)),
 			Operation.of(BACKUP_WORKSPACE, "Starts a backup of a workspace; --wait follows it to its end.",
@@ -60,10 +63,11 @@ final class Operations {
 					"Deletes a backup: its recovery points leave the vault, then it leaves the catalog (in the background).",
 					required("backupCrn", STRING)),
 			Operation.of(RESTORE_WORKSPACE,
-					"Restores a backup into a NEW workspace, made from newWorkspaceParameters; the backed-up workspace is left as it is.",
+					"Restores a backup into a NEW workspace, made from newWorkspaceParameters; --wait follows the restore until the workspace is installed.",
 					required("backupCrn", STRING), required("newWorkspaceParameters", OBJECT),
 					optional("useStaticSubdomain", BOOLEAN), optional("restoreJobTimeoutMinutes", INTEGER))
-				.withSkeletonTemplate(RESTORE_WORKSPACE_TEMPLATE));
+				.withSkeletonTemplate(RESTORE_WORKSPACE_TEMPLATE)
+				.withWait(RestoreFollower.WAIT_HELP, RestoreFollower::new));
 
 	private Operations() {
 	}

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -557,6 +558,130 @@ class WsbackupCliTest {
 			return "{'backup': {'backupCrn': 'crn:b:1', 'backupStatus': '" + status + "', 'vaultName': 'vault-1', "
 					+ "'currentStep': " + ((step != null) ? "'" + step + "'" : "null") + ", 'progress': "
 					+ ((progress != null) ? progress : "null") + ", 'warnings': [], 'recoveryPoints': []}}";
+		}
+
+	}
+
+	@Nested
+	class RestoreWait {
+
+		private static final String STARTED = "{'workspaceCrn': 'crn:ws:2', 'warnings': ['model builds are not restored']}";
+
+		private static final String[] RESTORE = { "restore-workspace", "--backup-crn", "crn:b:1",
+				"--new-workspace-parameters", "{\"workspaceName\": \"ws2\", \"environmentName\": \"env1\"}", "--wait",
+				"--poll-seconds", "0" };
+
+		@Test
+		void followsTheRestoreUntilTheWorkspaceIsInstalledPrintingProgressOnStderrAndTheResultOnStdout() {
+			WsbackupCliTest.this.runner.answer("restoreWorkspace", 200, STARTED)
+				.answer("describeWorkspace", 200, workspace("restore:started", null, null, ""))
+				.answer("describeWorkspace", 200, workspace("restore:started", null, null, ""))
+				.answer("describeWorkspace", 200,
+						workspace("restore:started", "restoreVolumes",
+								"{'percentDone': 42.5, 'expectedCompletion': '2026-11-22T01:30:00Z'}", ""))
+				.answer("describeWorkspace", 200,
+						workspace("restore:started", "restoreVolumes",
+								"{'percentDone': 42.5, 'expectedCompletion': '2026-11-22T01:30:00Z'}", ""))
+				.answer("describeWorkspace", 200, workspace("installation:finished", null, null, """
+						'modelBuildsToRebuild': ['mb-1', 'mb-2'],
+						'warnings': ['model builds are not restored', 'the static subdomain changed'],"""));
+
+			Result result = cli(RESTORE);
+
+			assertThat(result.exit()).isZero();
+			assertThat(result.stdoutJson()).isEqualTo(json("""
+					{'workspaceCrn': 'crn:ws:2', 'modelBuildsToRebuild': ['mb-1', 'mb-2'],
+					 'warnings': ['model builds are not restored', 'the static subdomain changed']}"""));
+			assertThat(result.stderr().lines()).containsExactly("2026-11-21T10:00:03Z  restore:started",
+					"2026-11-21T10:00:03Z  restore:started  restoreVolumes  42%  ETA 2026-11-22T01:30:00Z",
+					"2026-11-21T10:00:03Z  installation:finished");
+			assertThat(WsbackupCliTest.this.runner.calls()).extracting(FakeRunner.Call::operation)
+				.containsExactly("restoreWorkspace", "describeWorkspace", "describeWorkspace", "describeWorkspace",
+						"describeWorkspace", "describeWorkspace");
+			assertThat(WsbackupCliTest.this.runner.calls().get(1).body())
+				.isEqualTo(json("{'workspaceCrn': 'crn:ws:2'}"));
+		}
+
+		@Test
+		void failedRestoreExitsOneWithItsReason() {
+			WsbackupCliTest.this.runner.answer("restoreWorkspace", 200, STARTED)
+				.answer("describeWorkspace", 200, workspace("restore:started", "restoreVolumes", null, ""))
+				.answer("describeWorkspace", 200, workspace("restore:failed", "restoreVolumes", null,
+						"'failureReason': 'volume vol-a: snapshot not found',"));
+
+			Result result = cli(RESTORE);
+
+			assertThat(result.exit()).isEqualTo(1);
+			assertThat(result.stdoutJson()).isEqualTo(json("""
+					{'code': 'RESTORE_FAILED', 'message': 'volume vol-a: snapshot not found',
+					 'workspaceCrn': 'crn:ws:2'}"""));
+			assertThat(result.stderr().lines()).containsExactly("2026-11-21T10:00:03Z  restore:started  restoreVolumes",
+					"2026-11-21T10:00:03Z  restore:failed  restoreVolumes");
+		}
+
+		@Test
+		void failedRestoreWithoutReasonNamesTheStatus() {
+			WsbackupCliTest.this.runner.answer("restoreWorkspace", 200, STARTED)
+				.answer("describeWorkspace", 200, workspace("restore:failed", null, null, ""));
+
+			Result result = cli(RESTORE);
+
+			assertThat(result.exit()).isEqualTo(1);
+			assertThat(result.stdoutJson().path("code").asString()).isEqualTo("RESTORE_FAILED");
+			assertThat(result.stdoutJson().path("message").asString()).contains("restore:failed");
+		}
+
+		@Test
+		void describeErrorStopsFollowingWithTheErrorAndAHint() {
+			WsbackupCliTest.this.runner.answer("restoreWorkspace", 200, STARTED)
+				.answer("describeWorkspace", 200, workspace("restore:started", null, null, ""))
+				.answer("describeWorkspace", 500, "{'code': 'INTERNAL', 'message': 'database unavailable'}");
+
+			Result result = cli(RESTORE);
+
+			assertThat(result.exit()).isEqualTo(1);
+			assertThat(result.stdoutJson()).isEqualTo(json("{'code': 'INTERNAL', 'message': 'database unavailable'}"));
+			assertThat(result.stderr().lines()).last()
+				.isEqualTo("The restore into the workspace crn:ws:2 may still be running in the runner; "
+						+ "follow it with: wsbackup describe-workspace --workspace-crn crn:ws:2");
+		}
+
+		@Test
+		void refusedRestoreIsPrintedWithoutPolling() {
+			WsbackupCliTest.this.runner.answer("restoreWorkspace", 409,
+					"{'code': 'FAILED_PRECONDITION', 'message': 'the backup is not succeeded'}");
+
+			Result result = cli(RESTORE);
+
+			assertThat(result.exit()).isEqualTo(1);
+			assertThat(result.stdoutJson().path("code").asString()).isEqualTo("FAILED_PRECONDITION");
+			assertThat(WsbackupCliTest.this.runner.calls()).hasSize(1);
+		}
+
+		@Test
+		void withoutWaitTheStartIsPrintedAsIs() {
+			WsbackupCliTest.this.runner.answer("restoreWorkspace", 200, STARTED);
+
+			Result result = cli(Arrays.copyOf(RESTORE, 5));
+
+			assertThat(result.exit()).isZero();
+			assertThat(result.stdoutJson()).isEqualTo(json(STARTED));
+			assertThat(WsbackupCliTest.this.runner.calls()).hasSize(1);
+		}
+
+		@Test
+		void helpOffersWait() {
+			Result result = cli("restore-workspace", "--help");
+
+			assertThat(result.stdout()).contains("--wait", "1 if the restore failed");
+		}
+
+		/** A describeWorkspace answer; {@code more} adds members to {@code restore}. */
+		private static String workspace(String status, String step, String progress, String more) {
+			return "{'workspace': {'workspaceCrn': 'crn:ws:2', 'workspaceName': 'ws2', 'workspaceStatus': '" + status
+					+ "', 'restore': {'restoredFromBackupCrn': 'crn:b:1', 'jobExecutionId': 7, 'jobStatus': 'STARTED', "
+					+ more + "'currentStep': " + ((step != null) ? "'" + step + "'" : "null") + ", 'progress': "
+					+ ((progress != null) ? progress : "null") + "}}}";
 		}
 
 	}

@@ -54,7 +54,7 @@ class EmbeddedDefaultIT {
 	}
 
 	@Test
-	void backsUpTheDemoWorkspaceAndKeepsTheCatalogAcrossARestart() throws Exception {
+	void cancelsBacksUpRestoresAndDeletesTheDemoWorkspaceAndKeepsTheCatalogAcrossARestart() throws Exception {
 		startRunner();
 
 		Run workspaces = wsbackup("list-workspaces");
@@ -64,6 +64,19 @@ class EmbeddedDefaultIT {
 		assertThat(demo.path("environmentName").asString()).isEqualTo("local");
 		String crn = demo.path("workspaceCrn").asString();
 		String uuid = crn.substring(crn.lastIndexOf(':') + 1);
+
+		Run toCancel = wsbackup("backup-workspace", "--workspace-crn", crn, "--backup-name", "to-cancel");
+		assertThat(toCancel.exit()).as(toCancel.toString()).isZero();
+		String cancelCrn = JSON.readTree(toCancel.stdout()).path("backupCrn").asString();
+		Run cancel = wsbackup("cancel-backup", "--backup-crn", cancelCrn);
+		assertThat(cancel.exit()).as(cancel.toString()).isZero();
+		await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofSeconds(1))
+			.until(() -> JSON.readTree(wsbackup("describe-workspace-backup", "--backup-crn", cancelCrn).stdout())
+				.path("backup")
+				.path("backupStatus")
+				.asString()
+				.equals("cancelled"));
 
 		Run backup = wsbackup("backup-workspace", "--workspace-crn", crn, "--backup-name", "first", "--wait");
 		assertThat(backup.exit()).as(backup.toString()).isZero();
@@ -77,7 +90,16 @@ class EmbeddedDefaultIT {
 
 		Run list = wsbackup("list-workspace-backups", "--workspace-name", "demo", "--environment-name", "local");
 		assertThat(list.exit()).isZero();
-		JsonNode entry = JSON.readTree(list.stdout()).path("backups").path(0);
+		assertThat(JSON.readTree(list.stdout())
+			.path("backups")
+			.valueStream()
+			.map((b) -> b.path("backupStatus").asString())).containsExactlyInAnyOrder("succeeded", "cancelled");
+		JsonNode entry = JSON.readTree(list.stdout())
+			.path("backups")
+			.valueStream()
+			.filter((b) -> b.path("backupCrn").asString().equals(backupCrn))
+			.findFirst()
+			.orElseThrow();
 		assertThat(entry.path("backupCrn").asString()).isEqualTo(backupCrn);
 		assertThat(entry.path("backupStatus").asString()).isEqualTo("succeeded");
 
@@ -102,15 +124,69 @@ class EmbeddedDefaultIT {
 			assertThat(points.filter((p) -> p.getFileName().toString().startsWith("rp-"))).hasSize(2);
 		}
 
+		Run restore = wsbackup("restore-workspace", "--cli-input-json",
+				"""
+						{"backupCrn": "%s", "newWorkspaceParameters": {"environmentName": "local", "workspaceName": "demo-restored"}}
+						"""
+					.formatted(backupCrn),
+				"--wait");
+		assertThat(restore.exit()).as(restore.toString()).isZero();
+		String restoredCrn = JSON.readTree(restore.stdout()).path("workspaceCrn").asString();
+		assertThat(JSON.readTree(restore.stdout()).path("warnings").toString()).contains("roles and secrets");
+		JsonNode restored = JSON.readTree(wsbackup("describe-workspace", "--workspace-crn", restoredCrn).stdout())
+			.path("workspace");
+		assertThat(restored.path("workspaceStatus").asString()).isEqualTo("installation:finished");
+		assertThat(restored.path("restore").path("restoredFromBackupCrn").asString()).isEqualTo(backupCrn);
+		assertSameTree(Path.of(demo.path("storage").path("volumes").path(0).asString()),
+				Path.of(restored.path("storage").path("volumes").path(0).asString()));
+		assertSameTree(Path.of(demo.path("storage").path("sharedFileSystem").asString()),
+				Path.of(restored.path("storage").path("sharedFileSystem").asString()));
+
+		Run delete = wsbackup("delete-backup", "--backup-crn", backupCrn);
+		assertThat(delete.exit()).as(delete.toString()).isZero();
+		assertThat(JSON.readTree(delete.stdout()).path("workflowId").asString()).isNotBlank();
+		await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofSeconds(1))
+			.until(() -> wsbackup("describe-workspace-backup", "--backup-crn", backupCrn).exit() == 1);
+		try (Stream<Path> points = Files.list(dataDir.resolve("vaults").resolve("mlx-" + uuid))) {
+			assertThat(points.filter((p) -> p.getFileName().toString().startsWith("rp-")))
+				.as("the deleted backup's recovery points are gone from the vault")
+				.isEmpty();
+		}
+
 		stopRunner();
 		startRunner();
 
 		Run again = wsbackup("list-workspace-backups", "--workspace-crn", crn);
-		assertThat(JSON.readTree(again.stdout()).path("backups").size()).as("the catalog survives a restart")
-			.isEqualTo(1);
-		Run workspacesAgain = wsbackup("list-workspaces");
-		assertThat(JSON.readTree(workspacesAgain.stdout()).path("workspaces").size()).as("the demo is registered once")
-			.isEqualTo(1);
+		assertThat(
+				JSON.readTree(again.stdout()).path("backups").valueStream().map((b) -> b.path("backupName").asString()))
+			.as("the catalog survives a restart")
+			.containsExactly("to-cancel");
+		Run workspacesAgain = wsbackup("list-workspaces", "--environment-name", "local");
+		assertThat(JSON.readTree(workspacesAgain.stdout())
+			.path("workspaces")
+			.valueStream()
+			.map((w) -> w.path("workspaceName").asString()))
+			.as("the demo is registered once, the restored workspace kept")
+			.containsExactly("demo", "demo-restored");
+	}
+
+	/**
+	 * Every file of {@code restored} is byte for byte the one of {@code original}, and
+	 * nothing is missing.
+	 */
+	private static void assertSameTree(Path original, Path restored) throws IOException {
+		List<String> originals;
+		List<String> copies;
+		try (Stream<Path> a = Files.walk(original); Stream<Path> b = Files.walk(restored)) {
+			originals = a.filter(Files::isRegularFile).map((p) -> original.relativize(p).toString()).sorted().toList();
+			copies = b.filter(Files::isRegularFile).map((p) -> restored.relativize(p).toString()).sorted().toList();
+		}
+		assertThat(copies).isEqualTo(originals).isNotEmpty();
+		for (String file : originals) {
+			assertThat(Files.mismatch(original.resolve(file), restored.resolve(file))).as(file).isEqualTo(-1L);
+		}
+		assertThat(restored).isNotEqualTo(original);
 	}
 
 	private void startRunner() throws Exception {
@@ -125,7 +201,10 @@ class EmbeddedDefaultIT {
 				.orElseThrow();
 		}
 		runner = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-				jar.toAbsolutePath().toString(), "--server.port=" + port, "--wsbackup.data-dir=" + dataDir)
+				jar.toAbsolutePath().toString(), "--server.port=" + port, "--wsbackup.data-dir=" + dataDir,
+				// slower than the embedded default's 8 MB/s, so that the cancel surely
+				// arrives while it waits
+				"--wsbackup.cloud.local.max-bytes-per-second=3MB")
 			.directory(work.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("runner.log").toFile()))

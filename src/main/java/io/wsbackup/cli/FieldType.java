@@ -4,6 +4,7 @@ import java.util.List;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The JSON type of a request field, which fixes its option's type and its skeleton value.
@@ -23,7 +24,14 @@ enum FieldType {
 	BOOLEAN(Boolean.class, JsonNodeFactory.instance.booleanNode(false)),
 
 	/** A JSON array of strings; the option is repeated, one value each time. */
-	STRING_LIST(List.class, JsonNodeFactory.instance.arrayNode());
+	STRING_LIST(List.class, JsonNodeFactory.instance.arrayNode()),
+
+	/**
+	 * A JSON object, nested as it comes; the option takes the object's JSON text. Its
+	 * skeleton value has no generic form: it comes from the operation's skeleton
+	 * template.
+	 */
+	OBJECT(ObjectNode.class, null);
 
 	private final Class<?> optionType;
 
@@ -38,8 +46,16 @@ enum FieldType {
 		return this.optionType;
 	}
 
-	/** The value {@code --generate-cli-skeleton} shows for a field of this type. */
+	/**
+	 * The value {@code --generate-cli-skeleton} shows for a field of this type.
+	 * @throws IllegalStateException for {@link #OBJECT}, whose skeleton value only the
+	 * operation's template knows
+	 */
 	JsonNode skeletonValue() {
+		if (this.skeletonValue == null) {
+			throw new IllegalStateException(
+					"a field of type " + this + " takes its skeleton value from its operation's skeleton template");
+		}
 		return this.skeletonValue.deepCopy();
 	}
 
@@ -55,6 +71,7 @@ enum FieldType {
 				((List<?>) value).forEach((item) -> array.add((String) item));
 				yield array;
 			}
+			case OBJECT -> ((ObjectNode) value).deepCopy();
 		};
 	}
 

@@ -4,6 +4,7 @@ import static io.wsbackup.cli.Field.optional;
 import static io.wsbackup.cli.Field.required;
 import static io.wsbackup.cli.FieldType.BOOLEAN;
 import static io.wsbackup.cli.FieldType.INTEGER;
+import static io.wsbackup.cli.FieldType.OBJECT;
 import static io.wsbackup.cli.FieldType.STRING;
 import static io.wsbackup.cli.FieldType.STRING_LIST;
 
@@ -16,10 +17,21 @@ import java.util.List;
  */
 final class Operations {
 
-	/** The operation {@code --wait} polls, and the one it follows. */
 	static final String BACKUP_WORKSPACE = "backupWorkspace";
 
+	/** The operation that {@code restore-workspace --wait} polls. */
+	static final String DESCRIBE_WORKSPACE = "describeWorkspace";
+
+	/** The operation that {@code backup-workspace --wait} polls. */
 	static final String DESCRIBE_WORKSPACE_BACKUP = "describeWorkspaceBackup";
+
+	static final String RESTORE_WORKSPACE = "restoreWorkspace";
+
+	/**
+	 * The request template of {@code restoreWorkspace}: the runner validates requests
+	 * against the same resource.
+	 */
+	static final String RESTORE_WORKSPACE_TEMPLATE = "/api/restore-workspace-input.json";
 
 	static final List<Operation> ALL = List.of(
 			Operation.of("registerWorkspace", "Registers an existing ML workspace so that it can be backed up.",
@@ -30,12 +42,13 @@ final class Operations {
 					optional("namespaceSelector", STRING), optional("kubeContext", STRING)),
 			Operation.of("listWorkspaces", "Lists the registered workspaces, optionally of one environment.",
 					optional("environmentName", STRING)),
-			Operation.of("describeWorkspace", "Describes a workspace, by CRN or by name and environment.",
+			Operation.of(DESCRIBE_WORKSPACE, "Describes a workspace, by CRN or by name and environment.",
 					optional("workspaceCrn", STRING), optional("workspaceName", STRING),
 					optional("environmentName", STRING)),
 			Operation.of(BACKUP_WORKSPACE, "Starts a backup of a workspace; --wait follows it to its end.",
 					required("workspaceCrn", STRING), required("backupName", STRING),
-					optional("backupJobTimeoutMinutes", INTEGER)),
+					optional("backupJobTimeoutMinutes", INTEGER))
+				.withWait(BackupFollower.WAIT_HELP, BackupFollower::new),
 			Operation.of("listWorkspaceBackups", "Lists a workspace's backups, by CRN or by name and environment.",
 					optional("workspaceCrn", STRING), optional("workspaceName", STRING),
 					optional("environmentName", STRING)),
@@ -49,6 +62,12 @@ final class Operations {
 			Operation.of("deleteBackup",
 					"Deletes a backup: its recovery points leave the vault, then it leaves the catalog (in the background).",
 					required("backupCrn", STRING)),
+			Operation.of(RESTORE_WORKSPACE,
+					"Restores a backup into a NEW workspace, made from newWorkspaceParameters; --wait follows the restore until the workspace is installed.",
+					required("backupCrn", STRING), required("newWorkspaceParameters", OBJECT),
+					optional("useStaticSubdomain", BOOLEAN), optional("restoreJobTimeoutMinutes", INTEGER))
+				.withSkeletonTemplate(RESTORE_WORKSPACE_TEMPLATE)
+				.withWait(RestoreFollower.WAIT_HELP, RestoreFollower::new),
 			Operation.of("checkPrerequisites",
 					"Says what is missing before a workspace can be backed up (account, role, opt-in, vault, resources).",
 					required("workspaceCrn", STRING)));

@@ -1,8 +1,10 @@
 package io.wsbackup.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -162,12 +164,12 @@ public final class WsbackupCli {
 			.description("The runner, e.g. " + DEFAULT_ENDPOINT + " (default: $" + ENDPOINT_VARIABLE + ", else "
 					+ DEFAULT_ENDPOINT + ").")
 			.build());
-		if (Operations.BACKUP_WORKSPACE.equals(operation.name())) {
+		if (operation.waitOption() != null) {
 			spec.addOption(OptionSpec.builder(WAIT)
 				.arity("0")
 				.type(boolean.class)
-				.description("Follows the backup to its end, a progress line on stderr at each change;",
-						"exits 0 if it succeeded, 1 if it failed or was cancelled.")
+				.description("Follows the work the command starts to its end, a progress line on stderr at each "
+						+ "change;", operation.waitOption().exitHelp())
 				.build());
 			spec.addOption(OptionSpec.builder(POLL_SECONDS)
 				.type(BigDecimal.class)
@@ -179,20 +181,43 @@ public final class WsbackupCli {
 		return spec;
 	}
 
-	private static OptionSpec fieldOption(Field field) {
+	private OptionSpec fieldOption(Field field) {
 		OptionSpec.Builder option = OptionSpec.builder(field.optionName())
 			.type(field.type().optionType())
 			.paramLabel("<" + field.name() + ">")
 			.description(field.name() + " (" + field.type().name().toLowerCase().replace('_', '-')
 					+ (field.required() ? ", required" : "") + ")"
-					+ ((field.type() == FieldType.STRING_LIST) ? "; repeat the option for each value" : ""));
+					+ ((field.type() == FieldType.STRING_LIST) ? "; repeat the option for each value" : "")
+					+ ((field.type() == FieldType.OBJECT) ? "; the object as JSON text, e.g. '{\"key\": \"value\"}' "
+							+ "(it replaces the field of " + CLI_INPUT_JSON + " whole)" : ""));
 		if (field.type() == FieldType.STRING_LIST) {
 			option.auxiliaryTypes(String.class);
 		}
 		if (field.type() == FieldType.BOOLEAN) {
 			option.arity("0..1").fallbackValue("true").paramLabel("<true|false>");
 		}
+		if (field.type() == FieldType.OBJECT) {
+			option.converters((CommandLine.ITypeConverter<ObjectNode>) this::jsonObjectOption).paramLabel("<json>");
+		}
 		return option.build();
+	}
+
+	/**
+	 * The value of an {@link FieldType#OBJECT} option; picocli makes a conversion error a
+	 * usage error naming the option.
+	 */
+	private ObjectNode jsonObjectOption(String text) {
+		JsonNode value;
+		try {
+			value = this.json.readTree(text);
+		}
+		catch (JacksonException ex) {
+			throw new CommandLine.TypeConversionException("not valid JSON: " + ex.getOriginalMessage());
+		}
+		if (value == null || !value.isObject()) {
+			throw new CommandLine.TypeConversionException("must be a JSON object, {...}, not '" + text + "'");
+		}
+		return (ObjectNode) value;
 	}
 
 	/**
@@ -228,8 +253,8 @@ public final class WsbackupCli {
 		try {
 			RunnerClient.Answer answer = runner.call(operation.name(), request);
 			if (answer.ok() && pollInterval != null) {
-				return new BackupFollower(runner, this.json, this.out, this.err, this.clock, pollInterval)
-					.follow(answer.body());
+				return new FollowLoop(runner, this.json, this.out, this.err, this.clock, pollInterval)
+					.follow(operation.waitOption().follower().apply(answer.body()));
 			}
 			print(answer.body());
 			return answer.ok() ? OK : FAILED;
@@ -269,10 +294,29 @@ public final class WsbackupCli {
 		this.out.println(this.json.writeValueAsString(body));
 	}
 
-	private ObjectNode skeleton(Operation operation) {
+	/**
+	 * The operation's skeleton template as it is, else an object of the fields, each with
+	 * its type's skeleton value.
+	 */
+	private JsonNode skeleton(Operation operation) {
+		if (operation.skeletonTemplate() != null) {
+			return template(operation.skeletonTemplate());
+		}
 		ObjectNode skeleton = this.json.createObjectNode();
 		operation.fields().forEach((field) -> skeleton.set(field.name(), field.type().skeletonValue()));
 		return skeleton;
+	}
+
+	private JsonNode template(String resource) {
+		try (InputStream in = WsbackupCli.class.getResourceAsStream(resource)) {
+			if (in == null) {
+				throw new IllegalStateException("the skeleton template " + resource + " is not on the class path");
+			}
+			return this.json.readTree(in);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot read the skeleton template " + resource, ex);
+		}
 	}
 
 	/**

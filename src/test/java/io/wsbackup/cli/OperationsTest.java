@@ -1,6 +1,7 @@
 package io.wsbackup.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -26,7 +27,7 @@ class OperationsTest {
 		assertThat(Operations.ALL).extracting(Operation::commandName)
 			.containsExactly("register-workspace", "list-workspaces", "describe-workspace", "backup-workspace",
 					"list-workspace-backups", "describe-workspace-backup", "list-workspace-events", "cancel-backup",
-					"delete-backup", "check-prerequisites");
+					"delete-backup", "restore-workspace", "check-prerequisites");
 	}
 
 	@ParameterizedTest
@@ -54,10 +55,43 @@ class OperationsTest {
 	}
 
 	@ParameterizedTest
+	@MethodSource("operations")
+	void everySkeletonValueHasItsFieldsJsonType(Operation operation) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		WsbackupCli cli = new WsbackupCli(new PrintStream(out, true, StandardCharsets.UTF_8),
+				new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Map.of());
+
+		assertThat(cli.run(new String[] { operation.commandName(), "--generate-cli-skeleton" })).isZero();
+		JsonNode skeleton = JsonMapper.builder().build().readTree(out.toString(StandardCharsets.UTF_8));
+		for (Field field : operation.fields()) {
+			JsonNode value = skeleton.get(field.name());
+			assertThat(value).as(field.name()).isNotNull();
+			switch (field.type()) {
+				case STRING -> assertThat(value.isString()).as(field.name()).isTrue();
+				case INTEGER -> assertThat(value.isIntegralNumber()).as(field.name()).isTrue();
+				case BOOLEAN -> assertThat(value.isBoolean()).as(field.name()).isTrue();
+				case STRING_LIST -> assertThat(value.isArray()).as(field.name()).isTrue();
+				case OBJECT -> assertThat(value.isObject() && !value.isEmpty()).as(field.name()).isTrue();
+			}
+		}
+	}
+
+	@Test
+	void anObjectFieldHasNoSkeletonValueOfItsOwn() {
+		assertThat(Operations.ALL)
+			.filteredOn(
+					(operation) -> operation.fields().stream().anyMatch((field) -> field.type() == FieldType.OBJECT))
+			.isNotEmpty()
+			.allSatisfy((operation) -> assertThat(operation.skeletonTemplate()).isNotNull());
+		assertThatIllegalStateException().isThrownBy(FieldType.OBJECT::skeletonValue)
+			.withMessageContaining("skeleton template");
+	}
+
+	@ParameterizedTest
 	@CsvSource({ "0, 0 B", "999, 999 B", "1000, 1.0 kB", "12300000, 12.3 MB", "999999, 1.0 MB",
 			"5000000000000, 5.0 TB" })
 	void bytesAreShownInDecimalUnits(long bytes, String shown) {
-		assertThat(BackupFollower.bytes(bytes)).isEqualTo(shown);
+		assertThat(FollowLoop.bytes(bytes)).isEqualTo(shown);
 	}
 
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 class WsbackupCliTest {
 
@@ -135,6 +138,137 @@ class WsbackupCliTest {
 					{'workspaceName': '', 'environmentName': '', 'accountId': '', 'region': '', 'version': '',
 					 'volumes': [], 'sharedFileSystem': '', 'externalNfs': false,
 					 'namespaces': [], 'namespaceSelector': '', 'kubeContext': ''}"""));
+		}
+
+	}
+
+	@Nested
+	class RestoreRequests {
+
+		private static final String NEW_WORKSPACE = """
+				{'workspaceName': 'ws2', 'environmentName': 'env1',
+				 'existingDatabaseConfig': {'existingDatabaseHost': 'db.internal', 'existingDatabasePort': '5432'},
+				 'authorizedIPRanges': ['10.0.0.0/8']}""";
+
+		@Test
+		void skeletonIsTheRequestTemplateTheRunnerValidatesAgainst() throws IOException {
+			Result result = cli("restore-workspace", "--generate-cli-skeleton");
+
+			assertThat(result.exit()).isZero();
+			assertThat(result.stdoutJson()).isEqualTo(restoreTemplate());
+			assertThat(WsbackupCliTest.this.runner.calls()).isEmpty();
+		}
+
+		@Test
+		void filledInSkeletonIsSentUnchanged(@TempDir Path dir) throws IOException {
+			ObjectNode filled = (ObjectNode) restoreTemplate();
+			filled.put("backupCrn", "crn:b:1").put("restoreJobTimeoutMinutes", 120);
+			ObjectNode parameters = (ObjectNode) filled.get("newWorkspaceParameters");
+			parameters.put("workspaceName", "ws2").put("environmentName", "env1").put("enableMonitoring", true);
+			((ObjectNode) parameters.get("existingDatabaseConfig")).put("existingDatabasePort", "5432");
+			ObjectNode group = (ObjectNode) parameters.at("/provisionK8sRequest/instanceGroups/0");
+			group.put("instanceType", "m5.2xlarge").put("instanceCount", 3);
+			((ObjectNode) group.get("autoscaling")).put("maxInstances", 5).put("enabled", true);
+			Path input = dir.resolve("restore-input.json");
+			Files.writeString(input, JSON.writeValueAsString(filled));
+			WsbackupCliTest.this.runner.answer("restoreWorkspace", 200, "{'workspaceCrn': 'crn:ws:2', 'warnings': []}");
+
+			Result result = cli("restore-workspace", "--cli-input-json", "file://" + input);
+
+			assertThat(result.exit()).isZero();
+			assertThat(WsbackupCliTest.this.runner.onlyCall().body()).isEqualTo(filled);
+			assertThat(result.stdoutJson()).isEqualTo(json("{'workspaceCrn': 'crn:ws:2', 'warnings': []}"));
+		}
+
+		@Test
+		void objectOptionIsSentAsTheNestedObject() {
+			WsbackupCliTest.this.runner.answer("restoreWorkspace", 200, "{'workspaceCrn': 'crn:ws:2', 'warnings': []}");
+
+			Result result = cli("restore-workspace", "--backup-crn", "crn:b:1", "--new-workspace-parameters",
+					NEW_WORKSPACE.replace('\'', '"'), "--use-static-subdomain", "--restore-job-timeout-minutes", "120");
+
+			assertThat(result.exit()).isZero();
+			ObjectNode expected = JSON.createObjectNode().put("backupCrn", "crn:b:1");
+			expected.set("newWorkspaceParameters", json(NEW_WORKSPACE));
+			expected.put("useStaticSubdomain", true).put("restoreJobTimeoutMinutes", 120);
+			assertThat(WsbackupCliTest.this.runner.onlyCall().body()).isEqualTo(expected);
+		}
+
+		@Test
+		void objectOptionReplacesTheFieldOfCliInputJsonWhole() {
+			WsbackupCliTest.this.runner.answer("restoreWorkspace", 200, "{'workspaceCrn': 'crn:ws:2', 'warnings': []}");
+
+			Result result = cli("restore-workspace", "--cli-input-json",
+					"{\"backupCrn\": \"crn:b:1\", \"newWorkspaceParameters\": {\"workspaceName\": \"from-json\", "
+							+ "\"disableSSO\": true}}",
+					"--new-workspace-parameters", "{\"workspaceName\": \"from-option\"}");
+
+			assertThat(result.exit()).isZero();
+			assertThat(WsbackupCliTest.this.runner.onlyCall().body()).isEqualTo(
+					json("{'backupCrn': 'crn:b:1', 'newWorkspaceParameters': {'workspaceName': 'from-option'}}"));
+		}
+
+		@Test
+		void malformedObjectIsBadUsageNamingTheOption() {
+			Result result = cli("restore-workspace", "--backup-crn", "crn:b:1", "--new-workspace-parameters",
+					"{\"workspaceName\": ");
+
+			assertThat(result.exit()).isEqualTo(2);
+			assertThat(result.stderr()).contains("--new-workspace-parameters").contains("not valid JSON");
+			assertThat(result.stdout()).isEmpty();
+			assertThat(WsbackupCliTest.this.runner.calls()).isEmpty();
+		}
+
+		@Test
+		void objectOptionThatIsNotAnObjectIsBadUsageNamingTheOption() {
+			Result result = cli("restore-workspace", "--backup-crn", "crn:b:1", "--new-workspace-parameters",
+					"[\"ws2\"]");
+
+			assertThat(result.exit()).isEqualTo(2);
+			assertThat(result.stderr()).contains("--new-workspace-parameters").contains("must be a JSON object");
+			assertThat(WsbackupCliTest.this.runner.calls()).isEmpty();
+		}
+
+		@Test
+		void absentObjectIsMissing() {
+			Result result = cli("restore-workspace", "--backup-crn", "crn:b:1");
+
+			assertThat(result.exit()).isEqualTo(2);
+			assertThat(result.stderr()).contains("Missing required option: --new-workspace-parameters");
+			assertThat(WsbackupCliTest.this.runner.calls()).isEmpty();
+		}
+
+		@Test
+		void emptyObjectIsMissingWhetherFromTheOptionOrFromCliInputJson() {
+			Result fromOption = cli("restore-workspace", "--backup-crn", "crn:b:1", "--new-workspace-parameters",
+					"{ }");
+			Result fromInput = cli("restore-workspace", "--cli-input-json",
+					"{\"backupCrn\": \"crn:b:1\", \"newWorkspaceParameters\": {}}");
+			Result blank = cli("restore-workspace", "--cli-input-json",
+					"{\"backupCrn\": \" \", \"newWorkspaceParameters\": \"\"}");
+
+			assertThat(fromOption.exit()).isEqualTo(2);
+			assertThat(fromOption.stderr()).contains("Missing required option: --new-workspace-parameters");
+			assertThat(fromInput.exit()).isEqualTo(2);
+			assertThat(fromInput.stderr()).contains("Missing required option: --new-workspace-parameters");
+			assertThat(blank.exit()).isEqualTo(2);
+			assertThat(blank.stderr()).contains("Missing required options: --backup-crn, --new-workspace-parameters");
+			assertThat(WsbackupCliTest.this.runner.calls()).isEmpty();
+		}
+
+		@Test
+		void helpShowsTheObjectOption() {
+			Result result = cli("restore-workspace", "--help");
+
+			assertThat(result.exit()).isZero();
+			assertThat(result.stdout()).contains("--new-workspace-parameters=<json>", "NEW workspace");
+		}
+
+		private static JsonNode restoreTemplate() throws IOException {
+			try (InputStream in = WsbackupCliTest.class.getResourceAsStream("/api/restore-workspace-input.json")) {
+				assertThat(in).as("the restore input template on the test class path").isNotNull();
+				return JSON.readTree(in);
+			}
 		}
 
 	}
@@ -424,6 +558,130 @@ class WsbackupCliTest {
 			return "{'backup': {'backupCrn': 'crn:b:1', 'backupStatus': '" + status + "', 'vaultName': 'vault-1', "
 					+ "'currentStep': " + ((step != null) ? "'" + step + "'" : "null") + ", 'progress': "
 					+ ((progress != null) ? progress : "null") + ", 'warnings': [], 'recoveryPoints': []}}";
+		}
+
+	}
+
+	@Nested
+	class RestoreWait {
+
+		private static final String STARTED = "{'workspaceCrn': 'crn:ws:2', 'warnings': ['model builds are not restored']}";
+
+		private static final String[] RESTORE = { "restore-workspace", "--backup-crn", "crn:b:1",
+				"--new-workspace-parameters", "{\"workspaceName\": \"ws2\", \"environmentName\": \"env1\"}", "--wait",
+				"--poll-seconds", "0" };
+
+		@Test
+		void followsTheRestoreUntilTheWorkspaceIsInstalledPrintingProgressOnStderrAndTheResultOnStdout() {
+			WsbackupCliTest.this.runner.answer("restoreWorkspace", 200, STARTED)
+				.answer("describeWorkspace", 200, workspace("restore:started", null, null, ""))
+				.answer("describeWorkspace", 200, workspace("restore:started", null, null, ""))
+				.answer("describeWorkspace", 200,
+						workspace("restore:started", "restoreVolumes",
+								"{'percentDone': 42.5, 'expectedCompletion': '2026-11-22T01:30:00Z'}", ""))
+				.answer("describeWorkspace", 200,
+						workspace("restore:started", "restoreVolumes",
+								"{'percentDone': 42.5, 'expectedCompletion': '2026-11-22T01:30:00Z'}", ""))
+				.answer("describeWorkspace", 200, workspace("installation:finished", null, null, """
+						'modelBuildsToRebuild': ['mb-1', 'mb-2'],
+						'warnings': ['model builds are not restored', 'the static subdomain changed'],"""));
+
+			Result result = cli(RESTORE);
+
+			assertThat(result.exit()).isZero();
+			assertThat(result.stdoutJson()).isEqualTo(json("""
+					{'workspaceCrn': 'crn:ws:2', 'modelBuildsToRebuild': ['mb-1', 'mb-2'],
+					 'warnings': ['model builds are not restored', 'the static subdomain changed']}"""));
+			assertThat(result.stderr().lines()).containsExactly("2026-11-21T10:00:03Z  restore:started",
+					"2026-11-21T10:00:03Z  restore:started  restoreVolumes  42%  ETA 2026-11-22T01:30:00Z",
+					"2026-11-21T10:00:03Z  installation:finished");
+			assertThat(WsbackupCliTest.this.runner.calls()).extracting(FakeRunner.Call::operation)
+				.containsExactly("restoreWorkspace", "describeWorkspace", "describeWorkspace", "describeWorkspace",
+						"describeWorkspace", "describeWorkspace");
+			assertThat(WsbackupCliTest.this.runner.calls().get(1).body())
+				.isEqualTo(json("{'workspaceCrn': 'crn:ws:2'}"));
+		}
+
+		@Test
+		void failedRestoreExitsOneWithItsReason() {
+			WsbackupCliTest.this.runner.answer("restoreWorkspace", 200, STARTED)
+				.answer("describeWorkspace", 200, workspace("restore:started", "restoreVolumes", null, ""))
+				.answer("describeWorkspace", 200, workspace("restore:failed", "restoreVolumes", null,
+						"'failureReason': 'volume vol-a: snapshot not found',"));
+
+			Result result = cli(RESTORE);
+
+			assertThat(result.exit()).isEqualTo(1);
+			assertThat(result.stdoutJson()).isEqualTo(json("""
+					{'code': 'RESTORE_FAILED', 'message': 'volume vol-a: snapshot not found',
+					 'workspaceCrn': 'crn:ws:2'}"""));
+			assertThat(result.stderr().lines()).containsExactly("2026-11-21T10:00:03Z  restore:started  restoreVolumes",
+					"2026-11-21T10:00:03Z  restore:failed  restoreVolumes");
+		}
+
+		@Test
+		void failedRestoreWithoutReasonNamesTheStatus() {
+			WsbackupCliTest.this.runner.answer("restoreWorkspace", 200, STARTED)
+				.answer("describeWorkspace", 200, workspace("restore:failed", null, null, ""));
+
+			Result result = cli(RESTORE);
+
+			assertThat(result.exit()).isEqualTo(1);
+			assertThat(result.stdoutJson().path("code").asString()).isEqualTo("RESTORE_FAILED");
+			assertThat(result.stdoutJson().path("message").asString()).contains("restore:failed");
+		}
+
+		@Test
+		void describeErrorStopsFollowingWithTheErrorAndAHint() {
+			WsbackupCliTest.this.runner.answer("restoreWorkspace", 200, STARTED)
+				.answer("describeWorkspace", 200, workspace("restore:started", null, null, ""))
+				.answer("describeWorkspace", 500, "{'code': 'INTERNAL', 'message': 'database unavailable'}");
+
+			Result result = cli(RESTORE);
+
+			assertThat(result.exit()).isEqualTo(1);
+			assertThat(result.stdoutJson()).isEqualTo(json("{'code': 'INTERNAL', 'message': 'database unavailable'}"));
+			assertThat(result.stderr().lines()).last()
+				.isEqualTo("The restore into the workspace crn:ws:2 may still be running in the runner; "
+						+ "follow it with: wsbackup describe-workspace --workspace-crn crn:ws:2");
+		}
+
+		@Test
+		void refusedRestoreIsPrintedWithoutPolling() {
+			WsbackupCliTest.this.runner.answer("restoreWorkspace", 409,
+					"{'code': 'FAILED_PRECONDITION', 'message': 'the backup is not succeeded'}");
+
+			Result result = cli(RESTORE);
+
+			assertThat(result.exit()).isEqualTo(1);
+			assertThat(result.stdoutJson().path("code").asString()).isEqualTo("FAILED_PRECONDITION");
+			assertThat(WsbackupCliTest.this.runner.calls()).hasSize(1);
+		}
+
+		@Test
+		void withoutWaitTheStartIsPrintedAsIs() {
+			WsbackupCliTest.this.runner.answer("restoreWorkspace", 200, STARTED);
+
+			Result result = cli(Arrays.copyOf(RESTORE, 5));
+
+			assertThat(result.exit()).isZero();
+			assertThat(result.stdoutJson()).isEqualTo(json(STARTED));
+			assertThat(WsbackupCliTest.this.runner.calls()).hasSize(1);
+		}
+
+		@Test
+		void helpOffersWait() {
+			Result result = cli("restore-workspace", "--help");
+
+			assertThat(result.stdout()).contains("--wait", "1 if the restore failed");
+		}
+
+		/** A describeWorkspace answer; {@code more} adds members to {@code restore}. */
+		private static String workspace(String status, String step, String progress, String more) {
+			return "{'workspace': {'workspaceCrn': 'crn:ws:2', 'workspaceName': 'ws2', 'workspaceStatus': '" + status
+					+ "', 'restore': {'restoredFromBackupCrn': 'crn:b:1', 'jobExecutionId': 7, 'jobStatus': 'STARTED', "
+					+ more + "'currentStep': " + ((step != null) ? "'" + step + "'" : "null") + ", 'progress': "
+					+ ((progress != null) ? progress : "null") + "}}}";
 		}
 
 	}

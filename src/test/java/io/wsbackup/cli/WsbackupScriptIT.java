@@ -43,6 +43,14 @@ class WsbackupScriptIT {
 	}
 
 	@Test
+	void readsTheRestoreSkeletonTemplateFromThePackagedJar() throws Exception {
+		Run run = wsbackup("", "restore-workspace", "--generate-cli-skeleton");
+
+		assertThat(run.exit()).as(run.stderr()).isZero();
+		assertThat(run.stdout()).contains("\"newWorkspaceParameters\"", "\"provisionK8sRequest\"");
+	}
+
+	@Test
 	void talksToTheRunnerNamedByTheVariable() throws Exception {
 		try (FakeRunner runner = new FakeRunner()) {
 			runner.answer("listWorkspaces", 200, "{'workspaces': [{'workspaceName': 'ws1'}]}");

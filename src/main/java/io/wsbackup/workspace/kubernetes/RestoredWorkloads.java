@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.wsbackup.workspace.ProtectedResource;
 import io.wsbackup.workspace.Workspace;
 
@@ -21,8 +23,9 @@ import io.wsbackup.workspace.Workspace;
  * The restore side: namespaces for the restored workspace, static PersistentVolumes bound
  * to the restored volumes and file system with claims of the original names bound to
  * them, and the captured manifests applied into the new namespaces. Every call can be
- * repeated: what exists is left as it is (PVs, claims, namespaces) or applied again
- * (server-side apply of the manifests).
+ * repeated: what exists is left as it is (PVs, claims, namespaces) or applied again (the
+ * manifests: created when absent, else server-side applied, which leaves fields the
+ * cluster assigned, such as a Service's cluster IP, alone).
  */
 class RestoredWorkloads {
 
@@ -111,7 +114,12 @@ class RestoredWorkloads {
 			String original = String.valueOf(metadata.get("namespace"));
 			String ns = NamespaceNames.restored(original, captured.workspaceName(), restored.name());
 			HasMetadata object = toObject(manifest, ns);
-			client.resource(object).inNamespace(ns).forceConflicts().serverSideApply();
+			if (client.resource(object).get() == null) {
+				client.resource(object).create();
+			}
+			else {
+				client.resource(object).patch(PatchContext.of(PatchType.JSON_MERGE));
+			}
 			Map<String, String> labels = object.getMetadata().getLabels();
 			String build = labels == null ? null : labels.get(modelBuildLabel);
 			if (build != null) {

@@ -44,6 +44,11 @@ public class FakeWorkloads implements WorkloadPort {
 		return replicas.getOrDefault(workspace.name(), 3) == 3;
 	}
 
+	/** The replicas of the workspace's one workload (3 until a stop). */
+	public synchronized int replicas(Workspace workspace) {
+		return replicas.getOrDefault(workspace.name(), 3);
+	}
+
 	public synchronized void reset() {
 		calls.clear();
 		replicas.clear();

@@ -41,7 +41,7 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 		creatorCrn = creatorCrn == null ? "crn:cdp:iam:" + region + ":" + accountId + ":user:local-operator"
 				: creatorCrn;
 		cloud = cloud == null ? new Cloud(null, null, null) : cloud;
-		workloads = workloads == null ? new Workloads(null) : workloads;
+		workloads = workloads == null ? new Workloads(null, null) : workloads;
 		backup = backup == null ? new Backup(null, null, null, null, null) : backup;
 		jobs = jobs == null ? new Jobs(null) : jobs;
 		demo = demo == null ? new Demo(null) : demo;
@@ -105,11 +105,42 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 
 	/**
 	 * @param provider {@code none} or {@code kubernetes}
+	 * @param kubernetes the kubernetes provider's settings
 	 */
-	public record Workloads(String provider) {
+	public record Workloads(String provider, Kubernetes kubernetes) {
 
 		public Workloads {
 			provider = provider == null ? "none" : provider;
+			kubernetes = kubernetes == null ? new Kubernetes(null, null, null, null, null, null) : kubernetes;
+		}
+
+		/**
+		 * @param podWaitTimeout how long a stop waits for the workspace's pods to go by
+		 * themselves
+		 * @param leftoverPodGracePeriod the grace period of the deletion of pods still
+		 * there after {@code podWaitTimeout}, and how long the stop waits for them
+		 * afterwards
+		 * @param readinessTimeout how long a start waits for the workloads to be ready
+		 * (not ready in time is a warning, never a failure)
+		 * @param pollInterval how often pods and readiness are checked while waiting
+		 * @param annotationPrefix the prefix of the annotations the adapter writes on
+		 * what it stops (e.g. {@code wsbackup.io/replicas-before-stop})
+		 * @param modelBuildLabel objects carrying this label are model builds, listed as
+		 * "to rebuild" by a restore
+		 */
+		public record Kubernetes(Duration podWaitTimeout, Duration leftoverPodGracePeriod, Duration readinessTimeout,
+				Duration pollInterval, String annotationPrefix, String modelBuildLabel) {
+
+			public Kubernetes {
+				podWaitTimeout = podWaitTimeout == null ? Duration.ofMinutes(5) : podWaitTimeout;
+				leftoverPodGracePeriod = leftoverPodGracePeriod == null ? Duration.ofSeconds(30)
+						: leftoverPodGracePeriod;
+				readinessTimeout = readinessTimeout == null ? Duration.ofMinutes(10) : readinessTimeout;
+				pollInterval = pollInterval == null ? Duration.ofSeconds(2) : pollInterval;
+				annotationPrefix = annotationPrefix == null ? "wsbackup.io" : annotationPrefix;
+				modelBuildLabel = modelBuildLabel == null ? "wsbackup.io/model-build" : modelBuildLabel;
+			}
+
 		}
 
 	}

@@ -30,7 +30,8 @@ public class WorkspaceService {
 
 	/**
 	 * Registers a workspace in {@code installation:finished}, in the runner's account and
-	 * region unless given.
+	 * region unless given. Its storage may be left out when it names namespaces: the
+	 * {@code kubernetes} workload adapter then finds it from their claims.
 	 * @throws WsbackupException {@code INVALID_ARGUMENT} or {@code ALREADY_EXISTS}, with
 	 * nothing written
 	 */
@@ -39,8 +40,11 @@ public class WorkspaceService {
 		require(name, "workspaceName");
 		require(environmentName, "environmentName");
 		checkName(name, "workspaceName");
-		if (storage.protectedResources().isEmpty()) {
-			throw WsbackupException.invalid("a workspace needs storage to back up: give volumes or sharedFileSystem");
+		boolean discoverable = workloads != null && (!workloads.namespaces().isEmpty()
+				|| (workloads.namespaceSelector() != null && !workloads.namespaceSelector().isBlank()));
+		if (storage.protectedResources().isEmpty() && !discoverable) {
+			throw WsbackupException.invalid("a workspace needs storage to back up: give volumes or sharedFileSystem, "
+					+ "or namespaces (or namespaceSelector) for the kubernetes workloads provider to find it");
 		}
 		Crn crn;
 		try {

@@ -82,6 +82,11 @@ public class FakeWorkloads implements WorkloadPort {
 		}
 	}
 
+	/** The replicas of the workspace's one workload (3 until a stop). */
+	public synchronized int replicas(Workspace workspace) {
+		return replicas.getOrDefault(workspace.name(), 3);
+	}
+
 	public synchronized void reset() {
 		gates.values().forEach(io.wsbackup.Gate::open);
 		gates.clear();

@@ -225,6 +225,51 @@ class MlApiTest extends WsbackupTestSupport {
 				"INVALID_ARGUMENT", "maxItems");
 	}
 
+	@Test
+	void restoreDeleteAndCancelRefuseBadRequestsWithTheRightCode() throws Exception {
+		Workspace ws = newWorkspace();
+		String unknownBackup = "crn:cdp:ml:us-west-2:123456789012:workspace_backup:" + java.util.UUID.randomUUID();
+		long workspacesBefore = count("WS_WORKSPACE");
+
+		assertRefused(post("restoreWorkspace", "{\"backupCrn\": \"" + unknownBackup
+				+ "\", \"newWorkspaceParameters\": {\"environmentName\": \"env-test\", \"workspaceName\": \"x\"}}"),
+				404, "NOT_FOUND", "not found");
+		assertRefused(post("restoreWorkspace", "{\"backupCrn\": \"" + unknownBackup
+				+ "\", \"newWorkspaceParameters\": {\"environmentName\": \"env-test\", \"workspaceName\": \"x\","
+				+ " \"existingDatabaseConfig\": {\"existingDatabaseSecret\": \"s\"}}}"), 400, "INVALID_ARGUMENT",
+				"unknown field 'newWorkspaceParameters.existingDatabaseConfig.existingDatabaseSecret'");
+		assertRefused(post("restoreWorkspace", "{\"backupCrn\": \"" + unknownBackup + "\"}"), 400, "INVALID_ARGUMENT",
+				"newWorkspaceParameters.environmentName is required");
+		assertRefused(post("restoreWorkspace", "{\"backupCrn\": "), 400, "INVALID_ARGUMENT", "not valid JSON");
+		assertRefused(post("deleteBackup", "{\"backupCrn\": \"" + unknownBackup + "\"}"), 404, "NOT_FOUND",
+				"not found");
+		assertRefused(post("cancelBackup", "{\"backupCrn\": \"nope\"}"), 400, "INVALID_ARGUMENT", "is not a CRN");
+		assertRefused(post("cancelBackup", "{}"), 400, "INVALID_ARGUMENT", "backupCrn is required");
+		assertThat(count("WS_WORKSPACE")).isEqualTo(workspacesBefore);
+
+		cloud.holdSnapshots();
+		String backupCrn = post("backupWorkspace", "{\"workspaceCrn\": \"" + ws.crn() + "\", \"backupName\": \"b\"}")
+			.body()
+			.path("backupCrn")
+			.asString();
+		assertRefused(post("deleteBackup", "{\"backupCrn\": \"" + backupCrn + "\"}"), 409, "FAILED_PRECONDITION",
+				"cancel it or wait");
+		assertRefused(post("restoreWorkspace", "{\"backupCrn\": \"" + backupCrn
+				+ "\", \"newWorkspaceParameters\": {\"environmentName\": \"env-test\", \"workspaceName\": \"x\"}}"),
+				409, "FAILED_PRECONDITION", "only a succeeded backup can be restored");
+		Reply cancelled = post("cancelBackup", "{\"backupCrn\": \"" + backupCrn + "\"}");
+		assertThat(cancelled.status()).isEqualTo(200);
+		assertThat(cancelled.body().path("backupStatus").asString()).isEqualTo("cancelling");
+		awaitJobEnd(backups.find(io.wsbackup.workspace.Crn.parse(backupCrn)).orElseThrow());
+		assertRefused(post("cancelBackup", "{\"backupCrn\": \"" + backupCrn + "\"}"), 409, "FAILED_PRECONDITION",
+				"only a running backup can be cancelled");
+		Reply deleted = post("deleteBackup", "{\"backupCrn\": \"" + backupCrn + "\"}");
+		assertThat(deleted.status()).isEqualTo(200);
+		assertThat(deleted.body().path("workflowId").asString()).matches("\\d+");
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> backups.find(io.wsbackup.workspace.Crn.parse(backupCrn)).isEmpty());
+	}
+
 	private static void assertRefused(Reply reply, int status, String code, String messagePart) {
 		assertThat(reply.status()).as(reply.body().toString()).isEqualTo(status);
 		assertThat(reply.code()).isEqualTo(code);

@@ -133,7 +133,7 @@ public class FakeCloud implements CloudPort {
 
 	@Override
 	public String startSnapshot(SnapshotRequest request) {
-		passGate("startSnapshot");
+		gates.pass("startSnapshot");
 		return startSnapshotNow(request);
 	}
 
@@ -263,7 +263,7 @@ public class FakeCloud implements CloudPort {
 
 	@Override
 	public List<RecoveryPointSummary> listRecoveryPoints(String vaultName) {
-		passGate("listRecoveryPoints");
+		gates.pass("listRecoveryPoints");
 		return listRecoveryPointsNow(vaultName);
 	}
 
@@ -280,7 +280,7 @@ public class FakeCloud implements CloudPort {
 
 	@Override
 	public List<String> missingPrerequisites(Workspace workspace) {
-		passGate("missingPrerequisites");
+		gates.pass("missingPrerequisites");
 		return missingPrerequisitesNow(workspace);
 	}
 
@@ -429,32 +429,21 @@ public class FakeCloud implements CloudPort {
 		missingPrerequisites.clear();
 	}
 
-	/**
-	 * Forgets every job, recovery point, recorded call and script; percent per poll back
-	 * to 50.
-	 */
-	/** Gates by operation name: the next call of that operation waits at its gate. */
-	private final java.util.Map<String, io.wsbackup.Gate> gates = new java.util.concurrent.ConcurrentHashMap<>();
+	private final io.wsbackup.Gates gates = new io.wsbackup.Gates();
 
 	/**
 	 * The next call of {@code operation} (a method name of the port) waits until the
 	 * returned gate opens.
 	 */
 	public io.wsbackup.Gate gateNext(String operation) {
-		io.wsbackup.Gate gate = new io.wsbackup.Gate();
-		gates.put(operation, gate);
-		return gate;
+		return gates.next(operation);
 	}
 
-	private void passGate(String operation) {
-		io.wsbackup.Gate gate = gates.remove(operation);
-		if (gate != null) {
-			gate.pass();
-		}
-	}
-
+	/**
+	 * Forgets every job, recovery point, recorded call and script; percent per poll back
+	 * to 50.
+	 */
 	public synchronized void reset() {
-		gates.values().forEach(io.wsbackup.Gate::open);
 		gates.clear();
 		startedSnapshots.clear();
 		cancelledJobs.clear();

@@ -62,24 +62,14 @@ public class FakeWorkloads implements WorkloadPort {
 		return replicas.getOrDefault(workspace.name(), 3) == 3;
 	}
 
-	/** Gates by operation name: the next call of that operation waits at its gate. */
-	private final java.util.Map<String, io.wsbackup.Gate> gates = new java.util.concurrent.ConcurrentHashMap<>();
+	private final io.wsbackup.Gates gates = new io.wsbackup.Gates();
 
 	/**
 	 * The next call of {@code operation} (a method name of the port) waits until the
 	 * returned gate opens.
 	 */
 	public io.wsbackup.Gate gateNext(String operation) {
-		io.wsbackup.Gate gate = new io.wsbackup.Gate();
-		gates.put(operation, gate);
-		return gate;
-	}
-
-	private void passGate(String operation) {
-		io.wsbackup.Gate gate = gates.remove(operation);
-		if (gate != null) {
-			gate.pass();
-		}
+		return gates.next(operation);
 	}
 
 	/** The replicas of the workspace's one workload (3 until a stop). */
@@ -88,7 +78,6 @@ public class FakeWorkloads implements WorkloadPort {
 	}
 
 	public synchronized void reset() {
-		gates.values().forEach(io.wsbackup.Gate::open);
 		gates.clear();
 		calls.clear();
 		replicas.clear();
@@ -99,7 +88,7 @@ public class FakeWorkloads implements WorkloadPort {
 
 	@Override
 	public StoppedWorkloads stop(Workspace workspace) {
-		passGate("stop");
+		gates.pass("stop");
 		return stopNow(workspace);
 	}
 
@@ -119,7 +108,7 @@ public class FakeWorkloads implements WorkloadPort {
 
 	@Override
 	public void start(Workspace workspace, StoppedWorkloads stopped) {
-		passGate("start");
+		gates.pass("start");
 		startNow(workspace, stopped);
 	}
 

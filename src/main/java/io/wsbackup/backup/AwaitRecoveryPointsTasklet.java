@@ -119,8 +119,7 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 		long totalBytes = bytes.values().stream().mapToLong(Long::parseLong).sum();
 		if (!unanswered && recoveryPoints.size() == jobs.size()) {
 			run.save();
-			events.progress(ws, bk, STEP, "all " + jobs.size() + " snapshot(s) completed", 100, totalBytes,
-					clock.instant());
+			events.progress(ws, bk, STEP, "all " + jobs.size() + " snapshot(s) completed", 100, totalBytes, null);
 			return RepeatStatus.FINISHED;
 		}
 		Instant now = clock.instant();

@@ -50,7 +50,7 @@ public class EventLog {
 	 * completion (may be null).
 	 */
 	public void progress(String workspaceCrn, String backupCrn, String step, String message, int percentDone,
-			long bytesTransferred, Instant expectedCompletion) {
+			Long bytesTransferred, Instant expectedCompletion) {
 		write(workspaceCrn, backupCrn, step, "INFO", message, percentDone, bytesTransferred, expectedCompletion);
 	}
 

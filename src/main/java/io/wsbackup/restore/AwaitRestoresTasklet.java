@@ -103,7 +103,7 @@ class AwaitRestoresTasklet implements Tasklet {
 		run.put(RestoreContextKeys.RESTORED, restored);
 		if (!unanswered && restored.size() == jobs.size()) {
 			run.save();
-			events.progress(ws, bk, STEP, "all " + jobs.size() + " restore(s) completed", 100, 0, clock.instant());
+			events.progress(ws, bk, STEP, "all " + jobs.size() + " restore(s) completed", 100, null, null);
 			return RepeatStatus.FINISHED;
 		}
 		Instant now = clock.instant();
@@ -115,8 +115,8 @@ class AwaitRestoresTasklet implements Tasklet {
 		int percent = Math.min(99, percentSum / Math.max(1, jobs.size()));
 		if (!String.valueOf(percent).equals(run.getString(RestoreContextKeys.LAST_PERCENT))) {
 			events.progress(ws, bk, STEP,
-					restored.size() + " of " + jobs.size() + " restore(s) completed, " + percent + "% done", percent, 0,
-					null);
+					restored.size() + " of " + jobs.size() + " restore(s) completed, " + percent + "% done", percent,
+					null, null);
 			run.put(RestoreContextKeys.LAST_PERCENT, String.valueOf(percent));
 		}
 		String last = run.getString(RestoreContextKeys.POLL_INTERVAL_MILLIS);

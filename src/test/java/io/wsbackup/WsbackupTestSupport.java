@@ -37,7 +37,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "wsbackup.cloud.provider=fake", "wsbackup.workloads.provider=fake",
 				"wsbackup.demo.enabled=false", "wsbackup.backup.poll-initial-interval=20ms",
-				"wsbackup.backup.poll-max-interval=100ms", "wsbackup.jobs.max-concurrent=4" })
+				"wsbackup.backup.poll-max-interval=100ms", "wsbackup.jobs.max-concurrent=4",
+				"wsbackup.backup.workload-start-retry-backoff=10ms" })
 @Import(WsbackupTestSupport.Fakes.class)
 public abstract class WsbackupTestSupport {
 
@@ -82,12 +83,21 @@ public abstract class WsbackupTestSupport {
 				new WorkspaceStorage(List.of("vol-" + name + "-a", "vol-" + name + "-b"), "fs-" + name, false), null);
 	}
 
-	/** Waits until the backup's latest job execution has ended, and returns it. */
+	/**
+	 * Waits until the backup's latest job execution has ended and the backup has its
+	 * final status (Spring Batch saves the job's end before its listener gives the backup
+	 * that status), and returns the execution.
+	 */
 	protected JobExecution awaitJobEnd(Backup backup) {
 		return await().atMost(Duration.ofSeconds(30)).until(() -> {
-			Long id = backups.find(backup.crn()).orElseThrow().jobExecutionId();
-			JobExecution execution = id == null ? null : jobRepository.getJobExecution(id);
-			return execution != null && !execution.isRunning() && execution.getEndTime() != null ? execution : null;
+			Backup now = backups.find(backup.crn()).orElseThrow();
+			JobExecution execution = now.jobExecutionId() == null ? null
+					: jobRepository.getJobExecution(now.jobExecutionId());
+			boolean ended = execution != null && !execution.isRunning() && execution.getEndTime() != null;
+			boolean settled = ended && (execution.getStatus() == org.springframework.batch.core.BatchStatus.COMPLETED
+					|| (now.status() != io.wsbackup.catalog.BackupStatus.RUNNING
+							&& now.status() != io.wsbackup.catalog.BackupStatus.CANCELLING));
+			return settled ? execution : null;
 		}, (execution) -> execution != null);
 	}
 

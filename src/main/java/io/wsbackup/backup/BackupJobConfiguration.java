@@ -6,6 +6,7 @@ import java.util.List;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.cloud.CloudPort;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.system.KeepFailedStepRestartable;
 import io.wsbackup.system.WsbackupProperties;
 import io.wsbackup.workspace.WorkloadPort;
 import io.wsbackup.workspace.WorkspaceRepository;
@@ -44,13 +45,16 @@ public class BackupJobConfiguration {
 	Job backupWorkspaceJob(JobRepository jobRepository, PlatformTransactionManager tx, WorkspaceRepository workspaces,
 			BackupRepository backups, CloudPort cloud, WorkloadPort workloads, EventLog events, Clock clock,
 			WsbackupProperties properties) {
-		Compensation compensation = new Compensation(workspaces, workloads, cloud, events);
+		Compensation compensation = new Compensation(workspaces, workloads, cloud, events,
+				properties.backup().workloadStartRetryBackoff());
 		Step validate = step(ValidateWorkspaceTasklet.STEP, jobRepository, tx,
 				new ValidateWorkspaceTasklet(workspaces, backups, cloud, events, jobRepository), true);
 		Step stop = step(StopWorkloadsTasklet.STEP, jobRepository, tx,
 				new StopWorkloadsTasklet(workspaces, workloads, backups, cloud, events, jobRepository), true);
-		Step snapshot = step(SnapshotStorageTasklet.STEP, jobRepository, tx,
-				new SnapshotStorageTasklet(workspaces, backups, workloads, cloud, events, jobRepository, clock), true);
+		Step snapshot = step(
+				SnapshotStorageTasklet.STEP, jobRepository, tx, new SnapshotStorageTasklet(workspaces, backups,
+						workloads, cloud, events, jobRepository, clock, properties.backup().cloudCompletionWindow()),
+				true);
 		Step await = step(AwaitRecoveryPointsTasklet.STEP, jobRepository, tx,
 				new AwaitRecoveryPointsTasklet(backups, cloud, events, jobRepository, clock, properties.backup()),
 				false);
@@ -58,8 +62,11 @@ public class BackupJobConfiguration {
 				new RecordCatalogTasklet(backups, cloud, events, jobRepository, clock), false);
 		Step restart = step(RestartWorkspaceTasklet.STEP, jobRepository, tx,
 				new RestartWorkspaceTasklet(workspaces, compensation, events, jobRepository, backups, false), false);
-		Step compensate = step(RestartWorkspaceTasklet.COMPENSATION_STEP, jobRepository, tx,
-				new RestartWorkspaceTasklet(workspaces, compensation, events, jobRepository, backups, true), true);
+		Step compensate = new StepBuilder(RestartWorkspaceTasklet.COMPENSATION_STEP, jobRepository)
+			.tasklet(new RestartWorkspaceTasklet(workspaces, compensation, events, jobRepository, backups, true), tx)
+			.listener(new KeepFailedStepRestartable(jobRepository))
+			.allowStartIfComplete(true)
+			.build();
 		// validateWorkspace changes nothing, so its failure ends the job; every later
 		// step fails into the
 		// compensation, which ends the job FAILED.

@@ -35,7 +35,11 @@ final class Compensation {
 
 	private final EventLog events;
 
-	Compensation(WorkspaceRepository workspaces, WorkloadPort workloads, CloudPort cloud, EventLog events) {
+	private final java.time.Duration retryBackoff;
+
+	Compensation(WorkspaceRepository workspaces, WorkloadPort workloads, CloudPort cloud, EventLog events,
+			java.time.Duration retryBackoff) {
+		this.retryBackoff = retryBackoff;
 		this.workspaces = workspaces;
 		this.workloads = workloads;
 		this.cloud = cloud;
@@ -58,7 +62,8 @@ final class Compensation {
 				: WorkspaceStatus.of(recorded);
 		if (force || "true".equals(run.getString(BackupContextKeys.WORKLOADS_STOPPED))
 				|| workspace.status() == WorkspaceStatus.BACKUP_STARTED) {
-			workloads.start(workspace, new StoppedWorkloads(run.getMap(BackupContextKeys.WORKLOAD_CHANGES), List.of()));
+			startWithRetries(workspace,
+					new StoppedWorkloads(run.getMap(BackupContextKeys.WORKLOAD_CHANGES), List.of()));
 			run.put(BackupContextKeys.WORKLOADS_STOPPED, "false");
 			run.save();
 		}
@@ -68,6 +73,35 @@ final class Compensation {
 			return revertTo;
 		}
 		return workspace.status();
+	}
+
+	/**
+	 * Starting the workloads is what matters most: three attempts, two and four seconds
+	 * apart.
+	 */
+	private void startWithRetries(Workspace workspace, StoppedWorkloads stopped) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				workloads.start(workspace, stopped);
+				return;
+			}
+			catch (RuntimeException ex) {
+				if (attempt == 3) {
+					throw new IllegalStateException("the workloads of workspace " + workspace.name()
+							+ " could not be started again and may still be stopped: " + ex.getMessage()
+							+ "; restart the backup job to try again", ex);
+				}
+				log.warn("starting the workloads of {} failed (attempt {}): {}", workspace.name(), attempt,
+						ex.getMessage());
+				try {
+					Thread.sleep(retryBackoff.toMillis() * attempt);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					throw ex;
+				}
+			}
+		}
 	}
 
 	/**

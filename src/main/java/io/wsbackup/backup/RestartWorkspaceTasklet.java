@@ -53,9 +53,6 @@ class RestartWorkspaceTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		BackupRun run = BackupRun.of(chunkContext, jobRepository);
-		if (afterFailure) {
-			JobFailures.keepFailedStepRestartable(run.jobExecution(), jobRepository);
-		}
 		Workspace workspace = run.workspace(workspaces);
 		String ws = workspace.crn().toString();
 		String bk = run.backupCrn.toString();

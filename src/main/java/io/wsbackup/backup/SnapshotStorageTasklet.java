@@ -59,8 +59,10 @@ class SnapshotStorageTasklet implements Tasklet {
 
 	private final Clock clock;
 
+	private final Duration completionWindow;
+
 	SnapshotStorageTasklet(WorkspaceRepository workspaces, BackupRepository backups, WorkloadPort workloads,
-			CloudPort cloud, EventLog events, JobRepository jobRepository, Clock clock) {
+			CloudPort cloud, EventLog events, JobRepository jobRepository, Clock clock, Duration completionWindow) {
 		this.workspaces = workspaces;
 		this.backups = backups;
 		this.workloads = workloads;
@@ -68,6 +70,7 @@ class SnapshotStorageTasklet implements Tasklet {
 		this.events = events;
 		this.jobRepository = jobRepository;
 		this.clock = clock;
+		this.completionWindow = completionWindow;
 	}
 
 	@Override
@@ -91,8 +94,12 @@ class SnapshotStorageTasklet implements Tasklet {
 					+ " resource(s) in vault " + workspace.vaultName() + ": " + String.join(", ", resources.keySet()));
 			return RepeatStatus.CONTINUABLE;
 		}
-		ExecutionContext stepContext = chunkContext.getStepContext().getStepExecution().getExecutionContext();
-		Set<String> checked = new HashSet<>(List.of(stepContext.getString(CHECKED, "").split("\n")));
+		var stepExecution = chunkContext.getStepContext().getStepExecution();
+		ExecutionContext stepContext = stepExecution.getExecutionContext();
+		// a restart copies the failed execution's step context: what that execution
+		// checked does not count
+		String checkedKey = CHECKED + "." + stepExecution.getId();
+		Set<String> checked = new HashSet<>(List.of(stepContext.getString(checkedKey, "").split("\n")));
 		Map<String, String> jobs = run.getMap(BackupContextKeys.SNAPSHOT_JOBS);
 		for (Map.Entry<String, String> entry : resources.entrySet()) {
 			String key = entry.getKey();
@@ -111,18 +118,19 @@ class SnapshotStorageTasklet implements Tasklet {
 				events.warning(workspace.crn().toString(), backup.crn().toString(), STEP,
 						"snapshot job " + jobId + " of " + key + " ended " + state + "; starting attempt " + attempt);
 			}
+			refuseAfterDeadline(backup);
 			ProtectedResource resource = ProtectedResource.fromKey(key);
 			String newJob = cloud.startSnapshot(new SnapshotRequest(workspace.vaultName(), resource,
 					idempotencyToken(backup, resource, attempt), Map.of("workspaceCrn", workspace.crn().toString(),
 							"backupCrn", backup.crn().toString(), "backupName", backup.name()),
-					remaining(backup)));
+					completionWindow));
 			jobs.put(key, newJob);
 			resources.put(key, String.valueOf(attempt));
 			run.put(BackupContextKeys.SNAPSHOT_JOBS, jobs);
 			run.put(BackupContextKeys.RESOURCES, resources);
 			run.save();
 			checked.add(key);
-			stepContext.putString(CHECKED, String.join("\n", checked));
+			stepContext.putString(checkedKey, String.join("\n", checked));
 			events.info(workspace.crn().toString(), backup.crn().toString(), STEP,
 					"snapshot of " + key + " started as cloud job " + newJob);
 			return RepeatStatus.CONTINUABLE;
@@ -130,9 +138,15 @@ class SnapshotStorageTasklet implements Tasklet {
 		return RepeatStatus.FINISHED;
 	}
 
-	private Duration remaining(Backup backup) {
-		Duration left = Duration.between(clock.instant(), backup.deadline());
-		return left.isNegative() ? Duration.ofMinutes(1) : left;
+	/**
+	 * A new cloud snapshot after the deadline could never be awaited: refuse it rather
+	 * than start it.
+	 */
+	private void refuseAfterDeadline(Backup backup) {
+		if (clock.instant().isAfter(backup.deadline())) {
+			throw new BackupStepException("the backup's " + backup.timeoutMinutes() + "-minute timeout ended at "
+					+ backup.deadline() + "; no new cloud snapshot is started for it: start a new backup");
+		}
 	}
 
 	/** The same backup, resource and attempt always give the same token. */

@@ -71,12 +71,12 @@ public class BackupRepository {
 	}
 
 	/**
-	 * The workspace's backups that a job is still working on (running or being deleted).
+	 * The workspace's backups still being made (running or cancelling); a delete in
+	 * progress does not count.
 	 */
 	public List<Backup> activeFor(Crn workspaceCrn) {
-		return jdbc.sql("SELECT " + COLUMNS + " FROM WS_BACKUP WHERE WORKSPACE_CRN = ? AND STATUS IN (?, ?, ?)")
-			.params(workspaceCrn.toString(), BackupStatus.RUNNING.text(), BackupStatus.DELETING.text(),
-					BackupStatus.CANCELLING.text())
+		return jdbc.sql("SELECT " + COLUMNS + " FROM WS_BACKUP WHERE WORKSPACE_CRN = ? AND STATUS IN (?, ?)")
+			.params(workspaceCrn.toString(), BackupStatus.RUNNING.text(), BackupStatus.CANCELLING.text())
 			.query(BackupRepository::map)
 			.list();
 	}

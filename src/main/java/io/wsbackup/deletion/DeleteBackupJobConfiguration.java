@@ -59,6 +59,7 @@ public class DeleteBackupJobConfiguration {
 		})
 			.start(new StepBuilder(DeleteRecoveryPointsTasklet.STEP, jobRepository)
 				.tasklet(new DeleteRecoveryPointsTasklet(backups, cloud, events, jobRepository), tx)
+				.allowStartIfComplete(true)
 				.build())
 			.next(new StepBuilder(RemoveCatalogEntryTasklet.STEP, jobRepository)
 				.tasklet(new RemoveCatalogEntryTasklet(backups, cloud, events), tx)

@@ -30,6 +30,8 @@ class DeleteRecoveryPointsTasklet implements Tasklet {
 
 	static final String STEP = "deleteRecoveryPoints";
 
+	private static final String LISTED = STEP + ".listedInThisExecution";
+
 	private final BackupRepository backups;
 
 	private final CloudPort cloud;
@@ -57,14 +59,24 @@ class DeleteRecoveryPointsTasklet implements Tasklet {
 		}
 		String ws = backup.workspaceCrn().toString();
 		Map<String, String> targets = targets(context);
-		if (targets.isEmpty() && !context.containsKey(DeleteParameters.TARGETS)) {
+		var stepExecution = chunkContext.getStepContext().getStepExecution();
+		var stepContext = stepExecution.getExecutionContext();
+		String listed = LISTED + "." + stepExecution.getId();
+		if (!stepContext.containsKey(listed)) {
+			// on every run, also a restart: a snapshot still running when the delete
+			// began may have completed since
+			int before = targets.size();
 			for (RecoveryPoint rp : backups.recoveryPoints(crn)) {
-				targets.put(rp.recoveryPointId(), "pending");
+				targets.putIfAbsent(rp.recoveryPointId(), "pending");
 			}
 			for (RecoveryPointSummary rp : cloud.listRecoveryPoints(backup.vaultName())) {
 				if (crn.toString().equals(rp.tags().get("backupCrn"))) {
 					targets.putIfAbsent(rp.recoveryPointId(), "pending");
 				}
+			}
+			stepContext.putString(listed, "true");
+			if (targets.size() == before && before > 0) {
+				return RepeatStatus.CONTINUABLE;
 			}
 			context.put(DeleteParameters.TARGETS, targets);
 			jobRepository.updateExecutionContext(jobExecution);

@@ -181,8 +181,18 @@ public class Launcher {
 				.failedPrecondition("backup " + backup.name() + " cannot be restarted while " + others.get(0).name()
 						+ " (" + others.get(0).crn() + ") is " + others.get(0).status() + " on the same workspace");
 		}
-		if (backup.status() == BackupStatus.FAILED || backup.status() == BackupStatus.CANCELLED) {
-			backups.moveStatus(crn, backup.status(), BackupStatus.RUNNING, null);
+		if (!BackupParameters.JOB_NAME.equals(last.getJobInstance().getJobName())) {
+			throw WsbackupException.failedPrecondition("backup " + backup.name() + " is " + backup.status()
+					+ "; its last job is a " + last.getJobInstance().getJobName() + ", not a backup to restart");
+		}
+		if (backup.status() == BackupStatus.RUNNING || backup.status() == BackupStatus.CANCELLING) {
+			throw WsbackupException.failedPrecondition("the previous run of backup " + backup.name()
+					+ " is still finishing (its job ended, the backup is " + backup.status() + "); try again shortly");
+		}
+		BackupStatus before = backup.status();
+		if ((before == BackupStatus.FAILED || before == BackupStatus.CANCELLED)
+				&& !backups.moveStatus(crn, before, BackupStatus.RUNNING, null)) {
+			throw WsbackupException.failedPrecondition("backup " + backup.name() + " changed meanwhile; try again");
 		}
 		try {
 			JobExecution execution = jobOperator.restart(last);
@@ -191,6 +201,9 @@ public class Launcher {
 			return execution.getId();
 		}
 		catch (Exception ex) {
+			if (before == BackupStatus.FAILED || before == BackupStatus.CANCELLED) {
+				backups.moveStatus(crn, BackupStatus.RUNNING, before, backup.failureReason());
+			}
 			throw WsbackupException
 				.failedPrecondition("backup " + backup.name() + " cannot be restarted: " + ex.getMessage());
 		}

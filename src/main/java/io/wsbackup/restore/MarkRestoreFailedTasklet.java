@@ -43,7 +43,6 @@ class MarkRestoreFailedTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		RestoreRun run = RestoreRun.of(chunkContext, jobRepository);
-		JobFailures.keepFailedStepRestartable(run.jobExecution(), jobRepository);
 		Workspace workspace = run.workspace(workspaces);
 		if (workspace.status() == WorkspaceStatus.RESTORE_STARTED) {
 			workspaces.moveStatus(workspace.crn(), WorkspaceStatus.RESTORE_STARTED, WorkspaceStatus.RESTORE_FAILED);

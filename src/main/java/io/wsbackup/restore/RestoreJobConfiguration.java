@@ -6,6 +6,7 @@ import java.util.List;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.cloud.CloudPort;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.system.KeepFailedStepRestartable;
 import io.wsbackup.system.PollSchedule;
 import io.wsbackup.system.WsbackupProperties;
 import io.wsbackup.workspace.Crn;
@@ -58,8 +59,11 @@ public class RestoreJobConfiguration {
 						new AttachStorageTasklet(backups, workspaces, workloads, events, jobRepository), false),
 				step(StartWorkspaceTasklet.STEP, jobRepository, tx,
 						new StartWorkspaceTasklet(backups, workspaces, workloads, events, jobRepository), false));
-		Step compensate = step(MarkRestoreFailedTasklet.STEP, jobRepository, tx,
-				new MarkRestoreFailedTasklet(workspaces, events, jobRepository), true);
+		Step compensate = new StepBuilder(MarkRestoreFailedTasklet.STEP, jobRepository)
+			.tasklet(new MarkRestoreFailedTasklet(workspaces, events, jobRepository), tx)
+			.listener(new KeepFailedStepRestartable(jobRepository))
+			.allowStartIfComplete(true)
+			.build();
 		FlowBuilder<FlowJobBuilder> flow = new JobBuilder(RestoreParameters.JOB_NAME, jobRepository)
 			.listener(new JobExecutionListener() {
 

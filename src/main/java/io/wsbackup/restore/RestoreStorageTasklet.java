@@ -52,8 +52,12 @@ class RestoreStorageTasklet implements Tasklet {
 		Backup backup = run.backup(backups);
 		Map<String, String> jobs = run.getMap(RestoreContextKeys.RESTORE_JOBS);
 		Map<String, String> attempts = run.getMap(RestoreContextKeys.ATTEMPTS);
-		var stepContext = chunkContext.getStepContext().getStepExecution().getExecutionContext();
-		String checked = stepContext.getString(STEP + ".checkedInThisExecution", "");
+		var stepExecution = chunkContext.getStepContext().getStepExecution();
+		var stepContext = stepExecution.getExecutionContext();
+		// a restart copies the failed execution's step context: what that execution
+		// checked does not count
+		String checkedKey = STEP + ".checkedInThisExecution." + stepExecution.getId();
+		String checked = stepContext.getString(checkedKey, "");
 		for (RecoveryPoint rp : run.recoveryPoints(backups)) {
 			String id = rp.recoveryPointId();
 			if (checked.contains("\n" + id + "\n")) {
@@ -65,7 +69,7 @@ class RestoreStorageTasklet implements Tasklet {
 				CloudJobState state = cloud.restoreProgress(jobId).state();
 				if (!state.isUnsuccessful()) {
 					checked = checked + "\n" + id + "\n";
-					stepContext.putString(STEP + ".checkedInThisExecution", checked);
+					stepContext.putString(checkedKey, checked);
 					continue;
 				}
 				attempt++;
@@ -83,7 +87,7 @@ class RestoreStorageTasklet implements Tasklet {
 			run.put(RestoreContextKeys.RESTORE_JOBS, jobs);
 			run.put(RestoreContextKeys.ATTEMPTS, attempts);
 			run.save();
-			stepContext.putString(STEP + ".checkedInThisExecution", checked + "\n" + id + "\n");
+			stepContext.putString(checkedKey, checked + "\n" + id + "\n");
 			events.info(run.workspaceCrn.toString(), backup.crn().toString(), STEP, "restore of recovery point " + id
 					+ " (" + rp.resource().key() + ") started as cloud job " + newJob);
 			return RepeatStatus.CONTINUABLE;

@@ -42,7 +42,7 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 				: creatorCrn;
 		cloud = cloud == null ? new Cloud(null, null, null) : cloud;
 		workloads = workloads == null ? new Workloads(null, null) : workloads;
-		backup = backup == null ? new Backup(null, null, null, null, null) : backup;
+		backup = backup == null ? new Backup(null, null, null, null, null, null, null) : backup;
 		jobs = jobs == null ? new Jobs(null) : jobs;
 		demo = demo == null ? new Demo(null) : demo;
 	}
@@ -153,9 +153,15 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 	 * @param pollMaxInterval the longest wait between two progress polls
 	 * @param progressEventInterval a progress line is written at least this often, even
 	 * without change
+	 * @param cloudCompletionWindow how long the cloud may take to complete one snapshot
+	 * job before it expires it; independent of the backup's timeout, so that a timed-out
+	 * backup's snapshots keep running (DESIGN §2)
+	 * @param workloadStartRetryBackoff starting the workloads again is tried three times,
+	 * this long apart and then twice as long
 	 */
 	public record Backup(Integer defaultTimeoutMinutes, Integer maxTimeoutMinutes, Duration pollInitialInterval,
-			Duration pollMaxInterval, Duration progressEventInterval) {
+			Duration pollMaxInterval, Duration progressEventInterval, Duration cloudCompletionWindow,
+			Duration workloadStartRetryBackoff) {
 
 		public Backup {
 			defaultTimeoutMinutes = defaultTimeoutMinutes == null ? 720 : defaultTimeoutMinutes;
@@ -163,6 +169,9 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 			pollInitialInterval = pollInitialInterval == null ? Duration.ofSeconds(1) : pollInitialInterval;
 			pollMaxInterval = pollMaxInterval == null ? Duration.ofMinutes(5) : pollMaxInterval;
 			progressEventInterval = progressEventInterval == null ? Duration.ofMinutes(5) : progressEventInterval;
+			cloudCompletionWindow = cloudCompletionWindow == null ? Duration.ofDays(7) : cloudCompletionWindow;
+			workloadStartRetryBackoff = workloadStartRetryBackoff == null ? Duration.ofSeconds(2)
+					: workloadStartRetryBackoff;
 		}
 
 	}

@@ -105,7 +105,7 @@ class BackupJobTest extends WsbackupTestSupport {
 				failure("recordCatalog", (t) -> t.cloud().failNextListRecoveryPoints("ListRecoveryPoints refused"),
 						(t) -> {
 						}, "ListRecoveryPoints refused", true),
-				failure("restartWorkspace", (t) -> t.workloads().failNextStart("the API server timed out"), (t) -> {
+				failure("restartWorkspace", (t) -> t.workloads().failNextStarts(3, "the API server timed out"), (t) -> {
 				}, "the API server timed out", true));
 	}
 

@@ -48,8 +48,16 @@ public class FakeWorkloads implements WorkloadPort {
 	}
 
 	public synchronized void failNextStart(String message) {
-		failNextStart = message;
+		failNextStarts(1, message);
 	}
+
+	/** The next {@code times} start calls throw. */
+	public synchronized void failNextStarts(int times, String message) {
+		failNextStart = message;
+		startFailuresLeft = times;
+	}
+
+	private int startFailuresLeft;
 
 	public synchronized List<String> calls() {
 		return List.copyOf(calls);
@@ -116,7 +124,9 @@ public class FakeWorkloads implements WorkloadPort {
 		calls.add("start " + workspace.name());
 		if (failNextStart != null) {
 			String message = failNextStart;
-			failNextStart = null;
+			if (--startFailuresLeft <= 0) {
+				failNextStart = null;
+			}
 			throw new IllegalStateException(message);
 		}
 		String previous = stopped.changes().get("deployment/" + workspace.name() + "/web");

@@ -2,7 +2,7 @@
 // answers (api.js) and drawn again every few seconds while something runs.
 import { ApiError, call, restoreSkeleton } from './api.js';
 
-const ACTIVE_REFRESH_MS = 1500;
+const ACTIVE_REFRESH_MS = 1000;
 const IDLE_REFRESH_MS = 10000;
 const BUSY_BACKUP = new Set(['running', 'cancelling', 'deleting']);
 const FINAL_BACKUP = new Set(['succeeded', 'failed', 'cancelled']);
@@ -27,7 +27,7 @@ function h(tag, attrs = {}, ...children) {
 			element.setAttribute(name, value === true ? '' : value);
 		}
 	}
-	for (const child of children.flat()) {
+	for (const child of children.flat(Infinity)) {
 		if (child !== undefined && child !== null && child !== false) {
 			element.append(child instanceof Node ? child : String(child));
 		}

@@ -36,8 +36,8 @@ import static org.awaitility.Awaitility.await;
  * The web console in a real headless Chromium (the Debian {@code chromium} and
  * {@code chromium-driver} packages, nothing downloaded) against the packaged runner on
  * the embedded default: a refused backup name shows the API's message, a backup started
- * from the dialog is cancelled, another reaches {@code succeeded}, is restored into a new
- * workspace and deleted. A screenshot of each page goes to
+ * from the dialog is cancelled, another reaches {@code succeeded} and is restored into a
+ * new workspace, the cancelled one is deleted. A screenshot of each page goes to
  * {@code target/console-screenshots/}.
  */
 class WebConsoleIT {
@@ -149,56 +149,63 @@ class WebConsoleIT {
 		assertThat(text(first)).contains("demo", "local-operator", "MB");
 		screenshot("04-catalog");
 
-		// the backup's own page
-		click(By.cssSelector("tr[data-backup='first'] a"));
-		eventually(
-				() -> text(By.id("backup-title")).equals("first") && text(By.id("page")).contains("Recovery points"));
-		screenshot("05-backup");
-
 		// restore into a new workspace, the advanced fields prefilled from the skeleton
-		click(By.cssSelector("nav a[data-page='catalog']"));
 		click(By.cssSelector("tr[data-backup='first'] button[data-action='restore']"));
 		assertThat(browser.findElement(By.id("restore-environment")).getAttribute("value")).isEqualTo("local");
 		assertThat(browser.findElement(By.id("restore-advanced")).getAttribute("value")).contains("provisionK8sRequest",
 				"restoreJobTimeoutMinutes");
 		click(By.cssSelector("#restore-dialog summary"));
 		type(By.id("restore-name"), "demo-restored");
-		screenshot("06-restore-dialog");
+		screenshot("05-restore-dialog");
 		click(By.id("restore-submit"));
 		By restored = By.cssSelector("tr[data-workspace='demo-restored']");
-		await().atMost(Duration.ofSeconds(60))
-			.pollInterval(Duration.ofMillis(500))
-			.ignoreExceptions()
-			.until(() -> text(restored).contains("installation:finished"));
-		screenshot("07-workspaces-after-restore");
+		eventually(() -> text(restored).contains("restore:started"));
+		screenshot("06-workspaces-restoring");
 
-		// the event log of the workspace, newest first
+		// while it restores: the event log of the workspace, newest first
 		click(By.cssSelector("tr[data-workspace='demo'] a[data-action='events']"));
 		eventually(() -> text(By.id("events")).contains("restartWorkspace"));
 		List<WebElement> rows = browser.findElements(By.cssSelector("#events tbody tr"));
-		Instant newest = Instant
-			.parse(rows.get(0).findElement(By.tagName("td")).getText().replace(" UTC", "Z").replace(' ', 'T'));
-		Instant oldest = Instant.parse(rows.get(rows.size() - 1)
-			.findElement(By.tagName("td"))
-			.getText()
-			.replace(" UTC", "Z")
-			.replace(' ', 'T'));
-		assertThat(newest).as("newest first").isAfter(oldest);
+		assertThat(time(rows.get(0))).as("newest first").isAfter(time(rows.get(rows.size() - 1)));
 		assertThat(text(By.id("events"))).contains("%", "ETA");
-		screenshot("08-event-log");
+		screenshot("07-event-log");
 
-		// delete, after a confirmation that names the backup
+		// the backup's own page
 		click(By.cssSelector("nav a[data-page='catalog']"));
-		click(By.cssSelector("tr[data-backup='first'] button[data-action='delete']"));
-		assertThat(text(By.id("delete-question"))).contains("“first”", "demo");
+		click(By.cssSelector("tr[data-backup='first'] a"));
+		eventually(
+				() -> text(By.id("backup-title")).equals("first") && text(By.id("page")).contains("Recovery points"));
+		assertThat(text(By.cssSelector("dl.facts"))).contains("succeeded", "mlx-", "720 min", "54.5 MB");
+		screenshot("08-backup");
+
+		// delete the cancelled one, after a confirmation that names it
+		click(By.cssSelector("nav a[data-page='catalog']"));
+		click(By.cssSelector("tr[data-backup='to-cancel'] button[data-action='delete']"));
+		assertThat(text(By.id("delete-question"))).contains("“to-cancel”", "demo");
 		screenshot("09-delete-confirmation");
 		click(By.id("delete-submit"));
 		await().atMost(Duration.ofSeconds(30))
-			.pollInterval(Duration.ofMillis(500))
+			.pollInterval(Duration.ofMillis(300))
 			.ignoreExceptions()
-			.until(() -> browser.findElements(first).isEmpty()
-					&& !browser.findElements(By.cssSelector("tr[data-backup='to-cancel']")).isEmpty());
+			.until(() -> browser.findElements(By.cssSelector("tr[data-backup='to-cancel']")).isEmpty()
+					&& !browser.findElements(first).isEmpty());
 		screenshot("10-catalog-after-delete");
+
+		// the restored workspace comes up
+		click(By.cssSelector("nav a[data-page='workspaces']"));
+		await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(300))
+			.ignoreExceptions()
+			.until(() -> text(restored).contains("installation:finished"));
+		screenshot("11-workspaces-restored");
+	}
+
+	/**
+	 * The time in an event row's first cell, written by the console as "2026-11-21
+	 * 10:40:55 UTC".
+	 */
+	private static Instant time(WebElement eventRow) {
+		return Instant.parse(eventRow.findElement(By.tagName("td")).getText().replace(" UTC", "Z").replace(' ', 'T'));
 	}
 
 	private String text(By by) {

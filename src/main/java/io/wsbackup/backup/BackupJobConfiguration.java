@@ -74,20 +74,17 @@ public class BackupJobConfiguration {
 		FlowBuilder<FlowJobBuilder> flow = new JobBuilder(BackupParameters.JOB_NAME, jobRepository)
 			.listener(new BackupJobListener(backups, events, compensation, jobRepository))
 			.start(validate)
-			.on("FAILED")
-			.fail()
-			.from(validate)
-			.on(CancelledExitStatus.CANCELLED)
-			.to(compensate)
+			.on("COMPLETED")
+			.to(chain.get(0))
 			.from(validate)
 			.on("*")
-			.to(chain.get(0));
+			.to(compensate);
 		for (int i = 0; i < chain.size(); i++) {
 			Step step = chain.get(i);
-			flow = flow.from(step).on("FAILED").to(compensate);
-			flow = flow.from(step).on(CancelledExitStatus.CANCELLED).to(compensate);
-			flow = (i + 1 < chain.size()) ? flow.from(step).on("*").to(chain.get(i + 1))
-					: flow.from(step).on("*").end();
+			flow = (i + 1 < chain.size()) ? flow.from(step).on("COMPLETED").to(chain.get(i + 1))
+					: flow.from(step).on("COMPLETED").end();
+			// FAILED, CANCELLED, and anything unexpected (UNKNOWN) go to the compensation
+			flow = flow.from(step).on("*").to(compensate);
 		}
 		return flow.from(compensate)
 			.on(CancelledExitStatus.CANCELLED)

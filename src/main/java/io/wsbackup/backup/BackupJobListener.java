@@ -67,7 +67,13 @@ class BackupJobListener implements JobExecutionListener {
 				return;
 			}
 			String reason = JobFailures.reason(execution);
-			if (backupStatus == BackupStatus.RUNNING || backupStatus == BackupStatus.CANCELLING) {
+			if (backupStatus == BackupStatus.CANCELLING) {
+				// a cancel accepted while the job was already failing: honour it
+				compensation.stopRunningSnapshots(BackupRun.of(execution, jobRepository));
+				backups.moveStatus(backupCrn, backupStatus, BackupStatus.CANCELLED,
+						"cancelled; the job had also failed: " + reason);
+			}
+			else if (backupStatus == BackupStatus.RUNNING) {
 				backups.moveStatus(backupCrn, backupStatus, BackupStatus.FAILED, reason);
 			}
 			events.error(workspaceCrn, backupCrn.toString(), BackupParameters.JOB_NAME,

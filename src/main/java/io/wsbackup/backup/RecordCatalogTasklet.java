@@ -52,6 +52,10 @@ class RecordCatalogTasklet implements Tasklet {
 		BackupRun run = BackupRun.of(chunkContext, jobRepository);
 		run.stopIfCancelled(backups, STEP);
 		Backup backup = run.backup(backups);
+		if (backup.status() != BackupStatus.RUNNING && backup.status() != BackupStatus.SUCCEEDED) {
+			throw new BackupStepException(
+					"backup " + backup.name() + " is " + backup.status() + "; it cannot be recorded as succeeded");
+		}
 		Map<String, String> recoveryPoints = run.getMap(BackupContextKeys.RECOVERY_POINTS);
 		Map<String, String> jobs = run.getMap(BackupContextKeys.SNAPSHOT_JOBS);
 		Map<String, RecoveryPointSummary> inVault = cloud.listRecoveryPoints(backup.vaultName())

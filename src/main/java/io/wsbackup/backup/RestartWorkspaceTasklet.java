@@ -56,10 +56,19 @@ class RestartWorkspaceTasklet implements Tasklet {
 		Workspace workspace = run.workspace(workspaces);
 		String ws = workspace.crn().toString();
 		String bk = run.backupCrn.toString();
-		boolean cancelled = afterFailure && run.backup(backups).status() == BackupStatus.CANCELLING;
+		BackupStatus backupStatus = run.backup(backups).status();
+		boolean cancelled = afterFailure && backupStatus == BackupStatus.CANCELLING;
+		// the backup itself may have succeeded, and only starting the workloads again
+		// failed
+		boolean recorded = backupStatus == BackupStatus.SUCCEEDED;
+		String failedStep = JobFailures.failedStep(run.jobExecution());
+		// a validation failure stopped nothing, unless this backup already holds the
+		// workspace (after a crash)
+		boolean stopAttempted = run.has(BackupContextKeys.WORKLOADS_STOPPED)
+				|| !ValidateWorkspaceTasklet.STEP.equals(failedStep);
 		int snapshotsStopped = cancelled ? compensation.stopRunningSnapshots(run) : 0;
-		WorkspaceStatus revertTo = compensation.bringBack(run, afterFailure,
-				afterFailure ? WorkspaceStatus.BACKUP_FAILED : WorkspaceStatus.BACKUP_FINISHED);
+		WorkspaceStatus revertTo = compensation.bringBack(run, afterFailure && stopAttempted,
+				afterFailure && !recorded ? WorkspaceStatus.BACKUP_FAILED : WorkspaceStatus.BACKUP_FINISHED);
 		if (cancelled) {
 			backups.moveStatus(run.backupCrn, BackupStatus.CANCELLING, BackupStatus.CANCELLED, "cancelled");
 			events.warning(ws, bk, COMPENSATION_STEP,
@@ -68,12 +77,20 @@ class RestartWorkspaceTasklet implements Tasklet {
 							+ " is " + revertTo + ". The backup can be restarted; its stopped snapshots start again");
 			contribution.setExitStatus(new ExitStatus(CancelledExitStatus.CANCELLED));
 		}
+		else if (afterFailure && recorded) {
+			events.warning(ws, bk, COMPENSATION_STEP,
+					"backup " + run.backup(backups).name()
+							+ " succeeded, but starting the workloads again failed in step " + failedStep + ": "
+							+ JobFailures.reason(run.jobExecution()) + ". The compensation started them; workspace "
+							+ workspace.name() + " is " + revertTo);
+		}
 		else if (afterFailure) {
 			events.error(ws, bk, COMPENSATION_STEP,
 					"backup failed in step " + JobFailures.failedStep(run.jobExecution()) + ": "
 							+ JobFailures.reason(run.jobExecution())
-							+ ". The workloads were started again and workspace " + workspace.name() + " is " + revertTo
-							+ "; fix the cause and restart the backup");
+							+ (stopAttempted ? ". The workloads were started again and workspace "
+									: ". Nothing had been stopped; workspace ")
+							+ workspace.name() + " is " + revertTo + "; fix the cause and restart the backup");
 		}
 		else {
 			events.info(ws, bk, STEP, "workloads started; workspace " + workspace.name() + " is " + revertTo);

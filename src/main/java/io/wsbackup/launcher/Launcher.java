@@ -378,8 +378,9 @@ public class Launcher {
 			.orElseThrow(() -> WsbackupException.notFound("workspace " + crn + " is not registered"));
 		Long id = workspaces.restoreRecord(crn).jobExecutionId();
 		JobExecution last = id == null ? null : jobRepository.getJobExecution(id);
-		if (workspace.status() != WorkspaceStatus.RESTORE_FAILED || last == null
-				|| last.getStatus() != BatchStatus.FAILED) {
+		if (!(workspace.status() == WorkspaceStatus.RESTORE_FAILED
+				|| workspace.status() == WorkspaceStatus.RESTORE_STARTED) || last == null
+				|| !(last.getStatus() == BatchStatus.FAILED || last.getStatus() == BatchStatus.STOPPED)) {
 			throw WsbackupException.failedPrecondition("workspace " + workspace.name() + " is " + workspace.status()
 					+ "; only a failed restore can be restarted");
 		}

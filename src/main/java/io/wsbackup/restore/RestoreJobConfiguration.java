@@ -76,21 +76,31 @@ public class RestoreJobConfiguration {
 
 				@Override
 				public void afterJob(JobExecution execution) {
+					// never a workspace that claims to be being restored when no job
+					// restores it any more
+					if (execution.getStatus() != org.springframework.batch.core.BatchStatus.COMPLETED) {
+						Crn crn = Crn.parse(execution.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN));
+						workspaces.find(crn)
+							.filter((w) -> w.status() == io.wsbackup.workspace.WorkspaceStatus.RESTORE_STARTED)
+							.ifPresent((w) -> workspaces.moveStatus(crn,
+									io.wsbackup.workspace.WorkspaceStatus.RESTORE_STARTED,
+									io.wsbackup.workspace.WorkspaceStatus.RESTORE_FAILED));
+					}
 					MDC.remove("workspaceCrn");
 				}
 
 			})
 			.start(validate)
-			.on("FAILED")
-			.to(compensate)
+			.on("COMPLETED")
+			.to(chain.get(0))
 			.from(validate)
 			.on("*")
-			.to(chain.get(0));
+			.to(compensate);
 		for (int i = 0; i < chain.size(); i++) {
 			Step step = chain.get(i);
-			flow = flow.from(step).on("FAILED").to(compensate);
-			flow = (i + 1 < chain.size()) ? flow.from(step).on("*").to(chain.get(i + 1))
-					: flow.from(step).on("*").end();
+			flow = (i + 1 < chain.size()) ? flow.from(step).on("COMPLETED").to(chain.get(i + 1))
+					: flow.from(step).on("COMPLETED").end();
+			flow = flow.from(step).on("*").to(compensate);
 		}
 		return flow.from(compensate).on("*").fail().end().build();
 	}

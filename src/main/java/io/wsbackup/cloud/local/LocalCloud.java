@@ -205,6 +205,11 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 				return existing.get();
 			}
 			String running = runningSnapshots.get(resource.key());
+			if (running != null && job(running, JobRecord.JobType.SNAPSHOT).state().isTerminal()) {
+				// ended (as snapshotProgress reports it) but its worker has not left yet
+				runningSnapshots.remove(resource.key(), running);
+				running = null;
+			}
 			if (running != null) {
 				throw new CloudException("a snapshot of " + resource.id() + " is already running as job " + running,
 						false);

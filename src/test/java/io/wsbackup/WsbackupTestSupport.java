@@ -37,7 +37,11 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "wsbackup.cloud.provider=fake", "wsbackup.workloads.provider=fake",
 				"wsbackup.demo.enabled=false", "wsbackup.backup.poll-initial-interval=20ms",
-				"wsbackup.backup.poll-max-interval=100ms", "wsbackup.jobs.max-concurrent=4" })
+				"wsbackup.backup.poll-max-interval=100ms", "wsbackup.jobs.max-concurrent=4",
+				// no schedules here, and no Quartz scheduler joining the test schema's
+				// cluster: the
+				// schedule tests run their own, under a scheduler name of their own
+				"wsbackup.schedules-dir=target/no-schedules", "spring.quartz.auto-startup=false" })
 @Import(WsbackupTestSupport.Fakes.class)
 public abstract class WsbackupTestSupport {
 

@@ -94,6 +94,14 @@ public class Launcher {
 	}
 
 	/**
+	 * Whether a name can be a backup's name: letters, digits, '.', '_' and '-', starting
+	 * with a letter or digit, at most 100.
+	 */
+	public static boolean isValidBackupName(String name) {
+		return name != null && BACKUP_NAME.matcher(name).matches();
+	}
+
+	/**
 	 * Starts a backup of a workspace and returns at once.
 	 * @param timeoutMinutes the backup's timeout, or {@code null} for the default (12
 	 * hours)

@@ -25,6 +25,17 @@ final class QuartzKeys {
 	private QuartzKeys() {
 	}
 
+	/**
+	 * The transaction every scheduler call runs in (the store is Spring-managed), read
+	 * committed so that a retry sees what other runners committed meanwhile.
+	 */
+	static org.springframework.transaction.support.TransactionTemplate transaction(
+			org.springframework.transaction.PlatformTransactionManager transactionManager) {
+		var template = new org.springframework.transaction.support.TransactionTemplate(transactionManager);
+		template.setIsolationLevel(org.springframework.transaction.TransactionDefinition.ISOLATION_READ_COMMITTED);
+		return template;
+	}
+
 	static JobKey fireJob(String schedule) {
 		return JobKey.jobKey("schedule." + schedule, GROUP);
 	}

@@ -100,7 +100,7 @@ public class ScheduleRuns {
 		this.events = events;
 		this.retention = retention;
 		this.scheduler = scheduler;
-		this.transaction = new TransactionTemplate(transactionManager);
+		this.transaction = QuartzKeys.transaction(transactionManager);
 		this.properties = properties;
 	}
 

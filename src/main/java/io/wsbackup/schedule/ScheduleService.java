@@ -51,7 +51,7 @@ public class ScheduleService {
 		this.runner = runner;
 		this.retention = retention;
 		this.scheduler = scheduler;
-		this.transaction = new TransactionTemplate(transactionManager);
+		this.transaction = QuartzKeys.transaction(transactionManager);
 	}
 
 	public List<ScheduleState> list() {

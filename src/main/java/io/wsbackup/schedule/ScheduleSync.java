@@ -49,7 +49,7 @@ public class ScheduleSync implements SmartInitializingSingleton {
 			WsbackupProperties properties) {
 		this.schedules = schedules;
 		this.scheduler = scheduler;
-		this.transaction = new TransactionTemplate(transactionManager);
+		this.transaction = QuartzKeys.transaction(transactionManager);
 		this.properties = properties;
 	}
 
@@ -87,7 +87,7 @@ public class ScheduleSync implements SmartInitializingSingleton {
 		}
 		for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(QuartzKeys.GROUP))) {
 			if (!wanted.contains(key)) {
-				scheduler.deleteJob(key);
+				deleteJob(key);
 				log.info("schedule job {} removed: no schedule file declares it any more", key.getName());
 			}
 		}
@@ -110,6 +110,25 @@ public class ScheduleSync implements SmartInitializingSingleton {
 							.withMisfireHandlingInstructionDoNothing())
 						.build()),
 					true);
+		}
+	}
+
+	/**
+	 * Deletes a job with its triggers; a one-shot trigger that completes meanwhile makes
+	 * Quartz's delete fail, so it is tried again.
+	 */
+	private void deleteJob(JobKey key) throws SchedulerException {
+		for (int attempt = 1;; attempt++) {
+			try {
+				scheduler.deleteJob(key);
+				return;
+			}
+			catch (SchedulerException ex) {
+				if (attempt == 5) {
+					throw ex;
+				}
+				log.debug("deleting {} raced a trigger's end; trying again", key, ex);
+			}
 		}
 	}
 

@@ -62,7 +62,7 @@ public class Schedules {
 	 */
 	public Schedule require(String name) {
 		if (name == null || name.isBlank()) {
-			throw WsbackupException.invalid("scheduleName is required");
+			throw WsbackupException.invalid("schedule is required");
 		}
 		return find(name).orElseThrow(() -> WsbackupException.notFound("schedule '" + name + "' is not declared in "
 				+ properties.schedulesDir() + "; the schedules are: " + byName.get().keySet()));

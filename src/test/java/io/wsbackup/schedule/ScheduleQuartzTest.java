@@ -1,6 +1,10 @@
 package io.wsbackup.schedule;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +33,11 @@ import org.quartz.SimpleScheduleBuilder;
 import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -57,6 +65,9 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 		registry.add("spring.quartz.properties.org.quartz.jobStore.misfireThreshold", () -> "1000");
 		registry.add("wsbackup.schedules.poll-interval", () -> "300ms");
 	}
+
+	@LocalServerPort
+	int port;
 
 	@Autowired
 	ScheduleSync sync;
@@ -195,6 +206,7 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 		await().atMost(Duration.ofSeconds(15))
 			.until(() -> scheduled("keep1", ws).stream().anyMatch((b) -> b.status() == BackupStatus.SUCCEEDED));
 		Backup first = scheduled("keep1", ws).get(0);
+		awaitJobEnd(first);
 		service.trigger("keep1");
 
 		await().atMost(Duration.ofSeconds(15)).until(() -> backups.find(first.crn()).isEmpty());
@@ -251,6 +263,45 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 		assertThatThrownBy(sync::reload).isInstanceOf(ScheduleFileException.class)
 			.hasMessageContaining("zz-bad.yaml:2: cron 'nonsense' is not a valid Quartz cron expression");
 		assertThat(service.list()).extracting((s) -> s.schedule().name()).containsExactly("kept");
+	}
+
+	@Test
+	void theRestOperationsListPauseResumeTriggerAndPreviewSchedules() throws Exception {
+		String env = environment();
+		Workspace ws = workspaceIn(env);
+		writeSchedule("rest", "0 0 3 * * ?", env, "rest-{HHmmssSSS}", "retention: {keep-last: 1}\n");
+
+		JsonNode paused = post("pauseSchedule", "{\"schedule\": \"rest\"}");
+		assertThat(paused.at("/schedule/state").asString()).isEqualTo("paused");
+		JsonNode resumed = post("resumeSchedule", "{\"schedule\": \"rest\"}");
+		assertThat(resumed.at("/schedule/state").asString()).isEqualTo("active");
+		assertThat(resumed.at("/schedule/nextFireTime").asString()).endsWith("Z");
+		JsonNode triggered = post("triggerSchedule", "{\"schedule\": \"rest\"}");
+		assertThat(triggered.path("runId").asString()).isNotBlank();
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> scheduled("rest", ws).stream().anyMatch((b) -> b.status() == BackupStatus.SUCCEEDED));
+
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			JsonNode listed = post("listSchedules", "{}");
+			JsonNode rest = null;
+			for (JsonNode s : listed.path("schedules")) {
+				rest = s.path("name").asString().equals("rest") ? s : rest;
+			}
+			assertThat(rest).isNotNull();
+			assertThat(rest.at("/lastRun/outcome").asString()).isEqualTo("succeeded");
+			assertThat(rest.at("/lastRun/workspaces/succeeded").asInt()).isEqualTo(1);
+		});
+		assertThat(post("previewRetention", "{\"schedule\": \"rest\"}").path("toDelete")).isEmpty();
+		assertThat(post("pauseSchedule", "{\"schedule\": \"nope\"}").path("code").asString()).isEqualTo("NOT_FOUND");
+	}
+
+	private JsonNode post(String operation, String body) throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/ml/" + operation))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		return JsonMapper.builder().build().readTree(response.body());
 	}
 
 	private void writeSchedule(String name, String cron, String environment, String backupName, String extra)

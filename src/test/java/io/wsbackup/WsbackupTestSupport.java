@@ -41,7 +41,8 @@ import static org.awaitility.Awaitility.await;
 				// no schedules here, and no Quartz scheduler joining the test schema's
 				// cluster: the
 				// schedule tests run their own, under a scheduler name of their own
-				"wsbackup.schedules-dir=target/no-schedules", "spring.quartz.auto-startup=false" })
+				"wsbackup.schedules-dir=target/no-schedules", "spring.quartz.auto-startup=false",
+				"wsbackup.actuator.jobs.enabled=true" })
 @Import(WsbackupTestSupport.Fakes.class)
 public abstract class WsbackupTestSupport {
 

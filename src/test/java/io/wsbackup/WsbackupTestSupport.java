@@ -38,7 +38,12 @@ import static org.awaitility.Awaitility.await;
 		properties = { "wsbackup.cloud.provider=fake", "wsbackup.workloads.provider=fake",
 				"wsbackup.demo.enabled=false", "wsbackup.backup.poll-initial-interval=20ms",
 				"wsbackup.backup.poll-max-interval=100ms", "wsbackup.jobs.max-concurrent=4",
-				"wsbackup.backup.workload-start-retry-backoff=10ms" })
+				"wsbackup.backup.workload-start-retry-backoff=10ms",
+				// no schedules here, and no Quartz scheduler joining the test schema's
+				// cluster: the
+				// schedule tests run their own, under a scheduler name of their own
+				"wsbackup.schedules-dir=target/no-schedules", "spring.quartz.auto-startup=false",
+				"wsbackup.actuator.jobs.enabled=true" })
 @Import(WsbackupTestSupport.Fakes.class)
 public abstract class WsbackupTestSupport {
 

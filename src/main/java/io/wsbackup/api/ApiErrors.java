@@ -15,7 +15,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /** Every error the API returns is {@code {code, message}} with the code's HTTP status. */
-@RestControllerAdvice(assignableTypes = { MlApiController.class, PrerequisitesController.class })
+@RestControllerAdvice(
+		assignableTypes = { MlApiController.class, PrerequisitesController.class, ScheduleApiController.class })
 class ApiErrors {
 
 	private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);

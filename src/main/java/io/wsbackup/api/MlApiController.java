@@ -52,7 +52,8 @@ class MlApiController {
 
 	static final List<String> OPERATIONS = List.of("registerWorkspace", "listWorkspaces", "describeWorkspace",
 			"backupWorkspace", "listWorkspaceBackups", "describeWorkspaceBackup", "listWorkspaceEvents", "cancelBackup",
-			"deleteBackup", "restoreWorkspace", "checkPrerequisites");
+			"deleteBackup", "restoreWorkspace", "checkPrerequisites", "listSchedules", "pauseSchedule",
+			"resumeSchedule", "triggerSchedule", "previewRetention");
 
 	private final RequestReader reader;
 

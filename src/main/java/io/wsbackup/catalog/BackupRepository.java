@@ -63,6 +63,14 @@ public class BackupRepository {
 			.list();
 	}
 
+	/** The backups one creator made (a schedule, for instance), newest first. */
+	public List<Backup> listByCreator(String creatorCrn) {
+		return jdbc.sql("SELECT " + COLUMNS + " FROM WS_BACKUP WHERE CREATOR_CRN = ? ORDER BY CREATED_AT DESC, CRN")
+			.param(creatorCrn)
+			.query(BackupRepository::map)
+			.list();
+	}
+
 	public boolean nameTaken(Crn workspaceCrn, String name) {
 		return jdbc.sql("SELECT COUNT(*) FROM WS_BACKUP WHERE WORKSPACE_CRN = ? AND NAME = ?")
 			.params(workspaceCrn.toString(), name)

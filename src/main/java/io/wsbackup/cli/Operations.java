@@ -70,7 +70,19 @@ final class Operations {
 				.withWait(RestoreFollower.WAIT_HELP, RestoreFollower::new),
 			Operation.of("checkPrerequisites",
 					"Says what is missing before a workspace can be backed up (account, role, opt-in, vault, resources).",
-					required("workspaceCrn", STRING)));
+					required("workspaceCrn", STRING)),
+			Operation.of("listSchedules",
+					"Lists the schedules of the runner's schedules directory (or one): state, next fire time, last run and its outcome.",
+					optional("schedule", STRING)),
+			Operation.of("pauseSchedule", "Pauses a schedule until it is resumed or its file changes.",
+					required("schedule", STRING)),
+			Operation.of("resumeSchedule", "Resumes a paused schedule.", required("schedule", STRING)),
+			Operation.of("triggerSchedule",
+					"Runs a schedule now, paused or not: same workspaces, stagger, cap and skips as a fire.",
+					required("schedule", STRING)),
+			Operation.of("previewRetention",
+					"Shows which backups the next retention sweep of a schedule would delete, and why; deletes nothing.",
+					required("schedule", STRING)));
 
 	private Operations() {
 	}

@@ -94,6 +94,14 @@ public class Launcher {
 	}
 
 	/**
+	 * Whether a name can be a backup's name: letters, digits, '.', '_' and '-', starting
+	 * with a letter or digit, at most 100.
+	 */
+	public static boolean isValidBackupName(String name) {
+		return name != null && BACKUP_NAME.matcher(name).matches();
+	}
+
+	/**
 	 * Starts a backup of a workspace and returns at once.
 	 * @param timeoutMinutes the backup's timeout, or {@code null} for the default (12
 	 * hours)
@@ -146,6 +154,7 @@ public class Launcher {
 			.toJobParameters();
 		try {
 			JobExecution execution = jobOperator.start(backupWorkspaceJob, parameters);
+			backups.setJobExecutionId(backup.crn(), execution.getId());
 			log.info("backup {} of workspace {} started as job execution {}", backup.crn(), crn, execution.getId());
 		}
 		catch (Exception ex) {
@@ -391,6 +400,107 @@ public class Launcher {
 			throw WsbackupException.failedPrecondition(
 					"the restore of workspace " + workspace.name() + " cannot be restarted: " + ex.getMessage());
 		}
+	}
+
+	/**
+	 * Starts a job by name, for the actuator endpoint: {@code backupWorkspace}
+	 * (parameters {@code workspaceCrn}, {@code backupName}, optional
+	 * {@code backupJobTimeoutMinutes}) or {@code deleteBackup} ({@code backupCrn}), with
+	 * the same checks as the API. A restore needs a whole new-workspace request: use the
+	 * {@code restoreWorkspace} operation of the API.
+	 * @return the job execution's id
+	 * @throws WsbackupException {@code INVALID_ARGUMENT} for an unknown job or missing
+	 * parameter, or the refusal of the job's own launch
+	 */
+	public long launch(String jobName, java.util.Map<String, String> parameters, String creatorCrn) {
+		java.util.Map<String, String> p = parameters == null ? java.util.Map.of() : parameters;
+		if (BackupParameters.JOB_NAME.equals(jobName)) {
+			String timeout = p.get("backupJobTimeoutMinutes");
+			Integer minutes;
+			try {
+				minutes = timeout == null ? null : Integer.valueOf(timeout);
+			}
+			catch (NumberFormatException ex) {
+				throw WsbackupException.invalid("backupJobTimeoutMinutes must be a number, not '" + timeout + "'");
+			}
+			Backup backup = backupWorkspace(p.get(BackupParameters.WORKSPACE_CRN), p.get("backupName"), minutes,
+					creatorCrn);
+			return backup.jobExecutionId();
+		}
+		if (DeleteParameters.JOB_NAME.equals(jobName)) {
+			return deleteBackup(p.get(DeleteParameters.BACKUP_CRN));
+		}
+		if (RestoreParameters.JOB_NAME.equals(jobName)) {
+			throw WsbackupException.invalid("a restore needs a whole new-workspace request: use POST "
+					+ "/api/v1/ml/restoreWorkspace (or ./wsbackup restore-workspace)");
+		}
+		throw WsbackupException.invalid("unknown job '" + jobName + "'; the jobs are: " + BackupParameters.JOB_NAME
+				+ ", " + DeleteParameters.JOB_NAME);
+	}
+
+	/**
+	 * Restarts a failed (or stopped) job execution where it stopped, through the restart
+	 * of its own job: a backup keeps its CRN and cloud jobs, a restore its new workspace,
+	 * a delete resumes with the recovery points not yet deleted.
+	 * @return the new job execution's id
+	 */
+	public long restartExecution(long executionId) {
+		JobExecution execution = execution(executionId);
+		String job = execution.getJobInstance().getJobName();
+		var parameters = execution.getJobParameters();
+		if (BackupParameters.JOB_NAME.equals(job)) {
+			return restartBackup(parameters.getString(BackupParameters.BACKUP_CRN));
+		}
+		if (RestoreParameters.JOB_NAME.equals(job)) {
+			return restartRestore(parameters.getString(RestoreParameters.WORKSPACE_CRN));
+		}
+		if (DeleteParameters.JOB_NAME.equals(job)) {
+			return deleteBackup(parameters.getString(DeleteParameters.BACKUP_CRN));
+		}
+		throw WsbackupException.failedPrecondition("job " + job + " cannot be restarted here");
+	}
+
+	/**
+	 * Stops a running job execution. A backup is stopped the way {@link #cancelBackup}
+	 * does it, cooperatively: its job ends STOPPED through the compensation, which puts
+	 * the workspace back. {@code JobOperator.stop} on a backup races the running step's
+	 * own updates in Spring Batch 6.0 (it ended FAILED with "JobRepository failure
+	 * forcing rollback" in BatchJobsEndpointTest); should a backup be stopped from
+	 * outside anyway, the backup job's listener (BackupJobListener) puts the workspace
+	 * back. Other jobs are stopped with {@code JobOperator.stop}.
+	 */
+	public void stopExecution(long executionId) {
+		JobExecution execution = execution(executionId);
+		if (!execution.isRunning()) {
+			throw WsbackupException.failedPrecondition("job execution " + executionId + " is " + execution.getStatus()
+					+ "; only a running one can be stopped");
+		}
+		if (BackupParameters.JOB_NAME.equals(execution.getJobInstance().getJobName())) {
+			cancelBackup(execution.getJobParameters().getString(BackupParameters.BACKUP_CRN));
+			return;
+		}
+		try {
+			jobOperator.stop(execution);
+			log.info("job execution {} ({}) asked to stop", executionId, execution.getJobInstance().getJobName());
+		}
+		catch (Exception ex) {
+			throw WsbackupException
+				.failedPrecondition("job execution " + executionId + " cannot be stopped: " + ex.getMessage());
+		}
+	}
+
+	private JobExecution execution(long executionId) {
+		JobExecution execution;
+		try {
+			execution = jobRepository.getJobExecution(executionId);
+		}
+		catch (org.springframework.dao.EmptyResultDataAccessException ex) {
+			execution = null;
+		}
+		if (execution == null) {
+			throw WsbackupException.notFound("job execution " + executionId + " not found");
+		}
+		return execution;
 	}
 
 	static Crn parse(String text, String type, String field) {

@@ -12,7 +12,9 @@ import org.springframework.core.env.MapPropertySource;
  * When no {@code spring.datasource.url} is configured, the store is the embedded default:
  * an H2 file database under the data dir ({@code <data-dir>/db/wsbackup.mv.db}), so that
  * state survives a restart. H2 needs an absolute path, which is why this is computed here
- * rather than written in {@code application.properties}.
+ * rather than written in {@code application.properties}. The embedded default also
+ * registers the demo workspace and exposes the actuator job endpoint
+ * ({@code wsbackup.actuator.jobs.enabled}).
  */
 public class EmbeddedDefaults implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
 
@@ -27,7 +29,8 @@ public class EmbeddedDefaults implements ApplicationListener<ApplicationEnvironm
 		env.getPropertySources()
 			.addLast(new MapPropertySource("wsbackupEmbeddedDefaults",
 					Map.of("spring.datasource.url", url, "spring.datasource.username", "sa",
-							"spring.datasource.password", "", "wsbackup.demo.enabled", "true")));
+							"spring.datasource.password", "", "wsbackup.demo.enabled", "true",
+							"wsbackup.actuator.jobs.enabled", "true")));
 	}
 
 }

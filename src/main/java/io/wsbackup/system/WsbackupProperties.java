@@ -26,11 +26,12 @@ import org.springframework.util.unit.DataSize;
  * @param backup the backup job's settings
  * @param jobs how many jobs run at once
  * @param demo the demo workspace of the embedded default
+ * @param schedules how the Quartz schedules run
  */
 @ConfigurationProperties("wsbackup")
 public record WsbackupProperties(Path dataDir, Path schedulesDir, String accountId, String region,
 		String workspaceVersion, String creatorCrn, Cloud cloud, Workloads workloads, Backup backup, Jobs jobs,
-		Demo demo) {
+		Demo demo, ScheduleSettings schedules) {
 
 	public WsbackupProperties {
 		dataDir = (dataDir == null ? Path.of("data") : dataDir).toAbsolutePath().normalize();
@@ -45,6 +46,7 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 		backup = backup == null ? new Backup(null, null, null, null, null, null, null) : backup;
 		jobs = jobs == null ? new Jobs(null) : jobs;
 		demo = demo == null ? new Demo(null) : demo;
+		schedules = schedules == null ? new ScheduleSettings(null, null) : schedules;
 	}
 
 	/**
@@ -194,6 +196,25 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 
 		public Demo {
 			enabled = enabled == null ? Boolean.FALSE : enabled;
+		}
+
+	}
+
+	/**
+	 * Settings of the Quartz schedules (the schedules themselves are files in
+	 * {@code schedulesDir}).
+	 *
+	 * @param pollInterval how often a scheduled backup is checked for its end (then its
+	 * workspace's retention is swept), and how long a start waits when the schedule's
+	 * concurrency cap is reached
+	 * @param retentionCron when every schedule's retention is swept on its own (a Quartz
+	 * cron expression, UTC)
+	 */
+	public record ScheduleSettings(Duration pollInterval, String retentionCron) {
+
+		public ScheduleSettings {
+			pollInterval = pollInterval == null ? Duration.ofSeconds(30) : pollInterval;
+			retentionCron = retentionCron == null ? "0 15 * * * ?" : retentionCron;
 		}
 
 	}

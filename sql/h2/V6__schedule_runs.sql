@@ -1,0 +1,28 @@
+-- Runs of the Quartz schedules (schedules/*.yaml): one row per fire (or trigger-schedule), one item per workspace
+-- it matched, so that list-schedules can say how the last run went. The schedules themselves live in the Quartz
+-- tables (V2), in the trigger group wsbackup-schedules. Times are UTC.
+-- Keep sql/mysql/V6__schedule_runs.sql in step (SchemaInStepTest checks it).
+
+CREATE TABLE WS_SCHEDULE_RUN (
+	ID VARCHAR(64) NOT NULL PRIMARY KEY,
+	SCHEDULE_NAME VARCHAR(100) NOT NULL,
+	FIRE_TIME TIMESTAMP(3) NOT NULL,
+	STARTED_AT TIMESTAMP(3) NOT NULL,
+	KIND VARCHAR(20) NOT NULL,
+	OUTCOME VARCHAR(20) NOT NULL,
+	MESSAGE VARCHAR(2000)
+);
+
+CREATE INDEX WS_SCHEDULE_RUN_BY_SCHEDULE ON WS_SCHEDULE_RUN (SCHEDULE_NAME, STARTED_AT);
+
+CREATE TABLE WS_SCHEDULE_RUN_ITEM (
+	RUN_ID VARCHAR(64) NOT NULL,
+	WORKSPACE_CRN VARCHAR(200) NOT NULL,
+	SLOT_TIME TIMESTAMP(3) NOT NULL,
+	STATUS VARCHAR(20) NOT NULL,
+	BACKUP_CRN VARCHAR(200),
+	REASON VARCHAR(2000),
+	UPDATED_AT TIMESTAMP(3) NOT NULL,
+	PRIMARY KEY (RUN_ID, WORKSPACE_CRN),
+	CONSTRAINT WS_SCHEDULE_RUN_ITEM_RUN_FK FOREIGN KEY (RUN_ID) REFERENCES WS_SCHEDULE_RUN (ID)
+);

@@ -1,0 +1,149 @@
+package io.wsbackup.api;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.wsbackup.api.Views.ApiError;
+import io.wsbackup.launcher.Launcher;
+import io.wsbackup.system.WsbackupException;
+import io.wsbackup.system.WsbackupProperties;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * The actuator endpoint {@code /actuator/batchjobs}: {@code GET} lists the recent job
+ * executions (job, parameters, status, current step); {@code POST .../launch}
+ * ({@code jobName}, {@code parameters} as {@code name=value,name=value}),
+ * {@code POST .../restart} and {@code POST .../stop} ({@code executionId}) go through the
+ * launcher, with its checks. It exists only with
+ * {@code wsbackup.actuator.jobs.enabled=true} (the embedded default's setting) until
+ * writes are restricted to an admin role.
+ */
+@Component
+@Endpoint(id = "batchjobs")
+@ConditionalOnProperty(name = "wsbackup.actuator.jobs.enabled", havingValue = "true")
+public class BatchJobsEndpoint {
+
+	/** One job execution as listed. */
+	public record ExecutionView(long executionId, String jobName, Map<String, String> parameters, String status,
+			String exitCode, String currentStep, String startTime, String endTime) {
+
+		static ExecutionView of(JobExecution e) {
+			Map<String, String> parameters = new LinkedHashMap<>();
+			e.getJobParameters().parameters().forEach((p) -> parameters.put(p.name(), String.valueOf(p.value())));
+			String current = e.getStepExecutions()
+				.stream()
+				.filter((s) -> s.getStatus() == BatchStatus.STARTED || s.getStatus() == BatchStatus.STARTING)
+				.max(Comparator.comparing(StepExecution::getId))
+				.map(StepExecution::getStepName)
+				.orElse(null);
+			return new ExecutionView(e.getId(), e.getJobInstance().getJobName(), parameters, e.getStatus().name(),
+					e.getExitStatus().getExitCode(), current,
+					e.getStartTime() == null ? null : e.getStartTime().toString(),
+					e.getEndTime() == null ? null : e.getEndTime().toString());
+		}
+
+	}
+
+	/** What a write did. */
+	public record Done(String action, long executionId) {
+	}
+
+	private final JobRepository jobRepository;
+
+	private final Launcher launcher;
+
+	private final WsbackupProperties properties;
+
+	public BatchJobsEndpoint(JobRepository jobRepository, Launcher launcher, WsbackupProperties properties) {
+		this.jobRepository = jobRepository;
+		this.launcher = launcher;
+		this.properties = properties;
+	}
+
+	/** The newest executions of every job, newest first. */
+	@ReadOperation
+	public List<ExecutionView> executions(@Nullable Integer count) {
+		int max = count == null ? 50 : Math.max(1, Math.min(count, 1000));
+		List<JobExecution> executions = new ArrayList<>();
+		for (String job : jobRepository.getJobNames()) {
+			for (JobInstance instance : jobRepository.getJobInstances(job, 0, max)) {
+				executions.addAll(jobRepository.getJobExecutions(instance));
+			}
+		}
+		return executions.stream()
+			.sorted(Comparator.comparing(JobExecution::getId).reversed())
+			.limit(max)
+			.map(ExecutionView::of)
+			.toList();
+	}
+
+	/**
+	 * {@code launch} ({@code jobName}, {@code parameters} as
+	 * {@code name=value,name=value}), {@code restart} or {@code stop}
+	 * ({@code executionId}).
+	 */
+	@WriteOperation
+	public WebEndpointResponse<Object> act(@Selector String action, @Nullable String jobName,
+			@Nullable String parameters, @Nullable Long executionId) {
+		try {
+			return switch (action) {
+				case "launch" -> new WebEndpointResponse<>(
+						new Done(action, launcher.launch(jobName, strings(parameters), properties.creatorCrn())));
+				case "restart" ->
+					new WebEndpointResponse<>(new Done(action, launcher.restartExecution(required(executionId))));
+				case "stop" -> {
+					launcher.stopExecution(required(executionId));
+					yield new WebEndpointResponse<>(new Done(action, executionId));
+				}
+				default -> throw WsbackupException
+					.invalid("unknown action '" + action + "'; the actions are launch, restart and stop");
+			};
+		}
+		catch (WsbackupException ex) {
+			return new WebEndpointResponse<>(new ApiError(ex.code().name(), ex.getMessage()), ex.code().httpStatus());
+		}
+	}
+
+	private static long required(Long executionId) {
+		if (executionId == null) {
+			throw WsbackupException.invalid("executionId is required");
+		}
+		return executionId;
+	}
+
+	/**
+	 * Job parameters as Spring Batch's command-line runner writes them,
+	 * {@code name=value,name=value} (the actuator reads flat JSON bodies only).
+	 */
+	static Map<String, String> strings(String parameters) {
+		Map<String, String> out = new LinkedHashMap<>();
+		if (parameters == null || parameters.isBlank()) {
+			return out;
+		}
+		for (String pair : parameters.split(",")) {
+			int eq = pair.indexOf('=');
+			if (eq < 1) {
+				throw WsbackupException.invalid("parameters must read name=value,name=value; '" + pair + "' does not");
+			}
+			out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+		}
+		return out;
+	}
+
+}

@@ -1,0 +1,94 @@
+package io.wsbackup.schedule;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One schedule, as declared in a file of the schedules directory (see
+ * {@code schedules/README.md}): when it fires, which workspaces it backs up, how the
+ * backups are named, spread and capped, and how long they are kept.
+ *
+ * @param name unique among all schedule files; part of the Quartz keys and of the creator
+ * CRN of its backups
+ * @param cron a Quartz cron expression (seconds first)
+ * @param timeZone the zone the cron expression and the backup name pattern are read in
+ * @param workspaces which workspaces a fire backs up
+ * @param backupName the backup name pattern, e.g. {@code nightly-{yyyyMMdd-HHmm}}: the
+ * part in braces is a {@link DateTimeFormatter} pattern applied to the fire time
+ * @param startWindow a workspace's backup that cannot start within this long after its
+ * slot (the fire time plus its stagger offset) is skipped, with an event
+ * @param timeout each backup's timeout ({@code null}: the runner's default)
+ * @param stagger the workspaces' starts are spread evenly over this period
+ * @param maxConcurrent at most this many backups of the schedule run at once
+ * @param retention what the retention sweep keeps
+ * @param paused whether the schedule is paused when it is added or its file changes
+ * @param source the file and line it was declared at, for messages
+ */
+public record Schedule(String name, String cron, ZoneId timeZone, WorkspaceSelector workspaces, String backupName,
+		Duration startWindow, Duration timeout, Duration stagger, int maxConcurrent, Retention retention,
+		boolean paused, String source) {
+
+	private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]+)}");
+
+	/** The backup name for a fire at the given time. */
+	public String backupNameAt(Instant fireTime) {
+		Matcher m = PLACEHOLDER.matcher(this.backupName);
+		StringBuilder out = new StringBuilder();
+		while (m.find()) {
+			String formatted = DateTimeFormatter.ofPattern(m.group(1)).withZone(this.timeZone).format(fireTime);
+			m.appendReplacement(out, Matcher.quoteReplacement(formatted));
+		}
+		m.appendTail(out);
+		return out.toString();
+	}
+
+	/**
+	 * What a definition looks like to the store: when it differs from the one recorded
+	 * with the schedule's Quartz job, the file changed.
+	 */
+	public String fingerprint() {
+		return String.join("|", this.cron, this.timeZone.getId(), this.workspaces.toString(), this.backupName,
+				String.valueOf(this.startWindow), String.valueOf(this.timeout), String.valueOf(this.stagger),
+				String.valueOf(this.maxConcurrent), this.retention.toString(), String.valueOf(this.paused));
+	}
+
+	/**
+	 * Which workspaces a fire backs up: all registered ones, those of one environment, or
+	 * a list of CRNs.
+	 *
+	 * @param all every registered workspace
+	 * @param environment the workspaces of this environment, or {@code null}
+	 * @param crns these workspaces (those no longer registered are skipped with a log
+	 * line), or empty
+	 */
+	public record WorkspaceSelector(boolean all, String environment, List<String> crns) {
+
+		@Override
+		public String toString() {
+			return this.all ? "all"
+					: (this.environment != null) ? "environment=" + this.environment : "crns=" + this.crns;
+		}
+
+	}
+
+	/**
+	 * What the retention sweep keeps of the schedule's backups of each workspace.
+	 *
+	 * @param keepLast keep this many of the newest successful backups ({@code null}: no
+	 * count limit)
+	 * @param maxAge delete backups older than this ({@code null}: no age limit)
+	 */
+	public record Retention(Integer keepLast, Duration maxAge) {
+
+		public boolean isEmpty() {
+			return this.keepLast == null && this.maxAge == null;
+		}
+
+	}
+
+}

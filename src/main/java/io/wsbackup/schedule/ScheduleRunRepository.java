@@ -1,0 +1,157 @@
+package io.wsbackup.schedule;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import io.wsbackup.system.Times;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The runs of the schedules: tables {@code WS_SCHEDULE_RUN} (one per fire or manual
+ * trigger) and {@code WS_SCHEDULE_RUN_ITEM} (one per workspace the run matched). A run's
+ * outcome follows its items: {@code running} while one is pending or running, then
+ * {@code succeeded} (every backup succeeded), {@code failed} (none did), {@code skipped}
+ * (every workspace was skipped) or {@code partial}.
+ */
+@Repository
+public class ScheduleRunRepository {
+
+	/** A workspace's part of a run. */
+	public enum ItemStatus {
+
+		PENDING, RUNNING, SKIPPED, SUCCEEDED, FAILED, CANCELLED;
+
+		public String text() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+		static ItemStatus of(String text) {
+			return valueOf(text.toUpperCase(java.util.Locale.ROOT));
+		}
+
+		boolean ended() {
+			return this != PENDING && this != RUNNING;
+		}
+
+	}
+
+	/**
+	 * A run as {@code listSchedules} shows it.
+	 *
+	 * @param items how many of its workspaces are in each status
+	 */
+	public record Run(String id, String scheduleName, Instant fireTime, Instant startedAt, String kind, String outcome,
+			String message, Map<String, Integer> items) {
+	}
+
+	private final JdbcClient jdbc;
+
+	private final Clock clock;
+
+	public ScheduleRunRepository(JdbcClient jdbc, Clock clock) {
+		this.jdbc = jdbc;
+		this.clock = clock;
+	}
+
+	/** Records a run and its workspaces' slots, all pending. */
+	public void insert(String id, String scheduleName, Instant fireTime, String kind, Map<String, Instant> slots) {
+		String outcome = slots.isEmpty() ? "empty" : "running";
+		jdbc.sql("INSERT INTO WS_SCHEDULE_RUN (ID, SCHEDULE_NAME, FIRE_TIME, STARTED_AT, KIND, OUTCOME, MESSAGE) "
+				+ "VALUES (?,?,?,?,?,?,?)")
+			.params(id, scheduleName, Times.toDb(fireTime), Times.toDb(clock.instant()), kind, outcome,
+					slots.isEmpty() ? "no workspace matched" : null)
+			.update();
+		slots.forEach((workspaceCrn, slot) -> jdbc.sql(
+				"INSERT INTO WS_SCHEDULE_RUN_ITEM (RUN_ID, WORKSPACE_CRN, SLOT_TIME, STATUS, UPDATED_AT) VALUES (?,?,?,?,?)")
+			.params(id, workspaceCrn, Times.toDb(slot), ItemStatus.PENDING.text(), Times.toDb(clock.instant()))
+			.update());
+	}
+
+	/** Records a fire that was skipped as a whole (it could not start in its window). */
+	public void insertSkipped(String id, String scheduleName, Instant fireTime, String kind, String message) {
+		jdbc.sql("INSERT INTO WS_SCHEDULE_RUN (ID, SCHEDULE_NAME, FIRE_TIME, STARTED_AT, KIND, OUTCOME, MESSAGE) "
+				+ "VALUES (?,?,?,?,?,?,?)")
+			.params(id, scheduleName, Times.toDb(fireTime), Times.toDb(clock.instant()), kind, "skipped",
+					truncate(message))
+			.update();
+	}
+
+	/** Moves one workspace's item on, and the run's outcome with it. */
+	public void updateItem(String runId, String workspaceCrn, ItemStatus status, String backupCrn, String reason) {
+		jdbc.sql("UPDATE WS_SCHEDULE_RUN_ITEM SET STATUS = ?, BACKUP_CRN = COALESCE(?, BACKUP_CRN), REASON = ?, "
+				+ "UPDATED_AT = ? WHERE RUN_ID = ? AND WORKSPACE_CRN = ?")
+			.params(status.text(), backupCrn, truncate(reason), Times.toDb(clock.instant()), runId, workspaceCrn)
+			.update();
+		Map<ItemStatus, Integer> counts = new TreeMap<>();
+		jdbc.sql("SELECT STATUS FROM WS_SCHEDULE_RUN_ITEM WHERE RUN_ID = ?")
+			.param(runId)
+			.query(String.class)
+			.list()
+			.forEach((s) -> counts.merge(ItemStatus.of(s), 1, Integer::sum));
+		jdbc.sql("UPDATE WS_SCHEDULE_RUN SET OUTCOME = ? WHERE ID = ?").params(outcome(counts), runId).update();
+	}
+
+	static String outcome(Map<ItemStatus, Integer> counts) {
+		int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+		if (counts.keySet().stream().anyMatch((s) -> !s.ended())) {
+			return "running";
+		}
+		int succeeded = counts.getOrDefault(ItemStatus.SUCCEEDED, 0);
+		if (total == 0) {
+			return "empty";
+		}
+		if (succeeded == total) {
+			return "succeeded";
+		}
+		if (counts.getOrDefault(ItemStatus.SKIPPED, 0) == total) {
+			return "skipped";
+		}
+		return (succeeded == 0) ? "failed" : "partial";
+	}
+
+	/** The schedule's latest run, if it ever ran. */
+	public Optional<Run> lastRun(String scheduleName) {
+		return jdbc.sql(
+				"SELECT ID, FIRE_TIME, STARTED_AT, KIND, OUTCOME, MESSAGE FROM WS_SCHEDULE_RUN WHERE SCHEDULE_NAME = ? "
+						+ "ORDER BY STARTED_AT DESC, FIRE_TIME DESC")
+			.param(scheduleName)
+			.query((rs, row) -> new Run(rs.getString(1), scheduleName,
+					Times.fromDb(rs.getObject(2, java.time.LocalDateTime.class)),
+					Times.fromDb(rs.getObject(3, java.time.LocalDateTime.class)), rs.getString(4), rs.getString(5),
+					rs.getString(6), Map.of()))
+			.list()
+			.stream()
+			.findFirst()
+			.map((run) -> new Run(run.id(), run.scheduleName(), run.fireTime(), run.startedAt(), run.kind(),
+					run.outcome(), run.message(), itemCounts(run.id())));
+	}
+
+	/** The runs of a schedule, newest first. */
+	public List<String> runIds(String scheduleName) {
+		return jdbc.sql("SELECT ID FROM WS_SCHEDULE_RUN WHERE SCHEDULE_NAME = ? ORDER BY STARTED_AT DESC")
+			.param(scheduleName)
+			.query(String.class)
+			.list();
+	}
+
+	private Map<String, Integer> itemCounts(String runId) {
+		Map<String, Integer> counts = new TreeMap<>();
+		jdbc.sql("SELECT STATUS FROM WS_SCHEDULE_RUN_ITEM WHERE RUN_ID = ?")
+			.param(runId)
+			.query(String.class)
+			.list()
+			.forEach((s) -> counts.merge(s, 1, Integer::sum));
+		return counts;
+	}
+
+	private static String truncate(String text) {
+		return text == null || text.length() <= 2000 ? text : text.substring(0, 2000);
+	}
+
+}

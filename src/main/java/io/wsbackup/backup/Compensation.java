@@ -62,8 +62,9 @@ final class Compensation {
 				: WorkspaceStatus.of(recorded);
 		if (force || "true".equals(run.getString(BackupContextKeys.WORKLOADS_STOPPED))
 				|| workspace.status() == WorkspaceStatus.BACKUP_STARTED) {
-			startWithRetries(workspace,
-					new StoppedWorkloads(run.getMap(BackupContextKeys.WORKLOAD_CHANGES), List.of()));
+			startWithRetries(workspace, new StoppedWorkloads(run.getMap(BackupContextKeys.WORKLOAD_CHANGES), List.of()))
+				.forEach((warning) -> events.warning(run.workspaceCrn.toString(), run.backupCrn.toString(), null,
+						warning));
 			run.put(BackupContextKeys.WORKLOADS_STOPPED, "false");
 			run.save();
 		}
@@ -79,11 +80,10 @@ final class Compensation {
 	 * Starting the workloads is what matters most: three attempts, two and four seconds
 	 * apart.
 	 */
-	private void startWithRetries(Workspace workspace, StoppedWorkloads stopped) {
+	private List<String> startWithRetries(Workspace workspace, StoppedWorkloads stopped) {
 		for (int attempt = 1;; attempt++) {
 			try {
-				workloads.start(workspace, stopped);
-				return;
+				return workloads.start(workspace, stopped);
 			}
 			catch (RuntimeException ex) {
 				if (attempt == 3) {

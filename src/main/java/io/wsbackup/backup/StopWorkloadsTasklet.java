@@ -82,6 +82,10 @@ class StopWorkloadsTasklet implements Tasklet {
 		run.put(BackupContextKeys.WORKLOADS_STOPPED, "true");
 		run.save();
 		stopped.notes().forEach((note) -> events.info(ws, run.backupCrn.toString(), STEP, note));
+		stopped.warnings().forEach((warning) -> {
+			backups.addWarning(run.backupCrn, warning);
+			events.warning(ws, run.backupCrn.toString(), STEP, warning);
+		});
 		CapturedWorkloads captured = workloads.capture(workspace);
 		backups.saveCapturedWorkloads(run.backupCrn, captured);
 		events.info(ws, run.backupCrn.toString(), STEP, "workspace " + workspace.name() + " is "

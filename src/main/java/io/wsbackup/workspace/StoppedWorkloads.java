@@ -11,12 +11,20 @@ import java.util.Map;
  * {@code deployment/ns/web}) and its value the state to restore (for example the replica
  * count); plain strings so they can be kept in a job's execution context
  * @param notes readable sentences for the event log (for example "no workloads to stop")
+ * @param warnings what the operator must know about the backup (for example storage on an
+ * external NFS share, which is not backed up): WARNING events and the backup's warnings
  */
-public record StoppedWorkloads(Map<String, String> changes, List<String> notes) {
+public record StoppedWorkloads(Map<String, String> changes, List<String> notes, List<String> warnings) {
 
 	public StoppedWorkloads {
 		changes = Map.copyOf(changes);
 		notes = List.copyOf(notes);
+		warnings = List.copyOf(warnings);
+	}
+
+	/** What stopping changed, with notes and no warnings. */
+	public StoppedWorkloads(Map<String, String> changes, List<String> notes) {
+		this(changes, notes, List.of());
 	}
 
 	public static StoppedWorkloads nothing(String note) {

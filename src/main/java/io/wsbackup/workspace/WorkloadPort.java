@@ -20,8 +20,12 @@ public interface WorkloadPort {
 	 */
 	StoppedWorkloads stop(Workspace workspace);
 
-	/** Starts again what {@link #stop} changed. */
-	void start(Workspace workspace, StoppedWorkloads stopped);
+	/**
+	 * Starts again what {@link #stop} changed.
+	 * @return warnings for the event log (for example workloads not ready in time); a
+	 * warning never fails the backup
+	 */
+	List<String> start(Workspace workspace, StoppedWorkloads stopped);
 
 	/** The storage the workspace's workloads use. */
 	List<ProtectedResource> listStorage(Workspace workspace);

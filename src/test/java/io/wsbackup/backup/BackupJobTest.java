@@ -265,4 +265,23 @@ class BackupJobTest extends WsbackupTestSupport {
 		assertThat(awaitJobEnd(running).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 	}
 
+	@Test
+	void warningsOfTheWorkloadAdapterReachTheBackupAndTheEventLogWithoutFailingIt() {
+		Workspace ws = newWorkspace();
+		workloads.warn(List.of("claim data/nfs-share is on external NFS 10.0.0.5:/exports, which is not backed up"),
+				List.of("deployment web not ready after 10m"));
+
+		Backup backup = launcher.backupWorkspace(ws.crn().toString(), "with-warnings", null, CREATOR);
+
+		assertThat(awaitJobEnd(backup).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(reload(backup).status()).isEqualTo(BackupStatus.SUCCEEDED);
+		assertThat(reload(backup).warnings())
+			.containsExactly("claim data/nfs-share is on external NFS 10.0.0.5:/exports, which is not backed up");
+		assertThat(events.list(ws.crn().toString(), backup.crn().toString(), 1000))
+			.filteredOn((e) -> e.level().equals("WARNING"))
+			.extracting(Event::message)
+			.contains("claim data/nfs-share is on external NFS 10.0.0.5:/exports, which is not backed up",
+					"deployment web not ready after 10m");
+	}
+
 }

@@ -91,6 +91,8 @@ public class FakeWorkloads implements WorkloadPort {
 		replicas.clear();
 		failNextStop = null;
 		failNext.clear();
+		stopWarnings = List.of();
+		startWarnings = List.of();
 		failNextStart = null;
 	}
 
@@ -109,16 +111,32 @@ public class FakeWorkloads implements WorkloadPort {
 		}
 		int before = replicas.getOrDefault(workspace.name(), 3);
 		replicas.put(workspace.name(), 0);
-		return before == 0 ? new StoppedWorkloads(Map.of(), List.of("already stopped"))
+		return before == 0 ? new StoppedWorkloads(Map.of(), List.of("already stopped"), stopWarnings)
 				: new StoppedWorkloads(Map.of("deployment/" + workspace.name() + "/web", String.valueOf(before)),
-						List.of("scaled deployment web to 0"));
+						List.of("scaled deployment web to 0"), stopWarnings);
 	}
 
 	@Override
-	public void start(Workspace workspace, StoppedWorkloads stopped) {
+	public List<String> start(Workspace workspace, StoppedWorkloads stopped) {
 		gates.pass("start");
 		startNow(workspace, stopped);
+		synchronized (this) {
+			return startWarnings;
+		}
 	}
+
+	/**
+	 * Warnings the next stops and starts report (storage not backed up, workloads not
+	 * ready).
+	 */
+	public synchronized void warn(List<String> onStop, List<String> onStart) {
+		stopWarnings = List.copyOf(onStop);
+		startWarnings = List.copyOf(onStart);
+	}
+
+	private List<String> stopWarnings = List.of();
+
+	private List<String> startWarnings = List.of();
 
 	private synchronized void startNow(Workspace workspace, StoppedWorkloads stopped) {
 		calls.add("start " + workspace.name());

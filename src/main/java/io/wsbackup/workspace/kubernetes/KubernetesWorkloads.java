@@ -83,19 +83,20 @@ public class KubernetesWorkloads implements WorkloadPort {
 					+ " names no Kubernetes namespaces (and its selector matches none): nothing to stop");
 		}
 		WorkloadScaler.Result result = scaler.stop(client, namespaces);
-		List<String> notes = new ArrayList<>(result.notes());
 		List<ClaimStorage> claims = discovery.claims(client, namespaces);
-		StorageDiscovery.externalNfs(claims).forEach((nfs) -> notes.add(nfs + ", which is not backed up"));
-		StorageDiscovery.unsupported(claims).forEach(notes::add);
-		return new StoppedWorkloads(result.changes(), notes);
+		List<String> warnings = new ArrayList<>();
+		StorageDiscovery.externalNfs(claims).forEach((nfs) -> warnings.add(nfs + ", which is not backed up"));
+		StorageDiscovery.unsupported(claims).forEach(warnings::add);
+		return new StoppedWorkloads(result.changes(), result.notes(), warnings);
 	}
 
 	@Override
-	public void start(Workspace workspace, StoppedWorkloads stopped) {
+	public List<String> start(Workspace workspace, StoppedWorkloads stopped) {
 		KubernetesClient client = client(workspace.workloads());
 		List<String> namespaces = WorkspaceNamespaces.of(client, workspace.workloads());
 		List<String> notes = scaler.start(client, namespaces, stopped.changes());
 		notes.forEach((note) -> log.warn("workspace {}: {}", workspace.name(), note));
+		return notes;
 	}
 
 	@Override

@@ -26,8 +26,8 @@ public class NoWorkloads implements WorkloadPort {
 	}
 
 	@Override
-	public void start(Workspace workspace, StoppedWorkloads stopped) {
-		// nothing was stopped, so nothing is started
+	public List<String> start(Workspace workspace, StoppedWorkloads stopped) {
+		return List.of(); // nothing was stopped, so nothing is started
 	}
 
 	@Override

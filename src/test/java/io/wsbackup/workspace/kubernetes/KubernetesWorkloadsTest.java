@@ -197,7 +197,7 @@ class KubernetesWorkloadsTest {
 		assertThat(new KubernetesWorkloads((context) -> cluster.client(), TestCluster.SETTINGS, false).listStorage(ws))
 			.as("hostPath is storage only for the local cloud")
 			.doesNotContain(new ProtectedResource(ResourceKind.VOLUME, "/srv/" + ns + "/scratch"));
-		assertThat(workloads.stop(ws).notes())
+		assertThat(workloads.stop(ws).warnings()).as("a warning, which the backup keeps")
 			.anySatisfy((note) -> assertThat(note).contains("external NFS nfs.corp.example:/exports/datasets")
 				.contains("not backed up"));
 		assertThat(workloads.capture(ws).document()).contains("mounts external NFS nfs.corp.example:/exports/datasets");

@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Volume;
 import software.amazon.awssdk.services.efs.EfsClient;
 import software.amazon.awssdk.services.efs.model.FileSystemDescription;
+import software.amazon.awssdk.services.iam.IamClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -124,6 +125,15 @@ class AwsModeIT {
 			.credentialsProvider(credentials)
 			.endpointOverride(URI.create(simulatorEndpoint))
 			.build());
+		// the role AWS Backup assumes, as docs/aws/backup-role-trust-policy.json
+		String trust = Files.readString(Path.of("docs", "aws", "backup-role-trust-policy.json"));
+		try (IamClient iam = IamClient.builder()
+			.region(Region.of(REGION))
+			.credentialsProvider(credentials)
+			.endpointOverride(moto.endpoint())
+			.build()) {
+			iam.createRole((r) -> r.roleName("wsbackup-aws-backup").assumeRolePolicyDocument(trust));
+		}
 		// of different sizes, so that which restored volume came from which shows
 		String v1 = ec2.createVolume((r) -> r.availabilityZone(REGION + "a").size(8)).volumeId();
 		String v2 = ec2.createVolume((r) -> r.availabilityZone(REGION + "b").size(16)).volumeId();
@@ -211,7 +221,19 @@ class AwsModeIT {
 				.isEqualTo(original.size());
 			assertThat(copy.availabilityZone()).as("%s restored from %s", copy.volumeId(), original.volumeId())
 				.isEqualTo(original.availabilityZone());
+			assertThat(copy.tags().stream().collect(Collectors.toMap((t) -> t.key(), (t) -> t.value())))
+				.as("tags of %s", copy.volumeId())
+				.containsEntry("workspaceCrn", restoredCrn)
+				.containsEntry("backupCrn", backupCrn)
+				.doesNotContainKey("wsbackup:in-use");
 		}
+		assertThat(efs.listTagsForResource((r) -> r.resourceId(newFileSystem))
+			.tags()
+			.stream()
+			.collect(Collectors.toMap((t) -> t.key(), (t) -> t.value()))).as("tags of %s", newFileSystem)
+			.containsEntry("workspaceCrn", restoredCrn)
+			.containsEntry("backupCrn", backupCrn)
+			.doesNotContainKey("wsbackup:in-use");
 		assertThat(efs.describeFileSystems((r) -> r.fileSystemId(newFileSystem)).fileSystems())
 			.as("the restored file system exists in moto")
 			.extracting(FileSystemDescription::fileSystemId)
@@ -308,8 +330,8 @@ class AwsModeIT {
 				"--wsbackup.cloud.aws.iam-role-arn=arn:aws:iam::" + ACCOUNT + ":role/wsbackup-aws-backup",
 				"--wsbackup.cloud.aws.backup-endpoint=" + simulatorEndpoint,
 				"--wsbackup.cloud.aws.ec2-endpoint=" + motoUrl, "--wsbackup.cloud.aws.efs-endpoint=" + motoUrl,
-				"--wsbackup.cloud.aws.sts-endpoint=" + motoUrl, "--wsbackup.backup.poll-initial-interval=200ms",
-				"--wsbackup.backup.poll-max-interval=1s")
+				"--wsbackup.cloud.aws.sts-endpoint=" + motoUrl, "--wsbackup.cloud.aws.iam-endpoint=" + motoUrl,
+				"--wsbackup.backup.poll-initial-interval=200ms", "--wsbackup.backup.poll-max-interval=1s")
 			.directory(work.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -60,7 +60,7 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 		public Cloud {
 			provider = provider == null ? "local" : provider;
 			local = local == null ? new Local(null) : local;
-			aws = aws == null ? new Aws(null, null, null, null, null, null, null, null, null) : aws;
+			aws = aws == null ? new Aws(null, null, null, null, null, null, null, null, null, null) : aws;
 		}
 
 		/**
@@ -77,12 +77,13 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 		 * @param ec2Endpoint endpoint override of EC2 (moto), or {@code null}
 		 * @param efsEndpoint endpoint override of EFS (moto), or {@code null}
 		 * @param stsEndpoint endpoint override of STS (moto), or {@code null}
+		 * @param iamEndpoint endpoint override of IAM (moto), or {@code null}
 		 * @param protectionTagKey the tag that keeps garbage collection away from a disk
 		 * while a job reads or writes it
 		 * @param protectionTagValue that tag's value
 		 */
 		public record Aws(String region, String iamRoleArn, String kmsKeyArn, URI backupEndpoint, URI ec2Endpoint,
-				URI efsEndpoint, URI stsEndpoint, String protectionTagKey, String protectionTagValue) {
+				URI efsEndpoint, URI stsEndpoint, URI iamEndpoint, String protectionTagKey, String protectionTagValue) {
 
 			public Aws {
 				protectionTagKey = protectionTagKey == null ? "wsbackup:in-use" : protectionTagKey;

@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.Volume;
 import software.amazon.awssdk.services.efs.EfsClient;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 import io.wsbackup.cloud.CloudException;
@@ -47,7 +48,7 @@ import io.wsbackup.workspace.Workspace;
  * The {@code aws} cloud: a workspace's EBS volumes ({@code vol-...}) and EFS file system
  * ({@code fs-...}) are backed up by AWS Backup into the vault {@code mlx-<uuid>} and
  * restored from it into new resources, through the AWS SDK for Java v2 (clients for
- * backup, ec2, efs and sts).
+ * backup, ec2, efs and sts, and iam to read the backup role).
  *
  * <p>
  * Resource ARNs are built from the workspace's account and region, read from the
@@ -57,6 +58,16 @@ import io.wsbackup.workspace.Workspace;
  * 60 minutes (the AWS minimum) and a completion window of the request's completion window
  * (at least 120 minutes). While a backup job runs, its disk carries the
  * garbage-collection protection tag; the tag is removed when the job is first seen ended.
+ *
+ * <p>
+ * Restored resources: {@code StartRestoreJob} cannot tag what it creates, so once
+ * {@code DescribeRestoreJob} reports the created resource ({@code CreatedResourceArn},
+ * which AWS may report while the job still runs or only once it completed), it is tagged
+ * with the request's tags (the new workspace's CRN, the backup's) and, while the job
+ * runs, the protection tag; the protection tag is removed when the job is first seen
+ * ended. The request's tags are remembered in memory by job id: a runner restarted while
+ * a restore runs tags the created resource with what the recovery point's tags and the
+ * job say ({@code backupCrn}, {@code restoredFrom}) but not the new workspace's CRN.
  *
  * <p>
  * Restores: EBS into a new volume in the original volume's availability zone (from the
@@ -70,9 +81,7 @@ import io.wsbackup.workspace.Workspace;
  * <p>
  * On restart: the adapter keeps no state of its own (beyond which jobs it already
  * untagged), so a re-created adapter reports the same jobs, and the same token gives the
- * same job because AWS Backup honours idempotency tokens. Not checked here: whether the
- * backup role exists and trusts {@code backup.amazonaws.com}, which needs IAM read access
- * this adapter does not use.
+ * same job because AWS Backup honours idempotency tokens.
  */
 public class AwsCloud implements CloudPort {
 
@@ -88,9 +97,15 @@ public class AwsCloud implements CloudPort {
 
 	private final StsClient sts;
 
+	private final IamClient iam;
+
 	private final Settings settings;
 
 	private final Set<String> untagged = ConcurrentHashMap.newKeySet();
+
+	private final Map<String, Map<String, String>> restoreTags = new ConcurrentHashMap<>();
+
+	private final Set<String> restoreTagged = ConcurrentHashMap.newKeySet();
 
 	private volatile String callerAccount;
 
@@ -108,11 +123,13 @@ public class AwsCloud implements CloudPort {
 
 	}
 
-	public AwsCloud(BackupClient backup, Ec2Client ec2, EfsClient efs, StsClient sts, Settings settings) {
+	public AwsCloud(BackupClient backup, Ec2Client ec2, EfsClient efs, StsClient sts, IamClient iam,
+			Settings settings) {
 		this.backup = backup;
 		this.ec2 = ec2;
 		this.efs = efs;
 		this.sts = sts;
+		this.iam = iam;
 		this.settings = settings;
 	}
 
@@ -240,6 +257,7 @@ public class AwsCloud implements CloudPort {
 					.idempotencyToken(request.idempotencyToken())
 					.resourceType(resourceType)))
 			.restoreJobId();
+		restoreTags.put(jobId, request.tags());
 		log.info("restore job {} started from {}", jobId, request.recoveryPointId());
 		return jobId;
 	}
@@ -255,6 +273,9 @@ public class AwsCloud implements CloudPort {
 			case "FAILED" -> CloudJobState.FAILED;
 			default -> CloudJobState.CREATED;
 		};
+		if (job.createdResourceArn() != null) {
+			tagRestored(jobId, job, state);
+		}
 		String created = state == CloudJobState.COMPLETED ? resourceIdOf(job.createdResourceArn()) : null;
 		return new RestoreProgress(jobId, state, state == CloudJobState.COMPLETED ? 100 : percent(job.percentDone()),
 				created, job.statusMessage());
@@ -311,7 +332,96 @@ public class AwsCloud implements CloudPort {
 
 	@Override
 	public List<String> missingPrerequisites(Workspace workspace) {
-		return new AwsPrerequisites(backup, ec2, efs, sts, settings).missing(workspace);
+		return new AwsPrerequisites(backup, ec2, efs, sts, iam, settings).missing(workspace);
+	}
+
+	/**
+	 * Tags the resource a restore job created: once with the request's tags (and the
+	 * protection tag while the job runs), and removes the protection tag once the job is
+	 * seen ended. Failures are retried on the next poll while the job runs, logged after.
+	 */
+	private void tagRestored(String jobId, DescribeRestoreJobResponse job, CloudJobState state) {
+		String arn = job.createdResourceArn();
+		if (!restoreTagged.contains(jobId)) {
+			Map<String, String> tags = new LinkedHashMap<>();
+			Map<String, String> requested = restoreTags.get(jobId);
+			if (requested == null) {
+				requested = recoveredRestoreTags(jobId, job);
+			}
+			tags.putAll(requested);
+			tags.putIfAbsent(MANAGED_BY, "wsbackup");
+			if (!state.isTerminal()) {
+				tags.put(settings.protectionTagKey(), settings.protectionTagValue());
+			}
+			try {
+				tag(resourceOf(arn), tags);
+				restoreTagged.add(jobId);
+				log.info("restore job {}: {} tagged {}", jobId, resourceIdOf(arn), tags.keySet());
+			}
+			catch (CloudException ex) {
+				if (!state.isTerminal()) {
+					throw ex;
+				}
+				log.warn("restore job {} ended; could not tag {}: {}", jobId, resourceIdOf(arn), ex.getMessage());
+				restoreTagged.add(jobId);
+			}
+		}
+		if (state.isTerminal() && untagged.add("restore:" + jobId)) {
+			unprotect(arn);
+			restoreTags.remove(jobId);
+		}
+	}
+
+	/**
+	 * The tags of a restore whose request this adapter did not see (it was restarted):
+	 * the recovery point's backup CRN and the recovery point itself.
+	 */
+	private Map<String, String> recoveredRestoreTags(String jobId, DescribeRestoreJobResponse job) {
+		Map<String, String> tags = new LinkedHashMap<>();
+		if (job.recoveryPointArn() != null) {
+			tags.put("restoredFrom", job.recoveryPointArn());
+			try {
+				String backupCrn = backup.listTags((r) -> r.resourceArn(job.recoveryPointArn()))
+					.tags()
+					.get("backupCrn");
+				if (backupCrn != null) {
+					tags.put("backupCrn", backupCrn);
+				}
+			}
+			catch (SdkException ex) {
+				log.warn("restore job {}: the tags of {} cannot be read: {}", jobId, job.recoveryPointArn(),
+						ex.getMessage());
+			}
+		}
+		log.warn("restore job {} was started before this runner started: its resource is tagged {} only"
+				+ " (the new workspace's CRN is not known here)", jobId, tags.keySet());
+		return tags;
+	}
+
+	/** Adds tags to a volume or file system. */
+	private void tag(ProtectedResource resource, Map<String, String> tags) {
+		if (tags.isEmpty()) {
+			return;
+		}
+		if (resource.kind() == ResourceKind.VOLUME) {
+			call("CreateTags " + resource.id(),
+					() -> ec2.createTags((r) -> r.resources(resource.id())
+						.tags(tags.entrySet()
+							.stream()
+							.map((e) -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+							.toList())));
+		}
+		else {
+			call("TagResource " + resource.id(),
+					() -> efs.tagResource((r) -> r.resourceId(resource.id())
+						.tags(tags.entrySet()
+							.stream()
+							.map((e) -> software.amazon.awssdk.services.efs.model.Tag.builder()
+								.key(e.getKey())
+								.value(e.getValue())
+								.build())
+							.toList())));
+		}
 	}
 
 	/** The ARN AWS Backup knows a resource by. */
@@ -404,18 +514,7 @@ public class AwsCloud implements CloudPort {
 
 	/** Tags a disk so that garbage collection leaves it alone while a job uses it. */
 	private void protect(ProtectedResource resource) {
-		if (resource.kind() == ResourceKind.VOLUME) {
-			call("CreateTags " + resource.id(), () -> ec2.createTags((r) -> r.resources(resource.id())
-				.tags(Tag.builder().key(settings.protectionTagKey()).value(settings.protectionTagValue()).build())));
-		}
-		else {
-			call("TagResource " + resource.id(),
-					() -> efs.tagResource((r) -> r.resourceId(resource.id())
-						.tags(software.amazon.awssdk.services.efs.model.Tag.builder()
-							.key(settings.protectionTagKey())
-							.value(settings.protectionTagValue())
-							.build())));
-		}
+		tag(resource, Map.of(settings.protectionTagKey(), settings.protectionTagValue()));
 	}
 
 	/** Removes the protection tag; a failure is logged, not thrown (the job did end). */

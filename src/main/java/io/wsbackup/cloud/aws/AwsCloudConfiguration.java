@@ -16,6 +16,7 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.backup.BackupClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.efs.EfsClient;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 import io.wsbackup.cloud.CloudPort;
@@ -27,10 +28,11 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Chooses the {@code aws} cloud when {@code wsbackup.cloud.provider=aws}: SDK clients for
- * AWS Backup, EC2, EFS and STS with the region of {@code wsbackup.cloud.aws.region} (else
- * the SDK's default region chain), credentials from the default provider chain, an
- * optional endpoint override per service, and retries with exponential backoff and jitter
- * for throttling, 5xx and lost connections (up to 10 attempts per call).
+ * AWS Backup, EC2, EFS, STS and IAM (read only: the backup role) with the region of
+ * {@code wsbackup.cloud.aws.region} (else the SDK's default region chain), credentials
+ * from the default provider chain, an optional endpoint override per service, and retries
+ * with exponential backoff and jitter for throttling, 5xx and lost connections (up to 10
+ * attempts per call).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "wsbackup.cloud.provider", havingValue = "aws")
@@ -47,6 +49,7 @@ public class AwsCloudConfiguration {
 				configure(Ec2Client.builder(), region, credentials, aws.ec2Endpoint(), retry).build(),
 				configure(EfsClient.builder(), region, credentials, aws.efsEndpoint(), retry).build(),
 				configure(StsClient.builder(), region, credentials, aws.stsEndpoint(), retry).build(),
+				configure(IamClient.builder(), region, credentials, aws.iamEndpoint(), retry).build(),
 				new AwsCloud.Settings(region.id(), aws.iamRoleArn(), aws.kmsKeyArn(), aws.protectionTagKey(),
 						aws.protectionTagValue()));
 	}

@@ -66,7 +66,7 @@ class AwsBackupJobTest {
 		System.setProperty("aws.accessKeyId", "test");
 		System.setProperty("aws.secretAccessKey", "test");
 		registry.add("wsbackup.cloud.aws.backup-endpoint", () -> aws.simulator.endpoint().toString());
-		for (String service : List.of("ec2", "efs", "sts")) {
+		for (String service : List.of("ec2", "efs", "sts", "iam")) {
 			registry.add("wsbackup.cloud.aws." + service + "-endpoint", () -> aws.moto.endpoint().toString());
 		}
 	}

@@ -139,6 +139,89 @@ class AwsCloudTest {
 	}
 
 	@Test
+	void restoredVolumeCarriesTheProtectionTagAndTheRequestsTagsWhileItsRestoreRunsAndKeepsOnlyTheRequestsTagsAfter() {
+		AwsCloud cloud = aws.cloud();
+		cloud.ensureVault(vault, tags);
+		String volumeId = aws.newVolume();
+		String recoveryPoint = awaitEnd(
+				cloud.startSnapshot(request(new ProtectedResource(ResourceKind.VOLUME, volumeId), "t-1")))
+			.recoveryPointId();
+		String newWorkspace = Crn.newWorkspace(AwsTestEnvironment.REGION, AwsTestEnvironment.ACCOUNT).toString();
+		aws.simulator.hold();
+		String restoreJob = cloud.startRestore(new RestoreRequest(vault, recoveryPoint, ResourceKind.VOLUME, "r-1",
+				Map.of("workspaceCrn", newWorkspace, "backupCrn", tags.get("backupCrn"))));
+
+		String restored = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			assertThat(cloud.restoreProgress(restoreJob).state()).isNotEqualTo(CloudJobState.COMPLETED);
+			return AwsCloud
+				.resourceIdOf(aws.backup.describeRestoreJob((r) -> r.restoreJobId(restoreJob)).createdResourceArn());
+		}, (id) -> id != null && volumeTags(id).stream().anyMatch((t) -> t.key().equals("workspaceCrn")));
+
+		assertThat(restored).startsWith("vol-").isNotEqualTo(volumeId);
+		assertThat(volumeTags(restored)).contains(Tag.builder().key("wsbackup:in-use").value("true").build(),
+				Tag.builder().key("workspaceCrn").value(newWorkspace).build(),
+				Tag.builder().key("backupCrn").value(tags.get("backupCrn")).build());
+		aws.simulator.release();
+		RestoreProgress done = await().atMost(Duration.ofSeconds(20))
+			.until(() -> cloud.restoreProgress(restoreJob), (p) -> p.state().isTerminal());
+		assertThat(done.state()).isEqualTo(CloudJobState.COMPLETED);
+		assertThat(done.createdResourceId()).isEqualTo(restored);
+		assertThat(volumeTags(restored)).extracting(Tag::key).doesNotContain("wsbackup:in-use");
+		assertThat(volumeTags(restored)).contains(Tag.builder().key("workspaceCrn").value(newWorkspace).build(),
+				Tag.builder().key("backupCrn").value(tags.get("backupCrn")).build());
+	}
+
+	@Test
+	void restoredFileSystemReportedOnlyOnCompletionCarriesTheRequestsTagsButNoProtectionTag() {
+		AwsCloud cloud = aws.cloud();
+		cloud.ensureVault(vault, tags);
+		String fs = aws.newFileSystem("projects-" + UUID.randomUUID());
+		String recoveryPoint = awaitEnd(
+				cloud.startSnapshot(request(new ProtectedResource(ResourceKind.FILE_SYSTEM, fs), "t-1")))
+			.recoveryPointId();
+		aws.simulator.setCreatedResourceReportedWhileRunning(false);
+		String newWorkspace = Crn.newWorkspace(AwsTestEnvironment.REGION, AwsTestEnvironment.ACCOUNT).toString();
+		String restoreJob = cloud.startRestore(new RestoreRequest(vault, recoveryPoint, ResourceKind.FILE_SYSTEM, "r-1",
+				Map.of("workspaceCrn", newWorkspace, "backupCrn", tags.get("backupCrn"))));
+
+		RestoreProgress done = await().atMost(Duration.ofSeconds(20))
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> cloud.restoreProgress(restoreJob), (p) -> p.state().isTerminal());
+
+		assertThat(done.state()).as(done.message()).isEqualTo(CloudJobState.COMPLETED);
+		assertThat(fileSystemTags(done.createdResourceId())).containsEntry("workspaceCrn", newWorkspace)
+			.containsEntry("backupCrn", tags.get("backupCrn"))
+			.doesNotContainKey("wsbackup:in-use");
+	}
+
+	@Test
+	void aRestartedAdapterTagsTheRestoredResourceWithWhatTheRecoveryPointSaysAndUnprotectsIt() {
+		aws.cloud().ensureVault(vault, tags);
+		String volumeId = aws.newVolume();
+		String recoveryPoint = awaitEnd(
+				aws.cloud().startSnapshot(request(new ProtectedResource(ResourceKind.VOLUME, volumeId), "t-1")))
+			.recoveryPointId();
+		aws.simulator.hold();
+		String restoreJob = aws.cloud()
+			.startRestore(new RestoreRequest(vault, recoveryPoint, ResourceKind.VOLUME, "r-1", Map.of("workspaceCrn",
+					Crn.newWorkspace(AwsTestEnvironment.REGION, AwsTestEnvironment.ACCOUNT).toString())));
+		AwsCloud restarted = aws.cloud();
+
+		String restored = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			restarted.restoreProgress(restoreJob);
+			return AwsCloud
+				.resourceIdOf(aws.backup.describeRestoreJob((r) -> r.restoreJobId(restoreJob)).createdResourceArn());
+		}, (id) -> id != null && volumeTags(id).stream().anyMatch((t) -> t.key().equals("backupCrn")));
+		assertThat(volumeTags(restored)).contains(Tag.builder().key("wsbackup:in-use").value("true").build(),
+				Tag.builder().key("backupCrn").value(tags.get("backupCrn")).build(),
+				Tag.builder().key("restoredFrom").value(recoveryPoint).build());
+		aws.simulator.release();
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> restarted.restoreProgress(restoreJob), (p) -> p.state().isTerminal());
+		assertThat(volumeTags(restored)).extracting(Tag::key).doesNotContain("wsbackup:in-use");
+	}
+
+	@Test
 	void fileSystemIsBackedUpAndRestoredIntoANewFileSystem() {
 		aws.cloud().ensureVault(vault, tags);
 		String fs = aws.newFileSystem("projects-" + UUID.randomUUID());
@@ -185,6 +268,54 @@ class AwsCloudTest {
 	}
 
 	@Test
+	void aBackupRoleThatDoesNotExistIsAMissingPrerequisiteNamingIt() {
+		Workspace ok = withStorage(AwsTestEnvironment.ACCOUNT, AwsTestEnvironment.REGION, List.of(), null);
+
+		List<String> missing = aws.cloud("arn:aws:iam::" + AwsTestEnvironment.ACCOUNT + ":role/service/no-such-role")
+			.missingPrerequisites(ok);
+
+		assertThat(missing).singleElement()
+			.satisfies((m) -> assertThat(m).contains("IAM role no-such-role")
+				.contains("does not exist")
+				.contains("backup-role-trust-policy.json"));
+	}
+
+	@Test
+	void aBackupRoleThatDoesNotTrustAwsBackupIsAMissingPrerequisiteSayingWhatToAdd() {
+		Workspace ok = withStorage(AwsTestEnvironment.ACCOUNT, AwsTestEnvironment.REGION, List.of(), null);
+		aws.createBackupRole("ec2-only", """
+				{"Version": "2012-10-17", "Statement": [
+				  {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"},
+				  {"Effect": "Deny", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+				""");
+
+		List<String> missing = aws.cloud("arn:aws:iam::" + AwsTestEnvironment.ACCOUNT + ":role/ec2-only")
+			.missingPrerequisites(ok);
+
+		assertThat(missing).singleElement()
+			.satisfies((m) -> assertThat(m).contains("IAM role ec2-only does not trust backup.amazonaws.com")
+				.contains("\"Service\": \"backup.amazonaws.com\"")
+				.contains("\"Action\": \"sts:AssumeRole\""));
+	}
+
+	@Test
+	void aTrustPolicyMayListSeveralServicesAndActions() {
+		assertThat(AwsPrerequisites.trustsBackup(
+				"""
+						{"Statement": {"Effect": "Allow", "Principal": {"Service": ["ec2.amazonaws.com", "backup.amazonaws.com"]},
+						 "Action": ["sts:TagSession", "sts:AssumeRole"]}}"""))
+			.isTrue();
+		assertThat(AwsPrerequisites.trustsBackup(
+				java.net.URLEncoder.encode(AwsTestEnvironment.BACKUP_TRUST, java.nio.charset.StandardCharsets.UTF_8)))
+			.isTrue();
+		assertThat(AwsPrerequisites.trustsBackup("""
+				{"Statement": [{"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"},
+				 "Action": "sts:AssumeRoleWithWebIdentity"}]}""")).isFalse();
+		assertThat(AwsPrerequisites.roleName("arn:aws:iam::1:role/a/b/backup")).isEqualTo("backup");
+		assertThat(AwsPrerequisites.roleName("arn:aws:iam::1:user/backup")).isNull();
+	}
+
+	@Test
 	void anUnreadableVaultIsAMissingPrerequisiteNamingTheVault() {
 		Workspace ok = withStorage(AwsTestEnvironment.ACCOUNT, AwsTestEnvironment.REGION, List.of(), null);
 		aws.simulator.setFaults(new Faults(0, 0, 0, List.of("DescribeBackupVault")));
@@ -202,6 +333,14 @@ class AwsCloudTest {
 		return await().atMost(Duration.ofSeconds(20))
 			.pollInterval(Duration.ofMillis(50))
 			.until(() -> aws.cloud().snapshotProgress(jobId), (p) -> p.state().isTerminal());
+	}
+
+	private Map<String, String> fileSystemTags(String fileSystemId) {
+		return aws.efs.listTagsForResource((r) -> r.resourceId(fileSystemId))
+			.tags()
+			.stream()
+			.collect(java.util.stream.Collectors.toMap(software.amazon.awssdk.services.efs.model.Tag::key,
+					software.amazon.awssdk.services.efs.model.Tag::value));
 	}
 
 	private List<Tag> volumeTags(String volumeId) {

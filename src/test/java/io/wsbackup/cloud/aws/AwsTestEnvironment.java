@@ -11,14 +11,17 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.backup.BackupClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.efs.EfsClient;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 import io.wsbackup.cloud.aws.simulator.AwsBackupSimulator;
 
 /**
- * moto (EC2, EFS, STS, vaults) and the AWS Backup simulator (jobs, recovery points,
+ * moto (EC2, EFS, STS, IAM, vaults) and the AWS Backup simulator (jobs, recovery points,
  * restores, vault calls forwarded to moto), with real SDK clients pointed at them, for
- * one test class. Region {@value #REGION}, moto's account {@value #ACCOUNT}.
+ * one test class. Region {@value #REGION}, moto's account {@value #ACCOUNT}; the backup
+ * role {@value #ROLE} exists in moto, trusting {@code backup.amazonaws.com}, after each
+ * {@link #reset()}.
  */
 final class AwsTestEnvironment implements AutoCloseable {
 
@@ -26,7 +29,15 @@ final class AwsTestEnvironment implements AutoCloseable {
 
 	static final String ACCOUNT = "123456789012";
 
-	static final String ROLE = "arn:aws:iam::" + ACCOUNT + ":role/wsbackup-aws-backup";
+	static final String ROLE_NAME = "wsbackup-aws-backup";
+
+	static final String ROLE = "arn:aws:iam::" + ACCOUNT + ":role/" + ROLE_NAME;
+
+	/** The trust policy of docs/aws/backup-role-trust-policy.json. */
+	static final String BACKUP_TRUST = """
+			{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+			  "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+			""";
 
 	final MotoServer moto;
 
@@ -39,6 +50,8 @@ final class AwsTestEnvironment implements AutoCloseable {
 	final EfsClient efs;
 
 	final StsClient sts;
+
+	final IamClient iam;
 
 	AwsTestEnvironment(Duration jobDuration) {
 		moto = MotoServer.start();
@@ -58,6 +71,8 @@ final class AwsTestEnvironment implements AutoCloseable {
 		ec2 = AwsCloudConfiguration.configure(Ec2Client.builder(), region, credentials, moto.endpoint(), retry).build();
 		efs = AwsCloudConfiguration.configure(EfsClient.builder(), region, credentials, moto.endpoint(), retry).build();
 		sts = AwsCloudConfiguration.configure(StsClient.builder(), region, credentials, moto.endpoint(), retry).build();
+		iam = AwsCloudConfiguration.configure(IamClient.builder(), region, credentials, moto.endpoint(), retry).build();
+		createBackupRole(ROLE_NAME, BACKUP_TRUST);
 	}
 
 	AwsCloud cloud() {
@@ -65,7 +80,7 @@ final class AwsTestEnvironment implements AutoCloseable {
 	}
 
 	AwsCloud cloud(String role) {
-		return new AwsCloud(backup, ec2, efs, sts,
+		return new AwsCloud(backup, ec2, efs, sts, iam,
 				new AwsCloud.Settings(REGION, role, null, "wsbackup:in-use", "true"));
 	}
 
@@ -73,6 +88,12 @@ final class AwsTestEnvironment implements AutoCloseable {
 	void reset() {
 		moto.reset();
 		simulator.reset();
+		createBackupRole(ROLE_NAME, BACKUP_TRUST);
+	}
+
+	/** Creates a role in moto with this trust policy. */
+	void createBackupRole(String name, String trustPolicy) {
+		iam.createRole((r) -> r.roleName(name).assumeRolePolicyDocument(trustPolicy));
 	}
 
 	String newVolume() {
@@ -89,6 +110,7 @@ final class AwsTestEnvironment implements AutoCloseable {
 		ec2.close();
 		efs.close();
 		sts.close();
+		iam.close();
 		simulator.close();
 		moto.close();
 	}

@@ -52,10 +52,15 @@ import tools.jackson.databind.json.JsonMapper;
  * then {@code COMPLETED} with a recovery point after {@code jobDuration}; an idempotency
  * token returns the job it first started; a second job for a resource with a job running
  * is refused ({@code InvalidRequestException}); {@code StopBackupJob} aborts a running
- * job. Restore jobs run the same way and, with moto, create the new volume or file system
- * there. Faults on demand ({@link Faults}): a rate of {@code ThrottlingException}, a rate
- * of 5xx, added latency, denied operations, failing jobs of a resource, held jobs. State
- * is in memory: a restarted simulator knows nothing.
+ * job. Restore jobs run the same way: when one starts running it creates the new volume
+ * or file system (in moto when given, else an invented id), as AWS creates the target
+ * before copying into it, and {@code DescribeRestoreJob} reports it as
+ * {@code CreatedResourceArn} ({@code arn:aws:ec2:<region>:<account>:volume/vol-...} or
+ * {@code arn:aws:elasticfilesystem:<region>:<account>:file-system/fs-...}) from then on;
+ * with {@link #setCreatedResourceReportedWhileRunning(boolean) false} only once the job
+ * completed. Faults on demand ({@link Faults}): a rate of {@code ThrottlingException}, a
+ * rate of 5xx, added latency, denied operations, failing jobs of a resource, held jobs.
+ * State is in memory: a restarted simulator knows nothing.
  *
  * <p>
  * Control API (JSON): {@code POST /simulator/faults} (a {@link Faults} object),
@@ -131,6 +136,8 @@ public final class AwsBackupSimulator implements AutoCloseable {
 
 	private volatile boolean held;
 
+	private volatile boolean createdResourceWhileRunning = true;
+
 	/**
 	 * @param port the port to listen on (0 for any free port)
 	 * @param motoEndpoint moto's URL, or {@code null} to keep vaults in memory and invent
@@ -177,13 +184,21 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		this.jobDuration = jobDuration;
 	}
 
-	/** Backup jobs make no progress until {@link #release()}. */
+	/** Backup and restore jobs make no progress until {@link #release()}. */
 	public void hold() {
 		held = true;
 	}
 
 	public void release() {
 		held = false;
+	}
+
+	/**
+	 * Whether {@code DescribeRestoreJob} reports {@code CreatedResourceArn} as soon as
+	 * the resource exists (the default) or only once the job completed.
+	 */
+	public void setCreatedResourceReportedWhileRunning(boolean whileRunning) {
+		this.createdResourceWhileRunning = whileRunning;
 	}
 
 	/**
@@ -210,6 +225,7 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		}
 		faults = Faults.NONE;
 		held = false;
+		createdResourceWhileRunning = true;
 	}
 
 	/** Every backup job ever started, as ListBackupJobs describes it. */
@@ -678,14 +694,14 @@ public final class AwsBackupSimulator implements AutoCloseable {
 						? "arn:aws:ec2:" + source.region() + ":" + source.account() + ":volume/" + id
 						: "arn:aws:elasticfilesystem:" + source.region() + ":" + source.account() + ":file-system/"
 								+ id;
-				job.status = "COMPLETED";
+				job.status = "RUNNING";
 				log.info("restore job {} created {}", job.id, job.createdResourceArn);
 			}
 			else {
 				job.status = "FAILED";
 				job.message = failure;
+				job.completedAt = clock.instant();
 			}
-			job.completedAt = clock.instant();
 		}
 	}
 
@@ -866,18 +882,21 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		}
 
 		/**
-		 * Moves on; true when the job has just finished copying and needs its resource.
+		 * Moves on; true when the job has just started and needs its resource created.
 		 */
 		boolean advance() {
-			if (!status.equals("PENDING") && !status.equals("RUNNING")) {
+			if (status.equals("PENDING")) {
+				status = "CREATING";
+				return true;
+			}
+			if (!status.equals("RUNNING") || held) {
 				return false;
 			}
 			elapsedMillis += TICK.toMillis();
 			if (elapsedMillis >= duration.toMillis()) {
-				status = "CREATING";
-				return true;
+				status = "COMPLETED";
+				completedAt = clock.instant();
 			}
-			status = "RUNNING";
 			return false;
 		}
 
@@ -897,7 +916,7 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			if (message != null) {
 				out.put("StatusMessage", message);
 			}
-			if (createdResourceArn != null) {
+			if (createdResourceArn != null && (createdResourceWhileRunning || status.equals("COMPLETED"))) {
 				out.put("CreatedResourceArn", createdResourceArn);
 			}
 			if (completedAt != null) {
@@ -988,11 +1007,15 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			case "fail-resource" ->
 				failJobsOf(required(in, "resource"), String.valueOf(in.getOrDefault("message", "simulated failure")));
 			case "job-duration" -> setJobDuration(Duration.ofMillis(((Number) in.get("millis")).longValue()));
+			case "created-resource-while-running" ->
+				setCreatedResourceReportedWhileRunning(Boolean.TRUE.equals(in.get("whileRunning")));
 			case "jobs" -> {
 				return ok(Map.of("BackupJobs", backupJobs()));
 			}
-			default -> throw new ApiError(404, "UnknownOperationException", "no control operation " + method + " "
-					+ what + "; try faults, hold, release, reset, fail-resource, job-duration, jobs");
+			default -> throw new ApiError(404, "UnknownOperationException",
+					"no control operation " + method + " " + what
+							+ "; try faults, hold, release, reset, fail-resource, job-duration,"
+							+ " created-resource-while-running, jobs");
 		}
 		log.info("simulator control: {}", what);
 		return ok(Map.of());

@@ -13,8 +13,15 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+
+import javax.sql.DataSource;
 
 import io.wsbackup.WsbackupTestSupport;
 import io.wsbackup.catalog.Backup;
@@ -22,22 +29,33 @@ import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.events.Event;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.launcher.Launcher;
+import io.wsbackup.system.Times;
 import io.wsbackup.workspace.Workspace;
 import io.wsbackup.workspace.WorkspaceStorage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.quartz.JobBuilder;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobListener;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
+import org.quartz.impl.matchers.GroupMatcher;
+import org.quartz.listeners.JobListenerSupport;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.quartz.autoconfigure.QuartzProperties;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.quartz.SchedulerFactoryBean;
+import org.springframework.scheduling.quartz.SpringBeanJobFactory;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -53,6 +71,8 @@ import static org.awaitility.Awaitility.await;
  * writes its schedule file, reloads, and uses an environment of its own.
  */
 class ScheduleQuartzTest extends WsbackupTestSupport {
+
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ScheduleQuartzTest.class);
 
 	private static final Path DIR = Path.of("target", "test-schedules", UUID.randomUUID().toString()).toAbsolutePath();
 
@@ -89,6 +109,18 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 
 	@Autowired
 	PlatformTransactionManager transactionManager;
+
+	@Autowired
+	DataSource dataSource;
+
+	@Autowired
+	QuartzProperties quartzProperties;
+
+	@Autowired
+	ApplicationContext context;
+
+	@Autowired
+	JdbcClient jdbc;
 
 	@AfterEach
 	void removeSchedules() throws Exception {
@@ -293,6 +325,209 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 		});
 		assertThat(post("previewRetention", "{\"schedule\": \"rest\"}").path("toDelete")).isEmpty();
 		assertThat(post("pauseSchedule", "{\"schedule\": \"nope\"}").path("code").asString()).isEqualTo("NOT_FOUND");
+	}
+
+	@Test
+	void twoSchedulerInstancesOnOneStoreRunEachFireOnce() throws Exception {
+		String env = environment();
+		List<Workspace> matched = List.of(workspaceIn(env), workspaceIn(env));
+		cloud.setPercentPerPoll(100);
+		// every execution of the schedule's jobs, on either instance: instance id ->
+		// key@fire
+		Map<String, List<String>> ranBy = new ConcurrentHashMap<>();
+		JobListener recorder = new JobListenerSupport() {
+
+			@Override
+			public String getName() {
+				return "two-instances-recorder";
+			}
+
+			@Override
+			public void jobToBeExecuted(JobExecutionContext context) {
+				try {
+					ranBy
+						.computeIfAbsent(context.getScheduler().getSchedulerInstanceId(),
+								(id) -> new CopyOnWriteArrayList<>())
+						.add(context.getTrigger().getKey().getName() + "@" + context.getScheduledFireTime().getTime());
+				}
+				catch (SchedulerException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}
+
+		};
+		GroupMatcher<JobKey> group = GroupMatcher.jobGroupEquals(QuartzKeys.GROUP);
+		scheduler.getListenerManager().addJobListener(recorder, group);
+		SchedulerFactoryBean second = secondInstance();
+		try {
+			second.getScheduler().getListenerManager().addJobListener(recorder, group);
+			second.start();
+			String secondId = second.getScheduler().getSchedulerInstanceId();
+			assertThat(secondId).isNotEqualTo(scheduler.getSchedulerInstanceId());
+			writeSchedule("twice", "0/2 * * * * ?", env, "twice-{HHmmss}", "");
+
+			// a few fires, and each instance has run some of them
+			await().atMost(Duration.ofSeconds(25)).pollInterval(Duration.ofMillis(200)).until(() -> {
+				Map<String, Long> fires = cronFiresByInstance(ranBy, "twice");
+				return fires.values().stream().mapToLong(Long::longValue).sum() >= 4 && fires.size() == 2;
+			});
+			service.pause("twice");
+			// every fire recorded as a run, and every run ended
+			await().atMost(Duration.ofSeconds(15)).until(() -> {
+				List<RunRow> recorded = runs("twice");
+				long fired = cronFiresByInstance(ranBy, "twice").values().stream().mapToLong(Long::longValue).sum();
+				return recorded.size() >= fired && recorded.stream().noneMatch((r) -> r.outcome().equals("running"));
+			});
+		}
+		finally {
+			second.destroy();
+			scheduler.getListenerManager().removeJobListener(recorder.getName());
+		}
+
+		log.info("two instances: cron fires by instance {}, trigger fires by instance {}",
+				cronFiresByInstance(ranBy, "twice"),
+				ranBy.entrySet()
+					.stream()
+					.collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, (e) -> e.getValue().size())));
+		// Quartz ran every trigger fire once, across both instances
+		List<String> executions = ranBy.values().stream().flatMap(List::stream).toList();
+		assertThat(executions).doesNotHaveDuplicates();
+		// one run per fire
+		List<RunRow> runs = runs("twice");
+		assertThat(runs).hasSizeGreaterThanOrEqualTo(4);
+		assertThat(runs).extracting(RunRow::fireTime).doesNotHaveDuplicates();
+		assertThat(runs).extracting(RunRow::outcome).isSubsetOf("succeeded", "partial", "skipped");
+		for (Workspace ws : matched) {
+			List<Backup> made = scheduled("twice", ws);
+			// never two backups of one fire: names are per fire (whole seconds, fires 2 s
+			// apart)
+			assertThat(made).extracting(Backup::name).doesNotHaveDuplicates();
+			assertThat(made).allSatisfy((b) -> assertThat(b.status()).isEqualTo(BackupStatus.SUCCEEDED));
+			List<ItemRow> items = items("twice", ws);
+			assertThat(items).hasSize(runs.size());
+			// each fire's item has exactly the one backup of that fire, or was skipped
+			// because an earlier fire's backup was still running (never one of its own)
+			for (ItemRow item : items) {
+				String ownName = "twice-" + java.time.format.DateTimeFormatter.ofPattern("HHmmss")
+					.withZone(ZoneOffset.UTC)
+					.format(item.fireTime());
+				if (item.status().equals("succeeded")) {
+					assertThat(made).filteredOn((b) -> b.crn().toString().equals(item.backupCrn()))
+						.singleElement()
+						.satisfies((b) -> assertThat(b.name()).isEqualTo(ownName));
+				}
+				else {
+					assertThat(item.status()).isEqualTo("skipped");
+					assertThat(item.reason()).contains("is skipped: backup twice-").doesNotContain(ownName);
+				}
+			}
+			assertThat(items).filteredOn((i) -> i.status().equals("succeeded")).hasSize(made.size());
+			assertThat(warnings(ws)).extracting(Event::message)
+				.noneMatch((m) -> m.contains("already has a backup named"));
+		}
+	}
+
+	@Test
+	void theCapOfConcurrentBackupsHoldsWhileTheyRunAndTheRestStartOnceTheyEnd() throws IOException {
+		String env = environment();
+		List<Workspace> matched = IntStream.range(0, 4).mapToObj((i) -> workspaceIn(env)).toList();
+		writeSchedule("capped", "0 0 0 1 1 ? 2099", env, "capped-{HHmmssSSS}", "max-concurrent: 2\n");
+		cloud.holdSnapshots();
+		AtomicInteger maxRunning = new AtomicInteger();
+		java.util.concurrent.Callable<Integer> sample = () -> {
+			int running = (int) matched.stream()
+				.flatMap((ws) -> scheduled("capped", ws).stream())
+				.filter((b) -> b.status() == BackupStatus.RUNNING || b.status() == BackupStatus.CANCELLING)
+				.count();
+			maxRunning.accumulateAndGet(running, Math::max);
+			return running;
+		};
+
+		service.trigger("capped");
+
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(sample, (n) -> n == 2);
+		// the two waiting starts are re-checked every 300 ms meanwhile; none gets through
+		await().during(Duration.ofSeconds(3))
+			.atMost(Duration.ofSeconds(5))
+			.pollInterval(Duration.ofMillis(50))
+			.until(sample, (n) -> n <= 2);
+		assertThat(matched.stream().filter((ws) -> !scheduled("capped", ws).isEmpty())).hasSize(2);
+
+		cloud.releaseSnapshots();
+		await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			sample.call();
+			return matched.stream()
+				.allMatch(
+						(ws) -> scheduled("capped", ws).stream().anyMatch((b) -> b.status() == BackupStatus.SUCCEEDED));
+		});
+		log.info("cap 2 over 4 workspaces: at most {} running at once", maxRunning.get());
+		assertThat(maxRunning).hasValue(2);
+		assertThat(matched).allSatisfy((ws) -> assertThat(scheduled("capped", ws)).hasSize(1));
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(service.lastRun("capped")).hasValueSatisfying((run) -> {
+				assertThat(run.outcome()).isEqualTo("succeeded");
+				assertThat(run.items()).containsEntry("succeeded", 4);
+			}));
+	}
+
+	/**
+	 * A second Quartz instance of this context's clustered scheduler on the same store,
+	 * wired like Boot's (this context's beans make the jobs), checking in every second.
+	 */
+	private SchedulerFactoryBean secondInstance() throws Exception {
+		Properties properties = new Properties();
+		properties.putAll(quartzProperties.getProperties());
+		properties.put("org.quartz.scheduler.instanceId", "second-" + UUID.randomUUID().toString().substring(0, 8));
+		properties.put("org.quartz.jobStore.isClustered", "true");
+		properties.put("org.quartz.jobStore.clusterCheckinInterval", "1000");
+		SpringBeanJobFactory jobFactory = new SpringBeanJobFactory();
+		jobFactory.setApplicationContext(context);
+		SchedulerFactoryBean factory = new SchedulerFactoryBean();
+		factory.setSchedulerName(scheduler.getSchedulerName());
+		factory.setQuartzProperties(properties);
+		factory.setDataSource(dataSource);
+		factory.setTransactionManager(transactionManager);
+		factory.setJobFactory(jobFactory);
+		factory.setAutoStartup(false);
+		factory.setWaitForJobsToCompleteOnShutdown(true);
+		factory.afterPropertiesSet();
+		return factory;
+	}
+
+	/** How many fires of the schedule's cron trigger each instance ran. */
+	private static Map<String, Long> cronFiresByInstance(Map<String, List<String>> ranBy, String schedule) {
+		Map<String, Long> fires = new java.util.HashMap<>();
+		ranBy.forEach((instance, keys) -> {
+			long n = keys.stream().filter((k) -> k.startsWith("schedule." + schedule + "@")).count();
+			if (n > 0) {
+				fires.put(instance, n);
+			}
+		});
+		return fires;
+	}
+
+	private record RunRow(String id, Instant fireTime, String outcome) {
+	}
+
+	private record ItemRow(Instant fireTime, String status, String backupCrn, String reason) {
+	}
+
+	private List<RunRow> runs(String schedule) {
+		return jdbc.sql("SELECT ID, FIRE_TIME, OUTCOME FROM WS_SCHEDULE_RUN WHERE SCHEDULE_NAME = ?")
+			.param(schedule)
+			.query((rs, row) -> new RunRow(rs.getString(1),
+					Times.fromDb(rs.getObject(2, java.time.LocalDateTime.class)), rs.getString(3)))
+			.list();
+	}
+
+	private List<ItemRow> items(String schedule, Workspace ws) {
+		return jdbc
+			.sql("SELECT R.FIRE_TIME, I.STATUS, I.BACKUP_CRN, I.REASON FROM WS_SCHEDULE_RUN_ITEM I "
+					+ "JOIN WS_SCHEDULE_RUN R ON R.ID = I.RUN_ID WHERE R.SCHEDULE_NAME = ? AND I.WORKSPACE_CRN = ?")
+			.params(schedule, ws.crn().toString())
+			.query((rs, row) -> new ItemRow(Times.fromDb(rs.getObject(1, java.time.LocalDateTime.class)),
+					rs.getString(2), rs.getString(3), rs.getString(4)))
+			.list();
 	}
 
 	private JsonNode post(String operation, String body) throws Exception {

@@ -75,12 +75,12 @@ class WorkloadScaler {
 				int replicas = replicas(d.getSpec().getReplicas());
 				changes.put(key(DEPLOYMENT, d), recorded != null ? recorded : String.valueOf(replicas));
 				if (recorded == null || replicas != 0) {
-					client.apps().deployments().inNamespace(ns).withName(name(d)).edit((x) -> {
+					onConflictRetry(() -> client.apps().deployments().inNamespace(ns).withName(name(d)).edit((x) -> {
 						annotations(x).putIfAbsent(replicasAnnotation,
 								String.valueOf(replicas(x.getSpec().getReplicas())));
 						x.getSpec().setReplicas(0);
 						return x;
-					});
+					}));
 					changed++;
 				}
 			}
@@ -89,12 +89,12 @@ class WorkloadScaler {
 				int replicas = replicas(s.getSpec().getReplicas());
 				changes.put(key(STATEFULSET, s), recorded != null ? recorded : String.valueOf(replicas));
 				if (recorded == null || replicas != 0) {
-					client.apps().statefulSets().inNamespace(ns).withName(name(s)).edit((x) -> {
+					onConflictRetry(() -> client.apps().statefulSets().inNamespace(ns).withName(name(s)).edit((x) -> {
 						annotations(x).putIfAbsent(replicasAnnotation,
 								String.valueOf(replicas(x.getSpec().getReplicas())));
 						x.getSpec().setReplicas(0);
 						return x;
-					});
+					}));
 					changed++;
 				}
 			}
@@ -103,12 +103,12 @@ class WorkloadScaler {
 				boolean suspended = Boolean.TRUE.equals(c.getSpec().getSuspend());
 				changes.put(key(CRONJOB, c), SUSPENDED + (recorded != null ? recorded : String.valueOf(suspended)));
 				if (recorded == null || !suspended) {
-					client.batch().v1().cronjobs().inNamespace(ns).withName(name(c)).edit((x) -> {
+					onConflictRetry(() -> client.batch().v1().cronjobs().inNamespace(ns).withName(name(c)).edit((x) -> {
 						annotations(x).putIfAbsent(suspendAnnotation,
 								String.valueOf(Boolean.TRUE.equals(x.getSpec().getSuspend())));
 						x.getSpec().setSuspend(true);
 						return x;
-					});
+					}));
 					changed++;
 				}
 			}
@@ -139,11 +139,12 @@ class WorkloadScaler {
 				Integer target = target(changes.get(key), annotation(d, replicasAnnotation));
 				if (target != null) {
 					if (target != replicas(d.getSpec().getReplicas()) || annotation(d, replicasAnnotation) != null) {
-						client.apps().deployments().inNamespace(ns).withName(name(d)).edit((x) -> {
-							annotations(x).remove(replicasAnnotation);
-							x.getSpec().setReplicas(target);
-							return x;
-						});
+						onConflictRetry(
+								() -> client.apps().deployments().inNamespace(ns).withName(name(d)).edit((x) -> {
+									annotations(x).remove(replicasAnnotation);
+									x.getSpec().setReplicas(target);
+									return x;
+								}));
 					}
 					String name = name(d);
 					notReady.add(() -> {
@@ -160,11 +161,12 @@ class WorkloadScaler {
 				Integer target = target(changes.get(key), annotation(s, replicasAnnotation));
 				if (target != null) {
 					if (target != replicas(s.getSpec().getReplicas()) || annotation(s, replicasAnnotation) != null) {
-						client.apps().statefulSets().inNamespace(ns).withName(name(s)).edit((x) -> {
-							annotations(x).remove(replicasAnnotation);
-							x.getSpec().setReplicas(target);
-							return x;
-						});
+						onConflictRetry(
+								() -> client.apps().statefulSets().inNamespace(ns).withName(name(s)).edit((x) -> {
+									annotations(x).remove(replicasAnnotation);
+									x.getSpec().setReplicas(target);
+									return x;
+								}));
 					}
 					String name = name(s);
 					notReady.add(() -> {
@@ -185,11 +187,12 @@ class WorkloadScaler {
 					boolean target = Boolean.parseBoolean(suspend);
 					if (target != Boolean.TRUE.equals(c.getSpec().getSuspend())
 							|| annotation(c, suspendAnnotation) != null) {
-						client.batch().v1().cronjobs().inNamespace(ns).withName(name(c)).edit((x) -> {
-							annotations(x).remove(suspendAnnotation);
-							x.getSpec().setSuspend(target);
-							return x;
-						});
+						onConflictRetry(
+								() -> client.batch().v1().cronjobs().inNamespace(ns).withName(name(c)).edit((x) -> {
+									annotations(x).remove(suspendAnnotation);
+									x.getSpec().setSuspend(target);
+									return x;
+								}));
 					}
 				}
 			}
@@ -326,6 +329,25 @@ class WorkloadScaler {
 
 	/** What a stop changed, and the notes for the event log. */
 	record Result(Map<String, String> changes, List<String> notes) {
+	}
+
+	/**
+	 * An edit is a read then a write with the read's resourceVersion: a controller
+	 * writing the same object in between (status, annotations) makes the API server
+	 * answer 409 Conflict. Read and write again, a few times.
+	 */
+	private static void onConflictRetry(Runnable edit) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				edit.run();
+				return;
+			}
+			catch (io.fabric8.kubernetes.client.KubernetesClientException ex) {
+				if (ex.getCode() != 409 || attempt == 5) {
+					throw ex;
+				}
+			}
+		}
 	}
 
 }

@@ -1,4 +1,5 @@
-// The runner's REST API, the same operations the CLI calls: POST api/v1/ml/<operation> with a JSON body.
+// The runner's REST API, the same operations the CLI calls: POST api/v1/ml/<operation> with a JSON body;
+// and the actuator job endpoint (actuator/batchjobs) for the Jobs page.
 // A refusal arrives as {code, message}; it is thrown as an ApiError carrying both.
 
 export class ApiError extends Error {
@@ -15,13 +16,39 @@ export class ApiError extends Error {
 }
 
 export async function call(operation, body = {}) {
+	return request(`api/v1/ml/${operation}`, operation, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+		body: JSON.stringify(body),
+	});
+}
+
+/**
+ * The actuator job endpoint, actuator/batchjobs: GET lists the recent executions, a POST with a body runs
+ * an action (restart, stop, launch). It exists only with wsbackup.actuator.jobs.enabled=true.
+ */
+export async function batchJobs(action = '', body = null) {
+	try {
+		return await request(`actuator/batchjobs${action ? `/${action}` : ''}`, `batchjobs ${action || 'list'}`,
+			body === null ? { headers: { Accept: 'application/json' } } : {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+				body: JSON.stringify(body),
+			});
+	}
+	catch (error) {
+		if (error.status === 404 && !action) {
+			throw new ApiError('NOT_FOUND', 'the actuator job endpoint is not exposed by this runner;'
+				+ ' start it with wsbackup.actuator.jobs.enabled=true (the embedded default sets it)', 404);
+		}
+		throw error;
+	}
+}
+
+async function request(url, what, init) {
 	let response;
 	try {
-		response = await fetch(`api/v1/ml/${operation}`, {
-			method: 'POST',
-			headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-			body: JSON.stringify(body),
-		});
+		response = await fetch(url, init);
 	}
 	catch (error) {
 		throw new ApiError('UNAVAILABLE', `the runner cannot be reached (${error.message}); is it running?`);
@@ -39,7 +66,7 @@ export async function call(operation, body = {}) {
 			response.status);
 	}
 	if (json === null) {
-		throw new ApiError('INTERNAL', `${operation} answered something that is not JSON`, response.status);
+		throw new ApiError('INTERNAL', `${what} answered something that is not JSON`, response.status);
 	}
 	return json;
 }

@@ -1,11 +1,12 @@
 // The wsbackup web console: plain ES modules, no build step. Every page is drawn from the REST API's
 // answers (api.js) and drawn again every few seconds while something runs.
-import { ApiError, call, restoreSkeleton } from './api.js';
+import { ApiError, batchJobs, call, restoreSkeleton } from './api.js';
 
 const ACTIVE_REFRESH_MS = 1000;
 const IDLE_REFRESH_MS = 10000;
 const BUSY_BACKUP = new Set(['running', 'cancelling', 'deleting']);
 const FINAL_BACKUP = new Set(['succeeded', 'failed', 'cancelled']);
+const RUNNING_JOB = new Set(['STARTING', 'STARTED', 'STOPPING']);
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -70,9 +71,11 @@ function shortCrn(crn) {
 }
 
 function badge(status) {
-	const kind = /succeeded|finished/.test(status) ? 'ok' : /failed/.test(status) ? 'bad'
-		: /cancel/.test(status) ? 'warn' : /running|started|deleting/.test(status) ? 'busy' : '';
-	return h('span', { class: `badge ${kind}`, 'data-status': status }, status);
+	const s = String(status ?? '').toLowerCase();
+	const kind = /succeeded|finished|completed|^active$/.test(s) ? 'ok' : /failed|missing/.test(s) ? 'bad'
+		: /cancel|stopp|abandon|paused|partial|skipped/.test(s) ? 'warn'
+			: /running|start|deleting/.test(s) ? 'busy' : '';
+	return h('span', { class: `badge ${kind}`, 'data-status': status }, status ?? '—');
 }
 
 function progressView(step, progress) {
@@ -129,7 +132,10 @@ function go(page, params = {}) {
 	location.hash = `#/${page}${query ? `?${query}` : ''}`;
 }
 
-const PAGES = { workspaces: workspacesPage, catalog: catalogPage, events: eventsPage, backup: backupPage };
+const PAGES = {
+	workspaces: workspacesPage, catalog: catalogPage, events: eventsPage, backup: backupPage, jobs: jobsPage,
+	schedules: schedulesPage,
+};
 
 async function refresh() {
 	clearTimeout(timer);
@@ -399,7 +405,180 @@ function eventsTable(events) {
 					? ` · ETA ${time(e.expectedCompletion).slice(11)}` : ''}` : '')))));
 }
 
+/** Names for the CRNs in job parameters: every workspace, and the backups of each. */
+async function names() {
+	const { workspaces } = await call('listWorkspaces');
+	const byCrn = new Map(workspaces.map((w) => [w.workspaceCrn, { name: w.workspaceName, workspace: w }]));
+	await Promise.all(workspaces.map(async (w) => {
+		const { backups } = await call('listWorkspaceBackups', { workspaceCrn: w.workspaceCrn });
+		for (const b of backups) {
+			byCrn.set(b.backupCrn, { name: b.backupName, workspace: w, backup: b });
+		}
+	}));
+	return byCrn;
+}
+
+/** What a job execution worked on, from its parameters: the backup or workspace, by name where known. */
+function subject(execution, byCrn) {
+	const p = execution.parameters ?? {};
+	const named = (crn) => byCrn.get(crn)?.name ?? null;
+	const link = (crn, text) => h('a', { href: `#/backup?crn=${encodeURIComponent(crn)}` }, text);
+	if (execution.jobName === 'backupWorkspace' || execution.jobName === 'deleteBackup') {
+		const known = byCrn.get(p.backupCrn);
+		const workspace = known?.workspace?.workspaceName ?? named(p.workspaceCrn);
+		return {
+			name: known?.name ?? '',
+			nodes: [execution.jobName === 'deleteBackup' ? 'delete ' : 'backup ',
+				known ? link(p.backupCrn, known.name) : shortCrn(p.backupCrn),
+				workspace ? ` of ${workspace}` : ''],
+		};
+	}
+	if (execution.jobName === 'restoreWorkspace') {
+		const from = named(p.backupCrn);
+		return {
+			name: named(p.workspaceCrn) ?? '',
+			nodes: ['restore into ', named(p.workspaceCrn) ?? shortCrn(p.workspaceCrn),
+				from ? [' from ', link(p.backupCrn, from)] : ''],
+		};
+	}
+	return {
+		name: '',
+		nodes: Object.entries(p).map(([k, v]) => h('div', { class: 'mono' }, `${k}=${v}`)),
+	};
+}
+
+function duration(startIso, endIso) {
+	if (!startIso) {
+		return '—';
+	}
+	const s = Math.max(0, Math.round(((endIso ? Date.parse(endIso) : Date.now()) - Date.parse(startIso)) / 1000));
+	return s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min ${s % 60} s`
+		: `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+async function jobsPage() {
+	const [executions, byCrn] = await Promise.all([batchJobs(), names()]);
+	// executions are newest first: the first one seen of an instance is its latest
+	const latest = new Map();
+	for (const e of executions) {
+		if (!latest.has(e.jobInstanceId)) {
+			latest.set(e.jobInstanceId, e);
+		}
+	}
+	const table = h('table', { id: 'jobs' },
+		h('thead', {}, h('tr', {}, ['Execution', 'Job', 'Of', 'Status', 'Step', 'Started', 'Duration', 'Actions']
+			.map((title) => h('th', {}, title)))),
+		h('tbody', {}, executions.map((e) => {
+			const of = subject(e, byCrn);
+			const newer = latest.get(e.jobInstanceId);
+			const restartable = e.status === 'FAILED' && newer === e;
+			return h('tr', { 'data-execution': e.executionId, 'data-job': e.jobName, 'data-subject': of.name,
+				'data-status': e.status },
+			h('td', { class: 'mono' }, `#${e.executionId}`),
+			h('td', {}, e.jobName),
+			h('td', {}, of.nodes),
+			h('td', { class: 'status' }, badge(e.status),
+				e.exitCode && e.exitCode !== e.status ? h('div', { class: 'muted' }, `exit ${e.exitCode}`) : null),
+			h('td', { 'data-step': e.failedStep ?? e.currentStep ?? '' },
+				e.failedStep
+					? [h('div', {}, e.status === 'FAILED' ? 'failed in ' : `${e.status.toLowerCase()} in `,
+						h('strong', { 'data-failed-step': '' }, e.failedStep)),
+						e.failure ? h('div', { class: 'bad-text failure' }, e.failure) : null]
+					: e.currentStep ? ['running ', h('strong', { 'data-current-step': '' }, e.currentStep)]
+						: e.failure ? h('div', { class: 'bad-text failure' }, e.failure) : h('span', { class: 'muted' }, '—')),
+			h('td', { class: 'nowrap' }, time(e.startTime), h('div', { class: 'muted' }, age(e.startTime))),
+			h('td', { class: 'nowrap' }, duration(e.startTime, e.endTime)),
+			h('td', { class: 'actions' },
+				restartable
+					? h('button', { type: 'button', 'data-action': 'restart', onclick: () => restartExecution(e, of) },
+						'Restart')
+					: null,
+				e.status === 'FAILED' && !restartable
+					? h('span', { class: 'muted' }, `restarted as #${newer.executionId}`) : null));
+		})));
+	return {
+		active: executions.some((e) => RUNNING_JOB.has(e.status)),
+		nodes: [
+			h('h1', {}, 'Jobs'),
+			h('p', { class: 'hint' }, 'The recent executions of the runner\'s batch jobs, newest first'
+				+ ' (GET actuator/batchjobs). Restart runs a failed one again from its failed step.'),
+			executions.length ? table : h('p', { class: 'muted', id: 'jobs-empty' }, 'No job has run yet.'),
+		],
+	};
+}
+
+function lastRunView(run) {
+	if (!run) {
+		return h('span', { class: 'muted' }, 'never');
+	}
+	const counts = Object.entries(run.workspaces ?? {}).filter(([, n]) => n).map(([outcome, n]) => `${n} ${outcome}`);
+	return [
+		badge(run.outcome), ' ', h('span', { class: 'muted' }, run.kind === 'manual' ? 'run now' : run.kind ?? ''),
+		h('div', { class: 'muted' }, time(run.startedAt ?? run.fireTime), ` (${age(run.startedAt ?? run.fireTime)})`),
+		counts.length ? h('div', { class: 'muted' }, `workspaces: ${counts.join(', ')}`) : null,
+		run.message ? h('div', { class: 'muted' }, run.message) : null,
+	];
+}
+
+async function schedulesPage() {
+	const { schedules } = await call('listSchedules');
+	const table = h('table', { id: 'schedules' },
+		h('thead', {}, h('tr', {}, ['Name', 'Workspaces', 'Backup name', 'State', 'Next fire time', 'Last run',
+			'Actions'].map((title) => h('th', {}, title)))),
+		h('tbody', {}, schedules.map((s) => h('tr', { 'data-schedule': s.name, 'data-state': s.state },
+			h('td', {}, h('strong', {}, s.name),
+				h('div', { class: 'muted mono', title: `from ${s.source ?? '?'}` }, `${s.cron} ${s.timeZone}`)),
+			h('td', {}, s.workspaces),
+			h('td', { class: 'mono' }, s.backupName,
+				s.keepLast || s.maxAge ? h('div', { class: 'muted' }, 'keep ', [s.keepLast ? `last ${s.keepLast}` : null,
+					s.maxAge ? `at most ${s.maxAge}` : null].filter(Boolean).join(', ')) : null),
+			h('td', { class: 'status' }, badge(s.state)),
+			h('td', { class: 'nowrap', 'data-next-fire': s.nextFireTime ?? '' },
+				s.nextFireTime ? [time(s.nextFireTime), h('div', { class: 'muted' }, age(s.nextFireTime))]
+					: h('span', { class: 'muted' }, s.state === 'paused' ? 'paused' : '—')),
+			h('td', { 'data-last-run': s.lastRun?.outcome ?? '' }, lastRunView(s.lastRun)),
+			h('td', { class: 'actions' },
+				s.state === 'paused'
+					? h('button', { type: 'button', 'data-action': 'resume', onclick: () => scheduleAction('resumeSchedule', s) },
+						'Resume')
+					: h('button', { type: 'button', class: 'secondary', 'data-action': 'pause', disabled: s.state !== 'active',
+						onclick: () => scheduleAction('pauseSchedule', s) }, 'Pause'),
+				h('button', { type: 'button', 'data-action': 'trigger', onclick: () => scheduleAction('triggerSchedule', s) },
+					'Run now'))))));
+	return {
+		active: schedules.some((s) => s.lastRun?.outcome === 'running'),
+		nodes: [
+			h('h1', {}, 'Schedules'),
+			h('p', { class: 'hint' }, 'From the YAML files of the runner\'s schedules directory. Pause and Resume last '
+				+ 'until the schedule\'s file changes; Run now starts a run at once, paused or not.'),
+			schedules.length ? table
+				: h('p', { class: 'muted', id: 'schedules-empty' }, 'No schedules: the runner\'s schedules directory '
+					+ '(--wsbackup.schedules-dir) has no schedule files.'),
+		],
+	};
+}
+
 // ---------------------------------------------------------------- actions and dialogs
+
+async function restartExecution(execution, of) {
+	let restarted;
+	if (await act(async () => { restarted = await batchJobs('restart', { executionId: execution.executionId }); })) {
+		showNotice(`Job execution #${execution.executionId} (${execution.jobName}${of.name ? ` ${of.name}` : ''}) `
+			+ `restarted as #${restarted.executionId}.`);
+	}
+	refresh();
+}
+
+async function scheduleAction(operation, schedule) {
+	let answer;
+	if (await act(async () => { answer = await call(operation, { schedule: schedule.name }); })) {
+		showNotice(operation === 'triggerSchedule'
+			? `Schedule ${schedule.name} runs now (run ${answer.runId}); its backups appear in the catalog.`
+			: `Schedule ${schedule.name} is ${answer.schedule.state}.`);
+	}
+	refresh();
+}
+
 
 async function cancelBackup(backup) {
 	if (await act(() => call('cancelBackup', { backupCrn: backup.backupCrn }))) {

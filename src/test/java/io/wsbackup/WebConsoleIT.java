@@ -37,8 +37,10 @@ import static org.awaitility.Awaitility.await;
  * {@code chromium-driver} packages, nothing downloaded) against the packaged runner on
  * the embedded default: a refused backup name shows the API's message, a backup started
  * from the dialog is cancelled, another reaches {@code succeeded} and is restored into a
- * new workspace, the cancelled one is deleted. A screenshot of each page goes to
- * {@code target/console-screenshots/}.
+ * new workspace, the cancelled one is deleted. A schedule paused in its file is resumed,
+ * paused and run now; a backup made to fail (its vault cannot be made ready) shows on the
+ * Jobs page with its failed step and is restarted from there. A screenshot of each page
+ * goes to {@code target/console-screenshots/}.
  */
 class WebConsoleIT {
 
@@ -138,6 +140,87 @@ class WebConsoleIT {
 		eventually(() -> text(demo).contains("installation:finished"));
 		assertThat(text(demo)).contains("ago");
 
+		// the demo workspace's schedule, paused in its file: resumed, paused again, run
+		// now
+		click(By.cssSelector("nav a[data-page='schedules']"));
+		By schedule = By.cssSelector("tr[data-schedule='console-demo']");
+		eventually(() -> "paused".equals(attribute(schedule, "data-state")));
+		assertThat(text(schedule)).contains("0 0 2 * * ? UTC", "environment", "never");
+		assertThat(attribute(By.cssSelector("tr[data-schedule='console-demo'] td[data-next-fire]"), "data-next-fire"))
+			.isEmpty();
+		click(By.cssSelector("tr[data-schedule='console-demo'] button[data-action='resume']"));
+		eventually(() -> "active".equals(attribute(schedule, "data-state"))
+				&& !attribute(By.cssSelector("tr[data-schedule='console-demo'] td[data-next-fire]"), "data-next-fire")
+					.isEmpty());
+		assertThat(text(schedule)).contains("active", "in ");
+		assertThat(text(By.id("notice"))).contains("console-demo is active");
+		click(By.cssSelector("tr[data-schedule='console-demo'] button[data-action='pause']"));
+		eventually(() -> "paused".equals(attribute(schedule, "data-state")));
+		click(By.cssSelector("tr[data-schedule='console-demo'] button[data-action='trigger']"));
+		eventually(() -> text(By.id("notice")).contains("console-demo runs now"));
+		await().atMost(Duration.ofSeconds(40))
+			.pollInterval(Duration.ofMillis(300))
+			.ignoreExceptions()
+			.until(() -> "succeeded".equals(
+					attribute(By.cssSelector("tr[data-schedule='console-demo'] td[data-last-run]"), "data-last-run")));
+		assertThat(text(schedule)).contains("paused", "run now", "1 succeeded");
+		screenshot("04a-schedules");
+
+		// a backup that fails: the vault cannot be made ready (its vault.json is a
+		// directory for a while), so the job fails in snapshotStorage
+		Path vaultFile = vaultFile();
+		Path away = vaultFile.resolveSibling("vault.json.away");
+		Files.move(vaultFile, away);
+		Files.createDirectories(vaultFile.resolve("in-the-way"));
+		click(By.cssSelector("nav a[data-page='workspaces']"));
+		click(By.cssSelector("tr[data-workspace='demo'] button[data-action='backup']"));
+		type(By.id("backup-name"), "broken");
+		click(By.id("backup-submit"));
+		eventually(() -> !browser.findElement(By.id("backup-dialog")).isDisplayed());
+		click(By.cssSelector("nav a[data-page='catalog']"));
+		await().atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(300))
+			.ignoreExceptions()
+			.until(() -> text(By.cssSelector("tr[data-backup='broken']")).contains("failed"));
+		screenshot("04b-catalog-failed-backup");
+
+		// the Jobs page: status and failed step; Restart on the failed execution only
+		click(By.cssSelector("nav a[data-page='jobs']"));
+		By broken = By.cssSelector("#jobs tr[data-subject='broken'][data-status='FAILED']");
+		eventually(() -> text(broken).contains("snapshotStorage"));
+		assertThat(text(By.cssSelector("#jobs tr[data-subject='broken'] [data-failed-step]")))
+			.isEqualTo("snapshotStorage");
+		assertThat(text(broken)).contains("backupWorkspace", "backup broken of demo", "FAILED",
+				"cannot create the vault");
+		assertThat(text(By.cssSelector("#jobs tr[data-subject='first']"))).contains("COMPLETED");
+		assertThat(text(By.cssSelector("#jobs tr[data-subject='to-cancel']"))).contains("STOPPED");
+		List<WebElement> jobRows = browser.findElements(By.cssSelector("#jobs tbody tr"));
+		assertThat(jobRows).hasSizeGreaterThanOrEqualTo(4);
+		for (WebElement row : jobRows) {
+			assertThat(row.findElements(By.cssSelector("button[data-action='restart']")))
+				.as("Restart on execution %s (%s)", row.getAttribute("data-execution"), row.getAttribute("data-status"))
+				.hasSize("FAILED".equals(row.getAttribute("data-status")) ? 1 : 0);
+		}
+		screenshot("04c-jobs-failed");
+
+		// the vault put right, Restart completes the backup
+		Files.delete(vaultFile.resolve("in-the-way"));
+		Files.delete(vaultFile);
+		Files.move(away, vaultFile);
+		click(By.cssSelector("#jobs tr[data-subject='broken'] button[data-action='restart']"));
+		eventually(() -> text(By.id("notice")).contains("restarted as #"));
+		await().atMost(Duration.ofSeconds(40))
+			.pollInterval(Duration.ofMillis(300))
+			.ignoreExceptions()
+			.until(() -> !browser
+				.findElements(By.cssSelector("#jobs tr[data-subject='broken'][data-status='COMPLETED']"))
+				.isEmpty());
+		assertThat(text(broken)).contains("restarted as #")
+			.endsWith(browser.findElement(By.cssSelector("#jobs tr[data-subject='broken'][data-status='COMPLETED']"))
+				.getAttribute("data-execution"));
+		assertThat(browser.findElements(By.cssSelector("#jobs button[data-action='restart']"))).isEmpty();
+		screenshot("04d-jobs-restarted");
+
 		// the catalog: both backups, the succeeded one with a size
 		click(By.cssSelector("nav a[data-page='catalog']"));
 		By first = By.cssSelector("tr[data-backup='first']");
@@ -147,6 +230,8 @@ class WebConsoleIT {
 				browser.findElement(By.cssSelector("tr[data-backup='first'] td[data-size]")).getAttribute("data-size"))
 			.matches("[1-9][0-9]*");
 		assertThat(text(first)).contains("demo", "local-operator", "MB");
+		assertThat(text(By.cssSelector("tr[data-backup='broken']"))).contains("succeeded");
+		assertThat(text(By.cssSelector("tr[data-backup^='console-']"))).contains("succeeded", "console-demo");
 		screenshot("04-catalog");
 
 		// restore into a new workspace, the advanced fields prefilled from the skeleton
@@ -208,6 +293,23 @@ class WebConsoleIT {
 		return Instant.parse(eventRow.findElement(By.tagName("td")).getText().replace(" UTC", "Z").replace(' ', 'T'));
 	}
 
+	private String attribute(By by, String name) {
+		return browser.findElement(by).getAttribute(name);
+	}
+
+	/** The demo workspace's vault file in the local cloud (the only vault so far). */
+	private Path vaultFile() throws IOException {
+		try (Stream<Path> vaults = Files.list(dataDir.resolve("vaults"))) {
+			return vaults.filter((dir) -> dir.getFileName().toString().startsWith("mlx-"))
+				.map((dir) -> dir.resolve("vault.json"))
+				.filter(Files::isRegularFile)
+				.reduce((a, b) -> {
+					throw new IllegalStateException("more than one vault: " + a + ", " + b);
+				})
+				.orElseThrow();
+		}
+	}
+
 	private String text(By by) {
 		return browser.findElement(by).getText();
 	}
@@ -235,6 +337,23 @@ class WebConsoleIT {
 		Files.write(SCREENSHOTS.resolve(name + ".png"), png);
 	}
 
+	/**
+	 * A schedules directory with one schedule of the demo workspace's environment, paused
+	 * in its file: it runs only when asked.
+	 */
+	private Path schedules() throws IOException {
+		Path dir = Files.createDirectories(work.resolve("schedules"));
+		Files.writeString(dir.resolve("console-demo.yaml"), """
+				name: console-demo
+				cron: "0 0 2 * * ?"
+				time-zone: UTC
+				workspaces: {environment: local}
+				backup-name: "console-{yyyyMMdd-HHmmss}"
+				paused: true
+				""");
+		return dir;
+	}
+
 	private void startRunner() throws Exception {
 		int port;
 		try (ServerSocket socket = new ServerSocket(0)) {
@@ -250,7 +369,9 @@ class WebConsoleIT {
 				jar.toAbsolutePath().toString(), "--server.port=" + port, "--wsbackup.data-dir=" + dataDir,
 				// slow enough that the cancel arrives while the backup waits for its
 				// snapshots
-				"--wsbackup.cloud.local.max-bytes-per-second=2MB")
+				"--wsbackup.cloud.local.max-bytes-per-second=2MB", "--wsbackup.schedules-dir=" + schedules(),
+				// a scheduled backup's end is noticed within 2 s, not 30
+				"--wsbackup.schedules.poll-interval=2s")
 			.directory(work.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("runner.log").toFile()))

@@ -1,5 +1,7 @@
 package io.wsbackup.api;
 
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -27,10 +29,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * The actuator endpoint {@code /actuator/batchjobs}: {@code GET} lists the recent job
- * executions (job, parameters, status, current step); {@code POST .../launch}
- * ({@code jobName}, {@code parameters} as {@code name=value,name=value}),
- * {@code POST .../restart} and {@code POST .../stop} ({@code executionId}) go through the
- * launcher, with its checks. It exists only with
+ * executions (job, parameters, status, current step, failed step and why);
+ * {@code POST .../launch} ({@code jobName}, {@code parameters} as
+ * {@code name=value,name=value}), {@code POST .../restart} and {@code POST .../stop}
+ * ({@code executionId}) go through the launcher, with its checks. It exists only with
  * {@code wsbackup.actuator.jobs.enabled=true} (the embedded default's setting) until
  * writes are restricted to an admin role.
  */
@@ -39,9 +41,14 @@ import org.springframework.stereotype.Component;
 @ConditionalOnProperty(name = "wsbackup.actuator.jobs.enabled", havingValue = "true")
 public class BatchJobsEndpoint {
 
-	/** One job execution as listed. */
+	/**
+	 * One job execution as listed. {@code failedStep} is the last step that ended
+	 * {@code FAILED} (null when none did), {@code failure} the first line of its exit
+	 * description, or of the job's when no step failed.
+	 */
 	public record ExecutionView(long executionId, String jobName, Map<String, String> parameters, String status,
-			String exitCode, String currentStep, String startTime, String endTime) {
+			String exitCode, String currentStep, String startTime, String endTime, long jobInstanceId,
+			String failedStep, String failure) {
 
 		static ExecutionView of(JobExecution e) {
 			Map<String, String> parameters = new LinkedHashMap<>();
@@ -52,10 +59,41 @@ public class BatchJobsEndpoint {
 				.max(Comparator.comparing(StepExecution::getId))
 				.map(StepExecution::getStepName)
 				.orElse(null);
+			StepExecution failed = e.getStepExecutions()
+				.stream()
+				.filter((s) -> s.getStatus() == BatchStatus.FAILED)
+				.max(Comparator.comparing(StepExecution::getId))
+				.orElse(null);
+			String failure = firstLine((failed != null) ? failed.getExitStatus().getExitDescription() : null);
+			if (failure == null && e.getStatus() == BatchStatus.FAILED) {
+				failure = firstLine(e.getExitStatus().getExitDescription());
+			}
 			return new ExecutionView(e.getId(), e.getJobInstance().getJobName(), parameters, e.getStatus().name(),
-					e.getExitStatus().getExitCode(), current,
-					e.getStartTime() == null ? null : e.getStartTime().toString(),
-					e.getEndTime() == null ? null : e.getEndTime().toString());
+					e.getExitStatus().getExitCode(), current, instant(e.getStartTime()), instant(e.getEndTime()),
+					e.getJobInstance().getInstanceId(), (failed != null) ? failed.getStepName() : null, failure);
+		}
+
+		/**
+		 * Spring Batch's local times (the runner's zone) as ISO instants, like the API's.
+		 */
+		static String instant(LocalDateTime time) {
+			return (time == null) ? null : time.atZone(ZoneId.systemDefault()).toInstant().toString();
+		}
+
+		/**
+		 * The first line of an exit description (Spring Batch stores the stack trace),
+		 * without the exception's class name, at most 500 characters.
+		 */
+		static String firstLine(String description) {
+			if (description == null || description.isBlank()) {
+				return null;
+			}
+			String line = description.strip().lines().findFirst().orElse("").strip();
+			line = line.replaceFirst("^([a-zA-Z_$][\\w$]*\\.)+[\\w$]*(Exception|Error)(: )?", "").strip();
+			if (line.isEmpty()) {
+				return null;
+			}
+			return (line.length() > 500) ? line.substring(0, 499) + "…" : line;
 		}
 
 	}

@@ -105,6 +105,52 @@ class BatchJobsEndpointTest extends WsbackupTestSupport {
 	}
 
 	@Test
+	void listsAFailedBackupWithItsFailedStepAndWhyAndRestartsIt() throws Exception {
+		Workspace ws = newWorkspace();
+		cloud.failNextStartSnapshot("the vault is on fire");
+		long id = call("POST", "/launch", "{\"jobName\": \"backupWorkspace\", \"parameters\": \"workspaceCrn="
+				+ ws.crn() + ",backupName=to-fail\"}")
+			.body()
+			.path("executionId")
+			.asLong();
+		assertThat(awaitEnd(id).getStatus()).isEqualTo(BatchStatus.FAILED);
+
+		JsonNode failed = null;
+		for (JsonNode e : call("GET", "", null).body()) {
+			failed = e.path("executionId").asLong() == id ? e : failed;
+		}
+		assertThat(failed).isNotNull();
+		assertThat(failed.path("status").asString()).isEqualTo("FAILED");
+		assertThat(failed.path("failedStep").asString()).isEqualTo("snapshotStorage");
+		assertThat(failed.path("failure").asString()).contains("the vault is on fire").doesNotContain("Exception:");
+		assertThat(failed.hasNonNull("currentStep")).isFalse();
+		assertThat(failed.path("startTime").asString()).as("an ISO instant").endsWith("Z");
+		long instance = failed.path("jobInstanceId").asLong();
+
+		Reply restarted = call("POST", "/restart", "{\"executionId\": " + id + "}");
+		assertThat(restarted.status()).as(restarted.body().toString()).isEqualTo(200);
+		long again = restarted.body().path("executionId").asLong();
+		assertThat(awaitEnd(again).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		for (JsonNode e : call("GET", "", null).body()) {
+			if (e.path("executionId").asLong() == again) {
+				assertThat(e.path("jobInstanceId").asLong()).as("the same job instance").isEqualTo(instance);
+				assertThat(e.hasNonNull("failedStep")).isFalse();
+				assertThat(e.hasNonNull("failure")).isFalse();
+			}
+		}
+	}
+
+	@Test
+	void firstLineOfAnExitDescriptionDropsTheExceptionClassAndTheStackTrace() {
+		assertThat(BatchJobsEndpoint.ExecutionView.firstLine(
+				"io.wsbackup.cloud.CloudException: cannot create the vault v: Is a directory\n\tat io.wsbackup.X.y(X.java:1)"))
+			.isEqualTo("cannot create the vault v: Is a directory");
+		assertThat(BatchJobsEndpoint.ExecutionView.firstLine("plain words")).isEqualTo("plain words");
+		assertThat(BatchJobsEndpoint.ExecutionView.firstLine("  ")).isNull();
+		assertThat(BatchJobsEndpoint.ExecutionView.firstLine(null)).isNull();
+	}
+
+	@Test
 	void refusesAnUnknownJobAndAStopOfAnEndedExecutionWithTheApisErrorCodes() throws Exception {
 		Reply unknown = call("POST", "/launch", "{\"jobName\": \"nope\"}");
 		assertThat(unknown.status()).isEqualTo(400);

@@ -1,7 +1,5 @@
 package io.wsbackup;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -297,7 +294,7 @@ class AwsModeIT {
 
 	/** {@code ./wsbackup aws-simulator}, as the README starts it. */
 	private void startSimulator() throws Exception {
-		int port = freePort();
+		int port = PackagedRunner.freePort();
 		Path log = work.resolve("simulator.log");
 		simulator = new ProcessBuilder(SCRIPT.toString(), "aws-simulator", "--port", String.valueOf(port),
 				"--moto-endpoint", moto.endpoint().toString(), "--job-seconds", String.valueOf(JOB_SECONDS))
@@ -306,7 +303,7 @@ class AwsModeIT {
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
 			.start();
 		simulatorEndpoint = "http://127.0.0.1:" + port;
-		awaitAnswer(simulator, log, simulatorEndpoint + "/simulator/jobs", "BackupJobs");
+		PackagedRunner.awaitAnswer(simulator, log, simulatorEndpoint + "/simulator/jobs", "BackupJobs");
 	}
 
 	/**
@@ -314,54 +311,18 @@ class AwsModeIT {
 	 * and a short polling interval.
 	 */
 	private void startRunner() throws Exception {
-		int port = freePort();
-		Path jar;
-		try (Stream<Path> files = Files.list(Path.of("target"))) {
-			jar = files.filter((p) -> p.getFileName().toString().matches("wsbackup-.*\\.jar"))
-				.findFirst()
-				.orElseThrow();
-		}
+		int port = PackagedRunner.freePort();
 		String motoUrl = moto.endpoint().toString();
-		Path log = work.resolve("runner.log");
-		ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-jar", jar.toAbsolutePath().toString(), "--server.port=" + port, "--wsbackup.data-dir=" + dataDir,
-				"--wsbackup.demo.enabled=false", "--wsbackup.cloud.provider=aws",
+		endpoint = "http://127.0.0.1:" + port;
+		runner = PackagedRunner.start(work, port,
+				java.util.Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"),
+				"--wsbackup.data-dir=" + dataDir, "--wsbackup.demo.enabled=false", "--wsbackup.cloud.provider=aws",
 				"--wsbackup.cloud.aws.region=" + REGION,
 				"--wsbackup.cloud.aws.iam-role-arn=arn:aws:iam::" + ACCOUNT + ":role/wsbackup-aws-backup",
 				"--wsbackup.cloud.aws.backup-endpoint=" + simulatorEndpoint,
 				"--wsbackup.cloud.aws.ec2-endpoint=" + motoUrl, "--wsbackup.cloud.aws.efs-endpoint=" + motoUrl,
 				"--wsbackup.cloud.aws.sts-endpoint=" + motoUrl, "--wsbackup.cloud.aws.iam-endpoint=" + motoUrl,
-				"--wsbackup.backup.poll-initial-interval=200ms", "--wsbackup.backup.poll-max-interval=1s")
-			.directory(work.toFile())
-			.redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-		builder.environment().put("AWS_ACCESS_KEY_ID", "test");
-		builder.environment().put("AWS_SECRET_ACCESS_KEY", "test");
-		runner = builder.start();
-		endpoint = "http://127.0.0.1:" + port;
-		awaitAnswer(runner, log, endpoint + "/actuator/health", "UP");
-	}
-
-	private static void awaitAnswer(Process process, Path log, String url, String expected) {
-		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
-			if (!process.isAlive()) {
-				throw new IllegalStateException(url + ": the process exited: " + Files.readString(log));
-			}
-			try {
-				return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
-					.body()
-					.contains(expected);
-			}
-			catch (IOException notYet) {
-				return false;
-			}
-		});
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
+				"--wsbackup.backup.poll-initial-interval=200ms", "--wsbackup.backup.poll-max-interval=1s");
 	}
 
 	private Run wsbackup(String... args) throws Exception {

@@ -1,11 +1,6 @@
 package io.wsbackup;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -190,42 +185,12 @@ class EmbeddedDefaultIT {
 	}
 
 	private void startRunner() throws Exception {
-		int port;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
-		Path jar;
-		try (Stream<Path> files = Files.list(Path.of("target"))) {
-			jar = files.filter((p) -> p.getFileName().toString().matches("wsbackup-.*\\.jar"))
-				.findFirst()
-				.orElseThrow();
-		}
-		runner = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-				jar.toAbsolutePath().toString(), "--server.port=" + port, "--wsbackup.data-dir=" + dataDir,
+		int port = PackagedRunner.freePort();
+		endpoint = "http://127.0.0.1:" + port;
+		runner = PackagedRunner.start(work, port, java.util.Map.of(), "--wsbackup.data-dir=" + dataDir,
 				// slower than the embedded default's 8 MB/s, so that the cancel surely
 				// arrives while it waits
-				"--wsbackup.cloud.local.max-bytes-per-second=3MB")
-			.directory(work.toFile())
-			.redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("runner.log").toFile()))
-			.start();
-		endpoint = "http://127.0.0.1:" + port;
-		HttpClient http = HttpClient.newHttpClient();
-		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
-			if (!runner.isAlive()) {
-				throw new IllegalStateException("the runner exited: " + Files.readString(work.resolve("runner.log")));
-			}
-			try {
-				return http
-					.send(HttpRequest.newBuilder(URI.create(endpoint + "/actuator/health")).build(),
-							HttpResponse.BodyHandlers.ofString())
-					.body()
-					.contains("UP");
-			}
-			catch (IOException notYet) {
-				return false;
-			}
-		});
+				"--wsbackup.cloud.local.max-bytes-per-second=3MB");
 	}
 
 	private Run wsbackup(String... args) throws Exception {

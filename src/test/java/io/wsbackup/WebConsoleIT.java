@@ -1,11 +1,6 @@
 package io.wsbackup;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -355,44 +350,14 @@ class WebConsoleIT {
 	}
 
 	private void startRunner() throws Exception {
-		int port;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
-		Path jar;
-		try (Stream<Path> files = Files.list(Path.of("target"))) {
-			jar = files.filter((p) -> p.getFileName().toString().matches("wsbackup-.*\\.jar"))
-				.findFirst()
-				.orElseThrow();
-		}
-		runner = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-				jar.toAbsolutePath().toString(), "--server.port=" + port, "--wsbackup.data-dir=" + dataDir,
+		int port = PackagedRunner.freePort();
+		endpoint = "http://127.0.0.1:" + port;
+		runner = PackagedRunner.start(work, port, java.util.Map.of(), "--wsbackup.data-dir=" + dataDir,
 				// slow enough that the cancel arrives while the backup waits for its
 				// snapshots
 				"--wsbackup.cloud.local.max-bytes-per-second=2MB", "--wsbackup.schedules-dir=" + schedules(),
 				// a scheduled backup's end is noticed within 2 s, not 30
-				"--wsbackup.schedules.poll-interval=2s")
-			.directory(work.toFile())
-			.redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("runner.log").toFile()))
-			.start();
-		endpoint = "http://127.0.0.1:" + port;
-		HttpClient http = HttpClient.newHttpClient();
-		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
-			if (!runner.isAlive()) {
-				throw new IllegalStateException("the runner exited: " + Files.readString(work.resolve("runner.log")));
-			}
-			try {
-				return http
-					.send(HttpRequest.newBuilder(URI.create(endpoint + "/actuator/health")).build(),
-							HttpResponse.BodyHandlers.ofString())
-					.body()
-					.contains("UP");
-			}
-			catch (IOException notYet) {
-				return false;
-			}
-		});
+				"--wsbackup.schedules.poll-interval=2s");
 	}
 
 }

@@ -27,12 +27,13 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
- * Step 4, {@code awaitRecoveryPoints}: polls the snapshot jobs, one poll per transaction
- * ({@code CONTINUABLE}), with a wait that grows from the initial to the maximum interval
- * and shrinks as the expected completion nears. Writes progress (percent, bytes,
- * estimated completion) to the event log when it changes and at least every
- * {@code progress-event-interval}. Fails when a cloud job failed, aborted or expired, and
- * when the backup's timeout has passed; a timeout leaves the cloud jobs running.
+ * Step 4, {@code awaitRecoveryPoints}: polls the snapshot jobs, one poll per iteration
+ * ({@code CONTINUABLE}; the step holds no database transaction while it sleeps), with a
+ * wait that grows from the initial to the maximum interval and shrinks as the expected
+ * completion nears. Writes progress (percent, bytes, estimated completion) to the event
+ * log when it changes and at least every {@code progress-event-interval}. Fails when a
+ * cloud job failed, aborted or expired, and when the backup's timeout has passed; a
+ * timeout leaves the cloud jobs running.
  *
  * <p>
  * The deadline is the backup's creation plus its timeout, stored on the first attempt: a

@@ -19,6 +19,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -41,6 +42,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration(proxyBeanMethods = false)
 public class BackupJobConfiguration {
 
+	/** The transaction manager of the steps that wait: none. */
+	private static final PlatformTransactionManager WAITING = new ResourcelessTransactionManager();
+
 	@Bean
 	Job backupWorkspaceJob(JobRepository jobRepository, PlatformTransactionManager tx, WorkspaceRepository workspaces,
 			BackupRepository backups, CloudPort cloud, WorkloadPort workloads, EventLog events, Clock clock,
@@ -55,7 +59,10 @@ public class BackupJobConfiguration {
 				SnapshotStorageTasklet.STEP, jobRepository, tx, new SnapshotStorageTasklet(workspaces, backups,
 						workloads, cloud, events, jobRepository, clock, properties.backup().cloudCompletionWindow()),
 				true);
-		Step await = step(AwaitRecoveryPointsTasklet.STEP, jobRepository, tx,
+		// the waiting step sleeps between polls: no database transaction (and no pooled
+		// connection) is held while it
+		// does; what it writes (progress, the context) commits at once
+		Step await = step(AwaitRecoveryPointsTasklet.STEP, jobRepository, WAITING,
 				new AwaitRecoveryPointsTasklet(backups, cloud, events, jobRepository, clock, properties.backup()),
 				false);
 		Step record = step(RecordCatalogTasklet.STEP, jobRepository, tx,

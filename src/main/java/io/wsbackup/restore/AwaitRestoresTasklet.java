@@ -22,11 +22,12 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
  * Step 4 of {@code restoreWorkspace}, {@code awaitRestores}: polls the cloud restore
- * jobs, one poll per transaction ({@code CONTINUABLE}), writing progress to the event log
- * when it changes; records the resource each completed job created. Fails on a failed,
- * aborted or expired job (the cloud's message is the reason), or when the deadline (the
- * request's time plus the restore's timeout, stored on the first attempt) passes. A
- * retryable cloud error skips one poll.
+ * jobs, one poll per iteration ({@code CONTINUABLE}; no database transaction is held
+ * while it sleeps), writing progress to the event log when it changes; records the
+ * resource each completed job created. Fails on a failed, aborted or expired job (the
+ * cloud's message is the reason), or when the deadline (the request's time plus the
+ * restore's timeout, stored on the first attempt) passes. A retryable cloud error skips
+ * one poll.
  */
 class AwaitRestoresTasklet implements Tasklet {
 

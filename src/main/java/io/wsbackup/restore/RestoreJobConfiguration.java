@@ -25,6 +25,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -51,7 +52,9 @@ public class RestoreJobConfiguration {
 						new ProvisionWorkspaceTasklet(backups, workspaces, workloads, events, jobRepository), false),
 				step(RestoreStorageTasklet.STEP, jobRepository, tx,
 						new RestoreStorageTasklet(backups, cloud, events, jobRepository), true),
-				step(AwaitRestoresTasklet.STEP, jobRepository, tx,
+				// sleeps between polls without holding a transaction (and a pooled
+				// connection)
+				step(AwaitRestoresTasklet.STEP, jobRepository, new ResourcelessTransactionManager(),
 						new AwaitRestoresTasklet(workspaces, cloud, events, jobRepository, clock,
 								PollSchedule.of(properties.backup())),
 						false),

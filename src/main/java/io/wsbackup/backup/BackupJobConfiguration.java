@@ -6,14 +6,13 @@ import java.util.List;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.cloud.CloudPort;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.system.CompensatedFlow;
 import io.wsbackup.system.KeepFailedStepRestartable;
 import io.wsbackup.system.WsbackupProperties;
 import io.wsbackup.workspace.WorkloadPort;
 import io.wsbackup.workspace.WorkspaceRepository;
 
 import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.job.builder.FlowBuilder;
-import org.springframework.batch.core.job.builder.FlowJobBuilder;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -77,23 +76,10 @@ public class BackupJobConfiguration {
 		// validateWorkspace changes nothing, so its failure ends the job; every later
 		// step fails into the
 		// compensation, which ends the job FAILED.
-		List<Step> chain = List.of(stop, snapshot, await, record, restart);
-		FlowBuilder<FlowJobBuilder> flow = new JobBuilder(BackupParameters.JOB_NAME, jobRepository)
-			.listener(new BackupJobListener(backups, events, compensation, jobRepository))
-			.start(validate)
-			.on("COMPLETED")
-			.to(chain.get(0))
-			.from(validate)
-			.on("*")
-			.to(compensate);
-		for (int i = 0; i < chain.size(); i++) {
-			Step step = chain.get(i);
-			flow = (i + 1 < chain.size()) ? flow.from(step).on("COMPLETED").to(chain.get(i + 1))
-					: flow.from(step).on("COMPLETED").end();
-			// FAILED, CANCELLED, and anything unexpected (UNKNOWN) go to the compensation
-			flow = flow.from(step).on("*").to(compensate);
-		}
-		return flow.from(compensate)
+		JobBuilder job = new JobBuilder(BackupParameters.JOB_NAME, jobRepository)
+			.listener(new BackupJobListener(backups, events, compensation, jobRepository));
+		return CompensatedFlow.of(job, List.of(validate, stop, snapshot, await, record, restart), compensate)
+			.from(compensate)
 			.on(CancelledExitStatus.CANCELLED)
 			.stop()
 			.from(compensate)

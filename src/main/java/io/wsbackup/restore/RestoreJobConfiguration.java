@@ -6,6 +6,7 @@ import java.util.List;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.cloud.CloudPort;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.system.CompensatedFlow;
 import io.wsbackup.system.KeepFailedStepRestartable;
 import io.wsbackup.system.PollSchedule;
 import io.wsbackup.system.WsbackupProperties;
@@ -17,8 +18,6 @@ import org.slf4j.MDC;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.job.builder.FlowBuilder;
-import org.springframework.batch.core.job.builder.FlowJobBuilder;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
@@ -47,7 +46,7 @@ public class RestoreJobConfiguration {
 			WsbackupProperties properties) {
 		Step validate = step(ValidateRestoreTasklet.STEP, jobRepository, tx,
 				new ValidateRestoreTasklet(backups, workspaces, cloud, events, jobRepository), true);
-		List<Step> chain = List.of(
+		List<Step> steps = List.of(validate,
 				step(ProvisionWorkspaceTasklet.STEP, jobRepository, tx,
 						new ProvisionWorkspaceTasklet(backups, workspaces, workloads, events, jobRepository), false),
 				step(RestoreStorageTasklet.STEP, jobRepository, tx,
@@ -67,45 +66,32 @@ public class RestoreJobConfiguration {
 			.listener(new KeepFailedStepRestartable(jobRepository))
 			.allowStartIfComplete(true)
 			.build();
-		FlowBuilder<FlowJobBuilder> flow = new JobBuilder(RestoreParameters.JOB_NAME, jobRepository)
-			.listener(new JobExecutionListener() {
+		JobBuilder job = new JobBuilder(RestoreParameters.JOB_NAME, jobRepository).listener(new JobExecutionListener() {
 
-				@Override
-				public void beforeJob(JobExecution execution) {
-					String crn = execution.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN);
-					MDC.put("workspaceCrn", crn);
-					workspaces.setRestoreJobExecutionId(Crn.parse(crn), execution.getId());
+			@Override
+			public void beforeJob(JobExecution execution) {
+				String crn = execution.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN);
+				MDC.put("workspaceCrn", crn);
+				workspaces.setRestoreJobExecutionId(Crn.parse(crn), execution.getId());
+			}
+
+			@Override
+			public void afterJob(JobExecution execution) {
+				// never a workspace that claims to be being restored when no job
+				// restores it any more
+				if (execution.getStatus() != org.springframework.batch.core.BatchStatus.COMPLETED) {
+					Crn crn = Crn.parse(execution.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN));
+					workspaces.find(crn)
+						.filter((w) -> w.status() == io.wsbackup.workspace.WorkspaceStatus.RESTORE_STARTED)
+						.ifPresent(
+								(w) -> workspaces.moveStatus(crn, io.wsbackup.workspace.WorkspaceStatus.RESTORE_STARTED,
+										io.wsbackup.workspace.WorkspaceStatus.RESTORE_FAILED));
 				}
+				MDC.remove("workspaceCrn");
+			}
 
-				@Override
-				public void afterJob(JobExecution execution) {
-					// never a workspace that claims to be being restored when no job
-					// restores it any more
-					if (execution.getStatus() != org.springframework.batch.core.BatchStatus.COMPLETED) {
-						Crn crn = Crn.parse(execution.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN));
-						workspaces.find(crn)
-							.filter((w) -> w.status() == io.wsbackup.workspace.WorkspaceStatus.RESTORE_STARTED)
-							.ifPresent((w) -> workspaces.moveStatus(crn,
-									io.wsbackup.workspace.WorkspaceStatus.RESTORE_STARTED,
-									io.wsbackup.workspace.WorkspaceStatus.RESTORE_FAILED));
-					}
-					MDC.remove("workspaceCrn");
-				}
-
-			})
-			.start(validate)
-			.on("COMPLETED")
-			.to(chain.get(0))
-			.from(validate)
-			.on("*")
-			.to(compensate);
-		for (int i = 0; i < chain.size(); i++) {
-			Step step = chain.get(i);
-			flow = (i + 1 < chain.size()) ? flow.from(step).on("COMPLETED").to(chain.get(i + 1))
-					: flow.from(step).on("COMPLETED").end();
-			flow = flow.from(step).on("*").to(compensate);
-		}
-		return flow.from(compensate).on("*").fail().end().build();
+		});
+		return CompensatedFlow.of(job, steps, compensate).from(compensate).on("*").fail().end().build();
 	}
 
 	private static Step step(String name, JobRepository jobRepository, PlatformTransactionManager tx, Tasklet tasklet,

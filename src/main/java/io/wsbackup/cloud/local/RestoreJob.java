@@ -9,9 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.wsbackup.cloud.CloudJobState;
 
 /**
@@ -26,55 +23,30 @@ import io.wsbackup.cloud.CloudJobState;
  * target already exists (the previous attempt died after the rename) the job just
  * completes.
  */
-final class RestoreJob implements Runnable {
-
-	private static final Logger log = LoggerFactory.getLogger(RestoreJob.class);
-
-	private final LocalCloud cloud;
-
-	private final ActiveJob job;
+final class RestoreJob extends LocalJob {
 
 	RestoreJob(LocalCloud cloud, ActiveJob job) {
-		this.cloud = cloud;
-		this.job = job;
+		super(cloud, job);
 	}
 
 	@Override
-	public void run() {
-		if (!job.begin()) {
-			cloud.left(job);
-			return;
-		}
-		JobRecord record = job.record();
-		Path target = Path.of(record.targetPath());
-		Path partial = target.resolveSibling(LocalCloud.PARTIAL_PREFIX + record.jobId());
-		try {
-			FileTrees.deleteTree(partial);
-			if (Files.isDirectory(target)) {
-				log.info("Restore job {}: {} was already complete", record.jobId(), target);
-				job.end(CloudJobState.COMPLETED, null, null);
-				return;
-			}
-			restore(record, partial, target);
-		}
-		catch (ActiveJob.Stopped stopped) {
-			deleteQuietly(partial);
-			switch (stopped.reason()) {
-				case CANCELLED -> job.end(CloudJobState.ABORTED, "cancelled", null);
-				case EXPIRED -> job.end(CloudJobState.EXPIRED, "did not complete within its completion window", null);
-				case SHUTDOWN -> log.info("Restore job {} interrupted by shutdown; it restarts with the next local "
-						+ "cloud on these directories", record.jobId());
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			deleteQuietly(partial);
-			log.warn("Restore job {} of recovery point {} failed: {}", record.jobId(), record.recoveryPointId(),
-					ex.getMessage());
-			job.end(CloudJobState.FAILED, ex.getMessage(), null);
-		}
-		finally {
-			cloud.left(job);
-		}
+	Path partialDir(JobRecord record) {
+		return Path.of(record.targetPath()).resolveSibling(LocalCloud.PARTIAL_PREFIX + record.jobId());
+	}
+
+	@Override
+	boolean completedBefore(JobRecord record) {
+		return Files.isDirectory(Path.of(record.targetPath()));
+	}
+
+	@Override
+	void work(JobRecord record, Path partial) throws IOException {
+		restore(record, partial, Path.of(record.targetPath()));
+	}
+
+	@Override
+	String describe(JobRecord record) {
+		return "Restore job " + record.jobId() + " of recovery point " + record.recoveryPointId();
 	}
 
 	private void restore(JobRecord record, Path partial, Path target) throws IOException {
@@ -137,15 +109,6 @@ final class RestoreJob implements Runnable {
 		}
 		catch (IOException ex) {
 			throw new IOException("I/O error on " + node.relativePath() + ": " + FileTrees.describe(ex), ex);
-		}
-	}
-
-	private void deleteQuietly(Path partial) {
-		try {
-			FileTrees.deleteTree(partial);
-		}
-		catch (IOException ex) {
-			log.warn("Restore job {}: cannot remove {}: {}", job.jobId(), partial, ex.toString());
 		}
 	}
 

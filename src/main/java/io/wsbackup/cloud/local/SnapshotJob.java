@@ -9,9 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.wsbackup.cloud.CloudJobState;
 import io.wsbackup.workspace.ProtectedResource;
 
@@ -29,66 +26,36 @@ import io.wsbackup.workspace.ProtectedResource;
  * when the recovery point already exists (the previous attempt died after the rename) the
  * job just completes.
  */
-final class SnapshotJob implements Runnable {
-
-	private static final Logger log = LoggerFactory.getLogger(SnapshotJob.class);
-
-	private final LocalCloud cloud;
-
-	private final ActiveJob job;
+final class SnapshotJob extends LocalJob {
 
 	SnapshotJob(LocalCloud cloud, ActiveJob job) {
-		this.cloud = cloud;
-		this.job = job;
+		super(cloud, job);
 	}
 
 	@Override
-	public void run() {
-		if (!job.begin()) {
-			cloud.left(job);
-			return;
+	Path partialDir(JobRecord record) {
+		return cloud.vaultDir(record.vaultName()).resolve(LocalCloud.PARTIAL_PREFIX + record.jobId());
+	}
+
+	@Override
+	boolean completedBefore(JobRecord record) {
+		Path target = cloud.vaultDir(record.vaultName()).resolve(record.recoveryPointId());
+		if (!Files.isRegularFile(target.resolve(RecoveryPointInfo.FILE))) {
+			return false;
 		}
-		JobRecord record = job.record();
-		Path vault = cloud.vaultDir(record.vaultName());
-		Path partial = vault.resolve(LocalCloud.PARTIAL_PREFIX + record.jobId());
-		try {
-			FileTrees.deleteTree(partial);
-			Path target = vault.resolve(record.recoveryPointId());
-			if (Files.isRegularFile(target.resolve(RecoveryPointInfo.FILE))) {
-				log.info("Snapshot job {}: recovery point {} was already complete", record.jobId(),
-						record.recoveryPointId());
-				RecoveryPointInfo done = cloud.readRecoveryPoint(target);
-				job.update(record.running(record.startedAt(), done.sizeBytes()));
-				job.end(CloudJobState.COMPLETED, null, null);
-				return;
-			}
-			snapshot(record, partial, target);
-		}
-		catch (ActiveJob.Stopped stopped) {
-			deleteQuietly(partial);
-			switch (stopped.reason()) {
-				case CANCELLED -> {
-					log.info("Snapshot job {} of {} cancelled", record.jobId(), record.resourceId());
-					job.end(CloudJobState.ABORTED, "cancelled", null);
-				}
-				case EXPIRED -> {
-					log.warn("Snapshot job {} of {} expired", record.jobId(), record.resourceId());
-					job.end(CloudJobState.EXPIRED, "did not complete within its completion window of "
-							+ record.completionWindowSeconds() + " s", null);
-				}
-				case SHUTDOWN -> log.info("Snapshot job {} of {} interrupted by shutdown; it restarts with the next "
-						+ "local cloud on these directories", record.jobId(), record.resourceId());
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			deleteQuietly(partial);
-			log.warn("Snapshot job {} of {} failed: {}", record.jobId(), record.resourceId(), ex.getMessage());
-			log.debug("Snapshot job {} failure", record.jobId(), ex);
-			job.end(CloudJobState.FAILED, ex.getMessage(), null);
-		}
-		finally {
-			cloud.left(job);
-		}
+		RecoveryPointInfo done = cloud.readRecoveryPoint(target);
+		job.update(record.running(record.startedAt(), done.sizeBytes()));
+		return true;
+	}
+
+	@Override
+	void work(JobRecord record, Path partial) throws IOException {
+		snapshot(record, partial, cloud.vaultDir(record.vaultName()).resolve(record.recoveryPointId()));
+	}
+
+	@Override
+	String describe(JobRecord record) {
+		return "Snapshot job " + record.jobId() + " of " + record.resourceId();
 	}
 
 	private void snapshot(JobRecord record, Path partial, Path target) throws IOException {
@@ -208,15 +175,6 @@ final class SnapshotJob implements Runnable {
 				// the copy that follows reports the problem
 			}
 			return null;
-		}
-	}
-
-	private void deleteQuietly(Path partial) {
-		try {
-			FileTrees.deleteTree(partial);
-		}
-		catch (IOException ex) {
-			log.warn("Snapshot job {}: cannot remove {}: {}", job.jobId(), partial, ex.toString());
 		}
 	}
 

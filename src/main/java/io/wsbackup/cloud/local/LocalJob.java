@@ -1,0 +1,98 @@
+package io.wsbackup.cloud.local;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import io.wsbackup.cloud.CloudJobState;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life cycle both local jobs share, a snapshot and a restore: the work is built in a
+ * partial directory that is deleted first, so starting again from scratch is always safe;
+ * a job whose result already exists (the previous attempt died after its final rename)
+ * just completes; a cancel, an expiry or a failure removes the partial directory and ends
+ * the job in the matching state; a shutdown leaves it RUNNING on disk, for the next local
+ * cloud on these directories to restart.
+ */
+abstract class LocalJob implements Runnable {
+
+	protected final Logger log = LoggerFactory.getLogger(getClass());
+
+	protected final LocalCloud cloud;
+
+	protected final ActiveJob job;
+
+	LocalJob(LocalCloud cloud, ActiveJob job) {
+		this.cloud = cloud;
+		this.job = job;
+	}
+
+	/** Where this job builds its result before the final rename. */
+	abstract Path partialDir(JobRecord record);
+
+	/** Whether the result already exists; may record what it found. */
+	abstract boolean completedBefore(JobRecord record) throws IOException;
+
+	/** Builds the result in {@code partial} and moves it into place. */
+	abstract void work(JobRecord record, Path partial) throws IOException;
+
+	/** The job, for log lines: e.g. "Snapshot job J of /srv/data". */
+	abstract String describe(JobRecord record);
+
+	@Override
+	public final void run() {
+		if (!job.begin()) {
+			cloud.left(job);
+			return;
+		}
+		JobRecord record = job.record();
+		Path partial = partialDir(record);
+		try {
+			FileTrees.deleteTree(partial);
+			if (completedBefore(record)) {
+				log.info("{} was already complete", describe(record));
+				job.end(CloudJobState.COMPLETED, null, null);
+				return;
+			}
+			work(record, partial);
+		}
+		catch (ActiveJob.Stopped stopped) {
+			deleteQuietly(partial);
+			switch (stopped.reason()) {
+				case CANCELLED -> {
+					log.info("{} cancelled", describe(record));
+					job.end(CloudJobState.ABORTED, "cancelled", null);
+				}
+				case EXPIRED -> {
+					log.warn("{} expired", describe(record));
+					job.end(CloudJobState.EXPIRED, "did not complete within its completion window of "
+							+ record.completionWindowSeconds() + " s", null);
+				}
+				case SHUTDOWN -> log.info(
+						"{} interrupted by shutdown; it restarts with the next local cloud on these " + "directories",
+						describe(record));
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			deleteQuietly(partial);
+			log.warn("{} failed: {}", describe(record), ex.getMessage());
+			log.debug("{} failure", describe(record), ex);
+			job.end(CloudJobState.FAILED, ex.getMessage(), null);
+		}
+		finally {
+			cloud.left(job);
+		}
+	}
+
+	private void deleteQuietly(Path partial) {
+		try {
+			FileTrees.deleteTree(partial);
+		}
+		catch (IOException ex) {
+			log.warn("Job {}: cannot remove {}: {}", job.jobId(), partial, ex.toString());
+		}
+	}
+
+}

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -136,7 +135,7 @@ class AwsModeIT {
 		String v2 = ec2.createVolume((r) -> r.availabilityZone(REGION + "b").size(16)).volumeId();
 		String fs = efs.createFileSystem((r) -> r.creationToken("projects")).fileSystemId();
 
-		Run register = wsbackup("register-workspace", "--workspace-name", "analytics", "--environment-name", "prod",
+		var register = wsbackup("register-workspace", "--workspace-name", "analytics", "--environment-name", "prod",
 				"--account-id", ACCOUNT, "--region", REGION, "--volumes", v1, "--volumes", v2, "--shared-file-system",
 				fs);
 		assertThat(register.exit()).as(register.toString()).isZero();
@@ -144,14 +143,14 @@ class AwsModeIT {
 		String crn = workspace.path("workspaceCrn").asString();
 		String vault = workspace.path("vaultName").asString();
 
-		Run prerequisites = wsbackup("check-prerequisites", "--workspace-crn", crn);
+		var prerequisites = wsbackup("check-prerequisites", "--workspace-crn", crn);
 		assertThat(prerequisites.exit()).as(prerequisites.toString()).isZero();
 		assertThat(JSON.readTree(prerequisites.stdout()).path("ok").asBoolean()).as(prerequisites.toString()).isTrue();
 		assertThat(JSON.readTree(prerequisites.stdout()).path("missing").size()).isZero();
 
 		// backup
 		long backupBegin = System.nanoTime();
-		Run backup = wsbackup("backup-workspace", "--workspace-crn", crn, "--backup-name", "first", "--wait",
+		var backup = wsbackup("backup-workspace", "--workspace-crn", crn, "--backup-name", "first", "--wait",
 				"--poll-seconds", "0.5");
 		long backupSeconds = seconds(backupBegin);
 		assertThat(backup.exit()).as(backup.toString()).isZero();
@@ -179,7 +178,7 @@ class AwsModeIT {
 
 		// restore
 		long restoreBegin = System.nanoTime();
-		Run restore = wsbackup("restore-workspace", "--cli-input-json",
+		var restore = wsbackup("restore-workspace", "--cli-input-json",
 				"""
 						{"backupCrn": "%s", "newWorkspaceParameters": {"environmentName": "prod", "workspaceName": "analytics-restored"}}
 						"""
@@ -239,14 +238,14 @@ class AwsModeIT {
 
 		// delete
 		long deleteBegin = System.nanoTime();
-		Run delete = wsbackup("delete-backup", "--backup-crn", backupCrn);
+		var delete = wsbackup("delete-backup", "--backup-crn", backupCrn);
 		assertThat(delete.exit()).as(delete.toString()).isZero();
 		assertThat(JSON.readTree(delete.stdout()).path("workflowId").asString()).isNotBlank();
 		await().atMost(Duration.ofSeconds(30))
 			.pollInterval(Duration.ofMillis(500))
 			.until(() -> wsbackup("describe-workspace-backup", "--backup-crn", backupCrn).exit() == 1);
 		long deleteSeconds = seconds(deleteBegin);
-		Run gone = wsbackup("describe-workspace-backup", "--backup-crn", backupCrn);
+		var gone = wsbackup("describe-workspace-backup", "--backup-crn", backupCrn);
 		assertThat(JSON.readTree(gone.stdout()).path("code").asString()).as(gone.toString()).isEqualTo("NOT_FOUND");
 		assertThat(JSON.readTree(wsbackup("list-workspace-backups", "--workspace-crn", crn).stdout())
 			.path("backups")
@@ -325,20 +324,8 @@ class AwsModeIT {
 				"--wsbackup.backup.poll-initial-interval=200ms", "--wsbackup.backup.poll-max-interval=1s");
 	}
 
-	private Run wsbackup(String... args) throws Exception {
-		List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
-		command.addAll(List.of(args));
-		ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
-		builder.environment().put("WSBACKUP_ENDPOINT", endpoint);
-		Path stdout = work.resolve("stdout.txt");
-		Path stderr = work.resolve("stderr.txt");
-		Process process = builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-		assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("wsbackup finished").isTrue();
-		return new Run(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
-				Files.readString(stderr, StandardCharsets.UTF_8));
-	}
-
-	private record Run(int exit, String stdout, String stderr) {
+	private PackagedRunner.Script wsbackup(String... args) throws Exception {
+		return PackagedRunner.script(work, endpoint, args);
 	}
 
 }

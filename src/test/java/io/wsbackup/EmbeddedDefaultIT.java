@@ -1,11 +1,9 @@
 package io.wsbackup;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -27,8 +25,6 @@ import static org.awaitility.Awaitility.await;
 class EmbeddedDefaultIT {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	private static final Path SCRIPT = Path.of("wsbackup").toAbsolutePath();
 
 	@TempDir
 	Path dataDir;
@@ -52,7 +48,7 @@ class EmbeddedDefaultIT {
 	void cancelsBacksUpRestoresAndDeletesTheDemoWorkspaceAndKeepsTheCatalogAcrossARestart() throws Exception {
 		startRunner();
 
-		Run workspaces = wsbackup("list-workspaces");
+		var workspaces = wsbackup("list-workspaces");
 		assertThat(workspaces.exit()).as(workspaces.toString()).isZero();
 		JsonNode demo = JSON.readTree(workspaces.stdout()).path("workspaces").path(0);
 		assertThat(demo.path("workspaceName").asString()).isEqualTo("demo");
@@ -60,10 +56,10 @@ class EmbeddedDefaultIT {
 		String crn = demo.path("workspaceCrn").asString();
 		String uuid = crn.substring(crn.lastIndexOf(':') + 1);
 
-		Run toCancel = wsbackup("backup-workspace", "--workspace-crn", crn, "--backup-name", "to-cancel");
+		var toCancel = wsbackup("backup-workspace", "--workspace-crn", crn, "--backup-name", "to-cancel");
 		assertThat(toCancel.exit()).as(toCancel.toString()).isZero();
 		String cancelCrn = JSON.readTree(toCancel.stdout()).path("backupCrn").asString();
-		Run cancel = wsbackup("cancel-backup", "--backup-crn", cancelCrn);
+		var cancel = wsbackup("cancel-backup", "--backup-crn", cancelCrn);
 		assertThat(cancel.exit()).as(cancel.toString()).isZero();
 		await().atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofSeconds(1))
@@ -73,7 +69,7 @@ class EmbeddedDefaultIT {
 				.asString()
 				.equals("cancelled"));
 
-		Run backup = wsbackup("backup-workspace", "--workspace-crn", crn, "--backup-name", "first", "--wait");
+		var backup = wsbackup("backup-workspace", "--workspace-crn", crn, "--backup-name", "first", "--wait");
 		assertThat(backup.exit()).as(backup.toString()).isZero();
 		JsonNode started = JSON.readTree(backup.stdout());
 		String backupCrn = started.path("backupCrn").asString();
@@ -83,7 +79,7 @@ class EmbeddedDefaultIT {
 			.contains("%")
 			.contains("awaitRecoveryPoints");
 
-		Run list = wsbackup("list-workspace-backups", "--workspace-name", "demo", "--environment-name", "local");
+		var list = wsbackup("list-workspace-backups", "--workspace-name", "demo", "--environment-name", "local");
 		assertThat(list.exit()).isZero();
 		assertThat(JSON.readTree(list.stdout())
 			.path("backups")
@@ -98,12 +94,12 @@ class EmbeddedDefaultIT {
 		assertThat(entry.path("backupCrn").asString()).isEqualTo(backupCrn);
 		assertThat(entry.path("backupStatus").asString()).isEqualTo("succeeded");
 
-		Run describe = wsbackup("describe-workspace-backup", "--backup-crn", backupCrn);
+		var describe = wsbackup("describe-workspace-backup", "--backup-crn", backupCrn);
 		JsonNode described = JSON.readTree(describe.stdout()).path("backup");
 		assertThat(described.path("recoveryPoints").size()).isEqualTo(2);
 		assertThat(described.path("recoveryPoints").path(0).path("sizeBytes").asLong()).isPositive();
 
-		Run events = wsbackup("list-workspace-events", "--workspace-crn", crn);
+		var events = wsbackup("list-workspace-events", "--workspace-crn", crn);
 		JsonNode log = JSON.readTree(events.stdout()).path("events");
 		assertThat(log.valueStream().map((e) -> e.path("step").asString())).contains("validateWorkspace",
 				"stopWorkloads", "snapshotStorage", "awaitRecoveryPoints", "recordCatalog", "restartWorkspace");
@@ -112,14 +108,14 @@ class EmbeddedDefaultIT {
 			.isNotEmpty()
 			.anyMatch((e) -> !e.path("expectedCompletion").isNull());
 
-		Run workspace = wsbackup("describe-workspace", "--workspace-crn", crn);
+		var workspace = wsbackup("describe-workspace", "--workspace-crn", crn);
 		assertThat(JSON.readTree(workspace.stdout()).path("workspace").path("workspaceStatus").asString())
 			.isEqualTo("installation:finished");
 		try (Stream<Path> points = Files.list(dataDir.resolve("vaults").resolve("mlx-" + uuid))) {
 			assertThat(points.filter((p) -> p.getFileName().toString().startsWith("rp-"))).hasSize(2);
 		}
 
-		Run restore = wsbackup("restore-workspace", "--cli-input-json",
+		var restore = wsbackup("restore-workspace", "--cli-input-json",
 				"""
 						{"backupCrn": "%s", "newWorkspaceParameters": {"environmentName": "local", "workspaceName": "demo-restored"}}
 						"""
@@ -137,7 +133,7 @@ class EmbeddedDefaultIT {
 		assertSameTree(Path.of(demo.path("storage").path("sharedFileSystem").asString()),
 				Path.of(restored.path("storage").path("sharedFileSystem").asString()));
 
-		Run delete = wsbackup("delete-backup", "--backup-crn", backupCrn);
+		var delete = wsbackup("delete-backup", "--backup-crn", backupCrn);
 		assertThat(delete.exit()).as(delete.toString()).isZero();
 		assertThat(JSON.readTree(delete.stdout()).path("workflowId").asString()).isNotBlank();
 		await().atMost(Duration.ofSeconds(60))
@@ -152,12 +148,12 @@ class EmbeddedDefaultIT {
 		stopRunner();
 		startRunner();
 
-		Run again = wsbackup("list-workspace-backups", "--workspace-crn", crn);
+		var again = wsbackup("list-workspace-backups", "--workspace-crn", crn);
 		assertThat(
 				JSON.readTree(again.stdout()).path("backups").valueStream().map((b) -> b.path("backupName").asString()))
 			.as("the catalog survives a restart")
 			.containsExactly("to-cancel");
-		Run workspacesAgain = wsbackup("list-workspaces", "--environment-name", "local");
+		var workspacesAgain = wsbackup("list-workspaces", "--environment-name", "local");
 		assertThat(JSON.readTree(workspacesAgain.stdout())
 			.path("workspaces")
 			.valueStream()
@@ -193,20 +189,8 @@ class EmbeddedDefaultIT {
 				"--wsbackup.cloud.local.max-bytes-per-second=3MB");
 	}
 
-	private Run wsbackup(String... args) throws Exception {
-		List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
-		command.addAll(List.of(args));
-		ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
-		builder.environment().put("WSBACKUP_ENDPOINT", endpoint);
-		Path stdout = work.resolve("stdout.txt");
-		Path stderr = work.resolve("stderr.txt");
-		Process process = builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-		assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("wsbackup finished").isTrue();
-		return new Run(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
-				Files.readString(stderr, StandardCharsets.UTF_8));
-	}
-
-	private record Run(int exit, String stdout, String stderr) {
+	private PackagedRunner.Script wsbackup(String... args) throws Exception {
+		return PackagedRunner.script(work, endpoint, args);
 	}
 
 }

@@ -60,6 +60,30 @@ final class PackagedRunner {
 		return runner;
 	}
 
+	/** What one run of the {@code ./wsbackup} script printed. */
+	record Script(int exit, String stdout, String stderr) {
+	}
+
+	/**
+	 * Runs {@code ./wsbackup} with these arguments in {@code work}, against the runner at
+	 * {@code endpoint}.
+	 */
+	static Script script(Path work, String endpoint, String... arguments) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of(Path.of("wsbackup").toAbsolutePath().toString()));
+		command.addAll(List.of(arguments));
+		ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
+		builder.environment().put("WSBACKUP_ENDPOINT", endpoint);
+		Path stdout = work.resolve("stdout.txt");
+		Path stderr = work.resolve("stderr.txt");
+		Process process = builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+		if (!process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+			throw new IllegalStateException("./wsbackup " + String.join(" ", arguments) + " did not finish in 120 s");
+		}
+		return new Script(process.exitValue(), Files.readString(stdout, java.nio.charset.StandardCharsets.UTF_8),
+				Files.readString(stderr, java.nio.charset.StandardCharsets.UTF_8));
+	}
+
 	/**
 	 * Waits (at most 90 s) until {@code url} answers with {@code expected} in its body;
 	 * fails when the process exits.

@@ -144,7 +144,7 @@ class MlApiController {
 	@PostMapping("/describeWorkspaceBackup")
 	BackupResponse describeWorkspaceBackup(@RequestBody(required = false) String body) {
 		var r = reader.read("describeWorkspaceBackup", body, Requests.DescribeWorkspaceBackup.class);
-		Crn crn = parseBackupCrn(r.backupCrn());
+		Crn crn = Crn.parseField(r.backupCrn(), Crn.BACKUP, "backupCrn");
 		Backup b = backups.find(crn).orElseThrow(() -> WsbackupException.notFound("backup " + crn + " not found"));
 		JobExecution execution = b.jobExecutionId() == null ? null : jobRepository.getJobExecution(b.jobExecutionId());
 		String currentStep = currentStep(execution);
@@ -177,7 +177,8 @@ class MlApiController {
 		if (max < 1 || max > 10_000) {
 			throw WsbackupException.invalid("maxItems must be between 1 and 10000, not " + max);
 		}
-		String backupCrn = r.backupCrn() == null ? null : parseBackupCrn(r.backupCrn()).toString();
+		String backupCrn = r.backupCrn() == null ? null
+				: Crn.parseField(r.backupCrn(), Crn.BACKUP, "backupCrn").toString();
 		return new EventsResponse(events.list(w.crn().toString(), backupCrn, max).stream().map(EventView::of).toList());
 	}
 
@@ -195,18 +196,6 @@ class MlApiController {
 					.max(Comparator.comparing(StepExecution::getId))
 					.map(StepExecution::getStepName)
 					.orElse(null);
-	}
-
-	private static Crn parseBackupCrn(String text) {
-		if (text == null || text.isBlank()) {
-			throw WsbackupException.invalid("backupCrn is required");
-		}
-		try {
-			return Crn.parse(text, Crn.BACKUP);
-		}
-		catch (IllegalArgumentException ex) {
-			throw WsbackupException.invalid("backupCrn: " + ex.getMessage());
-		}
 	}
 
 }

@@ -1,6 +1,5 @@
 package io.wsbackup.deletion;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.wsbackup.catalog.Backup;
@@ -9,13 +8,13 @@ import io.wsbackup.catalog.RecoveryPoint;
 import io.wsbackup.cloud.CloudPort;
 import io.wsbackup.cloud.RecoveryPointSummary;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.system.JobContext;
 import io.wsbackup.workspace.Crn;
 
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
-import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
@@ -51,14 +50,14 @@ class DeleteRecoveryPointsTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		var jobExecution = chunkContext.getStepContext().getStepExecution().getJobExecution();
-		ExecutionContext context = jobExecution.getExecutionContext();
 		Crn crn = Crn.parse(jobExecution.getJobParameters().getString(DeleteParameters.BACKUP_CRN));
 		Backup backup = backups.find(crn).orElse(null);
 		if (backup == null) {
 			return RepeatStatus.FINISHED;
 		}
 		String ws = backup.workspaceCrn().toString();
-		Map<String, String> targets = targets(context);
+		JobContext facts = new JobContext(jobExecution, jobRepository);
+		Map<String, String> targets = facts.getMap(DeleteParameters.TARGETS);
 		var stepExecution = chunkContext.getStepContext().getStepExecution();
 		var stepContext = stepExecution.getExecutionContext();
 		String listed = LISTED + "." + stepExecution.getId();
@@ -78,8 +77,8 @@ class DeleteRecoveryPointsTasklet implements Tasklet {
 			if (targets.size() == before && before > 0) {
 				return RepeatStatus.CONTINUABLE;
 			}
-			context.put(DeleteParameters.TARGETS, targets);
-			jobRepository.updateExecutionContext(jobExecution);
+			facts.put(DeleteParameters.TARGETS, targets);
+			facts.save();
 			events.info(ws, crn.toString(), STEP, "deleting " + targets.size() + " recovery point(s) of backup "
 					+ backup.name() + " from vault " + backup.vaultName());
 			return RepeatStatus.CONTINUABLE;
@@ -90,22 +89,12 @@ class DeleteRecoveryPointsTasklet implements Tasklet {
 			}
 			cloud.deleteRecoveryPoint(backup.vaultName(), target.getKey());
 			targets.put(target.getKey(), "deleted");
-			context.put(DeleteParameters.TARGETS, targets);
-			jobRepository.updateExecutionContext(jobExecution);
+			facts.put(DeleteParameters.TARGETS, targets);
+			facts.save();
 			events.info(ws, crn.toString(), STEP, "recovery point " + target.getKey() + " deleted");
 			return RepeatStatus.CONTINUABLE;
 		}
 		return RepeatStatus.FINISHED;
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Map<String, String> targets(ExecutionContext context) {
-		Map<String, String> targets = new LinkedHashMap<>();
-		Object value = context.get(DeleteParameters.TARGETS);
-		if (value instanceof Map<?, ?> map) {
-			map.forEach((k, v) -> targets.put(String.valueOf(k), String.valueOf(v)));
-		}
-		return targets;
 	}
 
 }

@@ -109,7 +109,7 @@ public class Launcher {
 	 * {@code ALREADY_EXISTS} or {@code FAILED_PRECONDITION}, with nothing written
 	 */
 	public Backup backupWorkspace(String workspaceCrn, String backupName, Integer timeoutMinutes, String creatorCrn) {
-		Crn crn = parse(workspaceCrn, Crn.WORKSPACE, "workspaceCrn");
+		Crn crn = Crn.parseField(workspaceCrn, Crn.WORKSPACE, "workspaceCrn");
 		if (backupName == null || backupName.isBlank()) {
 			throw WsbackupException.invalid("backupName is required");
 		}
@@ -173,7 +173,7 @@ public class Launcher {
 	 * there is nothing to restart
 	 */
 	public long restartBackup(String backupCrn) {
-		Crn crn = parse(backupCrn, Crn.BACKUP, "backupCrn");
+		Crn crn = Crn.parseField(backupCrn, Crn.BACKUP, "backupCrn");
 		Backup backup = backups.find(crn).orElseThrow(() -> WsbackupException.notFound("backup " + crn + " not found"));
 		JobExecution last = backup.jobExecutionId() == null ? null
 				: jobRepository.getJobExecution(backup.jobExecutionId());
@@ -230,7 +230,7 @@ public class Launcher {
 	 * the backup is not running
 	 */
 	public Backup cancelBackup(String backupCrn) {
-		Crn crn = parse(backupCrn, Crn.BACKUP, "backupCrn");
+		Crn crn = Crn.parseField(backupCrn, Crn.BACKUP, "backupCrn");
 		Backup backup = backups.find(crn).orElseThrow(() -> WsbackupException.notFound("backup " + crn + " not found"));
 		if (backup.status() != BackupStatus.RUNNING) {
 			throw WsbackupException.failedPrecondition(
@@ -255,7 +255,7 @@ public class Launcher {
 	 * the backup runs or a restore reads from it
 	 */
 	public long deleteBackup(String backupCrn) {
-		Crn crn = parse(backupCrn, Crn.BACKUP, "backupCrn");
+		Crn crn = Crn.parseField(backupCrn, Crn.BACKUP, "backupCrn");
 		Backup backup = backups.find(crn).orElseThrow(() -> WsbackupException.notFound("backup " + crn + " not found"));
 		if (backup.status() == BackupStatus.RUNNING || backup.status() == BackupStatus.CANCELLING) {
 			throw WsbackupException.failedPrecondition("backup " + backup.name() + " is " + backup.status()
@@ -317,7 +317,7 @@ public class Launcher {
 	 * {@code ALREADY_EXISTS} or {@code FAILED_PRECONDITION}, with nothing written
 	 */
 	public RestoreStarted restoreWorkspace(RestoreInput input) {
-		Crn backupCrn = parse(input.backupCrn(), Crn.BACKUP, "backupCrn");
+		Crn backupCrn = Crn.parseField(input.backupCrn(), Crn.BACKUP, "backupCrn");
 		WorkspaceService.checkName(input.workspaceName(), "newWorkspaceParameters.workspaceName");
 		int timeout = input.timeoutMinutes() == null ? properties.backup().defaultTimeoutMinutes()
 				: input.timeoutMinutes();
@@ -382,7 +382,7 @@ public class Launcher {
 	 * @return the new job execution's id
 	 */
 	public long restartRestore(String workspaceCrn) {
-		Crn crn = parse(workspaceCrn, Crn.WORKSPACE, "workspaceCrn");
+		Crn crn = Crn.parseField(workspaceCrn, Crn.WORKSPACE, "workspaceCrn");
 		Workspace workspace = workspaces.find(crn)
 			.orElseThrow(() -> WsbackupException.notFound("workspace " + crn + " is not registered"));
 		Long id = workspaces.restoreRecord(crn).jobExecutionId();
@@ -501,18 +501,6 @@ public class Launcher {
 			throw WsbackupException.notFound("job execution " + executionId + " not found");
 		}
 		return execution;
-	}
-
-	static Crn parse(String text, String type, String field) {
-		if (text == null || text.isBlank()) {
-			throw WsbackupException.invalid(field + " is required");
-		}
-		try {
-			return Crn.parse(text, type);
-		}
-		catch (IllegalArgumentException ex) {
-			throw WsbackupException.invalid(field + ": " + ex.getMessage());
-		}
 	}
 
 }

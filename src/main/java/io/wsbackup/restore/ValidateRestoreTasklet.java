@@ -52,7 +52,8 @@ class ValidateRestoreTasklet implements Tasklet {
 			throw new IllegalStateException(
 					"backup " + backup.name() + " is " + backup.status() + "; only a succeeded backup can be restored");
 		}
-		int points = run.recoveryPoints(backups).size();
+		var recoveryPoints = run.recoveryPoints(backups);
+		int points = recoveryPoints.size();
 		if (points == 0) {
 			throw new IllegalStateException("backup " + backup.name() + " has no recovery points to restore");
 		}
@@ -60,7 +61,7 @@ class ValidateRestoreTasklet implements Tasklet {
 			.stream()
 			.map((rp) -> rp.recoveryPointId())
 			.collect(java.util.stream.Collectors.toSet());
-		for (var rp : run.recoveryPoints(backups)) {
+		for (var rp : recoveryPoints) {
 			if (!inVault.contains(rp.recoveryPointId())) {
 				throw new IllegalStateException("recovery point " + rp.recoveryPointId() + " of backup " + backup.name()
 						+ " is no longer in vault " + backup.vaultName());

@@ -87,6 +87,23 @@ public record Crn(String service, String region, String accountId, String resour
 		return crn;
 	}
 
+	/**
+	 * Parses a request field that must be a CRN of the given ML type.
+	 * @throws io.wsbackup.system.WsbackupException {@code INVALID_ARGUMENT} naming the
+	 * field: missing, or not such a CRN
+	 */
+	public static Crn parseField(String text, String type, String field) {
+		if (text == null || text.isBlank()) {
+			throw io.wsbackup.system.WsbackupException.invalid(field + " is required");
+		}
+		try {
+			return parse(text, type);
+		}
+		catch (IllegalArgumentException ex) {
+			throw io.wsbackup.system.WsbackupException.invalid(field + ": " + ex.getMessage());
+		}
+	}
+
 	private static void check(Pattern pattern, String value, String what) {
 		if (value == null || !pattern.matcher(value).matches()) {
 			throw new IllegalArgumentException(

@@ -105,13 +105,7 @@ public class WorkspaceService {
 				throw WsbackupException
 					.invalid("give either workspaceCrn, or workspaceName and environmentName, not both");
 			}
-			Crn crn;
-			try {
-				crn = Crn.parse(workspaceCrn, Crn.WORKSPACE);
-			}
-			catch (IllegalArgumentException ex) {
-				throw WsbackupException.invalid("workspaceCrn: " + ex.getMessage());
-			}
+			Crn crn = Crn.parseField(workspaceCrn, Crn.WORKSPACE, "workspaceCrn");
 			return workspaces.find(crn)
 				.orElseThrow(() -> WsbackupException.notFound("workspace " + workspaceCrn + " is not registered"));
 		}

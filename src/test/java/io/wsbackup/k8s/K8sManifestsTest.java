@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -210,7 +211,14 @@ class K8sManifestsTest {
 				configMaps.add(env.getValueFrom().getConfigMapKeyRef().getName());
 			}
 		}
-		assertThat(runner.getEnvFrom()).isNullOrEmpty();
+		for (EnvFromSource from : runner.getEnvFrom()) {
+			if (from.getConfigMapRef() != null) {
+				configMaps.add(from.getConfigMapRef().getName());
+			}
+			if (from.getSecretRef() != null) {
+				secrets.computeIfAbsent(from.getSecretRef().getName(), (k) -> new LinkedHashSet<>());
+			}
+		}
 		@SuppressWarnings("unchecked")
 		Map<String, String> credentials = (Map<String, String>) ((Map<String, Object>) endpoint().get("authorization"))
 			.get("credentials");

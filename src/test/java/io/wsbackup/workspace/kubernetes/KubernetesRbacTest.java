@@ -31,7 +31,6 @@ import io.wsbackup.system.WsbackupProperties;
 import io.wsbackup.workspace.CapturedWorkloads;
 import io.wsbackup.workspace.Crn;
 import io.wsbackup.workspace.ProtectedResource;
-import io.wsbackup.workspace.ResourceKind;
 import io.wsbackup.workspace.StoppedWorkloads;
 import io.wsbackup.workspace.WorkloadLocation;
 import io.wsbackup.workspace.Workspace;

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -163,12 +164,22 @@ public class WsbackupMetrics implements SmartLifecycle {
 
 	private volatile boolean started;
 
+	@Autowired
 	public WsbackupMetrics(MeterRegistry registry, WorkspaceRepository workspaces, BackupRepository backups,
 			WsbackupProperties properties) {
+		this(registry, workspaces, backups, properties.metrics().refreshInterval());
+	}
+
+	/**
+	 * @param refreshInterval how often the last successful backups are read from the
+	 * catalog once started
+	 */
+	public WsbackupMetrics(MeterRegistry registry, WorkspaceRepository workspaces, BackupRepository backups,
+			Duration refreshInterval) {
 		this.registry = registry;
 		this.workspaces = workspaces;
 		this.backups = backups;
-		this.refreshInterval = properties.metrics().refreshInterval();
+		this.refreshInterval = refreshInterval;
 		for (JobKind job : JobKind.values()) {
 			AtomicInteger count = new AtomicInteger();
 			running.put(job, count);

@@ -246,7 +246,8 @@ public class WsbackupMetrics implements SmartLifecycle {
 	 * One request to a cloud API that got an answer (on AWS every attempt, retries
 	 * included).
 	 * @param provider {@code aws} or {@code local}
-	 * @param service the service, such as {@code Backup} or {@code EC2}
+	 * @param service the service as the SDK names it, such as {@code Backup} or
+	 * {@code Ec2}
 	 * @param operation the operation, such as {@code StartBackupJob}
 	 * @param throttled whether the cloud refused it for its rate
 	 */

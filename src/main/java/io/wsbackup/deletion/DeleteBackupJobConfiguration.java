@@ -45,20 +45,24 @@ public class DeleteBackupJobConfiguration {
 
 			@Override
 			public void afterJob(JobExecution execution) {
-				String crn = execution.getJobParameters().getString(DeleteParameters.BACKUP_CRN);
-				if (execution.getStatus() != BatchStatus.COMPLETED) {
-					backups.find(Crn.parse(crn))
-						.ifPresent((b) -> events.error(b.workspaceCrn().toString(), crn, DeleteParameters.JOB_NAME,
-								"deleting backup " + b.name() + " failed: "
-										+ execution.getAllFailureExceptions()
-											.stream()
-											.findFirst()
-											.map(Throwable::getMessage)
-											.orElse("the job did not complete")
-										+ "; it stays deleting, delete it again to resume"));
+				try {
+					String crn = execution.getJobParameters().getString(DeleteParameters.BACKUP_CRN);
+					if (execution.getStatus() != BatchStatus.COMPLETED) {
+						backups.find(Crn.parse(crn))
+							.ifPresent((b) -> events.error(b.workspaceCrn().toString(), crn, DeleteParameters.JOB_NAME,
+									"deleting backup " + b.name() + " failed: "
+											+ execution.getAllFailureExceptions()
+												.stream()
+												.findFirst()
+												.map(Throwable::getMessage)
+												.orElse("the job did not complete")
+											+ "; it stays deleting, delete it again to resume"));
+					}
 				}
-				MDC.remove("backupCrn");
-				metrics.jobEnded(JobKind.DELETE, execution, null, Outcome.of(execution.getStatus()));
+				finally {
+					MDC.remove("backupCrn");
+					metrics.jobEnded(JobKind.DELETE, execution, null, Outcome.of(execution.getStatus()));
+				}
 			}
 
 		})

@@ -156,13 +156,10 @@ public class WsbackupMetrics implements SmartLifecycle {
 
 	private volatile Map<String, Double> lastSuccessSeconds = Map.of();
 
-	private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor((task) -> {
-		Thread thread = new Thread(task, "wsbackup-metrics");
-		thread.setDaemon(true);
-		return thread;
-	});
-
-	private volatile boolean started;
+	/**
+	 * Reads the catalog while started (a test context may be stopped and started again).
+	 */
+	private volatile ScheduledExecutorService refresher;
 
 	@Autowired
 	public WsbackupMetrics(MeterRegistry registry, WorkspaceRepository workspaces, BackupRepository backups,
@@ -285,9 +282,10 @@ public class WsbackupMetrics implements SmartLifecycle {
 	}
 
 	private void refreshSoon() {
+		ScheduledExecutorService current = refresher;
 		try {
-			if (started) {
-				refresher.execute(this::refreshQuietly);
+			if (current != null) {
+				current.execute(this::refreshQuietly);
 			}
 		}
 		catch (RejectedExecutionException stopping) {
@@ -317,20 +315,30 @@ public class WsbackupMetrics implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
-		started = true;
-		refresher.scheduleWithFixedDelay(this::refreshQuietly, 0, refreshInterval.toMillis(), TimeUnit.MILLISECONDS);
+	public synchronized void start() {
+		if (refresher != null) {
+			return;
+		}
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "wsbackup-metrics");
+			thread.setDaemon(true);
+			return thread;
+		});
+		executor.scheduleWithFixedDelay(this::refreshQuietly, 0, refreshInterval.toMillis(), TimeUnit.MILLISECONDS);
+		refresher = executor;
 	}
 
 	@Override
-	public void stop() {
-		started = false;
-		refresher.shutdownNow();
+	public synchronized void stop() {
+		if (refresher != null) {
+			refresher.shutdownNow();
+			refresher = null;
+		}
 	}
 
 	@Override
 	public boolean isRunning() {
-		return started;
+		return refresher != null;
 	}
 
 }

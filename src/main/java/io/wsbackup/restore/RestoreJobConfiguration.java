@@ -110,10 +110,14 @@ public class RestoreJobConfiguration {
 	 * the new workspace when the backup has left the catalog.
 	 */
 	private static String sourceWorkspace(JobExecution execution, BackupRepository backups) {
-		String backupCrn = execution.getJobParameters().getString(RestoreParameters.BACKUP_CRN);
-		return backups.find(Crn.parse(backupCrn))
-			.map((b) -> b.workspaceCrn().toString())
-			.orElse(execution.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN));
+		String target = execution.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN);
+		try {
+			String backupCrn = execution.getJobParameters().getString(RestoreParameters.BACKUP_CRN);
+			return backups.find(Crn.parse(backupCrn)).map((b) -> b.workspaceCrn().toString()).orElse(target);
+		}
+		catch (RuntimeException storeAway) {
+			return target;
+		}
 	}
 
 	private static Step step(String name, JobRepository jobRepository, PlatformTransactionManager tx, Tasklet tasklet,

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wsbackup.WsbackupTestSupport;
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupStatus;
@@ -185,6 +186,27 @@ class MetricsTest extends WsbackupTestSupport {
 		assertThat(sample(scrape, "wsbackup_backup_last_success_timestamp_seconds",
 				Map.of("workspace", never.crn().toString())))
 			.isEqualTo(registeredAt);
+	}
+
+	@Test
+	void stoppedAndStartedAgainItKeepsReadingTheCatalog() {
+		SimpleMeterRegistry own = new SimpleMeterRegistry();
+		WsbackupMetrics restartable = new WsbackupMetrics(own, workspaces, backups, Duration.ofMillis(100));
+		restartable.start();
+		restartable.stop();
+		assertThat(restartable.isRunning()).isFalse();
+
+		restartable.start();
+		Workspace registeredMeanwhile = newWorkspace();
+		try {
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> own.find(WsbackupMetrics.LAST_SUCCESS)
+					.tags("workspace", registeredMeanwhile.crn().toString())
+					.gauge() != null);
+		}
+		finally {
+			restartable.stop();
+		}
 	}
 
 	@Test

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -45,6 +46,7 @@ import static org.awaitility.Awaitility.await;
 				"wsbackup.schedules-dir=target/no-schedules", "spring.quartz.auto-startup=false",
 				"wsbackup.actuator.jobs.enabled=true" })
 @Import(WsbackupTestSupport.Fakes.class)
+@AutoConfigureMetrics
 public abstract class WsbackupTestSupport {
 
 	@DynamicPropertySource

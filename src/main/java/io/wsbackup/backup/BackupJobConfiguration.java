@@ -6,6 +6,7 @@ import java.util.List;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.cloud.CloudPort;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.metrics.WsbackupMetrics;
 import io.wsbackup.system.CompensatedFlow;
 import io.wsbackup.system.KeepFailedStepRestartable;
 import io.wsbackup.system.WsbackupProperties;
@@ -47,7 +48,7 @@ public class BackupJobConfiguration {
 	@Bean
 	Job backupWorkspaceJob(JobRepository jobRepository, PlatformTransactionManager tx, WorkspaceRepository workspaces,
 			BackupRepository backups, CloudPort cloud, WorkloadPort workloads, EventLog events, Clock clock,
-			WsbackupProperties properties) {
+			WsbackupProperties properties, WsbackupMetrics metrics) {
 		Compensation compensation = new Compensation(workspaces, workloads, cloud, events,
 				properties.backup().workloadStartRetryBackoff());
 		Step validate = step(ValidateWorkspaceTasklet.STEP, jobRepository, tx,
@@ -77,7 +78,7 @@ public class BackupJobConfiguration {
 		// step fails into the
 		// compensation, which ends the job FAILED.
 		JobBuilder job = new JobBuilder(BackupParameters.JOB_NAME, jobRepository)
-			.listener(new BackupJobListener(backups, events, compensation, jobRepository));
+			.listener(new BackupJobListener(backups, events, compensation, jobRepository, metrics));
 		return CompensatedFlow.of(job, List.of(validate, stop, snapshot, await, record, restart), compensate)
 			.from(compensate)
 			.on(CancelledExitStatus.CANCELLED)

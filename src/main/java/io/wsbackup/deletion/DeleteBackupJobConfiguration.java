@@ -3,6 +3,9 @@ package io.wsbackup.deletion;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.cloud.CloudPort;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.metrics.WsbackupMetrics;
+import io.wsbackup.metrics.WsbackupMetrics.JobKind;
+import io.wsbackup.metrics.WsbackupMetrics.Outcome;
 import io.wsbackup.workspace.Crn;
 
 import org.slf4j.MDC;
@@ -29,11 +32,12 @@ public class DeleteBackupJobConfiguration {
 
 	@Bean
 	Job deleteBackupJob(JobRepository jobRepository, PlatformTransactionManager tx, BackupRepository backups,
-			CloudPort cloud, EventLog events) {
+			CloudPort cloud, EventLog events, WsbackupMetrics metrics) {
 		return new JobBuilder(DeleteParameters.JOB_NAME, jobRepository).listener(new JobExecutionListener() {
 
 			@Override
 			public void beforeJob(JobExecution execution) {
+				metrics.jobStarted(JobKind.DELETE, null);
 				String crn = execution.getJobParameters().getString(DeleteParameters.BACKUP_CRN);
 				MDC.put("backupCrn", crn);
 				backups.find(Crn.parse(crn)).ifPresent((b) -> backups.setJobExecutionId(b.crn(), execution.getId()));
@@ -41,19 +45,24 @@ public class DeleteBackupJobConfiguration {
 
 			@Override
 			public void afterJob(JobExecution execution) {
-				String crn = execution.getJobParameters().getString(DeleteParameters.BACKUP_CRN);
-				if (execution.getStatus() != BatchStatus.COMPLETED) {
-					backups.find(Crn.parse(crn))
-						.ifPresent((b) -> events.error(b.workspaceCrn().toString(), crn, DeleteParameters.JOB_NAME,
-								"deleting backup " + b.name() + " failed: "
-										+ execution.getAllFailureExceptions()
-											.stream()
-											.findFirst()
-											.map(Throwable::getMessage)
-											.orElse("the job did not complete")
-										+ "; it stays deleting, delete it again to resume"));
+				try {
+					String crn = execution.getJobParameters().getString(DeleteParameters.BACKUP_CRN);
+					if (execution.getStatus() != BatchStatus.COMPLETED) {
+						backups.find(Crn.parse(crn))
+							.ifPresent((b) -> events.error(b.workspaceCrn().toString(), crn, DeleteParameters.JOB_NAME,
+									"deleting backup " + b.name() + " failed: "
+											+ execution.getAllFailureExceptions()
+												.stream()
+												.findFirst()
+												.map(Throwable::getMessage)
+												.orElse("the job did not complete")
+											+ "; it stays deleting, delete it again to resume"));
+					}
 				}
-				MDC.remove("backupCrn");
+				finally {
+					MDC.remove("backupCrn");
+					metrics.jobEnded(JobKind.DELETE, execution, null, Outcome.of(execution.getStatus()));
+				}
 			}
 
 		})

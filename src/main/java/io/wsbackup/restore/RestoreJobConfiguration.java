@@ -6,6 +6,9 @@ import java.util.List;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.cloud.CloudPort;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.metrics.WsbackupMetrics;
+import io.wsbackup.metrics.WsbackupMetrics.JobKind;
+import io.wsbackup.metrics.WsbackupMetrics.Outcome;
 import io.wsbackup.system.CompensatedFlow;
 import io.wsbackup.system.KeepFailedStepRestartable;
 import io.wsbackup.system.PollSchedule;
@@ -35,7 +38,8 @@ import org.springframework.transaction.PlatformTransactionManager;
  * {@code awaitRestores}, {@code attachStorage}, {@code startWorkspace}; any failure goes
  * to {@code markRestoreFailed}, which leaves the new workspace {@code restore:failed}
  * with what was created listed, and the job FAILED, restartable at the failed step. Step
- * names are persisted and matched on restart: never rename them.
+ * names are persisted and matched on restart: never rename them. Its executions are
+ * counted in the metrics under the workspace the backup was taken of.
  */
 @Configuration(proxyBeanMethods = false)
 public class RestoreJobConfiguration {
@@ -43,7 +47,7 @@ public class RestoreJobConfiguration {
 	@Bean
 	Job restoreWorkspaceJob(JobRepository jobRepository, PlatformTransactionManager tx, BackupRepository backups,
 			WorkspaceRepository workspaces, CloudPort cloud, WorkloadPort workloads, EventLog events, Clock clock,
-			WsbackupProperties properties) {
+			WsbackupProperties properties, WsbackupMetrics metrics) {
 		Step validate = step(ValidateRestoreTasklet.STEP, jobRepository, tx,
 				new ValidateRestoreTasklet(backups, workspaces, cloud, events, jobRepository), true);
 		List<Step> steps = List.of(validate,
@@ -70,6 +74,7 @@ public class RestoreJobConfiguration {
 
 			@Override
 			public void beforeJob(JobExecution execution) {
+				metrics.jobStarted(JobKind.RESTORE, sourceWorkspace(execution, backups));
 				String crn = execution.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN);
 				MDC.put("workspaceCrn", crn);
 				workspaces.setRestoreJobExecutionId(Crn.parse(crn), execution.getId());
@@ -77,21 +82,42 @@ public class RestoreJobConfiguration {
 
 			@Override
 			public void afterJob(JobExecution execution) {
-				// never a workspace that claims to be being restored when no job
-				// restores it any more
-				if (execution.getStatus() != org.springframework.batch.core.BatchStatus.COMPLETED) {
-					Crn crn = Crn.parse(execution.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN));
-					workspaces.find(crn)
-						.filter((w) -> w.status() == io.wsbackup.workspace.WorkspaceStatus.RESTORE_STARTED)
-						.ifPresent(
-								(w) -> workspaces.moveStatus(crn, io.wsbackup.workspace.WorkspaceStatus.RESTORE_STARTED,
-										io.wsbackup.workspace.WorkspaceStatus.RESTORE_FAILED));
+				try {
+					// never a workspace that claims to be being restored when no job
+					// restores it any more
+					if (execution.getStatus() != org.springframework.batch.core.BatchStatus.COMPLETED) {
+						Crn crn = Crn.parse(execution.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN));
+						workspaces.find(crn)
+							.filter((w) -> w.status() == io.wsbackup.workspace.WorkspaceStatus.RESTORE_STARTED)
+							.ifPresent((w) -> workspaces.moveStatus(crn,
+									io.wsbackup.workspace.WorkspaceStatus.RESTORE_STARTED,
+									io.wsbackup.workspace.WorkspaceStatus.RESTORE_FAILED));
+					}
 				}
-				MDC.remove("workspaceCrn");
+				finally {
+					metrics.jobEnded(JobKind.RESTORE, execution, sourceWorkspace(execution, backups),
+							Outcome.of(execution.getStatus()));
+					MDC.remove("workspaceCrn");
+				}
 			}
 
 		});
 		return CompensatedFlow.of(job, steps, compensate).from(compensate).on("*").fail().end().build();
+	}
+
+	/**
+	 * The workspace the restored backup was taken of (the metrics' {@code workspace});
+	 * the new workspace when the backup has left the catalog.
+	 */
+	private static String sourceWorkspace(JobExecution execution, BackupRepository backups) {
+		String target = execution.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN);
+		try {
+			String backupCrn = execution.getJobParameters().getString(RestoreParameters.BACKUP_CRN);
+			return backups.find(Crn.parse(backupCrn)).map((b) -> b.workspaceCrn().toString()).orElse(target);
+		}
+		catch (RuntimeException storeAway) {
+			return target;
+		}
 	}
 
 	private static Step step(String name, JobRepository jobRepository, PlatformTransactionManager tx, Tasklet tasklet,

@@ -27,11 +27,12 @@ import org.springframework.util.unit.DataSize;
  * @param jobs how many jobs run at once
  * @param demo the demo workspace of the embedded default
  * @param schedules how the Quartz schedules run
+ * @param metrics how the metrics read from the store are kept fresh
  */
 @ConfigurationProperties("wsbackup")
 public record WsbackupProperties(Path dataDir, Path schedulesDir, String accountId, String region,
 		String workspaceVersion, String creatorCrn, Cloud cloud, Workloads workloads, Backup backup, Jobs jobs,
-		Demo demo, ScheduleSettings schedules) {
+		Demo demo, ScheduleSettings schedules, Metrics metrics) {
 
 	public WsbackupProperties {
 		dataDir = (dataDir == null ? Path.of("data") : dataDir).toAbsolutePath().normalize();
@@ -47,6 +48,7 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 		jobs = jobs == null ? new Jobs(null) : jobs;
 		demo = demo == null ? new Demo(null) : demo;
 		schedules = schedules == null ? new ScheduleSettings(null, null) : schedules;
+		metrics = metrics == null ? new Metrics(null) : metrics;
 	}
 
 	/**
@@ -216,6 +218,20 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 		public ScheduleSettings {
 			pollInterval = pollInterval == null ? Duration.ofSeconds(30) : pollInterval;
 			retentionCron = retentionCron == null ? "0 15 * * * ?" : retentionCron;
+		}
+
+	}
+
+	/**
+	 * Settings of the metrics (README "Metrics").
+	 *
+	 * @param refreshInterval how often the gauges read from the store (the last
+	 * successful backup of each workspace) are read again
+	 */
+	public record Metrics(Duration refreshInterval) {
+
+		public Metrics {
+			refreshInterval = refreshInterval == null ? Duration.ofSeconds(30) : refreshInterval;
 		}
 
 	}

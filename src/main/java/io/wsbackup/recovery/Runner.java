@@ -94,6 +94,11 @@ public class Runner {
 		}
 	}
 
+	/** For tests: a runner that has reached the store since {@code nanoTime}. */
+	void reachedStoreSince(long nanoTime) {
+		reachableSince = nanoTime;
+	}
+
 	void heartbeatFailed() {
 		reachableSince = null;
 	}

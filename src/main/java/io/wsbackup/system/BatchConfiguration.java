@@ -32,6 +32,9 @@ public class BatchConfiguration {
 		// (see recovery.Runner); the decorator tells the runner when a job's thread is
 		// done
 		executor.setDaemon(true);
+		// never wait for job threads when the context closes: the recovery's graceful
+		// shutdown has them park at a commit point, and parked threads never end
+		executor.setAcceptTasksAfterContextClose(true);
 		executor.setTaskDecorator(runner.taskDecorator());
 		executor.initialize();
 		runner.useJobExecutor(executor);

@@ -144,6 +144,23 @@ class RecoveryScanTest extends WsbackupTestSupport {
 		assertThat(done.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 	}
 
+	@Test
+	void aCloudJobStartedButNeverRecordedIsFoundAgainByItsTokenOnRestart() {
+		Workspace ws = newWorkspace();
+		cloud.loseNextStartSnapshotAnswer();
+		Backup backup = launcher.backupWorkspace(ws.crn().toString(), "lost-answer", null, CREATOR);
+		JobExecution failed = awaitJobEnd(backup);
+		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(cloud.startedSnapshots()).as("the cloud job whose id was never recorded").hasSize(1);
+
+		launcher.restartBackup(backup.crn().toString());
+		JobExecution done = awaitJobEnd(backup);
+
+		assertThat(done.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(cloud.startedSnapshots()).as("the same token gives back the job started before").hasSize(3);
+		assertThat(backups.recoveryPoints(backup.crn())).hasSize(3);
+	}
+
 	/** A scanner of another runner that has reached the store for long enough. */
 	private RecoveryScanner scanner(String id) {
 		Runner other = new Runner(id, "test-host");

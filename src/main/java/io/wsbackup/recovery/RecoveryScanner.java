@@ -16,7 +16,6 @@ import io.wsbackup.system.WsbackupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
@@ -197,10 +196,6 @@ public class RecoveryScanner {
 			log.warn("recovering {} failed, the next scan tries again: {}", what, ex.toString());
 			return new Recovery(executionId, null, "failed: " + ex.getMessage());
 		}
-	}
-
-	static boolean running(BatchStatus status) {
-		return status.isRunning();
 	}
 
 }

@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,7 +27,7 @@ import org.springframework.stereotype.Component;
  * and before the job threads and the store are closed.
  */
 @Component
-public class RecoveryLifecycle implements SmartLifecycle {
+public class RecoveryLifecycle implements SmartLifecycle, ApplicationListener<ContextClosedEvent> {
 
 	private static final Logger log = LoggerFactory.getLogger(RecoveryLifecycle.class);
 
@@ -47,6 +49,8 @@ public class RecoveryLifecycle implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	private volatile boolean closing;
+
 	RecoveryLifecycle(Runner runner, RunnerRegistry registry, JobRepository jobRepository, JobOperator jobOperator,
 			Launcher launcher, ExecutionEvents events, WsbackupProperties properties) {
 		this.runner = runner;
@@ -66,11 +70,12 @@ public class RecoveryLifecycle implements SmartLifecycle {
 	@Override
 	public void start() {
 		running = true;
+		runner.endRelease();
 		if (!settings.enabled()) {
 			log.info("crash recovery is off (wsbackup.recovery.enabled=false)");
 			return;
 		}
-		registry.register(runner.id(), runner.host());
+		registry.heartbeat(runner.id(), runner.host());
 		runner.heartbeatSucceeded();
 		log.info("runner {} started: heartbeat every {}, dead after {}, recovery scan every {}", runner.describe(),
 				settings.heartbeatInterval(), settings.deadAfter(), settings.scanInterval());
@@ -108,8 +113,23 @@ public class RecoveryLifecycle implements SmartLifecycle {
 		});
 	}
 
+	/** The context closes (published before the lifecycle stops): a real shutdown. */
+	@Override
+	public void onApplicationEvent(ContextClosedEvent event) {
+		closing = true;
+	}
+
+	/**
+	 * A shutdown releases this runner's executions. A stop that is not a shutdown (the
+	 * test framework pauses the contexts it caches) changes nothing: the runner goes on
+	 * heartbeating and its jobs go on running.
+	 */
 	@Override
 	public void stop(Runnable callback) {
+		if (!closing) {
+			callback.run();
+			return;
+		}
 		try {
 			release();
 		}
@@ -149,6 +169,7 @@ public class RecoveryLifecycle implements SmartLifecycle {
 						runner.id(), id, settings.shutdownTimeout(), settings.deadAfter());
 				continue;
 			}
+			runner.forget(id);
 			if (registry.release(id, runner.id())) {
 				JobExecution execution = jobRepository.getJobExecution(id);
 				String step = execution == null ? null

@@ -16,6 +16,7 @@ import io.wsbackup.system.WsbackupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
@@ -165,8 +166,17 @@ public class RecoveryScanner {
 		String what = "job execution " + executionId + " (" + execution.getJobInstance().getJobName()
 				+ (step == null ? "" : ", step " + step) + ")";
 		try {
+			boolean beingStopped = execution.getStatus() == BatchStatus.STOPPING;
 			if (execution.getStatus().isRunning()) {
 				execution = jobOperator.recover(execution);
+			}
+			if (beingStopped) {
+				String message = reason + "; " + what + " was being stopped; recovered (FAILED) by runner "
+						+ runner.describe() + " and not restarted";
+				registry.notRestarted(executionId, runner.id(), message);
+				log.warn(message);
+				events.warning(execution.getJobParameters(), message);
+				return new Recovery(executionId, null, message);
 			}
 			JobExecution last = jobRepository.getLastJobExecution(execution.getJobInstance().getJobName(),
 					execution.getJobParameters());

@@ -198,10 +198,29 @@ public class Runner {
 		}
 	}
 
-	/** Parks the calling job thread for the shutdown, never to return. */
+	/**
+	 * The runner runs jobs again after a stop (a context stopped and started again, as
+	 * the test framework does with the contexts it caches).
+	 */
+	void endRelease() {
+		releasing = false;
+	}
+
+	/**
+	 * Parks the calling job thread for the shutdown, never to return. Should the runner
+	 * start again in this JVM, the job pool has grown by one thread to make up for it.
+	 */
 	void parkForShutdown(long executionId) {
 		executions.put(executionId, Local.PARKED);
+		growJobPool();
 		parkForever();
+	}
+
+	/** Called by the shutdown once it released the executions parked for it. */
+	void forget(long executionId) {
+		if (executions.get(executionId) != Local.RUNNING) {
+			executions.remove(executionId);
+		}
 	}
 
 	/**
@@ -212,6 +231,11 @@ public class Runner {
 	void abandon(long executionId) {
 		executions.remove(executionId);
 		CURRENT.remove();
+		growJobPool();
+		parkForever();
+	}
+
+	private void growJobPool() {
 		ThreadPoolTaskExecutor executor = jobExecutor;
 		if (executor != null) {
 			synchronized (executor) {
@@ -219,7 +243,6 @@ public class Runner {
 				executor.setCorePoolSize(executor.getCorePoolSize() + 1);
 			}
 		}
-		parkForever();
 	}
 
 	private static void parkForever() {

@@ -13,6 +13,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.scope.context.StepContext;
 import org.springframework.batch.core.scope.context.StepSynchronizationManager;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.repeat.RepeatContext;
 import org.springframework.batch.infrastructure.repeat.RepeatListener;
@@ -20,6 +21,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatOperations;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.batch.infrastructure.repeat.exception.ExceptionHandler;
 import org.springframework.batch.infrastructure.repeat.support.RepeatTemplate;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
 /**
@@ -57,9 +59,12 @@ public class StepGuard {
 
 	private final ExecutionEvents events;
 
+	private final JobRepository jobRepository;
+
 	private final Map<Long, Integer> failedChunks = new ConcurrentHashMap<>();
 
-	StepGuard(Runner runner, RunnerRegistry registry, ExecutionEvents events) {
+	StepGuard(Runner runner, RunnerRegistry registry, ExecutionEvents events, @Lazy JobRepository jobRepository) {
+		this.jobRepository = jobRepository;
 		this.runner = runner;
 		this.registry = registry;
 		this.events = events;
@@ -169,7 +174,7 @@ public class StepGuard {
 				throw failure;
 			}
 			long id = step.getJobExecutionId();
-			if (StoreFailures.conflict(failure)) {
+			if (StoreFailures.conflict(failure) && !beingStopped(step)) {
 				log.warn(
 						"execution {}, step {}: the store refused a write because the record changed ({}); "
 								+ "this runner leaves the execution to the recovery scan",
@@ -197,6 +202,20 @@ public class StepGuard {
 					id, step.getStepName(), failure.getMessage());
 		}
 
+	}
+
+	/**
+	 * Whether an operator stopped the execution ({@code JobOperator.stop}): its step then
+	 * fails as it always did, a write conflict included (spring-batch #5308).
+	 */
+	private boolean beingStopped(StepExecution step) {
+		try {
+			JobExecution stored = jobRepository.getJobExecution(step.getJobExecutionId());
+			return stored != null && stored.getStatus() == BatchStatus.STOPPING;
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
 	}
 
 	private void pause(Duration wait) {

@@ -71,17 +71,18 @@ public class RecoveryLifecycle implements SmartLifecycle, ApplicationListener<Co
 	public void start() {
 		running = true;
 		runner.endRelease();
-		if (!settings.enabled()) {
-			log.info("crash recovery is off (wsbackup.recovery.enabled=false)");
-			return;
-		}
 		registry.heartbeat(runner.id(), runner.host());
 		runner.heartbeatSucceeded();
-		log.info("runner {} started: heartbeat every {}, dead after {}, recovery scan every {}", runner.describe(),
-				settings.heartbeatInterval(), settings.deadAfter(), settings.scanInterval());
 		heartbeats = Executors.newSingleThreadScheduledExecutor((task) -> daemon(task, "runner-heartbeat"));
 		heartbeats.scheduleWithFixedDelay(this::heartbeat, settings.heartbeatInterval().toMillis(),
 				settings.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+		if (!settings.enabled()) {
+			log.info("runner {} started: heartbeat every {}; no recovery scan (wsbackup.recovery.enabled=false)",
+					runner.describe(), settings.heartbeatInterval());
+			return;
+		}
+		log.info("runner {} started: heartbeat every {}, dead after {}, recovery scan every {}", runner.describe(),
+				settings.heartbeatInterval(), settings.deadAfter(), settings.scanInterval());
 		scans = Executors.newSingleThreadScheduledExecutor((task) -> daemon(task, "recovery-scan"));
 		scans.scheduleWithFixedDelay(this::scan, settings.scanInterval().toMillis(), settings.scanInterval().toMillis(),
 				TimeUnit.MILLISECONDS);
@@ -191,7 +192,7 @@ public class RecoveryLifecycle implements SmartLifecycle, ApplicationListener<Co
 		if (heartbeats != null) {
 			heartbeats.shutdownNow();
 		}
-		if (settings.enabled() && allReleased) {
+		if (allReleased) {
 			registry.remove(runner.id());
 		}
 	}

@@ -226,7 +226,8 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 	/**
 	 * Crash recovery (README "Crash recovery").
 	 *
-	 * @param enabled heartbeat and scan at all (on by default)
+	 * @param enabled scan for executions to recover (on by default); a runner heartbeats
+	 * and owns its executions either way, so that no other runner takes them over
 	 * @param heartbeatInterval how often this runner writes its heartbeat in the store
 	 * @param deadAfter a runner whose heartbeat is older than this is dead, and its
 	 * running executions are recovered; also how long a runner must itself have reached

@@ -32,10 +32,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Two runners on one store, each a Spring context of its own, sharing the fake cloud and
- * workloads: the first one shuts down gracefully in the middle of a backup's wait. The
- * running step parks at its commit point and the execution is released without any
- * compensation (the workspace stays stopped, the backup running); the other runner's
- * recovery scan restarts it and the backup completes with one cloud job per resource.
+ * workloads (the test's own context does not scan): the first one shuts down gracefully
+ * in the middle of a backup's wait. The running step parks at its commit point and the
+ * execution is released without any compensation (the workspace stays stopped, the backup
+ * running); the other runner's recovery scan restarts it and the backup completes with
+ * one cloud job per resource.
  */
 class GracefulShutdownTest extends WsbackupTestSupport {
 
@@ -50,14 +51,21 @@ class GracefulShutdownTest extends WsbackupTestSupport {
 	@Autowired
 	RunnerRegistry registry;
 
-	@Autowired
-	Runner survivor;
+	private final List<ConfigurableApplicationContext> contexts = new java.util.ArrayList<>();
+
+	@org.junit.jupiter.api.AfterEach
+	void closeRunners() {
+		contexts.forEach(ConfigurableApplicationContext::close);
+	}
 
 	@Test
 	void aGracefulShutdownReleasesTheBackupWithoutCompensationAndTheOtherRunnerFinishesIt() {
 		Workspace ws = newWorkspace();
 		cloud.holdSnapshots();
-		ConfigurableApplicationContext leaving = startOtherRunner();
+		ConfigurableApplicationContext leaving = startRunner("leaving", "1h");
+		ConfigurableApplicationContext surviving = startRunner("surviving", "1s");
+		contexts.add(surviving);
+		Runner survivor = surviving.getBean(Runner.class);
 		Runner leavingRunner = leaving.getBean(Runner.class);
 		Backup backup = leaving.getBean(Launcher.class).backupWorkspace(ws.crn().toString(), "released", null, CREATOR);
 		long first = await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -82,6 +90,7 @@ class GracefulShutdownTest extends WsbackupTestSupport {
 			.doesNotContain("start " + ws.name());
 
 		// the surviving runner's next scan restarts it, without waiting for dead-after
+		// (30 s here)
 		long restarted = await().atMost(Duration.ofSeconds(30))
 			.until(() -> registry.owner(first).map((o) -> o.restartedAs()).orElse(null), (id) -> id != null);
 		cloud.releaseSnapshots();
@@ -104,8 +113,8 @@ class GracefulShutdownTest extends WsbackupTestSupport {
 		return events.list(ws.crn().toString(), backup.crn().toString(), 1000).stream().map(Event::message).toList();
 	}
 
-	/** A second runner on the same store, with the same fakes at its ports. */
-	private ConfigurableApplicationContext startOtherRunner() {
+	/** A runner of its own on the same store, with the same fakes at its ports. */
+	private ConfigurableApplicationContext startRunner(String name, String scanInterval) {
 		return new SpringApplicationBuilder(WsbackupApplication.class).web(WebApplicationType.NONE)
 			.initializers((context) -> {
 				context.getBeanFactory().registerSingleton("fakeCloud", (CloudPort) cloud);
@@ -117,8 +126,8 @@ class GracefulShutdownTest extends WsbackupTestSupport {
 					"--wsbackup.workloads.provider=fake", "--wsbackup.demo.enabled=false",
 					"--wsbackup.backup.poll-initial-interval=20ms", "--wsbackup.backup.poll-max-interval=100ms",
 					"--wsbackup.schedules-dir=target/no-schedules", "--spring.quartz.auto-startup=false",
-					"--wsbackup.data-dir=" + Path.of("target", "test-data-leaving").toAbsolutePath(),
-					"--wsbackup.recovery.scan-interval=1h");
+					"--wsbackup.data-dir=" + Path.of("target", "test-data-" + name).toAbsolutePath(),
+					"--wsbackup.recovery.scan-interval=" + scanInterval, "--wsbackup.recovery.dead-after=30s");
 	}
 
 }

@@ -44,7 +44,10 @@ import static org.awaitility.Awaitility.await;
 				// cluster: the
 				// schedule tests run their own, under a scheduler name of their own
 				"wsbackup.schedules-dir=target/no-schedules", "spring.quartz.auto-startup=false",
-				"wsbackup.actuator.jobs.enabled=true" })
+				"wsbackup.actuator.jobs.enabled=true",
+				// no recovery scan of its own: the recovery tests run the scanners they
+				// need
+				"wsbackup.recovery.enabled=false" })
 @Import(WsbackupTestSupport.Fakes.class)
 @AutoConfigureMetrics
 public abstract class WsbackupTestSupport {

@@ -58,8 +58,18 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 
 	private final WsbackupProperties.Backup settings;
 
+	private final Pause pause;
+
+	/** How the step sleeps between polls: returns early when the runner shuts down. */
+	interface Pause {
+
+		void sleep(Duration duration) throws InterruptedException;
+
+	}
+
 	AwaitRecoveryPointsTasklet(BackupRepository backups, CloudPort cloud, EventLog events, JobRepository jobRepository,
-			Clock clock, WsbackupProperties.Backup settings) {
+			Clock clock, WsbackupProperties.Backup settings, Pause pause) {
+		this.pause = pause;
 		this.backups = backups;
 		this.cloud = cloud;
 		this.events = events;
@@ -135,7 +145,7 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 		reportProgress(run, ws, bk, jobs.size(), recoveryPoints.size(), running, totalBytes, eta, now);
 		Duration wait = nextWait(run, eta, now, deadline);
 		run.save();
-		Thread.sleep(Math.max(1, wait.toMillis()));
+		pause.sleep(wait);
 		return RepeatStatus.CONTINUABLE;
 	}
 

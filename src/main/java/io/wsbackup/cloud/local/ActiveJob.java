@@ -66,7 +66,10 @@ final class ActiveJob {
 
 	private long lastPersistNanos;
 
-	ActiveJob(JobRecord record, JobStore store, Clock clock, long maxBytesPerSecond) {
+	private final JobStore.JobLock lock;
+
+	ActiveJob(JobRecord record, JobStore store, Clock clock, long maxBytesPerSecond, JobStore.JobLock lock) {
+		this.lock = lock;
 		this.record = record;
 		this.store = store;
 		this.clock = clock;
@@ -187,8 +190,13 @@ final class ActiveJob {
 		record = updated;
 	}
 
-	/** The worker leaves: a closing cloud may stop waiting. */
+	/**
+	 * The worker leaves: a closing cloud may stop waiting; the job's lock is released.
+	 */
 	void left() {
+		if (lock != null) {
+			lock.close();
+		}
 		finished.countDown();
 	}
 

@@ -35,6 +35,12 @@ final class FileTrees {
 
 	private static final int BUFFER_SIZE = 64 * 1024;
 
+	/**
+	 * The chunk of a copy: large enough that a big file takes few system calls, small
+	 * enough that a throttled or cancelled copy reacts within a chunk.
+	 */
+	private static final int COPY_BUFFER_SIZE = 1024 * 1024;
+
 	private FileTrees() {
 	}
 
@@ -117,25 +123,37 @@ final class FileTrees {
 	}
 
 	/**
-	 * Copies a regular file into a new file while hashing it, reporting every chunk to
-	 * the job (which counts the bytes, throttles, and stops the copy when asked).
-	 * @return the SHA-256 of the bytes written, as lower-case hex
+	 * Copies regular files into new files while hashing them, reusing one buffer and one
+	 * digest from file to file: one per copying thread.
 	 */
-	static String copyAndHash(Path source, Path target, ActiveJob job) throws IOException {
-		MessageDigest digest = sha256();
-		byte[] buffer = new byte[BUFFER_SIZE];
-		try (InputStream in = Files.newInputStream(source);
-				OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
-						StandardOpenOption.WRITE)) {
-			int read;
-			while ((read = in.read(buffer)) > 0) {
-				job.checkStop();
-				digest.update(buffer, 0, read);
-				out.write(buffer, 0, read);
-				job.transferred(read);
+	static final class Copier {
+
+		private final byte[] buffer = new byte[COPY_BUFFER_SIZE];
+
+		private final MessageDigest digest = sha256();
+
+		/**
+		 * Copies a regular file into a new file while hashing it, in one pass over the
+		 * data, reporting every chunk to the job (which counts the bytes, throttles, and
+		 * stops the copy when asked).
+		 * @return the SHA-256 of the bytes written, as lower-case hex
+		 */
+		String copyAndHash(Path source, Path target, ActiveJob job) throws IOException {
+			digest.reset();
+			try (InputStream in = Files.newInputStream(source);
+					OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
+							StandardOpenOption.WRITE)) {
+				int read;
+				while ((read = in.read(buffer)) > 0) {
+					job.checkStop();
+					digest.update(buffer, 0, read);
+					out.write(buffer, 0, read);
+					job.transferred(read);
+				}
 			}
+			return HexFormat.of().formatHex(digest.digest());
 		}
-		return HexFormat.of().formatHex(digest.digest());
+
 	}
 
 	/** The SHA-256 of a file's content, as lower-case hex. */

@@ -8,6 +8,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.wsbackup.cloud.CloudJobState;
 import io.wsbackup.workspace.ProtectedResource;
@@ -18,6 +21,7 @@ import io.wsbackup.workspace.ProtectedResource;
  * to {@code <vault>/<recoveryPointId>/} once complete. Files unchanged since the previous
  * recovery point of the same resource (same path, size and modification time) are
  * hard-linked to it and keep its checksum; the others are copied and hashed in one pass.
+ * Files are copied or linked on up to {@link LocalCloud#COPY_THREADS} threads at once.
  * Symbolic links are kept as links, empty directories are kept, modification times and
  * POSIX permissions are kept.
  *
@@ -80,10 +84,10 @@ final class SnapshotJob extends LocalJob {
 
 		Path data = partial.resolve(LocalCloud.DATA_DIR);
 		Files.createDirectories(partial);
-		List<Manifest.Entry> entries = new ArrayList<>();
+		// directories and links first, in walk order (a directory before its content),
+		// then the files on several threads
 		List<FileTrees.Node> directories = new ArrayList<>();
-		long copiedBytes = 0;
-		long linkedFiles = 0;
+		List<FileTrees.Node> files = new ArrayList<>();
 		for (FileTrees.Node node : tree) {
 			job.checkStop();
 			Path copy = node.relativePath().isEmpty() ? data : data.resolve(node.relativePath());
@@ -94,28 +98,41 @@ final class SnapshotJob extends LocalJob {
 						directories.add(node);
 					}
 					case SYMLINK -> Files.createSymbolicLink(copy, Files.readSymbolicLink(node.path()));
-					case FILE -> {
+					case FILE -> files.add(node);
+				}
+			}
+			catch (IOException ex) {
+				throw ioError(node, source, ex);
+			}
+		}
+		Queue<Manifest.Entry> entries = new ConcurrentLinkedQueue<>();
+		AtomicLong copied = new AtomicLong();
+		AtomicLong linked = new AtomicLong();
+		ParallelWork.forEach(files, LocalCloud.COPY_THREADS, cloud.executor(), FileTrees.Copier::new,
+				(copier, node) -> {
+					Path copy = data.resolve(node.relativePath());
+					try {
 						cloud.beforeSnapshotFile(node.relativePath());
+						job.checkStop();
 						Manifest.Entry before = previousManifest.get(node.relativePath());
 						String sha256 = (before != null) ? link(node, before, previousData, copy) : null;
 						if (sha256 != null) {
-							linkedFiles++;
+							linked.incrementAndGet();
 						}
 						else {
-							sha256 = FileTrees.copyAndHash(node.path(), copy, job);
+							sha256 = copier.copyAndHash(node.path(), copy, job);
 							FileTrees.copyAttributes(node, copy);
-							copiedBytes += node.size();
+							copied.addAndGet(node.size());
 						}
 						entries.add(
 								new Manifest.Entry(node.relativePath(), node.size(), node.mtime().toInstant(), sha256));
 					}
-				}
-			}
-			catch (IOException ex) {
-				throw new IOException(
-						"I/O error on " + node.relativePath() + " of " + source + ": " + FileTrees.describe(ex), ex);
-			}
-		}
+					catch (IOException ex) {
+						throw ioError(node, source, ex);
+					}
+				});
+		long copiedBytes = copied.get();
+		long linkedFiles = linked.get();
 		// directories last, deepest first: their times change as their content is
 		// written, and a read-only one
 		// could not have been written into
@@ -144,6 +161,11 @@ final class SnapshotJob extends LocalJob {
 				"Snapshot job {} of {} completed: recovery point {} ({} files, {} hard-linked, {} of {} bytes "
 						+ "copied)",
 				record.jobId(), source, record.recoveryPointId(), entries.size(), linkedFiles, copiedBytes, total);
+	}
+
+	private static IOException ioError(FileTrees.Node node, Path source, IOException ex) {
+		return new IOException("I/O error on " + node.relativePath() + " of " + source + ": " + FileTrees.describe(ex),
+				ex);
 	}
 
 	/**

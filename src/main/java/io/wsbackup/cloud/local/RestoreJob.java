@@ -64,20 +64,16 @@ final class RestoreJob extends LocalJob {
 		log.info("Restore job {}: recovery point {} into {}", record.jobId(), record.recoveryPointId(), target);
 
 		Files.createDirectories(partial.getParent());
-		// directories and links first, in walk order (a directory before its content),
-		// each file matched to its manifest line; then the files on several threads
+		// each file matched to its manifest line; directories first (a level at a time: a
+		// directory needs its parent), then links, then the files on several threads
 		List<FileTrees.Node> directories = new ArrayList<>();
 		List<FileTrees.Node> files = new ArrayList<>();
 		Map<String, String> checksums = new HashMap<>();
 		for (FileTrees.Node node : tree) {
-			job.checkStop();
-			Path copy = node.relativePath().isEmpty() ? partial : partial.resolve(node.relativePath());
 			switch (node.kind()) {
-				case DIRECTORY -> {
-					Files.createDirectory(copy);
-					directories.add(node);
+				case DIRECTORY -> directories.add(node);
+				case SYMLINK -> {
 				}
-				case SYMLINK -> Files.createSymbolicLink(copy, Files.readSymbolicLink(node.path()));
 				case FILE -> {
 					String sha256 = expected.remove(node.relativePath());
 					if (sha256 == null) {
@@ -92,6 +88,13 @@ final class RestoreJob extends LocalJob {
 		if (!expected.isEmpty()) {
 			throw new IOException("restore verification failed: " + String.join(", ", expected.keySet())
 					+ ": missing from recovery point " + record.recoveryPointId());
+		}
+		createDirectories(directories, partial, (node, ex) -> ex);
+		for (FileTrees.Node node : tree) {
+			if (node.kind() == FileTrees.Kind.SYMLINK) {
+				job.checkStop();
+				Files.createSymbolicLink(partial.resolve(node.relativePath()), Files.readSymbolicLink(node.path()));
+			}
 		}
 		ParallelWork.forEach(files, LocalCloud.COPY_THREADS, cloud.executor(), FileTrees.Copier::new,
 				(copier, node) -> {

@@ -3,8 +3,10 @@ package io.wsbackup.cloud.local;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -84,25 +86,29 @@ final class SnapshotJob extends LocalJob {
 
 		Path data = partial.resolve(LocalCloud.DATA_DIR);
 		Files.createDirectories(partial);
-		// directories and links first, in walk order (a directory before its content),
+		// directories first (a level at a time: a directory needs its parent), then
+		// links,
 		// then the files on several threads
 		List<FileTrees.Node> directories = new ArrayList<>();
 		List<FileTrees.Node> files = new ArrayList<>();
 		for (FileTrees.Node node : tree) {
-			job.checkStop();
-			Path copy = node.relativePath().isEmpty() ? data : data.resolve(node.relativePath());
-			try {
-				switch (node.kind()) {
-					case DIRECTORY -> {
-						Files.createDirectory(copy);
-						directories.add(node);
-					}
-					case SYMLINK -> Files.createSymbolicLink(copy, Files.readSymbolicLink(node.path()));
-					case FILE -> files.add(node);
+			switch (node.kind()) {
+				case DIRECTORY -> directories.add(node);
+				case FILE -> files.add(node);
+				case SYMLINK -> {
 				}
 			}
-			catch (IOException ex) {
-				throw ioError(node, source, ex);
+		}
+		createDirectories(directories, data, (node, ex) -> ioError(node, source, ex));
+		for (FileTrees.Node node : tree) {
+			if (node.kind() == FileTrees.Kind.SYMLINK) {
+				job.checkStop();
+				try {
+					Files.createSymbolicLink(data.resolve(node.relativePath()), Files.readSymbolicLink(node.path()));
+				}
+				catch (IOException ex) {
+					throw ioError(node, source, ex);
+				}
 			}
 		}
 		Queue<Manifest.Entry> entries = new ConcurrentLinkedQueue<>();
@@ -180,7 +186,9 @@ final class SnapshotJob extends LocalJob {
 		}
 		Path existing = previousData.resolve(node.relativePath());
 		try {
-			if (!Files.isRegularFile(existing) || Files.size(existing) != node.size()) {
+			BasicFileAttributes linked = Files.readAttributes(existing, BasicFileAttributes.class,
+					LinkOption.NOFOLLOW_LINKS);
+			if (!linked.isRegularFile() || linked.size() != node.size()) {
 				return null;
 			}
 			Files.createLink(copy, existing);

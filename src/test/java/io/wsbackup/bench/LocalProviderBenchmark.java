@@ -3,6 +3,7 @@ package io.wsbackup.bench;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,12 +40,14 @@ import io.wsbackup.workspace.ResourceKind;
  * line on stdin, one answer per line on stdout:
  * <ul>
  * <li>{@code snapshot <absolute dir>} answers
- * {@code ok <seconds> <recoveryPointId>};</li>
- * <li>{@code restore <recoveryPointId>} answers {@code ok <seconds> <target dir>};</li>
+ * {@code ok <seconds> <recoveryPointId> <cpu seconds>};</li>
+ * <li>{@code restore <recoveryPointId>} answers
+ * {@code ok <seconds> <target dir> <cpu seconds>};</li>
  * <li>{@code quit} closes the cloud and exits.</li>
  * </ul>
  * A failed job answers {@code error <state> <message>}. The seconds are from the start
- * call to the terminal state seen by polling every 2 ms. Logs go to stderr.
+ * call to the terminal state seen by polling every 2 ms; the CPU seconds are those the
+ * whole JVM used meanwhile (every thread: copying, hashing, JIT, GC). Logs go to stderr.
  */
 public final class LocalProviderBenchmark {
 
@@ -103,6 +106,7 @@ public final class LocalProviderBenchmark {
 
 	private static String snapshot(LocalCloud cloud, String dir) {
 		long start = System.nanoTime();
+		long cpuStart = cpuNanos();
 		String jobId = cloud
 			.startSnapshot(new SnapshotRequest(VAULT, new ProtectedResource(ResourceKind.FILE_SYSTEM, dir),
 					UUID.randomUUID().toString(), Map.of(), Duration.ofHours(2)));
@@ -111,11 +115,13 @@ public final class LocalProviderBenchmark {
 		if (done.state() != CloudJobState.COMPLETED) {
 			return "error " + done.state() + " " + done.message();
 		}
-		return String.format(Locale.ROOT, "ok %.3f %s", seconds, done.recoveryPointId());
+		return String.format(Locale.ROOT, "ok %.3f %s %.3f", seconds, done.recoveryPointId(),
+				(cpuNanos() - cpuStart) / 1e9);
 	}
 
 	private static String restore(LocalCloud cloud, String recoveryPointId) {
 		long start = System.nanoTime();
+		long cpuStart = cpuNanos();
 		String jobId = cloud.startRestore(new RestoreRequest(VAULT, recoveryPointId, ResourceKind.FILE_SYSTEM,
 				UUID.randomUUID().toString(), Map.of()));
 		RestoreProgress done = awaitEnd(() -> cloud.restoreProgress(jobId), (p) -> p.state());
@@ -123,7 +129,13 @@ public final class LocalProviderBenchmark {
 		if (done.state() != CloudJobState.COMPLETED) {
 			return "error " + done.state() + " " + done.message();
 		}
-		return String.format(Locale.ROOT, "ok %.3f %s", seconds, done.createdResourceId());
+		return String.format(Locale.ROOT, "ok %.3f %s %.3f", seconds, done.createdResourceId(),
+				(cpuNanos() - cpuStart) / 1e9);
+	}
+
+	private static long cpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
 	}
 
 	private static <P> P awaitEnd(Supplier<P> progress, Function<P, CloudJobState> state) {

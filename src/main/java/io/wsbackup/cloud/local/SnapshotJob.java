@@ -86,9 +86,8 @@ final class SnapshotJob extends LocalJob {
 
 		Path data = partial.resolve(LocalCloud.DATA_DIR);
 		Files.createDirectories(partial);
-		// directories first (a level at a time: a directory needs its parent), then
-		// links,
-		// then the files on several threads
+		// directories first, a level at a time (a directory needs its parent only);
+		// then links; then the files, on several threads
 		List<FileTrees.Node> directories = new ArrayList<>();
 		List<FileTrees.Node> files = new ArrayList<>();
 		for (FileTrees.Node node : tree) {

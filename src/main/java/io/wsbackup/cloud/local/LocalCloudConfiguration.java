@@ -16,8 +16,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Chooses the {@code local} cloud when {@code wsbackup.cloud.provider=local} (the
  * default): vaults under {@code <data-dir>/vaults}, restores under
- * {@code <data-dir>/restores}, each snapshot or restore on a thread of its own. Its port
- * calls are counted in the metrics.
+ * {@code <data-dir>/restores}, each snapshot or restore on a thread of its own (with a
+ * few helper threads while it copies files). Its port calls are counted in the metrics.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "wsbackup.cloud.provider", havingValue = "local", matchIfMissing = true)

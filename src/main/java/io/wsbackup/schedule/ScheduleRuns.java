@@ -199,10 +199,7 @@ public class ScheduleRuns {
 			return;
 		}
 		String creator = schedules.creatorCrn(schedule);
-		long running = backups.listByCreator(creator)
-			.stream()
-			.filter((b) -> b.status() == BackupStatus.RUNNING || b.status() == BackupStatus.CANCELLING)
-			.count();
+		long running = backups.countActiveByCreator(creator);
 		if (running >= schedule.maxConcurrent()) {
 			log.info("schedule {}: {} backups running, the cap; the start of {} waits", schedule.name(), running, crn);
 			again(schedule, data, now.plus(properties.schedules().pollInterval()));

@@ -139,10 +139,10 @@ final class Bench {
 		sources.add(WsbackupApplication.class);
 		sources.addAll(List.of(extra));
 		SpringApplication app = new SpringApplication(sources.toArray(Class<?>[]::new));
-		app.setDefaultProperties(p);
 		app.addInitializers((context) -> context.getBeanFactory()
 			.registerSingleton("benchTestClassesExcluded", new TestClassesExcluded(List.of(extra))));
-		return app.run();
+		// as command-line arguments: they win over application.properties
+		return app.run(p.entrySet().stream().map((e) -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
 	}
 
 	static String sha256(String text) {

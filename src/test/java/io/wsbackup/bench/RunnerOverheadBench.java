@@ -27,7 +27,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -154,7 +154,7 @@ public final class RunnerOverheadBench {
 	 * The fakes at the ports (the cloud completing at the first poll), and the job
 	 * executor wrapped so that the benchmark learns when a job's run has returned.
 	 */
-	@Configuration(proxyBeanMethods = false)
+	@TestConfiguration(proxyBeanMethods = false) // kept out of the tests' component scan
 	static class Setup {
 
 		final Semaphore ended = new Semaphore(0);

@@ -258,7 +258,8 @@ public class ScheduleRuns {
 				+ Crn.parse(data.getString(WORKSPACE_CRN)).resourceId() + "." + data.getString(ATTEMPT);
 		Trigger trigger = TriggerBuilder.newTrigger()
 			.withIdentity(name, QuartzKeys.GROUP)
-			.forJob(QuartzKeys.runJob(schedule.name()))
+			.forJob("await".equals(data.getString(PHASE)) ? QuartzKeys.awaitJob(schedule.name())
+					: QuartzKeys.runJob(schedule.name()))
 			.usingJobData(data)
 			.startAt(Date.from(at))
 			.withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())

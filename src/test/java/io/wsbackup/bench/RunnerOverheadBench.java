@@ -106,7 +106,7 @@ public final class RunnerOverheadBench {
 			long[] after = sql.counts();
 			Bench.note("one backup: " + (mid[0] - before[0]) + " statements, " + (mid[1] - before[1])
 					+ " commits; one empty job: " + (after[0] - mid[0]) + " statements, " + (after[1] - mid[1])
-					+ " commits (server-wide counters)");
+					+ " commits, counted at the data source");
 			double backup = Bench.median(backupMillis);
 			double none = Bench.median(emptyMillis);
 			Bench.note("backup runs (ms): " + rounded(backupMillis));

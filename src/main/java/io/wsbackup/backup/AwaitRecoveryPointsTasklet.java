@@ -81,8 +81,7 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws InterruptedException {
 		BackupRun run = BackupRun.of(chunkContext, jobRepository);
-		run.stopIfCancelled(backups, STEP);
-		Backup backup = run.backup(backups);
+		Backup backup = run.stopIfCancelled(backups, STEP);
 		String ws = backup.workspaceCrn().toString();
 		String bk = backup.crn().toString();
 		if (!run.has(BackupContextKeys.DEADLINE)) {
@@ -170,8 +169,10 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 
 	private Duration nextWait(BackupRun run, Instant eta, Instant now, Instant deadline) {
 		String last = run.getString(BackupContextKeys.POLL_INTERVAL_MILLIS);
+		String lastLine = run.getString(BackupContextKeys.LAST_PROGRESS_AT);
 		Duration wait = PollSchedule.of(settings)
-			.next(last == null ? null : Duration.ofMillis(Long.parseLong(last)), eta, now, deadline);
+			.next(last == null ? null : Duration.ofMillis(Long.parseLong(last)), eta, now, deadline,
+					lastLine == null ? null : Instant.parse(lastLine));
 		run.put(BackupContextKeys.POLL_INTERVAL_MILLIS, String.valueOf(wait.toMillis()));
 		return wait;
 	}

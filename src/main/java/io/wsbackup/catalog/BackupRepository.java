@@ -74,6 +74,17 @@ public class BackupRepository {
 			.list();
 	}
 
+	/**
+	 * How many backups of this creator are running or cancelling (a schedule's cap),
+	 * counted in the store (index WS_BACKUP_BY_CREATOR_STATUS).
+	 */
+	public long countActiveByCreator(String creatorCrn) {
+		return jdbc.sql("SELECT COUNT(*) FROM WS_BACKUP WHERE CREATOR_CRN = ? AND STATUS IN (?, ?)")
+			.params(creatorCrn, BackupStatus.RUNNING.text(), BackupStatus.CANCELLING.text())
+			.query(Long.class)
+			.single();
+	}
+
 	public boolean nameTaken(Crn workspaceCrn, String name) {
 		return jdbc.sql("SELECT COUNT(*) FROM WS_BACKUP WHERE WORKSPACE_CRN = ? AND NAME = ?")
 			.params(workspaceCrn.toString(), name)

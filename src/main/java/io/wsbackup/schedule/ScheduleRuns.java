@@ -211,10 +211,7 @@ public class ScheduleRuns {
 			return;
 		}
 		String creator = schedules.creatorCrn(schedule);
-		long running = backups.listByCreator(creator)
-			.stream()
-			.filter((b) -> b.status() == BackupStatus.RUNNING || b.status() == BackupStatus.CANCELLING)
-			.count();
+		long running = backups.countActiveByCreator(creator);
 		if (running >= schedule.maxConcurrent()) {
 			log.info("schedule {}: {} backups running, the cap; the start of {} waits", schedule.name(), running, crn);
 			again(schedule, data, now.plus(properties.schedules().pollInterval()));
@@ -275,7 +272,8 @@ public class ScheduleRuns {
 				+ Crn.parse(data.getString(WORKSPACE_CRN)).resourceId() + "." + data.getString(ATTEMPT);
 		Trigger trigger = TriggerBuilder.newTrigger()
 			.withIdentity(name, QuartzKeys.GROUP)
-			.forJob(QuartzKeys.runJob(schedule.name()))
+			.forJob("await".equals(data.getString(PHASE)) ? QuartzKeys.awaitJob(schedule.name())
+					: QuartzKeys.runJob(schedule.name()))
 			.usingJobData(data)
 			.startAt(Date.from(at))
 			.withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())

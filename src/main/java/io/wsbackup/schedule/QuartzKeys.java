@@ -7,10 +7,10 @@ import org.quartz.TriggerKey;
  * Where the schedules live in Quartz: everything in the group {@value #GROUP}, which the
  * startup sync owns and nothing else touches. Per schedule: the job and cron trigger
  * {@code schedule.<name>}, the job {@code run.<name>} whose one-shot triggers are the
- * pending starts of the workspaces of a run (one at a time), and the job
- * {@code await.<name>} whose one-shot triggers follow the started backups to their end
- * (several at once). One job and trigger {@value #RETENTION} sweeps every schedule's
- * retention.
+ * start turns of the runs (one at a time; a turn starts the run's due slots up to the
+ * cap), and the job {@code await.<name>} whose one-shot triggers follow the started
+ * backups to their end (several at once). One job and trigger {@value #RETENTION} sweeps
+ * every schedule's retention.
  */
 final class QuartzKeys {
 

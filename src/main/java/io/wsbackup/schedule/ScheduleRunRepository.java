@@ -97,6 +97,36 @@ public class ScheduleRunRepository {
 		jdbc.sql("UPDATE WS_SCHEDULE_RUN SET OUTCOME = ? WHERE ID = ?").params(outcome(counts), runId).update();
 	}
 
+	/**
+	 * A workspace of a run still waiting for its start.
+	 *
+	 * @param waited whether it was due once while the schedule's cap was reached
+	 */
+	public record PendingItem(String workspaceCrn, Instant slot, boolean waited) {
+	}
+
+	/** The run's pending items, earliest slot first. */
+	public List<PendingItem> pending(String runId) {
+		return jdbc
+			.sql("SELECT WORKSPACE_CRN, SLOT_TIME, REASON FROM WS_SCHEDULE_RUN_ITEM WHERE RUN_ID = ? AND STATUS = ? "
+					+ "ORDER BY SLOT_TIME, WORKSPACE_CRN")
+			.params(runId, ItemStatus.PENDING.text())
+			.query((rs, row) -> new PendingItem(rs.getString(1),
+					Times.fromDb(rs.getObject(2, java.time.LocalDateTime.class)), rs.getString(3) != null))
+			.list();
+	}
+
+	/**
+	 * Notes on the run's pending items due by then that they wait for the cap (one
+	 * statement, however many).
+	 */
+	public void waiting(String runId, Instant dueBy, String reason) {
+		jdbc.sql("UPDATE WS_SCHEDULE_RUN_ITEM SET REASON = ?, UPDATED_AT = ? WHERE RUN_ID = ? AND STATUS = ? "
+				+ "AND SLOT_TIME <= ? AND REASON IS NULL")
+			.params(truncate(reason), Times.toDb(clock.instant()), runId, ItemStatus.PENDING.text(), Times.toDb(dueBy))
+			.update();
+	}
+
 	static String outcome(Map<ItemStatus, Integer> counts) {
 		int total = counts.values().stream().mapToInt(Integer::intValue).sum();
 		if (counts.keySet().stream().anyMatch((s) -> !s.ended())) {

@@ -44,12 +44,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  * What happens when a schedule fires: the fire is checked against the start window (a
  * fire Quartz could not run in time, because the runners were down for instance, runs on
  * recovery only while still inside it), the matched workspaces get slots spread evenly
- * over the stagger, and each slot becomes a one-shot Quartz trigger of the schedule's
- * {@code run.<name>} job, so that pending starts survive a restart and are taken over by
- * another runner of the cluster. A slot's start is skipped, with an event, when the
- * workspace already has a backup or restore running or when it cannot start within the
- * start window; it waits while the schedule's cap of concurrent backups is reached. Once
- * started, the backup is followed until it ends, and then the workspace's retention is
+ * over the stagger, recorded as the run's pending items, and the run gets one one-shot
+ * Quartz trigger of the schedule's {@code run.<name>} job at a time: its start turn, so
+ * that pending starts survive a restart and are taken over by another runner of the
+ * cluster. A turn counts the schedule's running backups once and starts the due slots,
+ * earliest first, as many as the cap of concurrent backups has room for; the next turn
+ * comes at the next slot, or within a second while due slots wait for the cap. A slot's
+ * start is skipped, with an event, when the workspace already has a backup or restore
+ * running or when it cannot start within the start window. Once started, the backup is
+ * followed until it ends ({@code await.<name>}), and then the workspace's retention is
  * swept.
  */
 @Service
@@ -70,6 +73,9 @@ public class ScheduleRuns {
 	static final String BACKUP_CRN = "backupCrn";
 
 	static final String ATTEMPT = "attempt";
+
+	/** The longest wait of due starts for the cap (shorter when the poll interval is). */
+	static final Duration CAP_RECHECK = Duration.ofSeconds(1);
 
 	private final Schedules schedules;
 
@@ -150,91 +156,151 @@ public class ScheduleRuns {
 		runs.insert(runId, schedule.name(), fireTime, kind, slots);
 		log.info("schedule {} run {} ({}, due {}): {} workspace(s), stagger {}", schedule.name(), runId, kind, fireTime,
 				slots.size(), schedule.stagger());
-		transaction.executeWithoutResult((tx) -> slots.forEach((crn, slot) -> {
+		if (!slots.isEmpty()) {
 			JobDataMap data = new JobDataMap();
 			data.put(RUN_ID, runId);
-			data.put(WORKSPACE_CRN, crn);
-			data.put(SLOT, String.valueOf(slot.toEpochMilli()));
 			data.put(FIRE_TIME, String.valueOf(fireTime.toEpochMilli()));
 			data.put(PHASE, "start");
 			data.put(ATTEMPT, "0");
-			schedule(schedule, data, slot);
-		}));
+			transaction.executeWithoutResult((tx) -> schedule(schedule, data, fireTime));
+		}
 		return runId;
 	}
 
-	/** One fire of a slot trigger: start the workspace's backup, or follow it. */
+	/**
+	 * One fire of a run's trigger: a start turn of the run, or a check of a backup's end.
+	 */
 	void slotFired(Schedule schedule, JobDataMap data) {
 		String runId = data.getString(RUN_ID);
-		String crn = data.getString(WORKSPACE_CRN);
 		if (schedule == null) {
-			runs.updateItem(runId, crn, ItemStatus.SKIPPED, null, "the schedule was removed");
+			if ("await".equals(data.getString(PHASE))) {
+				runs.updateItem(runId, data.getString(WORKSPACE_CRN), ItemStatus.SKIPPED, null,
+						"the schedule was removed");
+			}
+			else {
+				runs.pending(runId)
+					.forEach((item) -> runs.updateItem(runId, item.workspaceCrn(), ItemStatus.SKIPPED, null,
+							"the schedule was removed"));
+			}
 			return;
 		}
 		if ("await".equals(data.getString(PHASE))) {
 			await(schedule, data);
 		}
 		else {
-			start(schedule, data);
+			turn(schedule, data);
 		}
 	}
 
-	private void start(Schedule schedule, JobDataMap data) {
+	/**
+	 * A start turn of a run (one at a time per schedule across the cluster, so that the
+	 * cap holds): the backups running under the schedule are counted once, then the run's
+	 * due slots, earliest first, are skipped or started, as many as the cap has room for.
+	 * The next turn comes at the next slot, or shortly (at most a second) when due slots
+	 * wait for the cap.
+	 */
+	private void turn(Schedule schedule, JobDataMap data) {
 		String runId = data.getString(RUN_ID);
-		String crn = data.getString(WORKSPACE_CRN);
-		Instant slot = Instant.ofEpochMilli(Long.parseLong(data.getString(SLOT)));
 		Instant now = Instant.now();
-		Duration late = Duration.between(slot, now);
-		if (late.compareTo(schedule.startWindow()) > 0) {
-			// a start that waited (again) at the cap before its window closed
-			boolean waitedAtCap = Integer.parseInt(data.getString(ATTEMPT)) > 0;
-			skip(schedule, runId, crn, waitedAtCap ? SkipReason.CAP : SkipReason.WINDOW, "the scheduled backup of slot "
-					+ slot + " is skipped: it could not start within the start window of " + schedule.startWindow());
-			return;
+		Instant next = null;
+		try {
+			String creator = schedules.creatorCrn(schedule);
+			long free = schedule.maxConcurrent() - backups.countActiveByCreator(creator);
+			boolean atCap = false;
+			for (ScheduleRunRepository.PendingItem item : runs.pending(runId)) {
+				if (item.slot().isAfter(now)) {
+					next = atCap ? next : item.slot();
+					break;
+				}
+				if (Duration.between(item.slot(), now).compareTo(schedule.startWindow()) > 0) {
+					// a start that waited at the cap before its window closed
+					skip(schedule, runId, item.workspaceCrn(), item.waited() ? SkipReason.CAP : SkipReason.WINDOW,
+							"the scheduled backup of slot " + item.slot()
+									+ " is skipped: it could not start within the start window of "
+									+ schedule.startWindow());
+					continue;
+				}
+				if (free <= 0) {
+					atCap = true;
+					next = now.plus(capRecheck());
+					continue;
+				}
+				if (start(schedule, data, item.workspaceCrn(), creator, now)) {
+					free--;
+				}
+			}
+			if (atCap) {
+				log.info("schedule {}: {} backups running, the cap; the run's due starts wait", schedule.name(),
+						schedule.maxConcurrent());
+				runs.waiting(runId, now,
+						"waits: the schedule's cap of " + schedule.maxConcurrent() + " concurrent backups is reached");
+			}
 		}
+		catch (RuntimeException ex) {
+			log.error("schedule {}: a start turn of run {} failed; the next one tries again", schedule.name(), runId,
+					ex);
+			next = now.plus(properties.schedules().pollInterval());
+		}
+		if (next != null) {
+			again(schedule, data, next);
+		}
+	}
+
+	/** How soon due starts are looked at again while the cap is reached. */
+	private Duration capRecheck() {
+		Duration poll = properties.schedules().pollInterval();
+		return poll.compareTo(CAP_RECHECK) < 0 ? poll : CAP_RECHECK;
+	}
+
+	/**
+	 * Starts one workspace's backup, unless it is skipped.
+	 * @return whether a backup was started
+	 */
+	private boolean start(Schedule schedule, JobDataMap turn, String crn, String creator, Instant now) {
+		String runId = turn.getString(RUN_ID);
 		Optional<Workspace> workspace = workspaces.find(Crn.parse(crn, Crn.WORKSPACE));
 		if (workspace.isEmpty()) {
 			runs.updateItem(runId, crn, ItemStatus.SKIPPED, null, "the workspace is no longer registered");
 			metrics.scheduleSkipped(schedule.name(), SkipReason.REMOVED);
-			return;
+			return false;
 		}
 		List<Backup> active = backups.activeFor(workspace.get().crn());
 		if (!active.isEmpty()) {
 			skip(schedule, runId, crn, SkipReason.OVERLAP,
 					"the scheduled backup is skipped: backup " + active.get(0).name() + " (" + active.get(0).crn()
 							+ ") of workspace " + workspace.get().name() + " is " + active.get(0).status());
-			return;
+			return false;
 		}
 		if (workspace.get().status() != WorkspaceStatus.INSTALLATION_FINISHED) {
 			skip(schedule, runId, crn, SkipReason.STATUS, "the scheduled backup is skipped: workspace "
 					+ workspace.get().name() + " is " + workspace.get().status() + " (a backup or restore is running)");
-			return;
+			return false;
 		}
-		String creator = schedules.creatorCrn(schedule);
-		long running = backups.countActiveByCreator(creator);
-		if (running >= schedule.maxConcurrent()) {
-			log.info("schedule {}: {} backups running, the cap; the start of {} waits", schedule.name(), running, crn);
-			again(schedule, data, now.plus(properties.schedules().pollInterval()));
-			return;
-		}
-		String name = schedule.backupNameAt(Instant.ofEpochMilli(Long.parseLong(data.getString(FIRE_TIME))));
+		String name = schedule.backupNameAt(Instant.ofEpochMilli(Long.parseLong(turn.getString(FIRE_TIME))));
 		try {
 			Integer timeout = schedule.timeout() == null ? null : (int) schedule.timeout().toMinutes();
 			Backup backup = launcher.backupWorkspace(crn, name, timeout, creator);
 			runs.updateItem(runId, crn, ItemStatus.RUNNING, backup.crn().toString(), null);
+			JobDataMap data = new JobDataMap();
+			data.put(RUN_ID, runId);
+			data.put(WORKSPACE_CRN, crn);
 			data.put(PHASE, "await");
 			data.put(BACKUP_CRN, backup.crn().toString());
+			data.put(ATTEMPT, "0");
 			again(schedule, data, now.plus(properties.schedules().pollInterval()));
+			return true;
 		}
 		catch (WsbackupException ex) {
 			skip(schedule, runId, crn, SkipReason.REFUSED,
 					"the scheduled backup " + name + " is skipped: " + ex.getMessage());
+			return false;
 		}
 		catch (RuntimeException ex) {
 			log.error("schedule {}: the backup of {} could not be started", schedule.name(), crn, ex);
 			runs.updateItem(runId, crn, ItemStatus.FAILED, null, ex.getMessage());
 			events.error(crn, null, eventStep(schedule),
 					"the scheduled backup " + name + " could not be started: " + ex.getMessage());
+			return false;
 		}
 	}
 
@@ -268,12 +334,14 @@ public class ScheduleRuns {
 	}
 
 	private void schedule(Schedule schedule, JobDataMap data, Instant at) {
-		String name = "run." + schedule.name() + "." + data.getString(RUN_ID) + "."
-				+ Crn.parse(data.getString(WORKSPACE_CRN)).resourceId() + "." + data.getString(ATTEMPT);
+		boolean await = "await".equals(data.getString(PHASE));
+		String name = await
+				? "await." + schedule.name() + "." + data.getString(RUN_ID) + "."
+						+ Crn.parse(data.getString(WORKSPACE_CRN)).resourceId() + "." + data.getString(ATTEMPT)
+				: "run." + schedule.name() + "." + data.getString(RUN_ID) + ".turn." + data.getString(ATTEMPT);
 		Trigger trigger = TriggerBuilder.newTrigger()
 			.withIdentity(name, QuartzKeys.GROUP)
-			.forJob("await".equals(data.getString(PHASE)) ? QuartzKeys.awaitJob(schedule.name())
-					: QuartzKeys.runJob(schedule.name()))
+			.forJob(await ? QuartzKeys.awaitJob(schedule.name()) : QuartzKeys.runJob(schedule.name()))
 			.usingJobData(data)
 			.startAt(Date.from(at))
 			.withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())

@@ -6,8 +6,8 @@ import org.quartz.JobExecutionContext;
 
 /**
  * The Quartz job behind the one-shot triggers of a schedule's runs ({@code run.<name>}):
- * one workspace's start, or a check of its backup's end. One at a time per schedule
- * across the cluster, so that the cap of concurrent backups holds.
+ * a start turn of a run, which starts its due slots up to the free cap. One at a time per
+ * schedule across the cluster, so that the cap of concurrent backups holds.
  */
 @DisallowConcurrentExecution
 class ScheduledBackupJob implements Job {

@@ -478,6 +478,102 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 			}));
 	}
 
+	@Test
+	void oneTurnStartsTheDueSlotsUpToTheCapAndTheCapHoldsAcrossTwoInstances() throws Exception {
+		String env = environment();
+		List<Workspace> matched = IntStream.range(0, 6).mapToObj((i) -> workspaceIn(env)).toList();
+		cloud.holdSnapshots();
+		// each start turn of the run, on either instance: its trigger, the instance that
+		// ran it, and how many of the schedule's backups existed once it was done
+		record Turn(String trigger, String instance, int backupsAfter) {
+		}
+		List<Turn> turns = new CopyOnWriteArrayList<>();
+		JobListener recorder = new JobListenerSupport() {
+
+			@Override
+			public String getName() {
+				return "turn-recorder";
+			}
+
+			@Override
+			public void jobWasExecuted(JobExecutionContext context, org.quartz.JobExecutionException exception) {
+				if (context.getJobDetail().getKey().equals(QuartzKeys.runJob("turns"))) {
+					try {
+						int made = (int) matched.stream().mapToLong((ws) -> scheduled("turns", ws).size()).sum();
+						turns.add(new Turn(context.getTrigger().getKey().getName(),
+								context.getScheduler().getSchedulerInstanceId(), made));
+					}
+					catch (SchedulerException ex) {
+						throw new IllegalStateException(ex);
+					}
+				}
+			}
+
+		};
+		GroupMatcher<JobKey> group = GroupMatcher.jobGroupEquals(QuartzKeys.GROUP);
+		scheduler.getListenerManager().addJobListener(recorder, group);
+		SchedulerFactoryBean second = secondInstance();
+		try {
+			second.getScheduler().getListenerManager().addJobListener(recorder, group);
+			second.start();
+			writeSchedule("turns", "0 0 0 1 1 ? 2099", env, "turns-{HHmmssSSS}", "max-concurrent: 3\n");
+			AtomicInteger maxRunning = new AtomicInteger();
+			java.util.concurrent.Callable<Integer> sample = () -> {
+				int running = (int) matched.stream()
+					.flatMap((ws) -> scheduled("turns", ws).stream())
+					.filter((b) -> b.status() == BackupStatus.RUNNING || b.status() == BackupStatus.CANCELLING)
+					.count();
+				maxRunning.accumulateAndGet(running, Math::max);
+				return running;
+			};
+
+			service.trigger("turns");
+
+			// the run's first turn started three slots at once, the free cap
+			await().atMost(Duration.ofSeconds(10)).until(() -> !turns.isEmpty());
+			assertThat(turns.get(0).trigger()).endsWith(".turn.0");
+			assertThat(turns.get(0).backupsAfter()).isEqualTo(3);
+			// the instance that ran it stands by: the re-checks at the cap run on the
+			// other one, which starts nothing either
+			String first = turns.get(0).instance();
+			Scheduler firstScheduler = first.equals(scheduler.getSchedulerInstanceId()) ? scheduler
+					: second.getScheduler();
+			firstScheduler.standby();
+			await().atMost(Duration.ofSeconds(15))
+				.pollInterval(Duration.ofMillis(50))
+				.until(() -> turns.stream().filter((t) -> !t.instance().equals(first)).count() >= 2);
+			firstScheduler.start();
+			await().during(Duration.ofSeconds(2))
+				.atMost(Duration.ofSeconds(4))
+				.pollInterval(Duration.ofMillis(50))
+				.until(sample, (n) -> n <= 3);
+			assertThat(turns).extracting(Turn::backupsAfter).containsOnly(3);
+			assertThat(turns.stream().map(Turn::instance).distinct()).hasSize(2);
+
+			cloud.releaseSnapshots();
+			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+				sample.call();
+				return matched.stream()
+					.allMatch((ws) -> scheduled("turns", ws).stream()
+						.anyMatch((b) -> b.status() == BackupStatus.SUCCEEDED));
+			});
+			log.info("cap 3 over 6 workspaces, two instances: turns {}, at most {} running at once", turns,
+					maxRunning.get());
+			assertThat(maxRunning).hasValue(3);
+			assertThat(matched).allSatisfy((ws) -> assertThat(scheduled("turns", ws)).hasSize(1));
+			assertThat(turns).extracting(Turn::trigger).doesNotHaveDuplicates();
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(service.lastRun("turns")).hasValueSatisfying((run) -> {
+					assertThat(run.outcome()).isEqualTo("succeeded");
+					assertThat(run.items()).containsEntry("succeeded", 6);
+				}));
+		}
+		finally {
+			second.destroy();
+			scheduler.getListenerManager().removeJobListener(recorder.getName());
+		}
+	}
+
 	/**
 	 * A second Quartz instance of this context's clustered scheduler on the same store,
 	 * wired like Boot's (this context's beans make the jobs), checking in every second.

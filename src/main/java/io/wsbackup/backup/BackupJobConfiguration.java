@@ -50,7 +50,8 @@ public class BackupJobConfiguration {
 	@Bean
 	Job backupWorkspaceJob(JobRepository jobRepository, PlatformTransactionManager tx, WorkspaceRepository workspaces,
 			BackupRepository backups, CloudPort cloud, WorkloadPort workloads, EventLog events, Clock clock,
-			WsbackupProperties properties, WsbackupMetrics metrics, StepGuard guard, Runner runner) {
+			WsbackupProperties properties, WsbackupMetrics metrics, StepGuard guard, Runner runner,
+			org.springframework.context.ApplicationEventPublisher publisher) {
 		Compensation compensation = new Compensation(workspaces, workloads, cloud, events,
 				properties.backup().workloadStartRetryBackoff());
 		Step validate = step(ValidateWorkspaceTasklet.STEP, jobRepository, tx, guard,
@@ -82,7 +83,7 @@ public class BackupJobConfiguration {
 		// step fails into the
 		// compensation, which ends the job FAILED.
 		JobBuilder job = new JobBuilder(BackupParameters.JOB_NAME, jobRepository).listener(guard.jobListener())
-			.listener(new BackupJobListener(backups, events, compensation, jobRepository, metrics));
+			.listener(new BackupJobListener(backups, events, compensation, jobRepository, metrics, publisher));
 		return CompensatedFlow.of(job, List.of(validate, stop, snapshot, await, record, restart), compensate)
 			.from(compensate)
 			.on(CancelledExitStatus.CANCELLED)

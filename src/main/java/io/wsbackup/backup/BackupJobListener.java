@@ -15,13 +15,14 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * Around every {@code backupWorkspace} execution: puts the backup and workspace CRNs in
  * the logging MDC, points the catalog entry at this execution, and when the execution
  * ends without completing, moves a still-running backup to {@code failed} with its reason
- * (or {@code cancelled} when it was stopped); and counts the execution, by how it ended,
- * in the metrics.
+ * (or {@code cancelled} when it was stopped); counts the execution, by how it ended, in
+ * the metrics; and publishes {@link BackupEnded}.
  */
 class BackupJobListener implements JobExecutionListener {
 
@@ -35,13 +36,16 @@ class BackupJobListener implements JobExecutionListener {
 
 	private final WsbackupMetrics metrics;
 
+	private final ApplicationEventPublisher publisher;
+
 	BackupJobListener(BackupRepository backups, EventLog events, Compensation compensation, JobRepository jobRepository,
-			WsbackupMetrics metrics) {
+			WsbackupMetrics metrics, ApplicationEventPublisher publisher) {
 		this.backups = backups;
 		this.events = events;
 		this.compensation = compensation;
 		this.jobRepository = jobRepository;
 		this.metrics = metrics;
+		this.publisher = publisher;
 	}
 
 	@Override
@@ -97,8 +101,20 @@ class BackupJobListener implements JobExecutionListener {
 		}
 		finally {
 			metrics.jobEnded(JobKind.BACKUP, execution, workspaceCrn, outcome);
+			publish(execution.getJobParameters().getString(BackupParameters.BACKUP_CRN), workspaceCrn);
 			MDC.remove("backupCrn");
 			MDC.remove("workspaceCrn");
+		}
+	}
+
+	/** Tells the listeners of {@link BackupEnded}; none of them can fail the job. */
+	private void publish(String backupCrn, String workspaceCrn) {
+		try {
+			publisher.publishEvent(new BackupEnded(backupCrn, workspaceCrn));
+		}
+		catch (RuntimeException ex) {
+			org.slf4j.LoggerFactory.getLogger(BackupJobListener.class)
+				.warn("a listener of the end of backup {} failed: {}", backupCrn, ex.toString());
 		}
 	}
 

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.TimeZone;
 import java.util.UUID;
 
+import io.wsbackup.backup.BackupEnded;
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.BackupStatus;
@@ -36,6 +37,7 @@ import org.quartz.TriggerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -49,7 +51,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * that pending starts survive a restart and are taken over by another runner of the
  * cluster. A turn counts the schedule's running backups once and starts the due slots,
  * earliest first, as many as the cap of concurrent backups has room for; the next turn
- * comes at the next slot, or within a second while due slots wait for the cap. A slot's
+ * comes at the next slot, or within a second while due slots wait for the cap (at once
+ * when a backup of the schedule ends on this runner: {@link #backupEnded}). A slot's
  * start is skipped, with an event, when the workspace already has a backup or restore
  * running or when it cannot start within the start window. Once started, the backup is
  * followed until it ends ({@code await.<name>}), and then the workspace's retention is
@@ -63,8 +66,6 @@ public class ScheduleRuns {
 	static final String RUN_ID = "runId";
 
 	static final String WORKSPACE_CRN = "workspaceCrn";
-
-	static final String SLOT = "slot";
 
 	static final String FIRE_TIME = "fireTime";
 
@@ -244,6 +245,49 @@ public class ScheduleRuns {
 		if (next != null) {
 			again(schedule, data, next);
 		}
+	}
+
+	/**
+	 * A backup ended on this runner: if a schedule started it, that schedule's start
+	 * turns waiting at the cap run now instead of at their re-check.
+	 */
+	@EventListener
+	public void backupEnded(BackupEnded ended) {
+		try {
+			String creator = backups.find(Crn.parse(ended.backupCrn(), Crn.BACKUP))
+				.map(Backup::creatorCrn)
+				.orElse(null);
+			schedules.all()
+				.stream()
+				.filter((s) -> schedules.creatorCrn(s).equals(creator))
+				.findFirst()
+				.ifPresent(this::turnsNow);
+		}
+		catch (RuntimeException ex) {
+			log.warn("the turns of the schedule of backup {} could not be brought forward: {}", ended.backupCrn(),
+					ex.toString());
+		}
+	}
+
+	/**
+	 * Brings the schedule's start turns that wait at the cap (due within a re-check)
+	 * forward to now; turns waiting for a later slot keep their time.
+	 */
+	void turnsNow(Schedule schedule) {
+		Date now = new Date();
+		Date recheck = Date.from(now.toInstant().plus(capRecheck()));
+		transaction.executeWithoutResult((tx) -> {
+			try {
+				for (Trigger trigger : scheduler.getTriggersOfJob(QuartzKeys.runJob(schedule.name()))) {
+					if (trigger.getStartTime().after(now) && !trigger.getStartTime().after(recheck)) {
+						scheduler.rescheduleJob(trigger.getKey(), trigger.getTriggerBuilder().startAt(now).build());
+					}
+				}
+			}
+			catch (SchedulerException ex) {
+				throw new IllegalStateException(ex.getMessage(), ex);
+			}
+		});
 	}
 
 	/** How soon due starts are looked at again while the cap is reached. */

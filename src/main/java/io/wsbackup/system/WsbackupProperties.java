@@ -211,8 +211,8 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 	 * {@code schedulesDir}).
 	 *
 	 * @param pollInterval how often a scheduled backup is checked for its end (then its
-	 * workspace's retention is swept), and how long a start waits when the schedule's
-	 * concurrency cap is reached
+	 * workspace's retention is swept), and how long due starts wait when the schedule's
+	 * concurrency cap is reached (at most a second)
 	 * @param retentionCron when every schedule's retention is swept on its own (a Quartz
 	 * cron expression, UTC)
 	 */

@@ -27,11 +27,12 @@ import org.springframework.util.unit.DataSize;
  * @param jobs how many jobs run at once
  * @param demo the demo workspace of the embedded default
  * @param schedules how the Quartz schedules run
+ * @param security who may call the REST API and the actuator
  */
 @ConfigurationProperties("wsbackup")
 public record WsbackupProperties(Path dataDir, Path schedulesDir, String accountId, String region,
 		String workspaceVersion, String creatorCrn, Cloud cloud, Workloads workloads, Backup backup, Jobs jobs,
-		Demo demo, ScheduleSettings schedules) {
+		Demo demo, ScheduleSettings schedules, Security security) {
 
 	public WsbackupProperties {
 		dataDir = (dataDir == null ? Path.of("data") : dataDir).toAbsolutePath().normalize();
@@ -47,6 +48,7 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 		jobs = jobs == null ? new Jobs(null) : jobs;
 		demo = demo == null ? new Demo(null) : demo;
 		schedules = schedules == null ? new ScheduleSettings(null, null) : schedules;
+		security = security == null ? new Security(null, null, null) : security;
 	}
 
 	/**
@@ -216,6 +218,52 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 		public ScheduleSettings {
 			pollInterval = pollInterval == null ? Duration.ofSeconds(30) : pollInterval;
 			retentionCron = retentionCron == null ? "0 15 * * * ?" : retentionCron;
+		}
+
+	}
+
+	/**
+	 * Who may call the REST API and the actuator (health and info are open). Without
+	 * tokens, issuer and token file nothing but health and info answers; the embedded
+	 * default sets {@code adminTokenFile}, and a runner with the {@code mysql} profile
+	 * refuses to start without any of them.
+	 *
+	 * @param tokens bearer tokens, each stored as the SHA-256 of the token
+	 * @param oidc an OIDC issuer whose JWTs are accepted as well
+	 * @param adminTokenFile a file holding an admin token, generated (mode 0600) when
+	 * missing and used only when neither tokens nor an issuer are configured; the
+	 * embedded default's is {@code <data-dir>/admin-token}
+	 */
+	public record Security(java.util.List<Token> tokens, Oidc oidc, Path adminTokenFile) {
+
+		public Security {
+			tokens = tokens == null ? java.util.List.of() : java.util.List.copyOf(tokens);
+			oidc = oidc == null ? new Oidc(null, null) : oidc;
+		}
+
+		/**
+		 * One bearer token.
+		 *
+		 * @param name who holds it; the creator CRN of the backups it starts ends with it
+		 * @param role {@code admin} (every operation) or {@code viewer} (reads only)
+		 * @param sha256 the hex SHA-256 of the token ({@code printf %s "$T" | sha256sum})
+		 */
+		public record Token(String name, String role, String sha256) {
+		}
+
+		/**
+		 * @param issuerUri the issuer (its {@code /.well-known/openid-configuration}
+		 * names the keys); JWTs are accepted only when it is set
+		 * @param rolesClaim the claim holding the caller's roles, {@code admin} and/or
+		 * {@code viewer} (a list or a space-separated string)
+		 */
+		public record Oidc(String issuerUri, String rolesClaim) {
+
+			public Oidc {
+				issuerUri = (issuerUri == null || issuerUri.isBlank()) ? null : issuerUri.strip();
+				rolesClaim = (rolesClaim == null || rolesClaim.isBlank()) ? "roles" : rolesClaim;
+			}
+
 		}
 
 	}

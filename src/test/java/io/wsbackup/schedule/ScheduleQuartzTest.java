@@ -532,7 +532,7 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 
 	private JsonNode post(String operation, String body) throws Exception {
 		HttpResponse<String> response = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/ml/" + operation))
+			.send(asAdmin(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/ml/" + operation)))
 				.header("Content-Type", "application/json")
 				.POST(HttpRequest.BodyPublishers.ofString(body))
 				.build(), HttpResponse.BodyHandlers.ofString());

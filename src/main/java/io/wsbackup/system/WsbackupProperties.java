@@ -231,7 +231,7 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 	 * @param tokens bearer tokens, each stored as the SHA-256 of the token
 	 * @param oidc an OIDC issuer whose JWTs are accepted as well
 	 * @param adminTokenFile a file holding an admin token, generated (mode 0600) when
-	 * missing and used only when neither tokens nor an issuer are configured; the
+	 * missing and used only when neither an admin token nor an issuer is configured; the
 	 * embedded default's is {@code <data-dir>/admin-token}
 	 */
 	public record Security(java.util.List<Token> tokens, Oidc oidc, Path adminTokenFile) {

@@ -49,10 +49,12 @@ import org.springframework.security.web.SecurityFilterChain;
  * read) needs admin; anything else needs a caller. Stateless: no session, no cookie, so
  * no CSRF protection is needed for the bearer API.
  * <p>
- * Without tokens and issuer, {@code wsbackup.security.admin-token-file} (set by the
- * embedded default) names a file holding a generated admin token
- * ({@link AdminTokenFile}). A runner with the {@code mysql} profile and none of the three
- * refuses to start; any other runner without them answers nothing but health and info.
+ * Unless an admin token or an issuer is configured,
+ * {@code wsbackup.security.admin-token-file} (set by the embedded default) names a file
+ * holding a generated admin token ({@link AdminTokenFile}), so that the operator is never
+ * locked out and there is never a fixed password. A runner with the {@code mysql} profile
+ * and no credentials at all refuses to start; any other runner without them answers
+ * nothing but health and info.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
@@ -106,28 +108,27 @@ public class SecurityConfiguration {
 		List<AuthenticationProvider> providers = new ArrayList<>();
 		String how = "send 'Authorization: Bearer <token>' (CLI: --token or WSBACKUP_TOKEN)";
 		boolean oidc = security.oidc().issuerUri() != null;
+		boolean adminToken = security.tokens().stream().anyMatch((t) -> Role.parse(t.role()) == Role.ADMIN);
+		Path file = security.adminTokenFile();
+		if (file != null && !adminToken && !oidc) {
+			AdminTokenFile.Loaded loaded = AdminTokenFile.loadOrCreate(file);
+			tokens = tokens.with(ADMIN_TOKEN_NAME, Role.ADMIN, loaded.hash());
+			log.info("{} the admin token in {} (readable by its owner only): send it as "
+					+ "'Authorization: Bearer <token>'; ./wsbackup run where the data dir is reads it by itself",
+					loaded.created() ? "generated" : "using", file);
+			how = how + "; this runner's admin token is in its data dir, file " + file.getFileName();
+		}
 		if (tokens.isEmpty() && !oidc) {
-			Path file = security.adminTokenFile();
-			if (file == null) {
-				if (environment.acceptsProfiles(Profiles.of("mysql"))) {
-					throw new IllegalStateException("wsbackup refuses to start with the mysql profile and no "
-							+ "credentials: configure bearer tokens (wsbackup.security.tokens[0].name, .role "
-							+ "admin|viewer, .sha256 = the hex SHA-256 of the token) or an OIDC issuer "
-							+ "(wsbackup.security.oidc.issuer-uri); see README, \"Security\"");
-				}
-				log.warn("no credentials configured (wsbackup.security.tokens, wsbackup.security.oidc.issuer-uri or "
-						+ "wsbackup.security.admin-token-file): every call but health and info is refused");
-				how = "this runner has no credentials configured (wsbackup.security.tokens or "
-						+ "wsbackup.security.oidc.issuer-uri), so nothing but health and info answers";
+			if (environment.acceptsProfiles(Profiles.of("mysql"))) {
+				throw new IllegalStateException("wsbackup refuses to start with the mysql profile and no "
+						+ "credentials: configure bearer tokens (wsbackup.security.tokens[0].name, .role "
+						+ "admin|viewer, .sha256 = the hex SHA-256 of the token) or an OIDC issuer "
+						+ "(wsbackup.security.oidc.issuer-uri); see README, \"Security\"");
 			}
-			else {
-				AdminTokenFile.Loaded loaded = AdminTokenFile.loadOrCreate(file);
-				tokens = tokens.with(ADMIN_TOKEN_NAME, Role.ADMIN, loaded.hash());
-				log.info("{} the admin token in {} (readable by its owner only): send it as "
-						+ "'Authorization: Bearer <token>'; ./wsbackup run where the data dir is reads it by itself",
-						loaded.created() ? "generated" : "using", file);
-				how = how + "; this runner's admin token is in its data dir, file " + file.getFileName();
-			}
+			log.warn("no credentials configured (wsbackup.security.tokens, wsbackup.security.oidc.issuer-uri or "
+					+ "wsbackup.security.admin-token-file): every call but health and info is refused");
+			how = "this runner has no credentials configured (wsbackup.security.tokens or "
+					+ "wsbackup.security.oidc.issuer-uri), so nothing but health and info answers";
 		}
 		if (!tokens.isEmpty()) {
 			providers.add(tokens);

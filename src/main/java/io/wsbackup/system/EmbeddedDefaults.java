@@ -14,7 +14,7 @@ import org.springframework.core.env.MapPropertySource;
  * state survives a restart. H2 needs an absolute path, which is why this is computed here
  * rather than written in {@code application.properties}. The embedded default also
  * registers the demo workspace, exposes the actuator job endpoint
- * ({@code wsbackup.actuator.jobs.enabled}) and, unless tokens or an issuer are
+ * ({@code wsbackup.actuator.jobs.enabled}) and, unless an admin token or an issuer is
  * configured, accepts the admin token it generates at its first start into
  * {@code <data-dir>/admin-token} ({@code wsbackup.security.admin-token-file}).
  */

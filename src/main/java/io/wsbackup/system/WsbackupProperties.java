@@ -19,8 +19,8 @@ import org.springframework.util.unit.DataSize;
  * not say
  * @param workspaceVersion the workspace version this runner installs (restores are made
  * at this version)
- * @param creatorCrn who is recorded as a backup's creator until authentication names the
- * caller
+ * @param creatorCrn who is recorded as a backup's creator when no authenticated caller
+ * started it (a REST or actuator backup's creator is its caller)
  * @param cloud the cloud adapter
  * @param workloads the workload adapter
  * @param backup the backup job's settings

@@ -29,6 +29,7 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtDecoders;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
@@ -134,9 +135,23 @@ public class SecurityConfiguration {
 			providers.add(tokens);
 		}
 		if (oidc) {
-			JwtDecoder decoder = jwtDecoder.getIfAvailable(
-					() -> new SupplierJwtDecoder(() -> JwtDecoders.fromIssuerLocation(security.oidc().issuerUri())));
-			JwtAuthenticationProvider jwt = new JwtAuthenticationProvider(decoder);
+			String issuer = security.oidc().issuerUri();
+			JwtDecoder decoder = jwtDecoder
+				.getIfAvailable(() -> new SupplierJwtDecoder(() -> JwtDecoders.fromIssuerLocation(issuer)));
+			// an issuer that cannot be reached refuses the JWT (401), it does not fail
+			// the request (500)
+			JwtAuthenticationProvider jwt = new JwtAuthenticationProvider((token) -> {
+				try {
+					return decoder.decode(token);
+				}
+				catch (JwtException ex) {
+					throw ex;
+				}
+				catch (RuntimeException ex) {
+					throw new JwtException(
+							"the OIDC issuer " + issuer + " cannot be asked for its keys: " + ex.getMessage(), ex);
+				}
+			});
 			String claim = security.oidc().rolesClaim();
 			jwt.setJwtAuthenticationConverter(
 					(token) -> new JwtAuthenticationToken(token, roles(token, claim), token.getSubject()));

@@ -13,6 +13,7 @@ import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.mock.env.MockEnvironment;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 
@@ -53,6 +54,17 @@ class CredentialsTest {
 		credentials(Map.of("wsbackup.security.admin-token-file", file.toString(), "wsbackup.security.oidc.issuer-uri",
 				"http://127.0.0.1:1/issuer"));
 		assertThat(file).doesNotExist();
+	}
+
+	@Test
+	void aJwtIsRefusedAsUnauthenticatedWhenTheIssuerCannotBeReached() {
+		var credentials = credentials(Map.of("wsbackup.security.oidc.issuer-uri", "http://127.0.0.1:1/issuer"));
+
+		assertThatThrownBy(() -> credentials.providers()
+			.get(0)
+			.authenticate(new BearerTokenAuthenticationToken("eyJhbGciOiJSUzI1NiJ9.e30.c2ln")))
+			.isInstanceOf(AuthenticationException.class)
+			.hasMessageContaining("http://127.0.0.1:1/issuer");
 	}
 
 	@Test

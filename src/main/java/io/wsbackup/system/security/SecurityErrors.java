@@ -36,9 +36,7 @@ final class SecurityErrors implements AuthenticationEntryPoint, AccessDeniedHand
 	public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException exception)
 			throws IOException {
 		boolean tokenSent = request.getHeader("Authorization") != null;
-		String message = tokenSent
-				? "the credentials sent are not valid (" + exception.getMessage() + "); " + this.howToAuthenticate
-				: this.howToAuthenticate;
+		String message = tokenSent ? exception.getMessage() + "; " + this.howToAuthenticate : this.howToAuthenticate;
 		response.setHeader("WWW-Authenticate",
 				tokenSent ? "Bearer error=\"invalid_token\"" : "Bearer realm=\"wsbackup\"");
 		write(response, ErrorCode.UNAUTHENTICATED, message);

@@ -420,7 +420,8 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 					assertThat(item.status()).isEqualTo("skipped");
 					// the earlier backup still in the catalog as running, or already
 					// recorded but its workspace not yet started again
-					assertThat(item.reason()).containsAnyOf("is skipped: backup twice-", "(a backup or restore is running)")
+					assertThat(item.reason())
+						.containsAnyOf("is skipped: backup twice-", "(a backup or restore is running)")
 						.doesNotContain(ownName);
 				}
 			}

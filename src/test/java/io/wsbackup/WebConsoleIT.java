@@ -246,6 +246,8 @@ class WebConsoleIT {
 
 		// restore into a new workspace, the advanced fields prefilled from the skeleton
 		click(By.cssSelector("tr[data-backup='first'] button[data-action='restore']"));
+		// the dialog opens once the skeleton is loaded and the fields are filled
+		eventually(() -> browser.findElement(By.id("restore-dialog")).isDisplayed());
 		assertThat(browser.findElement(By.id("restore-environment")).getAttribute("value")).isEqualTo("local");
 		assertThat(browser.findElement(By.id("restore-advanced")).getAttribute("value")).contains("provisionK8sRequest",
 				"restoreJobTimeoutMinutes");

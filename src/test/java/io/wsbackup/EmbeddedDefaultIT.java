@@ -82,6 +82,14 @@ class EmbeddedDefaultIT {
 				.asString()
 				.equals("cancelled"));
 
+		// the cancelled backup's snapshots may have finished before the cancel reached
+		// them
+		// (on a loaded machine), which would leave this one nothing to copy: new data,
+		// that
+		// takes seconds at the embedded default's 8 MB/s, gives --wait progress to show
+		byte[] fresh = new byte[24 * 1024 * 1024];
+		new java.util.Random(42).nextBytes(fresh);
+		Files.write(dataDir.resolve("demo").resolve("shared-fs").resolve("fresh-after-cancel.dat"), fresh);
 		var backup = wsbackup("backup-workspace", "--workspace-crn", crn, "--backup-name", "first", "--wait");
 		assertThat(backup.exit()).as(backup.toString()).isZero();
 		JsonNode started = JSON.readTree(backup.stdout());

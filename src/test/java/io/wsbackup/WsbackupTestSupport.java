@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -45,8 +46,12 @@ import static org.awaitility.Awaitility.await;
 				// cluster: the
 				// schedule tests run their own, under a scheduler name of their own
 				"wsbackup.schedules-dir=target/no-schedules", "spring.quartz.auto-startup=false",
-				"wsbackup.actuator.jobs.enabled=true" })
+				"wsbackup.actuator.jobs.enabled=true",
+				// no recovery scan of its own: the recovery tests run the scanners they
+				// need
+				"wsbackup.recovery.enabled=false" })
 @Import(WsbackupTestSupport.Fakes.class)
+@AutoConfigureMetrics
 public abstract class WsbackupTestSupport {
 
 	/**

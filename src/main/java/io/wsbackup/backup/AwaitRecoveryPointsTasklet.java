@@ -58,8 +58,18 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 
 	private final WsbackupProperties.Backup settings;
 
+	private final Pause pause;
+
+	/** How the step sleeps between polls: returns early when the runner shuts down. */
+	interface Pause {
+
+		void sleep(Duration duration) throws InterruptedException;
+
+	}
+
 	AwaitRecoveryPointsTasklet(BackupRepository backups, CloudPort cloud, EventLog events, JobRepository jobRepository,
-			Clock clock, WsbackupProperties.Backup settings) {
+			Clock clock, WsbackupProperties.Backup settings, Pause pause) {
+		this.pause = pause;
 		this.backups = backups;
 		this.cloud = cloud;
 		this.events = events;
@@ -71,8 +81,7 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws InterruptedException {
 		BackupRun run = BackupRun.of(chunkContext, jobRepository);
-		run.stopIfCancelled(backups, STEP);
-		Backup backup = run.backup(backups);
+		Backup backup = run.stopIfCancelled(backups, STEP);
 		String ws = backup.workspaceCrn().toString();
 		String bk = backup.crn().toString();
 		if (!run.has(BackupContextKeys.DEADLINE)) {
@@ -135,7 +144,7 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 		reportProgress(run, ws, bk, jobs.size(), recoveryPoints.size(), running, totalBytes, eta, now);
 		Duration wait = nextWait(run, eta, now, deadline);
 		run.save();
-		Thread.sleep(Math.max(1, wait.toMillis()));
+		pause.sleep(wait);
 		return RepeatStatus.CONTINUABLE;
 	}
 
@@ -160,8 +169,10 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 
 	private Duration nextWait(BackupRun run, Instant eta, Instant now, Instant deadline) {
 		String last = run.getString(BackupContextKeys.POLL_INTERVAL_MILLIS);
+		String lastLine = run.getString(BackupContextKeys.LAST_PROGRESS_AT);
 		Duration wait = PollSchedule.of(settings)
-			.next(last == null ? null : Duration.ofMillis(Long.parseLong(last)), eta, now, deadline);
+			.next(last == null ? null : Duration.ofMillis(Long.parseLong(last)), eta, now, deadline,
+					lastLine == null ? null : Instant.parse(lastLine));
 		run.put(BackupContextKeys.POLL_INTERVAL_MILLIS, String.valueOf(wait.toMillis()));
 		return wait;
 	}

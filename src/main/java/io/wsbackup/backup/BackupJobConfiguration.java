@@ -6,6 +6,9 @@ import java.util.List;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.cloud.CloudPort;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.metrics.WsbackupMetrics;
+import io.wsbackup.recovery.Runner;
+import io.wsbackup.recovery.StepGuard;
 import io.wsbackup.system.CompensatedFlow;
 import io.wsbackup.system.KeepFailedStepRestartable;
 import io.wsbackup.system.WsbackupProperties;
@@ -47,37 +50,39 @@ public class BackupJobConfiguration {
 	@Bean
 	Job backupWorkspaceJob(JobRepository jobRepository, PlatformTransactionManager tx, WorkspaceRepository workspaces,
 			BackupRepository backups, CloudPort cloud, WorkloadPort workloads, EventLog events, Clock clock,
-			WsbackupProperties properties) {
+			WsbackupProperties properties, WsbackupMetrics metrics, StepGuard guard, Runner runner) {
 		Compensation compensation = new Compensation(workspaces, workloads, cloud, events,
 				properties.backup().workloadStartRetryBackoff());
-		Step validate = step(ValidateWorkspaceTasklet.STEP, jobRepository, tx,
+		Step validate = step(ValidateWorkspaceTasklet.STEP, jobRepository, tx, guard,
 				new ValidateWorkspaceTasklet(workspaces, backups, cloud, events, jobRepository), true);
-		Step stop = step(StopWorkloadsTasklet.STEP, jobRepository, tx,
+		Step stop = step(StopWorkloadsTasklet.STEP, jobRepository, tx, guard,
 				new StopWorkloadsTasklet(workspaces, workloads, backups, cloud, events, jobRepository), true);
 		Step snapshot = step(
-				SnapshotStorageTasklet.STEP, jobRepository, tx, new SnapshotStorageTasklet(workspaces, backups,
+				SnapshotStorageTasklet.STEP, jobRepository, tx, guard, new SnapshotStorageTasklet(workspaces, backups,
 						workloads, cloud, events, jobRepository, clock, properties.backup().cloudCompletionWindow()),
 				true);
 		// the waiting step sleeps between polls: no database transaction (and no pooled
 		// connection) is held while it
 		// does; what it writes (progress, the context) commits at once
-		Step await = step(AwaitRecoveryPointsTasklet.STEP, jobRepository, WAITING,
-				new AwaitRecoveryPointsTasklet(backups, cloud, events, jobRepository, clock, properties.backup()),
+		Step await = step(AwaitRecoveryPointsTasklet.STEP, jobRepository, WAITING, guard,
+				new AwaitRecoveryPointsTasklet(backups, cloud, events, jobRepository, clock, properties.backup(),
+						runner::pause),
 				false);
-		Step record = step(RecordCatalogTasklet.STEP, jobRepository, tx,
+		Step record = step(RecordCatalogTasklet.STEP, jobRepository, tx, guard,
 				new RecordCatalogTasklet(backups, cloud, events, jobRepository, clock), false);
-		Step restart = step(RestartWorkspaceTasklet.STEP, jobRepository, tx,
+		Step restart = step(RestartWorkspaceTasklet.STEP, jobRepository, tx, guard,
 				new RestartWorkspaceTasklet(workspaces, compensation, events, jobRepository, backups, false), false);
 		Step compensate = new StepBuilder(RestartWorkspaceTasklet.COMPENSATION_STEP, jobRepository)
 			.tasklet(new RestartWorkspaceTasklet(workspaces, compensation, events, jobRepository, backups, true), tx)
+			.stepOperations(guard.stepOperations())
 			.listener(new KeepFailedStepRestartable(jobRepository))
 			.allowStartIfComplete(true)
 			.build();
 		// validateWorkspace changes nothing, so its failure ends the job; every later
 		// step fails into the
 		// compensation, which ends the job FAILED.
-		JobBuilder job = new JobBuilder(BackupParameters.JOB_NAME, jobRepository)
-			.listener(new BackupJobListener(backups, events, compensation, jobRepository));
+		JobBuilder job = new JobBuilder(BackupParameters.JOB_NAME, jobRepository).listener(guard.jobListener())
+			.listener(new BackupJobListener(backups, events, compensation, jobRepository, metrics));
 		return CompensatedFlow.of(job, List.of(validate, stop, snapshot, await, record, restart), compensate)
 			.from(compensate)
 			.on(CancelledExitStatus.CANCELLED)
@@ -89,9 +94,10 @@ public class BackupJobConfiguration {
 			.build();
 	}
 
-	private static Step step(String name, JobRepository jobRepository, PlatformTransactionManager tx, Tasklet tasklet,
-			boolean runsAgainOnRestart) {
+	private static Step step(String name, JobRepository jobRepository, PlatformTransactionManager tx, StepGuard guard,
+			Tasklet tasklet, boolean runsAgainOnRestart) {
 		return new StepBuilder(name, jobRepository).tasklet(tasklet, tx)
+			.stepOperations(guard.stepOperations())
 			.listener(new CancelledExitStatus())
 			.allowStartIfComplete(runsAgainOnRestart)
 			.build();

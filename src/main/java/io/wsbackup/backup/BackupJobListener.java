@@ -4,6 +4,9 @@ import io.wsbackup.system.JobFailures;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.metrics.WsbackupMetrics;
+import io.wsbackup.metrics.WsbackupMetrics.JobKind;
+import io.wsbackup.metrics.WsbackupMetrics.Outcome;
 import io.wsbackup.workspace.Crn;
 
 import org.slf4j.MDC;
@@ -17,7 +20,8 @@ import org.springframework.batch.core.repository.JobRepository;
  * Around every {@code backupWorkspace} execution: puts the backup and workspace CRNs in
  * the logging MDC, points the catalog entry at this execution, and when the execution
  * ends without completing, moves a still-running backup to {@code failed} with its reason
- * (or {@code cancelled} when it was stopped).
+ * (or {@code cancelled} when it was stopped); and counts the execution, by how it ended,
+ * in the metrics.
  */
 class BackupJobListener implements JobExecutionListener {
 
@@ -29,18 +33,22 @@ class BackupJobListener implements JobExecutionListener {
 
 	private final JobRepository jobRepository;
 
-	BackupJobListener(BackupRepository backups, EventLog events, Compensation compensation,
-			JobRepository jobRepository) {
+	private final WsbackupMetrics metrics;
+
+	BackupJobListener(BackupRepository backups, EventLog events, Compensation compensation, JobRepository jobRepository,
+			WsbackupMetrics metrics) {
 		this.backups = backups;
 		this.events = events;
 		this.compensation = compensation;
 		this.jobRepository = jobRepository;
+		this.metrics = metrics;
 	}
 
 	@Override
 	public void beforeJob(JobExecution execution) {
 		String backupCrn = execution.getJobParameters().getString(BackupParameters.BACKUP_CRN);
 		String workspaceCrn = execution.getJobParameters().getString(BackupParameters.WORKSPACE_CRN);
+		metrics.jobStarted(JobKind.BACKUP, workspaceCrn);
 		MDC.put("backupCrn", backupCrn);
 		MDC.put("workspaceCrn", workspaceCrn);
 		backups.setJobExecutionId(Crn.parse(backupCrn), execution.getId());
@@ -50,11 +58,17 @@ class BackupJobListener implements JobExecutionListener {
 
 	@Override
 	public void afterJob(JobExecution execution) {
+		String workspaceCrn = execution.getJobParameters().getString(BackupParameters.WORKSPACE_CRN);
+		Outcome outcome = Outcome.of(execution.getStatus());
 		try {
 			Crn backupCrn = Crn.parse(execution.getJobParameters().getString(BackupParameters.BACKUP_CRN));
-			String workspaceCrn = execution.getJobParameters().getString(BackupParameters.WORKSPACE_CRN);
 			BatchStatus status = execution.getStatus();
 			if (status == BatchStatus.COMPLETED) {
+				metrics.backedUp(workspaceCrn,
+						backups.recoveryPoints(backupCrn)
+							.stream()
+							.mapToLong((rp) -> rp.sizeBytes() == null ? 0 : rp.sizeBytes())
+							.sum());
 				events.info(workspaceCrn, backupCrn.toString(), BackupParameters.JOB_NAME,
 						"backup job execution " + execution.getId() + " completed");
 				return;
@@ -69,6 +83,7 @@ class BackupJobListener implements JobExecutionListener {
 			String reason = JobFailures.reason(execution);
 			if (backupStatus == BackupStatus.CANCELLING) {
 				// a cancel accepted while the job was already failing: honour it
+				outcome = Outcome.CANCELLED;
 				compensation.stopRunningSnapshots(BackupRun.of(execution, jobRepository));
 				backups.moveStatus(backupCrn, backupStatus, BackupStatus.CANCELLED,
 						"cancelled; the job had also failed: " + reason);
@@ -81,6 +96,7 @@ class BackupJobListener implements JobExecutionListener {
 							+ JobFailures.failedStep(execution) + ": " + reason);
 		}
 		finally {
+			metrics.jobEnded(JobKind.BACKUP, execution, workspaceCrn, outcome);
 			MDC.remove("backupCrn");
 			MDC.remove("workspaceCrn");
 		}

@@ -49,12 +49,15 @@ final class BackupRun extends JobContext {
 
 	/**
 	 * Stops the step when the backup was asked to cancel.
+	 * @return the catalog entry just read, so that the step need not read it again
 	 * @throws BackupCancelledException when the backup is {@code cancelling}
 	 */
-	void stopIfCancelled(BackupRepository backups, String step) {
-		if (backup(backups).status() == io.wsbackup.catalog.BackupStatus.CANCELLING) {
+	Backup stopIfCancelled(BackupRepository backups, String step) {
+		Backup backup = backup(backups);
+		if (backup.status() == io.wsbackup.catalog.BackupStatus.CANCELLING) {
 			throw new BackupCancelledException(step);
 		}
+		return backup;
 	}
 
 }

@@ -76,8 +76,7 @@ class SnapshotStorageTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		BackupRun run = BackupRun.of(chunkContext, jobRepository);
-		run.stopIfCancelled(backups, STEP);
-		Backup backup = run.backup(backups);
+		Backup backup = run.stopIfCancelled(backups, STEP);
 		Workspace workspace = run.workspace(workspaces);
 		Map<String, String> resources = run.getMap(BackupContextKeys.RESOURCES);
 		if (resources.isEmpty()) {

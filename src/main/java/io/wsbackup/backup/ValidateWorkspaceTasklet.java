@@ -57,8 +57,7 @@ class ValidateWorkspaceTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		BackupRun run = BackupRun.of(chunkContext, jobRepository);
-		run.stopIfCancelled(backups, STEP);
-		Backup backup = run.backup(backups);
+		Backup backup = run.stopIfCancelled(backups, STEP);
 		if (backup.status() != BackupStatus.RUNNING && backup.status() != BackupStatus.SUCCEEDED) {
 			throw new BackupStepException("backup " + backup.name() + " is " + backup.status() + ", not running");
 		}

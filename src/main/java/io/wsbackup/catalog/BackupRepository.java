@@ -3,9 +3,12 @@ package io.wsbackup.catalog;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.wsbackup.system.Json;
@@ -69,6 +72,17 @@ public class BackupRepository {
 			.param(creatorCrn)
 			.query(BackupRepository::map)
 			.list();
+	}
+
+	/**
+	 * How many backups of this creator are running or cancelling (a schedule's cap),
+	 * counted in the store (index WS_BACKUP_BY_CREATOR_STATUS).
+	 */
+	public long countActiveByCreator(String creatorCrn) {
+		return jdbc.sql("SELECT COUNT(*) FROM WS_BACKUP WHERE CREATOR_CRN = ? AND STATUS IN (?, ?)")
+			.params(creatorCrn, BackupStatus.RUNNING.text(), BackupStatus.CANCELLING.text())
+			.query(Long.class)
+			.single();
 	}
 
 	public boolean nameTaken(Crn workspaceCrn, String name) {
@@ -180,6 +194,24 @@ public class BackupRepository {
 					(Long) rs.getObject("SIZE_BYTES", Long.class),
 					Times.fromDb(rs.getObject("CREATED_AT", LocalDateTime.class))))
 			.list();
+	}
+
+	/**
+	 * When each workspace last had a backup succeed: the newest succeeded backup's
+	 * recording in the catalog (the time its recovery points were recorded, by the step
+	 * that makes it {@code succeeded}; its creation time when it has none). Workspaces
+	 * without a succeeded backup are absent.
+	 */
+	public Map<Crn, Instant> lastSucceededAt() {
+		Map<Crn, Instant> last = new HashMap<>();
+		jdbc.sql("SELECT b.WORKSPACE_CRN, MAX(COALESCE(rp.RECORDED_AT, b.CREATED_AT)) FROM WS_BACKUP b "
+				+ "LEFT JOIN (SELECT BACKUP_CRN, MAX(CREATED_AT) AS RECORDED_AT FROM WS_RECOVERY_POINT "
+				+ "GROUP BY BACKUP_CRN) rp ON rp.BACKUP_CRN = b.CRN WHERE b.STATUS = ? GROUP BY b.WORKSPACE_CRN")
+			.param(BackupStatus.SUCCEEDED.text())
+			.query((rs) -> {
+				last.put(Crn.parse(rs.getString(1)), Times.fromDb(rs.getObject(2, LocalDateTime.class)));
+			});
+		return last;
 	}
 
 	private static String truncate(String text, int max) {

@@ -3,6 +3,10 @@ package io.wsbackup.deletion;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.cloud.CloudPort;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.metrics.WsbackupMetrics;
+import io.wsbackup.metrics.WsbackupMetrics.JobKind;
+import io.wsbackup.metrics.WsbackupMetrics.Outcome;
+import io.wsbackup.recovery.StepGuard;
 import io.wsbackup.workspace.Crn;
 
 import org.slf4j.MDC;
@@ -29,40 +33,51 @@ public class DeleteBackupJobConfiguration {
 
 	@Bean
 	Job deleteBackupJob(JobRepository jobRepository, PlatformTransactionManager tx, BackupRepository backups,
-			CloudPort cloud, EventLog events) {
-		return new JobBuilder(DeleteParameters.JOB_NAME, jobRepository).listener(new JobExecutionListener() {
+			CloudPort cloud, EventLog events, WsbackupMetrics metrics, StepGuard guard) {
+		return new JobBuilder(DeleteParameters.JOB_NAME, jobRepository).listener(guard.jobListener())
+			.listener(new JobExecutionListener() {
 
-			@Override
-			public void beforeJob(JobExecution execution) {
-				String crn = execution.getJobParameters().getString(DeleteParameters.BACKUP_CRN);
-				MDC.put("backupCrn", crn);
-				backups.find(Crn.parse(crn)).ifPresent((b) -> backups.setJobExecutionId(b.crn(), execution.getId()));
-			}
-
-			@Override
-			public void afterJob(JobExecution execution) {
-				String crn = execution.getJobParameters().getString(DeleteParameters.BACKUP_CRN);
-				if (execution.getStatus() != BatchStatus.COMPLETED) {
+				@Override
+				public void beforeJob(JobExecution execution) {
+					metrics.jobStarted(JobKind.DELETE, null);
+					String crn = execution.getJobParameters().getString(DeleteParameters.BACKUP_CRN);
+					MDC.put("backupCrn", crn);
 					backups.find(Crn.parse(crn))
-						.ifPresent((b) -> events.error(b.workspaceCrn().toString(), crn, DeleteParameters.JOB_NAME,
-								"deleting backup " + b.name() + " failed: "
-										+ execution.getAllFailureExceptions()
-											.stream()
-											.findFirst()
-											.map(Throwable::getMessage)
-											.orElse("the job did not complete")
-										+ "; it stays deleting, delete it again to resume"));
+						.ifPresent((b) -> backups.setJobExecutionId(b.crn(), execution.getId()));
 				}
-				MDC.remove("backupCrn");
-			}
 
-		})
+				@Override
+				public void afterJob(JobExecution execution) {
+					try {
+						String crn = execution.getJobParameters().getString(DeleteParameters.BACKUP_CRN);
+						if (execution.getStatus() != BatchStatus.COMPLETED) {
+							backups.find(Crn.parse(crn))
+								.ifPresent(
+										(b) -> events.error(b.workspaceCrn().toString(), crn, DeleteParameters.JOB_NAME,
+												"deleting backup " + b.name() + " failed: "
+														+ execution.getAllFailureExceptions()
+															.stream()
+															.findFirst()
+															.map(Throwable::getMessage)
+															.orElse("the job did not complete")
+														+ "; it stays deleting, delete it again to resume"));
+						}
+					}
+					finally {
+						MDC.remove("backupCrn");
+						metrics.jobEnded(JobKind.DELETE, execution, null, Outcome.of(execution.getStatus()));
+					}
+				}
+
+			})
 			.start(new StepBuilder(DeleteRecoveryPointsTasklet.STEP, jobRepository)
 				.tasklet(new DeleteRecoveryPointsTasklet(backups, cloud, events, jobRepository), tx)
+				.stepOperations(guard.stepOperations())
 				.allowStartIfComplete(true)
 				.build())
 			.next(new StepBuilder(RemoveCatalogEntryTasklet.STEP, jobRepository)
 				.tasklet(new RemoveCatalogEntryTasklet(backups, cloud, events), tx)
+				.stepOperations(guard.stepOperations())
 				.build())
 			.build();
 	}

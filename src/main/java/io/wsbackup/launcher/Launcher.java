@@ -11,6 +11,8 @@ import io.wsbackup.restore.RestoreParameters;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.recovery.Runner;
+import io.wsbackup.recovery.RunnerRegistry;
 import io.wsbackup.system.WsbackupException;
 import io.wsbackup.system.WsbackupProperties;
 import io.wsbackup.workspace.Crn;
@@ -75,11 +77,17 @@ public class Launcher {
 
 	private final Clock clock;
 
+	private final Runner runner;
+
+	private final RunnerRegistry runners;
+
 	public Launcher(WorkspaceRepository workspaces, BackupRepository backups, JobOperator jobOperator,
 			JobRepository jobRepository, @Qualifier("backupWorkspaceJob") Job backupWorkspaceJob,
 			@Qualifier("deleteBackupJob") Job deleteBackupJob,
 			@Qualifier("restoreWorkspaceJob") Job restoreWorkspaceJob, WorkspaceService workspaceService,
-			EventLog events, WsbackupProperties properties, Clock clock) {
+			EventLog events, WsbackupProperties properties, Clock clock, Runner runner, RunnerRegistry runners) {
+		this.runner = runner;
+		this.runners = runners;
 		this.workspaces = workspaces;
 		this.backups = backups;
 		this.jobOperator = jobOperator;
@@ -153,7 +161,7 @@ public class Launcher {
 			.addString(BackupParameters.BACKUP_CRN, backup.crn().toString())
 			.toJobParameters();
 		try {
-			JobExecution execution = jobOperator.start(backupWorkspaceJob, parameters);
+			JobExecution execution = owned(jobOperator.start(backupWorkspaceJob, parameters));
 			backups.setJobExecutionId(backup.crn(), execution.getId());
 			log.info("backup {} of workspace {} started as job execution {}", backup.crn(), crn, execution.getId());
 		}
@@ -173,6 +181,15 @@ public class Launcher {
 	 * there is nothing to restart
 	 */
 	public long restartBackup(String backupCrn) {
+		return restartBackup(backupCrn, false);
+	}
+
+	/**
+	 * @param recovering the restart of an execution recovered from a dead runner: the
+	 * backup is still {@code running} (or {@code cancelling}, which the restarted job
+	 * honours)
+	 */
+	private long restartBackup(String backupCrn, boolean recovering) {
 		Crn crn = Crn.parseField(backupCrn, Crn.BACKUP, "backupCrn");
 		Backup backup = backups.find(crn).orElseThrow(() -> WsbackupException.notFound("backup " + crn + " not found"));
 		JobExecution last = backup.jobExecutionId() == null ? null
@@ -194,7 +211,7 @@ public class Launcher {
 			throw WsbackupException.failedPrecondition("backup " + backup.name() + " is " + backup.status()
 					+ "; its last job is a " + last.getJobInstance().getJobName() + ", not a backup to restart");
 		}
-		if (backup.status() == BackupStatus.RUNNING || backup.status() == BackupStatus.CANCELLING) {
+		if (!recovering && (backup.status() == BackupStatus.RUNNING || backup.status() == BackupStatus.CANCELLING)) {
 			throw WsbackupException.failedPrecondition("the previous run of backup " + backup.name()
 					+ " is still finishing (its job ended, the backup is " + backup.status() + "); try again shortly");
 		}
@@ -204,7 +221,7 @@ public class Launcher {
 			throw WsbackupException.failedPrecondition("backup " + backup.name() + " changed meanwhile; try again");
 		}
 		try {
-			JobExecution execution = jobOperator.restart(last);
+			JobExecution execution = owned(jobOperator.restart(last));
 			events.info(backup.workspaceCrn().toString(), crn.toString(), BackupParameters.JOB_NAME,
 					"backup " + backup.name() + " restarted as job execution " + execution.getId());
 			return execution.getId();
@@ -274,7 +291,7 @@ public class Launcher {
 			}
 			if (last != null && DeleteParameters.JOB_NAME.equals(last.getJobInstance().getJobName())) {
 				try {
-					return jobOperator.restart(last).getId();
+					return owned(jobOperator.restart(last)).getId();
 				}
 				catch (Exception ex) {
 					throw new IllegalStateException(
@@ -290,10 +307,9 @@ public class Launcher {
 		events.info(backup.workspaceCrn().toString(), crn.toString(), DeleteParameters.JOB_NAME,
 				"delete of backup " + backup.name() + " requested");
 		try {
-			return jobOperator
-				.start(deleteBackupJob,
-						new JobParametersBuilder().addString(DeleteParameters.BACKUP_CRN, crn.toString())
-							.toJobParameters())
+			return owned(jobOperator.start(deleteBackupJob,
+					new JobParametersBuilder().addString(DeleteParameters.BACKUP_CRN, crn.toString())
+						.toJobParameters()))
 				.getId();
 		}
 		catch (Exception ex) {
@@ -363,11 +379,11 @@ public class Launcher {
 		events.info(crn.toString(), backupCrn.toString(), RestoreParameters.JOB_NAME,
 				"restore of backup " + backup.name() + " into new workspace " + input.workspaceName() + " requested");
 		try {
-			jobOperator.start(restoreWorkspaceJob,
+			owned(jobOperator.start(restoreWorkspaceJob,
 					new JobParametersBuilder().addString(RestoreParameters.BACKUP_CRN, backupCrn.toString())
 						.addString(RestoreParameters.WORKSPACE_CRN, crn.toString())
 						.addLong(RestoreParameters.TIMEOUT_MINUTES, (long) timeout, false)
-						.toJobParameters());
+						.toJobParameters()));
 		}
 		catch (Exception ex) {
 			workspaces.moveStatus(crn, WorkspaceStatus.RESTORE_STARTED, WorkspaceStatus.RESTORE_FAILED);
@@ -394,7 +410,7 @@ public class Launcher {
 					+ "; only a failed restore can be restarted");
 		}
 		try {
-			return jobOperator.restart(last).getId();
+			return owned(jobOperator.restart(last)).getId();
 		}
 		catch (Exception ex) {
 			throw WsbackupException.failedPrecondition(
@@ -487,6 +503,62 @@ public class Launcher {
 			throw WsbackupException
 				.failedPrecondition("job execution " + executionId + " cannot be stopped: " + ex.getMessage());
 		}
+	}
+
+	/**
+	 * Restarts an execution the recovery scan recovered from a dead runner (it is FAILED
+	 * now), through the same restart as an operator's, when its job was still under way:
+	 * a backup {@code running}, {@code cancelling} or {@code succeeded} (its workspace
+	 * may still be stopped), a restore whose workspace is {@code restore:started}, a
+	 * delete. A job that had already failed stays failed.
+	 * @return the new job execution's id
+	 * @throws WsbackupException {@code FAILED_PRECONDITION} saying why it is not
+	 * restarted
+	 */
+	public long restartRecovered(JobExecution recovered) {
+		String job = recovered.getJobInstance().getJobName();
+		var parameters = recovered.getJobParameters();
+		if (BackupParameters.JOB_NAME.equals(job)) {
+			String crn = parameters.getString(BackupParameters.BACKUP_CRN);
+			Backup backup = backups.find(Crn.parse(crn))
+				.orElseThrow(
+						() -> WsbackupException.failedPrecondition("backup " + crn + " is no longer in the catalog"));
+			if (backup.status() == BackupStatus.FAILED || backup.status() == BackupStatus.CANCELLED) {
+				throw WsbackupException.failedPrecondition("backup " + backup.name() + " had already ended "
+						+ backup.status() + " (its workspace put back); it is not restarted");
+			}
+			return restartBackup(crn, true);
+		}
+		if (RestoreParameters.JOB_NAME.equals(job)) {
+			String crn = parameters.getString(RestoreParameters.WORKSPACE_CRN);
+			Workspace workspace = workspaces.find(Crn.parse(crn))
+				.orElseThrow(() -> WsbackupException.failedPrecondition("workspace " + crn + " is not registered"));
+			if (workspace.status() != WorkspaceStatus.RESTORE_STARTED) {
+				throw WsbackupException.failedPrecondition("the restore of workspace " + workspace.name()
+						+ " had already ended (" + workspace.status() + "); it is not restarted");
+			}
+			return restartRestore(crn);
+		}
+		if (DeleteParameters.JOB_NAME.equals(job)) {
+			return deleteBackup(parameters.getString(DeleteParameters.BACKUP_CRN));
+		}
+		throw WsbackupException.failedPrecondition("job " + job + " is not one of wsbackup's; it is not restarted");
+	}
+
+	/**
+	 * This runner owns the execution it has just started or restarted (crash recovery
+	 * finds it by its owner).
+	 */
+	private JobExecution owned(JobExecution execution) {
+		try {
+			runners.own(execution.getId(), runner.id());
+		}
+		catch (RuntimeException ex) {
+			// the job's first step records it when it begins
+			log.warn("the owner of job execution {} could not be recorded yet: {}", execution.getId(), ex.getMessage());
+		}
+		runner.launched(execution.getId());
+		return execution;
 	}
 
 	private JobExecution execution(long executionId) {

@@ -45,8 +45,18 @@ class AwaitRestoresTasklet implements Tasklet {
 
 	private final PollSchedule schedule;
 
+	private final Pause pause;
+
+	/** How the step sleeps between polls: returns early when the runner shuts down. */
+	interface Pause {
+
+		void sleep(java.time.Duration duration) throws InterruptedException;
+
+	}
+
 	AwaitRestoresTasklet(WorkspaceRepository workspaces, CloudPort cloud, EventLog events, JobRepository jobRepository,
-			Clock clock, PollSchedule schedule) {
+			Clock clock, PollSchedule schedule, Pause pause) {
+		this.pause = pause;
 		this.workspaces = workspaces;
 		this.cloud = cloud;
 		this.events = events;
@@ -125,7 +135,7 @@ class AwaitRestoresTasklet implements Tasklet {
 				deadline);
 		run.put(RestoreContextKeys.POLL_INTERVAL_MILLIS, String.valueOf(wait.toMillis()));
 		run.save();
-		Thread.sleep(Math.max(1, wait.toMillis()));
+		pause.sleep(wait);
 		return RepeatStatus.CONTINUABLE;
 	}
 

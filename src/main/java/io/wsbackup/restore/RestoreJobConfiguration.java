@@ -6,6 +6,11 @@ import java.util.List;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.cloud.CloudPort;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.metrics.WsbackupMetrics;
+import io.wsbackup.metrics.WsbackupMetrics.JobKind;
+import io.wsbackup.metrics.WsbackupMetrics.Outcome;
+import io.wsbackup.recovery.Runner;
+import io.wsbackup.recovery.StepGuard;
 import io.wsbackup.system.CompensatedFlow;
 import io.wsbackup.system.KeepFailedStepRestartable;
 import io.wsbackup.system.PollSchedule;
@@ -35,7 +40,8 @@ import org.springframework.transaction.PlatformTransactionManager;
  * {@code awaitRestores}, {@code attachStorage}, {@code startWorkspace}; any failure goes
  * to {@code markRestoreFailed}, which leaves the new workspace {@code restore:failed}
  * with what was created listed, and the job FAILED, restartable at the failed step. Step
- * names are persisted and matched on restart: never rename them.
+ * names are persisted and matched on restart: never rename them. Its executions are
+ * counted in the metrics under the workspace the backup was taken of.
  */
 @Configuration(proxyBeanMethods = false)
 public class RestoreJobConfiguration {
@@ -43,60 +49,86 @@ public class RestoreJobConfiguration {
 	@Bean
 	Job restoreWorkspaceJob(JobRepository jobRepository, PlatformTransactionManager tx, BackupRepository backups,
 			WorkspaceRepository workspaces, CloudPort cloud, WorkloadPort workloads, EventLog events, Clock clock,
-			WsbackupProperties properties) {
-		Step validate = step(ValidateRestoreTasklet.STEP, jobRepository, tx,
+			WsbackupProperties properties, WsbackupMetrics metrics, StepGuard guard, Runner runner) {
+		Step validate = step(ValidateRestoreTasklet.STEP, jobRepository, tx, guard,
 				new ValidateRestoreTasklet(backups, workspaces, cloud, events, jobRepository), true);
 		List<Step> steps = List.of(validate,
-				step(ProvisionWorkspaceTasklet.STEP, jobRepository, tx,
+				step(ProvisionWorkspaceTasklet.STEP, jobRepository, tx, guard,
 						new ProvisionWorkspaceTasklet(backups, workspaces, workloads, events, jobRepository), false),
-				step(RestoreStorageTasklet.STEP, jobRepository, tx,
+				step(RestoreStorageTasklet.STEP, jobRepository, tx, guard,
 						new RestoreStorageTasklet(backups, cloud, events, jobRepository), true),
 				// sleeps between polls without holding a transaction (and a pooled
 				// connection)
-				step(AwaitRestoresTasklet.STEP, jobRepository, new ResourcelessTransactionManager(),
+				step(AwaitRestoresTasklet.STEP, jobRepository, new ResourcelessTransactionManager(), guard,
 						new AwaitRestoresTasklet(workspaces, cloud, events, jobRepository, clock,
-								PollSchedule.of(properties.backup())),
+								PollSchedule.of(properties.backup()), runner::pause),
 						false),
-				step(AttachStorageTasklet.STEP, jobRepository, tx,
+				step(AttachStorageTasklet.STEP, jobRepository, tx, guard,
 						new AttachStorageTasklet(backups, workspaces, workloads, events, jobRepository), false),
-				step(StartWorkspaceTasklet.STEP, jobRepository, tx,
+				step(StartWorkspaceTasklet.STEP, jobRepository, tx, guard,
 						new StartWorkspaceTasklet(backups, workspaces, workloads, events, jobRepository), false));
 		Step compensate = new StepBuilder(MarkRestoreFailedTasklet.STEP, jobRepository)
 			.tasklet(new MarkRestoreFailedTasklet(workspaces, events, jobRepository), tx)
+			.stepOperations(guard.stepOperations())
 			.listener(new KeepFailedStepRestartable(jobRepository))
 			.allowStartIfComplete(true)
 			.build();
-		JobBuilder job = new JobBuilder(RestoreParameters.JOB_NAME, jobRepository).listener(new JobExecutionListener() {
+		JobBuilder job = new JobBuilder(RestoreParameters.JOB_NAME, jobRepository).listener(guard.jobListener())
+			.listener(new JobExecutionListener() {
 
-			@Override
-			public void beforeJob(JobExecution execution) {
-				String crn = execution.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN);
-				MDC.put("workspaceCrn", crn);
-				workspaces.setRestoreJobExecutionId(Crn.parse(crn), execution.getId());
-			}
-
-			@Override
-			public void afterJob(JobExecution execution) {
-				// never a workspace that claims to be being restored when no job
-				// restores it any more
-				if (execution.getStatus() != org.springframework.batch.core.BatchStatus.COMPLETED) {
-					Crn crn = Crn.parse(execution.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN));
-					workspaces.find(crn)
-						.filter((w) -> w.status() == io.wsbackup.workspace.WorkspaceStatus.RESTORE_STARTED)
-						.ifPresent(
-								(w) -> workspaces.moveStatus(crn, io.wsbackup.workspace.WorkspaceStatus.RESTORE_STARTED,
-										io.wsbackup.workspace.WorkspaceStatus.RESTORE_FAILED));
+				@Override
+				public void beforeJob(JobExecution execution) {
+					metrics.jobStarted(JobKind.RESTORE, sourceWorkspace(execution, backups));
+					String crn = execution.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN);
+					MDC.put("workspaceCrn", crn);
+					workspaces.setRestoreJobExecutionId(Crn.parse(crn), execution.getId());
 				}
-				MDC.remove("workspaceCrn");
-			}
 
-		});
+				@Override
+				public void afterJob(JobExecution execution) {
+					try {
+						// never a workspace that claims to be being restored when no job
+						// restores it any more
+						if (execution.getStatus() != org.springframework.batch.core.BatchStatus.COMPLETED) {
+							Crn crn = Crn
+								.parse(execution.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN));
+							workspaces.find(crn)
+								.filter((w) -> w.status() == io.wsbackup.workspace.WorkspaceStatus.RESTORE_STARTED)
+								.ifPresent((w) -> workspaces.moveStatus(crn,
+										io.wsbackup.workspace.WorkspaceStatus.RESTORE_STARTED,
+										io.wsbackup.workspace.WorkspaceStatus.RESTORE_FAILED));
+						}
+					}
+					finally {
+						metrics.jobEnded(JobKind.RESTORE, execution, sourceWorkspace(execution, backups),
+								Outcome.of(execution.getStatus()));
+						MDC.remove("workspaceCrn");
+					}
+				}
+
+			});
 		return CompensatedFlow.of(job, steps, compensate).from(compensate).on("*").fail().end().build();
 	}
 
-	private static Step step(String name, JobRepository jobRepository, PlatformTransactionManager tx, Tasklet tasklet,
-			boolean runsAgainOnRestart) {
+	/**
+	 * The workspace the restored backup was taken of (the metrics' {@code workspace});
+	 * the new workspace when the backup has left the catalog.
+	 */
+	private static String sourceWorkspace(JobExecution execution, BackupRepository backups) {
+		String target = execution.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN);
+		try {
+			String backupCrn = execution.getJobParameters().getString(RestoreParameters.BACKUP_CRN);
+			return backups.find(Crn.parse(backupCrn)).map((b) -> b.workspaceCrn().toString()).orElse(target);
+		}
+		catch (RuntimeException storeAway) {
+			return target;
+		}
+	}
+
+	private static Step step(String name, JobRepository jobRepository, PlatformTransactionManager tx, StepGuard guard,
+			Tasklet tasklet, boolean runsAgainOnRestart) {
 		return new StepBuilder(name, jobRepository).tasklet(tasklet, tx)
+			.stepOperations(guard.stepOperations())
 			.allowStartIfComplete(runsAgainOnRestart)
 			.build();
 	}

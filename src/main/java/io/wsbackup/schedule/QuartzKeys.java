@@ -6,9 +6,11 @@ import org.quartz.TriggerKey;
 /**
  * Where the schedules live in Quartz: everything in the group {@value #GROUP}, which the
  * startup sync owns and nothing else touches. Per schedule: the job and cron trigger
- * {@code schedule.<name>}, and the job {@code run.<name>} whose one-shot triggers are the
- * pending starts of the workspaces of a run. One job and trigger {@value #RETENTION}
- * sweeps every schedule's retention.
+ * {@code schedule.<name>}, the job {@code run.<name>} whose one-shot triggers are the
+ * pending starts of the workspaces of a run (one at a time), and the job
+ * {@code await.<name>} whose one-shot triggers follow the started backups to their end
+ * (several at once). One job and trigger {@value #RETENTION} sweeps every schedule's
+ * retention.
  */
 final class QuartzKeys {
 
@@ -46,6 +48,10 @@ final class QuartzKeys {
 
 	static JobKey runJob(String schedule) {
 		return JobKey.jobKey("run." + schedule, GROUP);
+	}
+
+	static JobKey awaitJob(String schedule) {
+		return JobKey.jobKey("await." + schedule, GROUP);
 	}
 
 	static JobKey retentionJob() {

@@ -38,7 +38,11 @@ public final class RetentionPolicy {
 		}
 		Map<String, List<Backup>> byWorkspace = new LinkedHashMap<>();
 		backups.stream()
-			.sorted(Comparator.comparing(Backup::createdAt).reversed())
+			// MariaDB 10.x through Connector/J keeps whole seconds, so two backups of one
+			// second tie on createdAt: the later launched (higher job execution) is newer
+			.sorted(Comparator.comparing(Backup::createdAt)
+				.thenComparing(Backup::jobExecutionId, Comparator.nullsFirst(Comparator.naturalOrder()))
+				.reversed())
 			.forEach((b) -> byWorkspace.computeIfAbsent(b.workspaceCrn().toString(), (k) -> new ArrayList<>()).add(b));
 		List<Doomed> doomed = new ArrayList<>();
 		byWorkspace.values().forEach((list) -> doomed.addAll(doomedOfOneWorkspace(retention, list, now)));

@@ -17,6 +17,8 @@ import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.launcher.Launcher;
+import io.wsbackup.metrics.WsbackupMetrics;
+import io.wsbackup.metrics.WsbackupMetrics.SkipReason;
 import io.wsbackup.schedule.ScheduleRunRepository.ItemStatus;
 import io.wsbackup.system.WsbackupException;
 import io.wsbackup.system.WsbackupProperties;
@@ -89,9 +91,12 @@ public class ScheduleRuns {
 
 	private final WsbackupProperties properties;
 
+	private final WsbackupMetrics metrics;
+
 	public ScheduleRuns(Schedules schedules, ScheduleRunRepository runs, WorkspaceRepository workspaces,
 			BackupRepository backups, Launcher launcher, EventLog events, RetentionSweeper retention,
-			Scheduler scheduler, PlatformTransactionManager transactionManager, WsbackupProperties properties) {
+			Scheduler scheduler, PlatformTransactionManager transactionManager, WsbackupProperties properties,
+			WsbackupMetrics metrics) {
 		this.schedules = schedules;
 		this.runs = runs;
 		this.workspaces = workspaces;
@@ -102,6 +107,7 @@ public class ScheduleRuns {
 		this.scheduler = scheduler;
 		this.transaction = QuartzKeys.transaction(transactionManager);
 		this.properties = properties;
+		this.metrics = metrics;
 	}
 
 	/**
@@ -119,7 +125,10 @@ public class ScheduleRuns {
 					+ " (it fired " + late.withNanos(0) + " late; was no runner up?)";
 			log.warn(message);
 			runs.insertSkipped(UUID.randomUUID().toString(), schedule.name(), due, "scheduled", message);
-			matched(schedule).forEach((w) -> events.warning(w.crn().toString(), null, eventStep(schedule), message));
+			matched(schedule).forEach((w) -> {
+				events.warning(w.crn().toString(), null, eventStep(schedule), message);
+				metrics.scheduleSkipped(schedule.name(), SkipReason.MISFIRE);
+			});
 			return;
 		}
 		startRun(schedule, due, "scheduled");
@@ -177,32 +186,32 @@ public class ScheduleRuns {
 		Instant now = Instant.now();
 		Duration late = Duration.between(slot, now);
 		if (late.compareTo(schedule.startWindow()) > 0) {
-			skip(schedule, runId, crn, "the scheduled backup of slot " + slot
-					+ " is skipped: it could not start within the start window of " + schedule.startWindow());
+			// a start that waited (again) at the cap before its window closed
+			boolean waitedAtCap = Integer.parseInt(data.getString(ATTEMPT)) > 0;
+			skip(schedule, runId, crn, waitedAtCap ? SkipReason.CAP : SkipReason.WINDOW, "the scheduled backup of slot "
+					+ slot + " is skipped: it could not start within the start window of " + schedule.startWindow());
 			return;
 		}
 		Optional<Workspace> workspace = workspaces.find(Crn.parse(crn, Crn.WORKSPACE));
 		if (workspace.isEmpty()) {
 			runs.updateItem(runId, crn, ItemStatus.SKIPPED, null, "the workspace is no longer registered");
+			metrics.scheduleSkipped(schedule.name(), SkipReason.REMOVED);
 			return;
 		}
 		List<Backup> active = backups.activeFor(workspace.get().crn());
 		if (!active.isEmpty()) {
-			skip(schedule, runId, crn,
+			skip(schedule, runId, crn, SkipReason.OVERLAP,
 					"the scheduled backup is skipped: backup " + active.get(0).name() + " (" + active.get(0).crn()
 							+ ") of workspace " + workspace.get().name() + " is " + active.get(0).status());
 			return;
 		}
 		if (workspace.get().status() != WorkspaceStatus.INSTALLATION_FINISHED) {
-			skip(schedule, runId, crn, "the scheduled backup is skipped: workspace " + workspace.get().name() + " is "
-					+ workspace.get().status() + " (a backup or restore is running)");
+			skip(schedule, runId, crn, SkipReason.STATUS, "the scheduled backup is skipped: workspace "
+					+ workspace.get().name() + " is " + workspace.get().status() + " (a backup or restore is running)");
 			return;
 		}
 		String creator = schedules.creatorCrn(schedule);
-		long running = backups.listByCreator(creator)
-			.stream()
-			.filter((b) -> b.status() == BackupStatus.RUNNING || b.status() == BackupStatus.CANCELLING)
-			.count();
+		long running = backups.countActiveByCreator(creator);
 		if (running >= schedule.maxConcurrent()) {
 			log.info("schedule {}: {} backups running, the cap; the start of {} waits", schedule.name(), running, crn);
 			again(schedule, data, now.plus(properties.schedules().pollInterval()));
@@ -218,7 +227,8 @@ public class ScheduleRuns {
 			again(schedule, data, now.plus(properties.schedules().pollInterval()));
 		}
 		catch (WsbackupException ex) {
-			skip(schedule, runId, crn, "the scheduled backup " + name + " is skipped: " + ex.getMessage());
+			skip(schedule, runId, crn, SkipReason.REFUSED,
+					"the scheduled backup " + name + " is skipped: " + ex.getMessage());
 		}
 		catch (RuntimeException ex) {
 			log.error("schedule {}: the backup of {} could not be started", schedule.name(), crn, ex);
@@ -245,7 +255,8 @@ public class ScheduleRuns {
 		}
 	}
 
-	private void skip(Schedule schedule, String runId, String crn, String message) {
+	private void skip(Schedule schedule, String runId, String crn, SkipReason reason, String message) {
+		metrics.scheduleSkipped(schedule.name(), reason);
 		log.warn("schedule {}: workspace {}: {}", schedule.name(), crn, message);
 		runs.updateItem(runId, crn, ItemStatus.SKIPPED, null, message);
 		events.warning(crn, null, eventStep(schedule), message);
@@ -261,7 +272,8 @@ public class ScheduleRuns {
 				+ Crn.parse(data.getString(WORKSPACE_CRN)).resourceId() + "." + data.getString(ATTEMPT);
 		Trigger trigger = TriggerBuilder.newTrigger()
 			.withIdentity(name, QuartzKeys.GROUP)
-			.forJob(QuartzKeys.runJob(schedule.name()))
+			.forJob("await".equals(data.getString(PHASE)) ? QuartzKeys.awaitJob(schedule.name())
+					: QuartzKeys.runJob(schedule.name()))
 			.usingJobData(data)
 			.startAt(Date.from(at))
 			.withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())

@@ -84,6 +84,7 @@ public class ScheduleSync implements SmartInitializingSingleton {
 		for (Schedule schedule : declared) {
 			wanted.add(QuartzKeys.fireJob(schedule.name()));
 			wanted.add(QuartzKeys.runJob(schedule.name()));
+			wanted.add(QuartzKeys.awaitJob(schedule.name()));
 		}
 		for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(QuartzKeys.GROUP))) {
 			if (!wanted.contains(key)) {
@@ -138,6 +139,15 @@ public class ScheduleSync implements SmartInitializingSingleton {
 			scheduler.addJob(JobBuilder.newJob(ScheduledBackupJob.class)
 				.withIdentity(runJob)
 				.withDescription("the starts of schedule " + schedule.name() + "'s runs")
+				.usingJobData(QuartzKeys.SCHEDULE, schedule.name())
+				.storeDurably()
+				.build(), false);
+		}
+		JobKey awaitJob = QuartzKeys.awaitJob(schedule.name());
+		if (scheduler.getJobDetail(awaitJob) == null) {
+			scheduler.addJob(JobBuilder.newJob(ScheduledBackupAwaitJob.class)
+				.withIdentity(awaitJob)
+				.withDescription("following schedule " + schedule.name() + "'s started backups to their end")
 				.usingJobData(QuartzKeys.SCHEDULE, schedule.name())
 				.storeDurably()
 				.build(), false);

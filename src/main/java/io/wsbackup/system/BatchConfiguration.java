@@ -21,14 +21,23 @@ public class BatchConfiguration {
 
 	@Bean
 	@BatchTaskExecutor
-	TaskExecutor jobTaskExecutor(WsbackupProperties properties) {
+	TaskExecutor jobTaskExecutor(WsbackupProperties properties, io.wsbackup.recovery.Runner runner) {
 		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
 		executor.setCorePoolSize(properties.jobs().maxConcurrent());
 		executor.setMaxPoolSize(properties.jobs().maxConcurrent());
 		executor.setQueueCapacity(100_000);
 		executor.setThreadNamePrefix("job-");
 		executor.setWaitForTasksToCompleteOnShutdown(false);
+		// a job thread parked at a commit point for the shutdown never holds the JVM
+		// (see recovery.Runner); the decorator tells the runner when a job's thread is
+		// done
+		executor.setDaemon(true);
+		// never wait for job threads when the context closes: the recovery's graceful
+		// shutdown has them park at a commit point, and parked threads never end
+		executor.setAcceptTasksAfterContextClose(true);
+		executor.setTaskDecorator(runner.taskDecorator());
 		executor.initialize();
+		runner.useJobExecutor(executor);
 		return executor;
 	}
 

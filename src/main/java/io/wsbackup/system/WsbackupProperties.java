@@ -27,12 +27,15 @@ import org.springframework.util.unit.DataSize;
  * @param jobs how many jobs run at once
  * @param demo the demo workspace of the embedded default
  * @param schedules how the Quartz schedules run
+ * @param metrics how the metrics read from the store are kept fresh
+ * @param recovery crash recovery: heartbeats, the scan for executions of dead runners,
+ * graceful shutdown
  * @param security who may call the REST API and the actuator
  */
 @ConfigurationProperties("wsbackup")
 public record WsbackupProperties(Path dataDir, Path schedulesDir, String accountId, String region,
 		String workspaceVersion, String creatorCrn, Cloud cloud, Workloads workloads, Backup backup, Jobs jobs,
-		Demo demo, ScheduleSettings schedules, Security security) {
+		Demo demo, ScheduleSettings schedules, Metrics metrics, Recovery recovery, Security security) {
 
 	public WsbackupProperties {
 		dataDir = (dataDir == null ? Path.of("data") : dataDir).toAbsolutePath().normalize();
@@ -48,6 +51,8 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 		jobs = jobs == null ? new Jobs(null) : jobs;
 		demo = demo == null ? new Demo(null) : demo;
 		schedules = schedules == null ? new ScheduleSettings(null, null) : schedules;
+		metrics = metrics == null ? new Metrics(null) : metrics;
+		recovery = recovery == null ? new Recovery(null, null, null, null, null) : recovery;
 		security = security == null ? new Security(null, null, null) : security;
 	}
 
@@ -218,6 +223,46 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 		public ScheduleSettings {
 			pollInterval = pollInterval == null ? Duration.ofSeconds(30) : pollInterval;
 			retentionCron = retentionCron == null ? "0 15 * * * ?" : retentionCron;
+		}
+
+	}
+
+	/**
+	 * Settings of the metrics (README "Metrics").
+	 *
+	 * @param refreshInterval how often the gauges read from the store (the last
+	 * successful backup of each workspace) are read again
+	 */
+	public record Metrics(Duration refreshInterval) {
+
+		public Metrics {
+			refreshInterval = refreshInterval == null ? Duration.ofSeconds(30) : refreshInterval;
+		}
+
+	}
+
+	/**
+	 * Crash recovery (README "Crash recovery").
+	 *
+	 * @param enabled scan for executions to recover (on by default); a runner heartbeats
+	 * and owns its executions either way, so that no other runner takes them over
+	 * @param heartbeatInterval how often this runner writes its heartbeat in the store
+	 * @param deadAfter a runner whose heartbeat is older than this is dead, and its
+	 * running executions are recovered; also how long a runner must itself have reached
+	 * the store without interruption before it declares another one dead
+	 * @param scanInterval how often this runner looks for executions to recover
+	 * @param shutdownTimeout how long a graceful shutdown waits for the running steps to
+	 * reach a commit point
+	 */
+	public record Recovery(Boolean enabled, Duration heartbeatInterval, Duration deadAfter, Duration scanInterval,
+			Duration shutdownTimeout) {
+
+		public Recovery {
+			enabled = enabled == null ? Boolean.TRUE : enabled;
+			heartbeatInterval = heartbeatInterval == null ? Duration.ofSeconds(10) : heartbeatInterval;
+			deadAfter = deadAfter == null ? Duration.ofSeconds(60) : deadAfter;
+			scanInterval = scanInterval == null ? Duration.ofSeconds(10) : scanInterval;
+			shutdownTimeout = shutdownTimeout == null ? Duration.ofSeconds(20) : shutdownTimeout;
 		}
 
 	}

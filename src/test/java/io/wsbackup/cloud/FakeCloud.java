@@ -134,7 +134,25 @@ public class FakeCloud implements CloudPort {
 	@Override
 	public String startSnapshot(SnapshotRequest request) {
 		gates.pass("startSnapshot");
-		return startSnapshotNow(request);
+		String jobId = startSnapshotNow(request);
+		synchronized (this) {
+			if (loseNextStartAnswer) {
+				loseNextStartAnswer = false;
+				throw new CloudException("the answer to StartBackupJob was lost (job " + jobId + " was started)",
+						false);
+			}
+		}
+		return jobId;
+	}
+
+	private boolean loseNextStartAnswer;
+
+	/**
+	 * The next {@link #startSnapshot} starts its job but throws instead of answering, as
+	 * when the runner dies between the cloud call and the commit of the job's id.
+	 */
+	public synchronized void loseNextStartSnapshotAnswer() {
+		loseNextStartAnswer = true;
 	}
 
 	private synchronized String startSnapshotNow(SnapshotRequest request) {
@@ -455,6 +473,7 @@ public class FakeCloud implements CloudPort {
 		restores.clear();
 		snapshotTokens.clear();
 		restoreTokens.clear();
+		loseNextStartAnswer = false;
 		startFailuresByResource.clear();
 		jobFailuresByResource.clear();
 		restoreFailuresByRecoveryPoint.clear();

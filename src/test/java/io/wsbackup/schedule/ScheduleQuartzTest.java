@@ -23,6 +23,8 @@ import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.wsbackup.metrics.WsbackupMetrics;
 import io.wsbackup.WsbackupTestSupport;
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupStatus;
@@ -122,6 +124,9 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 	@Autowired
 	JdbcClient jdbc;
 
+	@Autowired
+	MeterRegistry registry;
+
 	@AfterEach
 	void removeSchedules() throws Exception {
 		cloud.releaseSnapshots();
@@ -169,6 +174,7 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 			.until(() -> warnings(busy).stream()
 				.anyMatch((e) -> e.message().contains("is skipped: backup manual (" + manual.crn() + ")")));
 		assertThat(scheduled("overlap", busy)).isEmpty();
+		assertThat(skips("overlap", "overlap")).isGreaterThanOrEqualTo(1);
 	}
 
 	@Test
@@ -226,6 +232,8 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 			.allSatisfy((b) -> assertThat(b.name()).isEqualTo(
 					"recovering-" + String.format("%02d%02d%02d", due.getHour(), due.getMinute(), due.getSecond())));
 		assertThat(service.lastRun("late")).hasValueSatisfying((run) -> assertThat(run.outcome()).isEqualTo("skipped"));
+		assertThat(skips("late", "misfire")).as("its one workspace").isEqualTo(1);
+		assertThat(skips("recovering", "misfire")).isZero();
 	}
 
 	@Test
@@ -559,6 +567,13 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 
 	private List<Event> warnings(Workspace ws) {
 		return events.list(ws.crn().toString(), null, 200).stream().filter((e) -> e.level().equals("WARNING")).toList();
+	}
+
+	private double skips(String schedule, String reason) {
+		var counter = registry.find(WsbackupMetrics.SCHEDULE_SKIPS)
+			.tags("schedule", schedule, "reason", reason)
+			.counter();
+		return counter == null ? 0 : counter.count();
 	}
 
 	private static String environment() {

@@ -63,4 +63,16 @@ class PollScheduleTest {
 		assertThat(defaults.next(null, null, now, now.plusMillis(300))).isEqualTo(Duration.ofMillis(301));
 	}
 
+	@Test
+	void theWaitEndsWhenTheNextProgressLineIsDueSoLinesAreNeverMoreThanTheIntervalApart() {
+		Instant now = start.plusSeconds(3600);
+		Instant lastLine = now.minusSeconds(240);
+
+		Duration wait = defaults.next(Duration.ofMinutes(4), null, now, deadline, lastLine);
+
+		assertThat(wait).isEqualTo(Duration.ofSeconds(60));
+		assertThat(defaults.next(Duration.ofMinutes(4), null, now, deadline, null)).isEqualTo(Duration.ofMinutes(5));
+		assertThat(defaults.next(null, null, now, deadline, now.minusSeconds(300))).isEqualTo(Duration.ofSeconds(1));
+	}
+
 }

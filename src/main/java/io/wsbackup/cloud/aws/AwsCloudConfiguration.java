@@ -8,6 +8,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -20,6 +21,7 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 import io.wsbackup.cloud.CloudPort;
+import io.wsbackup.metrics.WsbackupMetrics;
 import io.wsbackup.system.WsbackupProperties;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -32,24 +34,27 @@ import org.springframework.context.annotation.Configuration;
  * {@code wsbackup.cloud.aws.region} (else the SDK's default region chain), credentials
  * from the default provider chain, an optional endpoint override per service, and retries
  * with exponential backoff and jitter for throttling, 5xx and lost connections (up to 10
- * attempts per call).
+ * attempts per call). Every request is counted in the metrics
+ * ({@link AwsRequestMetrics}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "wsbackup.cloud.provider", havingValue = "aws")
 public class AwsCloudConfiguration {
 
 	@Bean
-	CloudPort awsCloud(WsbackupProperties properties) {
+	CloudPort awsCloud(WsbackupProperties properties, WsbackupMetrics metrics) {
 		WsbackupProperties.Cloud.Aws aws = properties.cloud().aws();
 		Region region = aws.region() != null ? Region.of(aws.region())
 				: DefaultAwsRegionProviderChain.builder().build().getRegion();
 		AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
 		RetryStrategy retry = retryStrategy(10, Duration.ofMillis(200), Duration.ofSeconds(20));
-		return new AwsCloud(configure(BackupClient.builder(), region, credentials, aws.backupEndpoint(), retry).build(),
-				configure(Ec2Client.builder(), region, credentials, aws.ec2Endpoint(), retry).build(),
-				configure(EfsClient.builder(), region, credentials, aws.efsEndpoint(), retry).build(),
-				configure(StsClient.builder(), region, credentials, aws.stsEndpoint(), retry).build(),
-				configure(IamClient.builder(), region, credentials, aws.iamEndpoint(), retry).build(),
+		AwsRequestMetrics counted = new AwsRequestMetrics(metrics);
+		return new AwsCloud(
+				configure(BackupClient.builder(), region, credentials, aws.backupEndpoint(), retry, counted).build(),
+				configure(Ec2Client.builder(), region, credentials, aws.ec2Endpoint(), retry, counted).build(),
+				configure(EfsClient.builder(), region, credentials, aws.efsEndpoint(), retry, counted).build(),
+				configure(StsClient.builder(), region, credentials, aws.stsEndpoint(), retry, counted).build(),
+				configure(IamClient.builder(), region, credentials, aws.iamEndpoint(), retry, counted).build(),
 				new AwsCloud.Settings(region.id(), aws.iamRoleArn(), aws.kmsKeyArn(), aws.protectionTagKey(),
 						aws.protectionTagValue()));
 	}
@@ -70,15 +75,20 @@ public class AwsCloudConfiguration {
 	}
 
 	/**
-	 * Region, credentials, an optional endpoint, the retry strategy and the HTTP client.
+	 * Region, credentials, an optional endpoint, the retry strategy, the HTTP client and
+	 * interceptors (the metrics').
 	 */
 	public static <B extends AwsClientBuilder<B, ?>> B configure(B builder, Region region,
-			AwsCredentialsProvider credentials, URI endpoint, RetryStrategy retry) {
+			AwsCredentialsProvider credentials, URI endpoint, RetryStrategy retry,
+			ExecutionInterceptor... interceptors) {
 		builder.region(region).credentialsProvider(credentials);
 		if (endpoint != null) {
 			builder.endpointOverride(endpoint);
 		}
-		builder.overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(retry).build());
+		builder.overrideConfiguration(ClientOverrideConfiguration.builder()
+			.retryStrategy(retry)
+			.executionInterceptors(java.util.List.of(interceptors))
+			.build());
 		if (builder instanceof software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<?, ?> sync) {
 			sync.httpClientBuilder(UrlConnectionHttpClient.builder()
 				.connectionTimeout(Duration.ofSeconds(10))

@@ -13,7 +13,9 @@ import io.wsbackup.cloud.CloudJobState;
  * A snapshot or restore job this {@link LocalCloud} runs: its live record, its byte
  * counter, its throttle and its stop flags. The worker thread is the only writer of the
  * record once the job started; before that, a cancel may end it. Every change of state is
- * persisted at once, the byte count at most twice a second.
+ * persisted at once, the byte count at most twice a second. The job's worker may copy on
+ * several threads at once ({@link ParallelWork}): the byte count, the throttle and the
+ * stop checks are safe to call from any of them.
  */
 final class ActiveJob {
 
@@ -60,13 +62,18 @@ final class ActiveJob {
 
 	private boolean started;
 
+	/** Guarded by {@code this}, like {@link #throttledBytes}. */
 	private long throttleStartNanos;
 
 	private long throttledBytes;
 
-	private long lastPersistNanos;
+	/** Read without the lock to decide cheaply whether to persist. */
+	private volatile long lastPersistNanos;
 
-	ActiveJob(JobRecord record, JobStore store, Clock clock, long maxBytesPerSecond) {
+	private final JobStore.JobLock lock;
+
+	ActiveJob(JobRecord record, JobStore store, Clock clock, long maxBytesPerSecond, JobStore.JobLock lock) {
+		this.lock = lock;
 		this.record = record;
 		this.store = store;
 		this.clock = clock;
@@ -120,8 +127,12 @@ final class ActiveJob {
 		if (maxBytesPerSecond <= 0) {
 			return;
 		}
-		throttledBytes += bytes;
-		long dueNanos = throttleStartNanos + (long) (throttledBytes * 1_000_000_000.0 / maxBytesPerSecond);
+		long dueNanos;
+		synchronized (this) {
+			// one rate for the job, whichever of its threads copies
+			throttledBytes += bytes;
+			dueNanos = throttleStartNanos + (long) (throttledBytes * 1_000_000_000.0 / maxBytesPerSecond);
+		}
 		long waitNanos;
 		while ((waitNanos = dueNanos - System.nanoTime()) > 0) {
 			checkStop();
@@ -187,8 +198,13 @@ final class ActiveJob {
 		record = updated;
 	}
 
-	/** The worker leaves: a closing cloud may stop waiting. */
+	/**
+	 * The worker leaves: a closing cloud may stop waiting; the job's lock is released.
+	 */
 	void left() {
+		if (lock != null) {
+			lock.close();
+		}
 		finished.countDown();
 	}
 
@@ -208,6 +224,9 @@ final class ActiveJob {
 		long now = System.nanoTime();
 		if (now - lastPersistNanos >= PERSIST_INTERVAL_NANOS) {
 			synchronized (this) {
+				if (now - lastPersistNanos < PERSIST_INTERVAL_NANOS) {
+					return; // another thread of the job just did
+				}
 				lastPersistNanos = now;
 				if (!record.state().isTerminal()) {
 					store.save(record.withBytesDone(bytesDone.get()));

@@ -3,10 +3,14 @@ package io.wsbackup.cloud.local;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -100,6 +104,79 @@ final class JobStore {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot write the idempotency token file " + file, ex);
+		}
+	}
+
+	/**
+	 * The lock a local cloud holds on a job while it runs it: an OS file lock on
+	 * {@code .jobs/<jobId>.lock}, released when the holder closes it or its process ends
+	 * (even by {@code kill -9}). A job that is not terminal and whose lock nobody holds
+	 * was left by a local cloud that is gone: another may take it over.
+	 */
+	static final class JobLock implements AutoCloseable {
+
+		private final FileChannel channel;
+
+		private final FileLock lock;
+
+		private JobLock(FileChannel channel, FileLock lock) {
+			this.channel = channel;
+			this.lock = lock;
+		}
+
+		@Override
+		public void close() {
+			try {
+				lock.release();
+			}
+			catch (IOException | RuntimeException ex) {
+				// the channel's close releases it too
+			}
+			try {
+				channel.close();
+			}
+			catch (IOException ex) {
+				// nothing more to release
+			}
+		}
+
+	}
+
+	/**
+	 * Takes a job's lock, if no one (another process, or another local cloud of this JVM)
+	 * holds it.
+	 */
+	Optional<JobLock> tryLock(String vaultName, String jobId) {
+		Path file = jobsDir(vaultName).resolve(jobId + ".lock");
+		FileChannel channel = null;
+		try {
+			Files.createDirectories(file.getParent());
+			channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+			FileLock lock = channel.tryLock();
+			if (lock == null) {
+				channel.close();
+				return Optional.empty();
+			}
+			return Optional.of(new JobLock(channel, lock));
+		}
+		catch (OverlappingFileLockException heldInThisJvm) {
+			closeQuietly(channel);
+			return Optional.empty();
+		}
+		catch (IOException ex) {
+			closeQuietly(channel);
+			throw new UncheckedIOException("cannot lock job " + jobId + " (" + file + ")", ex);
+		}
+	}
+
+	private static void closeQuietly(FileChannel channel) {
+		if (channel != null) {
+			try {
+				channel.close();
+			}
+			catch (IOException ex) {
+				// nothing held
+			}
 		}
 	}
 

@@ -5,6 +5,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import io.wsbackup.cloud.CloudPort;
+import io.wsbackup.metrics.CountedCloudPort;
+import io.wsbackup.metrics.WsbackupMetrics;
 import io.wsbackup.system.WsbackupProperties;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -14,7 +16,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Chooses the {@code local} cloud when {@code wsbackup.cloud.provider=local} (the
  * default): vaults under {@code <data-dir>/vaults}, restores under
- * {@code <data-dir>/restores}, each snapshot or restore on a thread of its own.
+ * {@code <data-dir>/restores}, each snapshot or restore on a thread of its own (with a
+ * few helper threads while it copies files). Its port calls are counted in the metrics.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "wsbackup.cloud.provider", havingValue = "local", matchIfMissing = true)
@@ -30,9 +33,12 @@ public class LocalCloudConfiguration {
 	}
 
 	@Bean(destroyMethod = "close")
-	CloudPort localCloud(WsbackupProperties properties, ExecutorService localCloudExecutor, Clock clock) {
-		return new LocalCloud(properties.dataDir().resolve("vaults"), properties.dataDir().resolve("restores"),
-				properties.cloud().local().maxBytesPerSecond().toBytes(), localCloudExecutor, clock);
+	CloudPort localCloud(WsbackupProperties properties, ExecutorService localCloudExecutor, Clock clock,
+			WsbackupMetrics metrics) {
+		return CountedCloudPort.of(
+				new LocalCloud(properties.dataDir().resolve("vaults"), properties.dataDir().resolve("restores"),
+						properties.cloud().local().maxBytesPerSecond().toBytes(), localCloudExecutor, clock),
+				"local", metrics);
 	}
 
 }

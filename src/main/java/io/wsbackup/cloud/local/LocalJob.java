@@ -1,7 +1,13 @@
 package io.wsbackup.cloud.local;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
 
 import io.wsbackup.cloud.CloudJobState;
 
@@ -83,6 +89,33 @@ abstract class LocalJob implements Runnable {
 		}
 		finally {
 			cloud.left(job);
+		}
+	}
+
+	/**
+	 * Creates the directories of a walked tree under {@code root} (its root node is
+	 * {@code root} itself), one level after the other, each level on several threads:
+	 * creating a directory waits on the disk's journal, and a directory needs only its
+	 * parent to exist.
+	 * @param error names the node in an I/O error
+	 */
+	void createDirectories(List<FileTrees.Node> directories, Path root,
+			BiFunction<FileTrees.Node, IOException, IOException> error) throws IOException {
+		Map<Integer, List<FileTrees.Node>> levels = new TreeMap<>();
+		for (FileTrees.Node dir : directories) {
+			int depth = dir.relativePath().isEmpty() ? 0 : dir.relativePath().split("/").length;
+			levels.computeIfAbsent(depth, (d) -> new ArrayList<>()).add(dir);
+		}
+		for (List<FileTrees.Node> level : levels.values()) {
+			ParallelWork.forEach(level, LocalCloud.COPY_THREADS, cloud.executor(), () -> root, (base, dir) -> {
+				job.checkStop();
+				try {
+					Files.createDirectory(dir.relativePath().isEmpty() ? base : base.resolve(dir.relativePath()));
+				}
+				catch (IOException ex) {
+					throw error.apply(dir, ex);
+				}
+			});
 		}
 	}
 

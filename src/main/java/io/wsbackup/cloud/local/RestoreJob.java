@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +16,9 @@ import io.wsbackup.cloud.CloudJobState;
  * The worker of one restore job: copies a recovery point's {@code data/} in full into
  * {@code <restoresRoot>/.partial-<jobId>/}, checks the SHA-256 of every file it writes
  * against the manifest, and renames the copy to the job's target directory only when
- * every file matched and none is missing. A restore never writes into an existing
- * directory.
+ * every file matched and none is missing. Files are copied on up to
+ * {@link LocalCloud#COPY_THREADS} threads at once. A restore never writes into an
+ * existing directory.
  *
  * <p>
  * Restarting it from scratch is safe: the partial copy is deleted first, and when the
@@ -62,29 +64,24 @@ final class RestoreJob extends LocalJob {
 		log.info("Restore job {}: recovery point {} into {}", record.jobId(), record.recoveryPointId(), target);
 
 		Files.createDirectories(partial.getParent());
+		// each file matched to its manifest line; directories first (a level at a time: a
+		// directory needs its parent), then links, then the files on several threads
 		List<FileTrees.Node> directories = new ArrayList<>();
+		List<FileTrees.Node> files = new ArrayList<>();
+		Map<String, String> checksums = new HashMap<>();
 		for (FileTrees.Node node : tree) {
-			job.checkStop();
-			Path copy = node.relativePath().isEmpty() ? partial : partial.resolve(node.relativePath());
 			switch (node.kind()) {
-				case DIRECTORY -> {
-					Files.createDirectory(copy);
-					directories.add(node);
+				case DIRECTORY -> directories.add(node);
+				case SYMLINK -> {
 				}
-				case SYMLINK -> Files.createSymbolicLink(copy, Files.readSymbolicLink(node.path()));
 				case FILE -> {
 					String sha256 = expected.remove(node.relativePath());
 					if (sha256 == null) {
 						throw new IOException("restore verification failed: " + node.relativePath()
 								+ " is not in the manifest of recovery point " + record.recoveryPointId());
 					}
-					String actual = copy(node, copy);
-					if (!sha256.equals(actual)) {
-						throw new IOException("restore verification failed: " + node.relativePath()
-								+ ": checksum mismatch in recovery point " + record.recoveryPointId() + " (manifest "
-								+ sha256 + ", data " + actual + ")");
-					}
-					FileTrees.copyAttributes(node, copy);
+					checksums.put(node.relativePath(), sha256);
+					files.add(node);
 				}
 			}
 		}
@@ -92,6 +89,25 @@ final class RestoreJob extends LocalJob {
 			throw new IOException("restore verification failed: " + String.join(", ", expected.keySet())
 					+ ": missing from recovery point " + record.recoveryPointId());
 		}
+		createDirectories(directories, partial, (node, ex) -> ex);
+		for (FileTrees.Node node : tree) {
+			if (node.kind() == FileTrees.Kind.SYMLINK) {
+				job.checkStop();
+				Files.createSymbolicLink(partial.resolve(node.relativePath()), Files.readSymbolicLink(node.path()));
+			}
+		}
+		ParallelWork.forEach(files, LocalCloud.COPY_THREADS, cloud.executor(), FileTrees.Copier::new,
+				(copier, node) -> {
+					Path copy = partial.resolve(node.relativePath());
+					String sha256 = checksums.get(node.relativePath());
+					String actual = copy(copier, node, copy);
+					if (!sha256.equals(actual)) {
+						throw new IOException("restore verification failed: " + node.relativePath()
+								+ ": checksum mismatch in recovery point " + record.recoveryPointId() + " (manifest "
+								+ sha256 + ", data " + actual + ")");
+					}
+					FileTrees.copyAttributes(node, copy);
+				});
 		for (int i = directories.size() - 1; i >= 0; i--) {
 			FileTrees.Node dir = directories.get(i);
 			FileTrees.copyAttributes(dir, dir.relativePath().isEmpty() ? partial : partial.resolve(dir.relativePath()));
@@ -103,9 +119,10 @@ final class RestoreJob extends LocalJob {
 				target);
 	}
 
-	private String copy(FileTrees.Node node, Path copy) throws IOException {
+	private String copy(FileTrees.Copier copier, FileTrees.Node node, Path copy) throws IOException {
 		try {
-			return FileTrees.copyAndHash(node.path(), copy, job);
+			job.checkStop();
+			return copier.copyAndHash(node.path(), copy, job);
 		}
 		catch (IOException ex) {
 			throw new IOException("I/O error on " + node.relativePath() + ": " + FileTrees.describe(ex), ex);

@@ -3,11 +3,16 @@ package io.wsbackup.cloud.local;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.wsbackup.cloud.CloudJobState;
 import io.wsbackup.workspace.ProtectedResource;
@@ -18,6 +23,7 @@ import io.wsbackup.workspace.ProtectedResource;
  * to {@code <vault>/<recoveryPointId>/} once complete. Files unchanged since the previous
  * recovery point of the same resource (same path, size and modification time) are
  * hard-linked to it and keep its checksum; the others are copied and hashed in one pass.
+ * Files are copied or linked on up to {@link LocalCloud#COPY_THREADS} threads at once.
  * Symbolic links are kept as links, empty directories are kept, modification times and
  * POSIX permissions are kept.
  *
@@ -80,42 +86,58 @@ final class SnapshotJob extends LocalJob {
 
 		Path data = partial.resolve(LocalCloud.DATA_DIR);
 		Files.createDirectories(partial);
-		List<Manifest.Entry> entries = new ArrayList<>();
+		// directories first, a level at a time (a directory needs its parent only);
+		// then links; then the files, on several threads
 		List<FileTrees.Node> directories = new ArrayList<>();
-		long copiedBytes = 0;
-		long linkedFiles = 0;
+		List<FileTrees.Node> files = new ArrayList<>();
 		for (FileTrees.Node node : tree) {
-			job.checkStop();
-			Path copy = node.relativePath().isEmpty() ? data : data.resolve(node.relativePath());
-			try {
-				switch (node.kind()) {
-					case DIRECTORY -> {
-						Files.createDirectory(copy);
-						directories.add(node);
-					}
-					case SYMLINK -> Files.createSymbolicLink(copy, Files.readSymbolicLink(node.path()));
-					case FILE -> {
+			switch (node.kind()) {
+				case DIRECTORY -> directories.add(node);
+				case FILE -> files.add(node);
+				case SYMLINK -> {
+				}
+			}
+		}
+		createDirectories(directories, data, (node, ex) -> ioError(node, source, ex));
+		for (FileTrees.Node node : tree) {
+			if (node.kind() == FileTrees.Kind.SYMLINK) {
+				job.checkStop();
+				try {
+					Files.createSymbolicLink(data.resolve(node.relativePath()), Files.readSymbolicLink(node.path()));
+				}
+				catch (IOException ex) {
+					throw ioError(node, source, ex);
+				}
+			}
+		}
+		Queue<Manifest.Entry> entries = new ConcurrentLinkedQueue<>();
+		AtomicLong copied = new AtomicLong();
+		AtomicLong linked = new AtomicLong();
+		ParallelWork.forEach(files, LocalCloud.COPY_THREADS, cloud.executor(), FileTrees.Copier::new,
+				(copier, node) -> {
+					Path copy = data.resolve(node.relativePath());
+					try {
 						cloud.beforeSnapshotFile(node.relativePath());
+						job.checkStop();
 						Manifest.Entry before = previousManifest.get(node.relativePath());
 						String sha256 = (before != null) ? link(node, before, previousData, copy) : null;
 						if (sha256 != null) {
-							linkedFiles++;
+							linked.incrementAndGet();
 						}
 						else {
-							sha256 = FileTrees.copyAndHash(node.path(), copy, job);
+							sha256 = copier.copyAndHash(node.path(), copy, job);
 							FileTrees.copyAttributes(node, copy);
-							copiedBytes += node.size();
+							copied.addAndGet(node.size());
 						}
 						entries.add(
 								new Manifest.Entry(node.relativePath(), node.size(), node.mtime().toInstant(), sha256));
 					}
-				}
-			}
-			catch (IOException ex) {
-				throw new IOException(
-						"I/O error on " + node.relativePath() + " of " + source + ": " + FileTrees.describe(ex), ex);
-			}
-		}
+					catch (IOException ex) {
+						throw ioError(node, source, ex);
+					}
+				});
+		long copiedBytes = copied.get();
+		long linkedFiles = linked.get();
 		// directories last, deepest first: their times change as their content is
 		// written, and a read-only one
 		// could not have been written into
@@ -146,6 +168,11 @@ final class SnapshotJob extends LocalJob {
 				record.jobId(), source, record.recoveryPointId(), entries.size(), linkedFiles, copiedBytes, total);
 	}
 
+	private static IOException ioError(FileTrees.Node node, Path source, IOException ex) {
+		return new IOException("I/O error on " + node.relativePath() + " of " + source + ": " + FileTrees.describe(ex),
+				ex);
+	}
+
 	/**
 	 * Hard-links an unchanged file to the previous recovery point's copy.
 	 * @return the reused checksum, or {@code null} when the file changed or cannot be
@@ -158,7 +185,9 @@ final class SnapshotJob extends LocalJob {
 		}
 		Path existing = previousData.resolve(node.relativePath());
 		try {
-			if (!Files.isRegularFile(existing) || Files.size(existing) != node.size()) {
+			BasicFileAttributes linked = Files.readAttributes(existing, BasicFileAttributes.class,
+					LinkOption.NOFOLLOW_LINKS);
+			if (!linked.isRegularFile() || linked.size() != node.size()) {
 				return null;
 			}
 			Files.createLink(copy, existing);

@@ -8,6 +8,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.wsbackup.metrics.WsbackupMetrics;
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.BackupStatus;
@@ -55,6 +57,9 @@ class AwsBackupJobTest {
 	@Autowired
 	BackupRepository backups;
 
+	@Autowired
+	MeterRegistry registry;
+
 	@DynamicPropertySource
 	static void awsAndDatabase(DynamicPropertyRegistry registry) {
 		TestDatabase.register(registry);
@@ -96,6 +101,10 @@ class AwsBackupJobTest {
 		assertThat(done.status()).as("failure: %s", done.failureReason()).isEqualTo(BackupStatus.SUCCEEDED);
 		assertThat(backups.recoveryPoints(started.crn())).hasSize(3);
 		assertThat(aws.simulator.backupJobs()).hasSize(3);
+		assertThat(registry.get(WsbackupMetrics.CLOUD_REQUESTS)
+			.tags("provider", "aws", "service", "Backup", "operation", "StartBackupJob", "throttled", "no")
+			.counter()
+			.count()).as("the runner's SDK clients count their requests").isGreaterThanOrEqualTo(3);
 		assertThat(cloud.listRecoveryPoints(workspace.vaultName())).hasSize(3)
 			.allSatisfy((rp) -> assertThat(rp.tags()).containsEntry("backupCrn", started.crn().toString()));
 		await().atMost(Duration.ofSeconds(10))

@@ -275,6 +275,32 @@ class LocalCloudTest {
 	}
 
 	@Test
+	void aSecondCloudOnTheSameDirectoriesLeavesARunningJobAloneAndTakesItOverOnceItsCloudIsGone() throws IOException {
+		write(source.resolve("big.bin"), 4 * 1024 * 1024, 9);
+		LocalCloud first = cloud(1024 * 1024);
+		String jobId = first.startSnapshot(request("token-1"));
+		await().atMost(TIMEOUT).until(() -> first.snapshotProgress(jobId).bytesTransferred() > 0);
+
+		// another runner's local cloud, started while the first one runs the job
+		LocalCloud second = cloud(0);
+		assertThat(partialDirectories()).as("the running job's partial directory is left alone").hasSize(1);
+		assertThat(second.snapshotProgress(jobId).state()).isEqualTo(CloudJobState.RUNNING);
+		assertThat(second.startSnapshot(request("token-1"))).isEqualTo(jobId);
+
+		// the first runner goes away (its job lock with it) while the job runs
+		first.close();
+		SnapshotProgress done = awaitSnapshotEnd(second, jobId);
+
+		assertThat(done.state()).isEqualTo(CloudJobState.COMPLETED);
+		assertThat(second.listRecoveryPoints(VAULT)).as("one recovery point, no second job").hasSize(1);
+		assertSameTree(source, data(done.recoveryPointId()));
+		assertThat(second.verify(VAULT, done.recoveryPointId())).isEmpty();
+		try (Stream<Path> records = Files.list(vaults.resolve(VAULT).resolve(".jobs"))) {
+			assertThat(records.filter((p) -> p.getFileName().toString().endsWith(".json"))).hasSize(1);
+		}
+	}
+
+	@Test
 	void cancelAbortsTheJobAndLeavesNoPartialDirectory() throws IOException {
 		write(source.resolve("big.bin"), 4 * 1024 * 1024, 8);
 		LocalCloud cloud = cloud(1024 * 1024);

@@ -1,0 +1,267 @@
+package io.wsbackup.recovery;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.core.task.TaskDecorator;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.stereotype.Component;
+
+/**
+ * This runner process: its id (fresh at every start), its host, whether it reaches the
+ * store, and the job executions it runs in this JVM (queued, running, or parked at a
+ * commit point).
+ *
+ * <p>
+ * A job thread never stops half-way through a chunk: when the runner shuts down, or when
+ * it finds that another runner has taken one of its executions over, the thread
+ * <em>parks</em> before its next chunk and never runs again. What it committed stays
+ * committed; the execution is left to the recovery scan of a runner (another one, or this
+ * one later), exactly as if this process had been killed at that commit point, but
+ * without running any compensation.
+ */
+@Component
+public class Runner {
+
+	private static final Logger log = LoggerFactory.getLogger(Runner.class);
+
+	/** Where an execution of this JVM stands. */
+	enum Local {
+
+		/** Launched, its thread has not begun. */
+		QUEUED,
+		/** Its thread runs it. */
+		RUNNING,
+		/** Its thread parked at a commit point for the shutdown. */
+		PARKED
+
+	}
+
+	private static final ThreadLocal<Long> CURRENT = new ThreadLocal<>();
+
+	private final String id;
+
+	private final String host;
+
+	private final Map<Long, Local> executions = new ConcurrentHashMap<>();
+
+	private final Set<Long> endedBeforeLaunchReturned = ConcurrentHashMap.newKeySet();
+
+	private final Object monitor = new Object();
+
+	private volatile boolean releasing;
+
+	/** nanoTime of the first successful heartbeat after the last failure, or null. */
+	private volatile Long reachableSince;
+
+	private volatile ThreadPoolTaskExecutor jobExecutor;
+
+	public Runner() {
+		this("runner-" + UUID.randomUUID().toString().substring(0, 13), hostName());
+	}
+
+	Runner(String id, String host) {
+		this.id = id;
+		this.host = host;
+	}
+
+	public String id() {
+		return id;
+	}
+
+	public String host() {
+		return host;
+	}
+
+	/** "runner-… (host, pid N)" for events and logs. */
+	public String describe() {
+		return id + " (" + host + ")";
+	}
+
+	// --- the store
+
+	void heartbeatSucceeded() {
+		if (reachableSince == null) {
+			reachableSince = System.nanoTime();
+		}
+	}
+
+	/** For tests: a runner that has reached the store since {@code nanoTime}. */
+	void reachedStoreSince(long nanoTime) {
+		reachableSince = nanoTime;
+	}
+
+	void heartbeatFailed() {
+		reachableSince = null;
+	}
+
+	/**
+	 * Whether this runner has reached the store without interruption for at least
+	 * {@code period}: only then may it call another runner dead, since after an outage
+	 * every heartbeat is stale and each runner needs that long to show it is alive.
+	 */
+	boolean reachedStoreFor(Duration period) {
+		Long since = reachableSince;
+		return since != null && System.nanoTime() - since >= period.toNanos();
+	}
+
+	// --- executions of this JVM
+
+	/** The launcher started or restarted this execution here. */
+	public void launched(long executionId) {
+		if (endedBeforeLaunchReturned.remove(executionId)) {
+			return;
+		}
+		executions.putIfAbsent(executionId, Local.QUEUED);
+	}
+
+	/** A job thread begins an execution. */
+	void begins(long executionId) {
+		CURRENT.set(executionId);
+		endedBeforeLaunchReturned.remove(executionId);
+		executions.put(executionId, Local.RUNNING);
+	}
+
+	/** A job thread has left the execution, its last write done. */
+	void ended(long executionId) {
+		if (executions.remove(executionId) == null) {
+			endedBeforeLaunchReturned.add(executionId);
+		}
+	}
+
+	/** Whether this execution is queued, running or parked in this JVM. */
+	public boolean runsHere(long executionId) {
+		return executions.containsKey(executionId);
+	}
+
+	Map<Long, Local> executions() {
+		return Map.copyOf(executions);
+	}
+
+	/**
+	 * Wraps every job thread's task: once the task ends (after the job's last write to
+	 * the store), its execution no longer counts as running here.
+	 */
+	public TaskDecorator taskDecorator() {
+		return (task) -> () -> {
+			try {
+				task.run();
+			}
+			finally {
+				Long executionId = CURRENT.get();
+				CURRENT.remove();
+				if (executionId != null) {
+					ended(executionId);
+				}
+			}
+		};
+	}
+
+	/** The job thread pool, which grows by one for every thread parked for good. */
+	public void useJobExecutor(ThreadPoolTaskExecutor executor) {
+		this.jobExecutor = executor;
+	}
+
+	// --- shutdown and parking
+
+	boolean releasing() {
+		return releasing;
+	}
+
+	/** The shutdown began: running steps park before their next chunk. */
+	void beginRelease() {
+		releasing = true;
+		synchronized (monitor) {
+			monitor.notifyAll();
+		}
+	}
+
+	/**
+	 * Sleeps like {@link Thread#sleep}, but returns early when the runner shuts down, so
+	 * that a waiting step reaches its next commit point at once.
+	 */
+	public void pause(Duration duration) throws InterruptedException {
+		long end = System.nanoTime() + Math.max(1, duration.toNanos());
+		synchronized (monitor) {
+			long left;
+			while (!releasing && (left = end - System.nanoTime()) > 0) {
+				monitor.wait(Math.max(1, left / 1_000_000));
+			}
+		}
+	}
+
+	/**
+	 * The runner runs jobs again after a stop (a context stopped and started again, as
+	 * the test framework does with the contexts it caches).
+	 */
+	void endRelease() {
+		releasing = false;
+	}
+
+	/**
+	 * Parks the calling job thread for the shutdown, never to return. Should the runner
+	 * start again in this JVM, the job pool has grown by one thread to make up for it.
+	 */
+	void parkForShutdown(long executionId) {
+		executions.put(executionId, Local.PARKED);
+		growJobPool();
+		parkForever();
+	}
+
+	/** Called by the shutdown once it released the executions parked for it. */
+	void forget(long executionId) {
+		if (executions.get(executionId) != Local.RUNNING) {
+			executions.remove(executionId);
+		}
+	}
+
+	/**
+	 * Parks the calling job thread for good while this JVM goes on: the execution is no
+	 * longer run here, and a recovery scan takes it over. The job pool grows by one
+	 * thread so that it keeps its capacity.
+	 */
+	void abandon(long executionId) {
+		executions.remove(executionId);
+		CURRENT.remove();
+		growJobPool();
+		parkForever();
+	}
+
+	private void growJobPool() {
+		ThreadPoolTaskExecutor executor = jobExecutor;
+		if (executor != null) {
+			synchronized (executor) {
+				executor.setMaxPoolSize(executor.getMaxPoolSize() + 1);
+				executor.setCorePoolSize(executor.getCorePoolSize() + 1);
+			}
+		}
+	}
+
+	private static void parkForever() {
+		log.info("job thread {} parked for good", Thread.currentThread().getName());
+		while (true) {
+			LockSupport.park(Runner.class);
+			Thread.interrupted();
+		}
+	}
+
+	private static String hostName() {
+		String name;
+		try {
+			name = InetAddress.getLocalHost().getHostName();
+		}
+		catch (Exception ex) {
+			name = "unknown-host";
+		}
+		return name + ", pid " + ProcessHandle.current().pid();
+	}
+
+}

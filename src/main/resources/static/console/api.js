@@ -1,6 +1,27 @@
 // The runner's REST API, the same operations the CLI calls: POST api/v1/ml/<operation> with a JSON body;
 // and the actuator job endpoint (actuator/batchjobs) for the Jobs page.
 // A refusal arrives as {code, message}; it is thrown as an ApiError carrying both.
+// Every call carries the bearer token the operator signed in with (kept in sessionStorage, so for this tab only);
+// a 401 clears it and fires 'wsbackup:unauthenticated' on window, so that the console asks for a token again.
+
+const TOKEN_KEY = 'wsbackup.token';
+
+export function token() {
+	return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function setToken(value) {
+	sessionStorage.setItem(TOKEN_KEY, value);
+}
+
+export function clearToken() {
+	sessionStorage.removeItem(TOKEN_KEY);
+}
+
+/** Who the token belongs to: {name, role ('admin', 'viewer' or null), creatorCrn}. */
+export async function whoami() {
+	return request('api/v1/whoami', 'whoami', { headers: { Accept: 'application/json' } });
+}
 
 export class ApiError extends Error {
 	constructor(code, message, status) {
@@ -39,7 +60,7 @@ export async function batchJobs(action = '', body = null) {
 	catch (error) {
 		if (error.status === 404 && !action) {
 			throw new ApiError('NOT_FOUND', 'the actuator job endpoint is not exposed by this runner;'
-				+ ' start it with wsbackup.actuator.jobs.enabled=true (the embedded default sets it)', 404);
+				+ ' it was started with wsbackup.actuator.jobs.enabled=false', 404);
 		}
 		throw error;
 	}
@@ -47,8 +68,10 @@ export async function batchJobs(action = '', body = null) {
 
 async function request(url, what, init) {
 	let response;
+	const bearer = token();
+	const headers = { ...(init.headers ?? {}), ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}) };
 	try {
-		response = await fetch(url, init);
+		response = await fetch(url, { ...init, headers });
 	}
 	catch (error) {
 		throw new ApiError('UNAVAILABLE', `the runner cannot be reached (${error.message}); is it running?`);
@@ -62,8 +85,13 @@ async function request(url, what, init) {
 		json = null;
 	}
 	if (!response.ok) {
-		throw new ApiError(json?.code ?? `HTTP ${response.status}`, json?.message ?? (text || response.statusText),
-			response.status);
+		const error = new ApiError(json?.code ?? `HTTP ${response.status}`,
+			json?.message ?? (text || response.statusText), response.status);
+		if (response.status === 401) {
+			clearToken();
+			window.dispatchEvent(new CustomEvent('wsbackup:unauthenticated', { detail: error }));
+		}
+		throw error;
 	}
 	if (json === null) {
 		throw new ApiError('INTERNAL', `${what} answered something that is not JSON`, response.status);

@@ -1,12 +1,14 @@
 // The wsbackup web console: plain ES modules, no build step. Every page is drawn from the REST API's
 // answers (api.js) and drawn again every few seconds while something runs.
-import { ApiError, batchJobs, call, restoreSkeleton } from './api.js';
+import { ApiError, batchJobs, call, clearToken, restoreSkeleton, setToken, token, whoami } from './api.js';
 
 const ACTIVE_REFRESH_MS = 1000;
 const IDLE_REFRESH_MS = 10000;
 const BUSY_BACKUP = new Set(['running', 'cancelling', 'deleting']);
 const FINAL_BACKUP = new Set(['succeeded', 'failed', 'cancelled']);
 const RUNNING_JOB = new Set(['STARTING', 'STARTED', 'STOPPING']);
+// actions that change something: a viewer's console does not show them (console.css, body[data-role='viewer'])
+const WRITE_ACTIONS = new Set(['backup', 'cancel', 'delete', 'restart', 'restore', 'pause', 'resume', 'trigger']);
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -14,6 +16,9 @@ const $ = (selector) => document.querySelector(selector);
 
 function h(tag, attrs = {}, ...children) {
 	const element = document.createElement(tag);
+	if (WRITE_ACTIONS.has(attrs['data-action'])) {
+		element.setAttribute('data-write', '');
+	}
 	for (const [name, value] of Object.entries(attrs)) {
 		if (value === undefined || value === null || value === false) {
 			continue;
@@ -140,6 +145,9 @@ const PAGES = {
 async function refresh() {
 	clearTimeout(timer);
 	const mine = ++generation;
+	if (!token()) {
+		return;
+	}
 	const { page, params } = route();
 	const draw = PAGES[page] ?? workspacesPage;
 	for (const link of document.querySelectorAll('nav a')) {
@@ -689,6 +697,46 @@ async function submitDelete(event) {
 	}
 }
 
+// ---------------------------------------------------------------- sign-in
+
+/** Shows who is signed in, and marks the page with the role (a viewer's shows no write actions). */
+function showIdentity(me) {
+	document.body.dataset.role = me.role ?? 'none';
+	$('#who').replaceChildren(h('span', { 'data-who': me.name, 'data-role': me.role ?? 'none' },
+		`${me.name} · ${me.role ?? 'no role'}`),
+	h('button', { type: 'button', class: 'link', id: 'sign-out', onclick: () => askForToken() }, 'sign out'));
+}
+
+/** Forgets the token and asks for one, with the reason when there is one (a 401). */
+function askForToken(reason) {
+	clearToken();
+	clearTimeout(timer);
+	document.body.dataset.role = '';
+	$('#who').replaceChildren();
+	$('#signin-token').value = '';
+	$('#signin-error').textContent = reason ? describe(reason) : '';
+	$('#signin-error').hidden = !reason;
+	if (!$('#signin-dialog').open) {
+		$('#signin-dialog').showModal();
+	}
+	$('#signin-token').focus();
+}
+
+async function submitSignIn(event) {
+	event.preventDefault();
+	setToken($('#signin-token').value.trim());
+	try {
+		showIdentity(await whoami());
+	}
+	catch (error) {
+		askForToken(error);
+		return;
+	}
+	$('#signin-dialog').close();
+	hideError();
+	refresh();
+}
+
 // ---------------------------------------------------------------- start
 
 $('#backup-form').addEventListener('submit', submitBackup);
@@ -702,4 +750,16 @@ window.addEventListener('hashchange', () => {
 	hideError();
 	refresh();
 });
-refresh();
+$('#signin-form').addEventListener('submit', submitSignIn);
+// the console is useless without a token: Escape does not close the sign-in
+$('#signin-dialog').addEventListener('cancel', (event) => event.preventDefault());
+window.addEventListener('wsbackup:unauthenticated', (event) => askForToken(event.detail));
+if (token()) {
+	whoami().then((me) => {
+		showIdentity(me);
+		refresh();
+	}, (error) => askForToken(error));
+}
+else {
+	askForToken();
+}

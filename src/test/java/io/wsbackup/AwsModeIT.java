@@ -325,7 +325,7 @@ class AwsModeIT {
 	}
 
 	private PackagedRunner.Script wsbackup(String... args) throws Exception {
-		return PackagedRunner.script(work, endpoint, args);
+		return PackagedRunner.script(work, endpoint, PackagedRunner.adminTokenVariable(dataDir), args);
 	}
 
 }

@@ -3,6 +3,7 @@ package io.wsbackup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,18 @@ class EmbeddedDefaultIT {
 	@Test
 	void cancelsBacksUpRestoresAndDeletesTheDemoWorkspaceAndKeepsTheCatalogAcrossARestart() throws Exception {
 		startRunner();
+
+		Path tokenFile = dataDir.resolve("admin-token");
+		String token = PackagedRunner.adminToken(dataDir);
+		assertThat(token).as("a generated admin token, never a fixed password").matches("[0-9a-f]{64}");
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
+		assertThat(Files.readString(work.resolve("runner.log"))).as("the log names the file, never the token")
+			.contains("generated the admin token in " + tokenFile)
+			.doesNotContain(token);
+		var anonymous = PackagedRunner.script(work, endpoint, "list-workspaces");
+		assertThat(anonymous.exit()).isEqualTo(1);
+		assertThat(JSON.readTree(anonymous.stdout()).path("code").asString()).isEqualTo("UNAUTHENTICATED");
+		assertThat(anonymous.stderr()).contains("--token", "WSBACKUP_TOKEN");
 
 		var workspaces = wsbackup("list-workspaces");
 		assertThat(workspaces.exit()).as(workspaces.toString()).isZero();
@@ -155,6 +168,8 @@ class EmbeddedDefaultIT {
 
 		stopRunner();
 		startRunner();
+		assertThat(PackagedRunner.adminToken(dataDir)).as("the admin token is kept across a restart").isEqualTo(token);
+		assertThat(Files.readString(work.resolve("runner.log"))).contains("using the admin token in " + tokenFile);
 
 		var again = wsbackup("list-workspace-backups", "--workspace-crn", crn);
 		assertThat(
@@ -198,7 +213,7 @@ class EmbeddedDefaultIT {
 	}
 
 	private PackagedRunner.Script wsbackup(String... args) throws Exception {
-		return PackagedRunner.script(work, endpoint, args);
+		return PackagedRunner.script(work, endpoint, PackagedRunner.adminTokenVariable(dataDir), args);
 	}
 
 }

@@ -69,9 +69,20 @@ final class PackagedRunner {
 	 * {@code endpoint}.
 	 */
 	static Script script(Path work, String endpoint, String... arguments) throws IOException, InterruptedException {
+		return script(work, endpoint, Map.of(), arguments);
+	}
+
+	/**
+	 * Runs {@code ./wsbackup} as {@link #script(Path, String, String...)} does, with
+	 * these environment variables (for instance {@code WSBACKUP_TOKEN}).
+	 */
+	static Script script(Path work, String endpoint, Map<String, String> environment, String... arguments)
+			throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>(List.of(Path.of("wsbackup").toAbsolutePath().toString()));
 		command.addAll(List.of(arguments));
 		ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
+		builder.environment().remove("WSBACKUP_TOKEN");
+		builder.environment().putAll(environment);
 		builder.environment().put("WSBACKUP_ENDPOINT", endpoint);
 		Path stdout = work.resolve("stdout.txt");
 		Path stderr = work.resolve("stderr.txt");
@@ -82,6 +93,22 @@ final class PackagedRunner {
 		}
 		return new Script(process.exitValue(), Files.readString(stdout, java.nio.charset.StandardCharsets.UTF_8),
 				Files.readString(stderr, java.nio.charset.StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * The admin token the embedded default generated into its data dir at its first start
+	 * ({@code <data-dir>/admin-token}).
+	 */
+	static String adminToken(Path dataDir) throws IOException {
+		return Files.readString(dataDir.resolve("admin-token"), java.nio.charset.StandardCharsets.UTF_8).strip();
+	}
+
+	/**
+	 * {@code WSBACKUP_TOKEN} set to the embedded default's admin token of that data dir,
+	 * for {@link #script(Path, String, Map, String...)}.
+	 */
+	static Map<String, String> adminTokenVariable(Path dataDir) throws IOException {
+		return Map.of("WSBACKUP_TOKEN", adminToken(dataDir));
 	}
 
 	/**

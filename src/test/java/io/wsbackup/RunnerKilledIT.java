@@ -112,7 +112,10 @@ class RunnerKilledIT {
 				"--spring.datasource.password=" + TestDatabase.password(), "--wsbackup.data-dir=" + data,
 				"--wsbackup.schedules-dir=" + schedules, "--wsbackup.demo.enabled=true",
 				"--wsbackup.cloud.local.max-bytes-per-second=2MB", "--wsbackup.recovery.heartbeat-interval=1s",
-				"--wsbackup.recovery.dead-after=5s", "--wsbackup.recovery.scan-interval=1s");
+				"--wsbackup.recovery.dead-after=5s", "--wsbackup.recovery.scan-interval=1s",
+				"--wsbackup.security.tokens[0].name=it", "--wsbackup.security.tokens[0].role=admin",
+				"--wsbackup.security.tokens[0].sha256="
+						+ io.wsbackup.system.security.HashedTokens.sha256Hex(WsbackupTestSupport.ADMIN_TOKEN));
 		runners.add(runner);
 		return runner;
 	}
@@ -130,7 +133,8 @@ class RunnerKilledIT {
 	/** Every HTTP call of this test goes through here. */
 	private static JsonNode call(int port, String operation, String body) throws Exception {
 		HttpResponse<String> response = HTTP
-			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/ml/" + operation))
+			.send(WsbackupTestSupport
+				.asAdmin(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/ml/" + operation)))
 				.header("Content-Type", "application/json")
 				.POST(HttpRequest.BodyPublishers.ofString(body))
 				.build(), HttpResponse.BodyHandlers.ofString());

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.wsbackup.system.security.HashedTokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,8 @@ import static org.awaitility.Awaitility.await;
  * new workspace, the cancelled one is deleted. A schedule paused in its file is resumed,
  * paused and run now; a backup made to fail (its vault cannot be made ready) shows on the
  * Jobs page with its failed step and is restarted from there. A screenshot of each page
- * goes to {@code target/console-screenshots/}.
+ * goes to {@code target/console-screenshots/}. The console asks for a token first (the
+ * embedded default's generated admin token); a viewer's console shows no write action.
  */
 class WebConsoleIT {
 
@@ -44,6 +46,10 @@ class WebConsoleIT {
 	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
 	private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+
+	private static final String VIEWER_TOKEN = "console-viewer-token-5b2e";
+
+	private static final String VIEWER_NAME = "console-viewer";
 
 	@TempDir
 	Path dataDir;
@@ -95,6 +101,13 @@ class WebConsoleIT {
 	@Test
 	void backsUpCancelsRestoresAndDeletesTheDemoWorkspaceFromTheBrowser() throws Exception {
 		browser.get(endpoint + "/");
+		// the page loads without a token and asks for one; a wrong one is refused
+		signIn("not-a-token");
+		eventually(() -> browser.findElement(By.id("signin-error")).isDisplayed());
+		assertThat(text(By.id("signin-error"))).contains("UNAUTHENTICATED");
+		screenshot("00-sign-in");
+		signIn(PackagedRunner.adminToken(dataDir));
+		eventually(() -> text(By.id("who")).contains("admin · admin"));
 		By demo = By.cssSelector("tr[data-workspace='demo']");
 		eventually(() -> text(demo).contains("installation:finished"));
 		assertThat(text(demo)).contains("demo", "local", "none");
@@ -224,13 +237,17 @@ class WebConsoleIT {
 		assertThat(
 				browser.findElement(By.cssSelector("tr[data-backup='first'] td[data-size]")).getAttribute("data-size"))
 			.matches("[1-9][0-9]*");
-		assertThat(text(first)).contains("demo", "local-operator", "MB");
+		assertThat(text(first)).as("the creator is the signed-in token's holder").contains("demo", "admin", "MB");
+		assertThat(browser.findElement(By.cssSelector("tr[data-backup='first'] [title$=':user:admin']")).getText())
+			.isEqualTo("admin");
 		assertThat(text(By.cssSelector("tr[data-backup='broken']"))).contains("succeeded");
 		assertThat(text(By.cssSelector("tr[data-backup^='console-']"))).contains("succeeded", "console-demo");
 		screenshot("04-catalog");
 
 		// restore into a new workspace, the advanced fields prefilled from the skeleton
 		click(By.cssSelector("tr[data-backup='first'] button[data-action='restore']"));
+		// the dialog opens once the skeleton is loaded and the fields are filled
+		eventually(() -> browser.findElement(By.id("restore-dialog")).isDisplayed());
 		assertThat(browser.findElement(By.id("restore-environment")).getAttribute("value")).isEqualTo("local");
 		assertThat(browser.findElement(By.id("restore-advanced")).getAttribute("value")).contains("provisionK8sRequest",
 				"restoreJobTimeoutMinutes");
@@ -278,6 +295,37 @@ class WebConsoleIT {
 			.ignoreExceptions()
 			.until(() -> text(restored).contains("installation:finished"));
 		screenshot("11-workspaces-restored");
+
+		// a viewer sees everything and no action that changes anything
+		click(By.id("sign-out"));
+		eventually(() -> browser.findElement(By.id("signin-dialog")).isDisplayed());
+		signIn(VIEWER_TOKEN);
+		eventually(() -> text(By.id("who")).contains(VIEWER_NAME + " · viewer"));
+		eventually(() -> text(demo).contains("installation:finished"));
+		assertThat(browser.findElements(By.cssSelector("tr[data-workspace='demo'] button[data-action='backup']")))
+			.as("the Backup button is there for admins only")
+			.isNotEmpty()
+			.noneMatch(WebElement::isDisplayed);
+		assertThat(
+				browser.findElement(By.cssSelector("tr[data-workspace='demo'] a[data-action='events']")).isDisplayed())
+			.isTrue();
+		screenshot("12-workspaces-viewer");
+		click(By.cssSelector("nav a[data-page='catalog']"));
+		eventually(() -> text(By.cssSelector("tr[data-backup='first']")).contains("succeeded"));
+		assertThat(browser.findElements(By.cssSelector("button[data-action]"))).isNotEmpty()
+			.noneMatch(WebElement::isDisplayed);
+		click(By.cssSelector("nav a[data-page='schedules']"));
+		eventually(() -> text(By.cssSelector("tr[data-schedule='console-demo']")).contains("console-demo"));
+		assertThat(browser.findElements(By.cssSelector("tr[data-schedule='console-demo'] button[data-action]")))
+			.noneMatch(WebElement::isDisplayed);
+		screenshot("13-schedules-viewer");
+	}
+
+	/** Types the token into the sign-in dialog and submits it. */
+	private void signIn(String token) {
+		eventually(() -> browser.findElement(By.id("signin-dialog")).isDisplayed());
+		type(By.id("signin-token"), token);
+		click(By.id("signin-submit"));
 	}
 
 	/**
@@ -353,6 +401,9 @@ class WebConsoleIT {
 		int port = PackagedRunner.freePort();
 		endpoint = "http://127.0.0.1:" + port;
 		runner = PackagedRunner.start(work, port, java.util.Map.of(), "--wsbackup.data-dir=" + dataDir,
+				// a viewer next to the embedded default's generated admin token
+				"--wsbackup.security.tokens[0].name=" + VIEWER_NAME, "--wsbackup.security.tokens[0].role=viewer",
+				"--wsbackup.security.tokens[0].sha256=" + HashedTokens.sha256Hex(VIEWER_TOKEN),
 				// slow enough that the cancel arrives while the backup waits for its
 				// snapshots
 				"--wsbackup.cloud.local.max-bytes-per-second=2MB", "--wsbackup.schedules-dir=" + schedules(),

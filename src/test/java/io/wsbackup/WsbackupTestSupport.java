@@ -1,5 +1,6 @@
 package io.wsbackup;
 
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -10,6 +11,7 @@ import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.cloud.FakeCloud;
 import io.wsbackup.system.MutableClock;
 import io.wsbackup.system.TestDatabase;
+import io.wsbackup.system.security.HashedTokens;
 import io.wsbackup.workspace.FakeWorkloads;
 import io.wsbackup.workspace.Workspace;
 import io.wsbackup.workspace.WorkspaceService;
@@ -52,10 +54,47 @@ import static org.awaitility.Awaitility.await;
 @AutoConfigureMetrics
 public abstract class WsbackupTestSupport {
 
+	/**
+	 * The bearer token of the admin {@value #ADMIN_NAME} every test context of this class
+	 * accepts ({@link #testTokens}); send it with {@link #asAdmin}.
+	 */
+	public static final String ADMIN_TOKEN = "wsbackup-test-admin-6f1c2a9e4b7d";
+
+	/** The bearer token of the viewer {@value #VIEWER_NAME}. */
+	public static final String VIEWER_TOKEN = "wsbackup-test-viewer-3d8e5f0a1c2b";
+
+	public static final String ADMIN_NAME = "test-admin";
+
+	public static final String VIEWER_NAME = "test-viewer";
+
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
 		TestDatabase.register(registry);
 		registry.add("wsbackup.data-dir", () -> Path.of("target", "test-data").toAbsolutePath().toString());
+		testTokens(registry);
+	}
+
+	/**
+	 * Configures {@link #ADMIN_TOKEN} and {@link #VIEWER_TOKEN}, by their hashes, as the
+	 * runner's tokens (for test contexts of their own, too).
+	 */
+	public static void testTokens(DynamicPropertyRegistry registry) {
+		registry.add("wsbackup.security.tokens[0].name", () -> ADMIN_NAME);
+		registry.add("wsbackup.security.tokens[0].role", () -> "admin");
+		registry.add("wsbackup.security.tokens[0].sha256", () -> HashedTokens.sha256Hex(ADMIN_TOKEN));
+		registry.add("wsbackup.security.tokens[1].name", () -> VIEWER_NAME);
+		registry.add("wsbackup.security.tokens[1].role", () -> "viewer");
+		registry.add("wsbackup.security.tokens[1].sha256", () -> HashedTokens.sha256Hex(VIEWER_TOKEN));
+	}
+
+	/** The request with the admin's bearer header. */
+	public static HttpRequest.Builder asAdmin(HttpRequest.Builder request) {
+		return request.header("Authorization", "Bearer " + ADMIN_TOKEN);
+	}
+
+	/** The request with the viewer's bearer header. */
+	public static HttpRequest.Builder asViewer(HttpRequest.Builder request) {
+		return request.header("Authorization", "Bearer " + VIEWER_TOKEN);
 	}
 
 	@Autowired

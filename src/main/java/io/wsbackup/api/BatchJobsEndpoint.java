@@ -12,6 +12,7 @@ import io.wsbackup.api.Views.ApiError;
 import io.wsbackup.launcher.Launcher;
 import io.wsbackup.system.WsbackupException;
 import io.wsbackup.system.WsbackupProperties;
+import io.wsbackup.system.security.Callers;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.batch.core.BatchStatus;
@@ -32,13 +33,14 @@ import org.springframework.stereotype.Component;
  * executions (job, parameters, status, current step, failed step and why);
  * {@code POST .../launch} ({@code jobName}, {@code parameters} as
  * {@code name=value,name=value}), {@code POST .../restart} and {@code POST .../stop}
- * ({@code executionId}) go through the launcher, with its checks. It exists only with
- * {@code wsbackup.actuator.jobs.enabled=true} (the embedded default's setting) until
- * writes are restricted to an admin role.
+ * ({@code executionId}) go through the launcher, with its checks. Reading it needs the
+ * viewer role, writing the admin role (see
+ * {@link io.wsbackup.system.security.SecurityConfiguration}); it is there unless
+ * {@code wsbackup.actuator.jobs.enabled=false}.
  */
 @Component
 @Endpoint(id = "batchjobs")
-@ConditionalOnProperty(name = "wsbackup.actuator.jobs.enabled", havingValue = "true")
+@ConditionalOnProperty(name = "wsbackup.actuator.jobs.enabled", havingValue = "true", matchIfMissing = true)
 public class BatchJobsEndpoint {
 
 	/**
@@ -141,8 +143,8 @@ public class BatchJobsEndpoint {
 			@Nullable String parameters, @Nullable Long executionId) {
 		try {
 			return switch (action) {
-				case "launch" -> new WebEndpointResponse<>(
-						new Done(action, launcher.launch(jobName, strings(parameters), properties.creatorCrn())));
+				case "launch" -> new WebEndpointResponse<>(new Done(action,
+						launcher.launch(jobName, strings(parameters), Callers.currentCreatorCrn(properties))));
 				case "restart" ->
 					new WebEndpointResponse<>(new Done(action, launcher.restartExecution(required(executionId))));
 				case "stop" -> {

@@ -23,6 +23,7 @@ import io.wsbackup.system.WsbackupException;
 import io.wsbackup.system.WsbackupProperties;
 import io.wsbackup.restore.RestoreInput;
 import io.wsbackup.system.JobFailures;
+import io.wsbackup.system.security.Callers;
 import io.wsbackup.workspace.Crn;
 import io.wsbackup.workspace.RestoreRecord;
 import io.wsbackup.workspace.WorkspaceRepository;
@@ -129,7 +130,7 @@ class MlApiController {
 	BackupStarted backupWorkspace(@RequestBody(required = false) String body) {
 		var r = reader.read("backupWorkspace", body, Requests.BackupWorkspace.class);
 		Backup backup = launcher.backupWorkspace(r.workspaceCrn(), r.backupName(), r.backupJobTimeoutMinutes(),
-				properties.creatorCrn());
+				Callers.currentCreatorCrn(properties));
 		return new BackupStarted(backup.crn().toString(), backup.vaultName());
 	}
 

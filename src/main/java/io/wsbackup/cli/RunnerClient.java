@@ -36,15 +36,33 @@ final class RunnerClient {
 
 	private final URI operations;
 
+	private final String token;
+
 	/**
-	 * A client of the runner at the endpoint.
+	 * A client of the runner at the endpoint, without a token.
 	 * @throws IllegalArgumentException when the endpoint is not an http(s) URL
 	 */
 	RunnerClient(HttpClient http, JsonMapper json, String endpoint) {
+		this(http, json, endpoint, null);
+	}
+
+	/**
+	 * A client of the runner at the endpoint that sends the token as
+	 * {@code Authorization: Bearer <token>} with every call.
+	 * @param token the bearer token, or {@code null} to send none
+	 * @throws IllegalArgumentException when the endpoint is not an http(s) URL
+	 */
+	RunnerClient(HttpClient http, JsonMapper json, String endpoint, String token) {
 		this.http = http;
 		this.json = json;
 		this.endpoint = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
 		this.operations = operationsUri(this.endpoint);
+		this.token = (token == null || token.isBlank()) ? null : token.strip();
+	}
+
+	/** Whether calls carry a bearer token. */
+	boolean hasToken() {
+		return this.token != null;
 	}
 
 	static HttpClient defaultHttpClient() {
@@ -62,12 +80,15 @@ final class RunnerClient {
 	 * @throws UnreachableException when no HTTP answer came back
 	 */
 	Answer call(String operation, ObjectNode request) {
-		HttpRequest httpRequest = HttpRequest.newBuilder(this.operations.resolve(operation))
+		HttpRequest.Builder builder = HttpRequest.newBuilder(this.operations.resolve(operation))
 			.timeout(REQUEST_TIMEOUT)
 			.header("Content-Type", "application/json")
 			.header("Accept", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(this.json.writeValueAsString(request), StandardCharsets.UTF_8))
-			.build();
+			.POST(HttpRequest.BodyPublishers.ofString(this.json.writeValueAsString(request), StandardCharsets.UTF_8));
+		if (this.token != null) {
+			builder.header("Authorization", "Bearer " + this.token);
+		}
+		HttpRequest httpRequest = builder.build();
 		HttpResponse<String> response;
 		try {
 			response = this.http.send(httpRequest, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -150,6 +171,11 @@ final class RunnerClient {
 
 		boolean ok() {
 			return this.status >= 200 && this.status < 300;
+		}
+
+		/** The runner did not accept the credentials (401) or the caller's role (403). */
+		boolean refusedCaller() {
+			return this.status == 401 || this.status == 403;
 		}
 
 	}

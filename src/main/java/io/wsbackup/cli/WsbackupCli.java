@@ -34,8 +34,10 @@ import tools.jackson.databind.node.ObjectNode;
  * are built from {@link Operations}. It talks to the runner only over HTTP and never
  * starts Spring.
  * <p>
- * Exit codes: 0 on success, 1 when the operation failed, was refused or the runner could
- * not be reached (the error as JSON on stdout), 2 on bad usage (the message on stderr).
+ * Exit codes: 0 on success, 1 when the operation failed, was refused (also for want of a
+ * valid token, 401, or of the admin role, 403) or the runner could not be reached (the
+ * error as JSON on stdout), 2 on bad usage (the message on stderr). Every call carries
+ * {@code --token}, else {@value #TOKEN_VARIABLE}, as a bearer token.
  */
 public final class WsbackupCli {
 
@@ -43,6 +45,12 @@ public final class WsbackupCli {
 	 * The environment variable naming the runner when {@code --endpoint} is not given.
 	 */
 	public static final String ENDPOINT_VARIABLE = "WSBACKUP_ENDPOINT";
+
+	/**
+	 * The environment variable holding the bearer token when {@code --token} is not
+	 * given.
+	 */
+	public static final String TOKEN_VARIABLE = "WSBACKUP_TOKEN";
 
 	/** The runner's address when neither {@code --endpoint} nor the variable is given. */
 	public static final String DEFAULT_ENDPOINT = "http://localhost:8080";
@@ -58,6 +66,8 @@ public final class WsbackupCli {
 	private static final String GENERATE_CLI_SKELETON = "--generate-cli-skeleton";
 
 	private static final String ENDPOINT = "--endpoint";
+
+	private static final String TOKEN = "--token";
 
 	private static final String WAIT = "--wait";
 
@@ -128,7 +138,9 @@ public final class WsbackupCli {
 		CommandSpec top = CommandSpec.create().name("wsbackup").mixinStandardHelpOptions(true).version(version());
 		top.usageMessage()
 			.description("Backs up ML workspaces through a wsbackup runner.",
-					"The runner is --endpoint, else $" + ENDPOINT_VARIABLE + ", else " + DEFAULT_ENDPOINT + ".")
+					"The runner is --endpoint, else $" + ENDPOINT_VARIABLE + ", else " + DEFAULT_ENDPOINT + ".",
+					"Calls carry the bearer token --token, else $" + TOKEN_VARIABLE
+							+ " (./wsbackup reads the embedded default's data/admin-token when neither is given).")
 			.footer("", "Exit codes: 0 success, 1 the operation failed or the runner cannot be reached, 2 bad usage.");
 		this.operationsByCommand.values()
 			.forEach((operation) -> top.addSubcommand(operation.commandName(), commandSpec(operation)));
@@ -163,6 +175,12 @@ public final class WsbackupCli {
 			.type(String.class)
 			.description("The runner, e.g. " + DEFAULT_ENDPOINT + " (default: $" + ENDPOINT_VARIABLE + ", else "
 					+ DEFAULT_ENDPOINT + ").")
+			.build());
+		spec.addOption(OptionSpec.builder(TOKEN)
+			.paramLabel("<token>")
+			.type(String.class)
+			.description("The bearer token the runner knows the caller by (default: $" + TOKEN_VARIABLE
+					+ "; prefer the variable, an option shows in the process list).")
 			.build());
 		if (operation.waitOption() != null) {
 			spec.addOption(OptionSpec.builder(WAIT)
@@ -257,12 +275,27 @@ public final class WsbackupCli {
 					.follow(operation.waitOption().follower().apply(answer.body()));
 			}
 			print(answer.body());
+			if (answer.refusedCaller()) {
+				this.err.println(callerHint(answer.status(), runner, operation));
+			}
 			return answer.ok() ? OK : FAILED;
 		}
 		catch (RunnerClient.UnreachableException ex) {
 			print(ex.toError(this.json));
 			return FAILED;
 		}
+	}
+
+	/** What to do about a 401 or 403, on stderr (the runner's error is on stdout). */
+	private static String callerHint(int status, RunnerClient runner, Operation operation) {
+		if (status == 403) {
+			return "wsbackup: the token's role may not " + operation.commandName()
+					+ "; it needs a token of the admin role";
+		}
+		return runner.hasToken()
+				? "wsbackup: the runner does not accept this token; check --token or $" + TOKEN_VARIABLE
+				: "wsbackup: the runner needs a token: pass --token or set $" + TOKEN_VARIABLE
+						+ " (the embedded default writes its admin token to data/admin-token)";
 	}
 
 	private static Duration pollInterval(ParseResult command) {
@@ -274,7 +307,8 @@ public final class WsbackupCli {
 	}
 
 	/**
-	 * The client of the runner named by --endpoint, else the variable, else the default.
+	 * The client of the runner named by --endpoint, else the variable, else the default,
+	 * with the token of --token, else of its variable, else none.
 	 */
 	private RunnerClient runner(ParseResult command) {
 		String endpoint = command.matchedOptionValue(ENDPOINT, null);
@@ -282,8 +316,12 @@ public final class WsbackupCli {
 			endpoint = this.environment.get(ENDPOINT_VARIABLE);
 		}
 		endpoint = (endpoint == null || endpoint.isBlank()) ? DEFAULT_ENDPOINT : endpoint.strip();
+		String token = command.matchedOptionValue(TOKEN, null);
+		if (token == null || token.isBlank()) {
+			token = this.environment.get(TOKEN_VARIABLE);
+		}
 		try {
-			return new RunnerClient(this.http, this.json, endpoint);
+			return new RunnerClient(this.http, this.json, endpoint, token);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new ParameterException(command.commandSpec().commandLine(), ex.getMessage(), ex);

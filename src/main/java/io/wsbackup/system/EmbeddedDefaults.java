@@ -13,8 +13,10 @@ import org.springframework.core.env.MapPropertySource;
  * an H2 file database under the data dir ({@code <data-dir>/db/wsbackup.mv.db}), so that
  * state survives a restart. H2 needs an absolute path, which is why this is computed here
  * rather than written in {@code application.properties}. The embedded default also
- * registers the demo workspace and exposes the actuator job endpoint
- * ({@code wsbackup.actuator.jobs.enabled}).
+ * registers the demo workspace, exposes the actuator job endpoint
+ * ({@code wsbackup.actuator.jobs.enabled}) and, unless an admin token or an issuer is
+ * configured, accepts the admin token it generates at its first start into
+ * {@code <data-dir>/admin-token} ({@code wsbackup.security.admin-token-file}).
  */
 public class EmbeddedDefaults implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
 
@@ -30,7 +32,8 @@ public class EmbeddedDefaults implements ApplicationListener<ApplicationEnvironm
 			.addLast(new MapPropertySource("wsbackupEmbeddedDefaults",
 					Map.of("spring.datasource.url", url, "spring.datasource.username", "sa",
 							"spring.datasource.password", "", "wsbackup.demo.enabled", "true",
-							"wsbackup.actuator.jobs.enabled", "true")));
+							"wsbackup.actuator.jobs.enabled", "true", "wsbackup.security.admin-token-file",
+							dataDir.resolve("admin-token").toString())));
 	}
 
 }

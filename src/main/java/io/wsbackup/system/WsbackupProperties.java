@@ -19,8 +19,8 @@ import org.springframework.util.unit.DataSize;
  * not say
  * @param workspaceVersion the workspace version this runner installs (restores are made
  * at this version)
- * @param creatorCrn who is recorded as a backup's creator until authentication names the
- * caller
+ * @param creatorCrn who is recorded as a backup's creator when no authenticated caller
+ * started it (a REST or actuator backup's creator is its caller)
  * @param cloud the cloud adapter
  * @param workloads the workload adapter
  * @param backup the backup job's settings
@@ -30,11 +30,12 @@ import org.springframework.util.unit.DataSize;
  * @param metrics how the metrics read from the store are kept fresh
  * @param recovery crash recovery: heartbeats, the scan for executions of dead runners,
  * graceful shutdown
+ * @param security who may call the REST API and the actuator
  */
 @ConfigurationProperties("wsbackup")
 public record WsbackupProperties(Path dataDir, Path schedulesDir, String accountId, String region,
 		String workspaceVersion, String creatorCrn, Cloud cloud, Workloads workloads, Backup backup, Jobs jobs,
-		Demo demo, ScheduleSettings schedules, Metrics metrics, Recovery recovery) {
+		Demo demo, ScheduleSettings schedules, Metrics metrics, Recovery recovery, Security security) {
 
 	public WsbackupProperties {
 		dataDir = (dataDir == null ? Path.of("data") : dataDir).toAbsolutePath().normalize();
@@ -52,6 +53,7 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 		schedules = schedules == null ? new ScheduleSettings(null, null) : schedules;
 		metrics = metrics == null ? new Metrics(null) : metrics;
 		recovery = recovery == null ? new Recovery(null, null, null, null, null) : recovery;
+		security = security == null ? new Security(null, null, null) : security;
 	}
 
 	/**
@@ -261,6 +263,52 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 			deadAfter = deadAfter == null ? Duration.ofSeconds(60) : deadAfter;
 			scanInterval = scanInterval == null ? Duration.ofSeconds(10) : scanInterval;
 			shutdownTimeout = shutdownTimeout == null ? Duration.ofSeconds(20) : shutdownTimeout;
+		}
+
+	}
+
+	/**
+	 * Who may call the REST API and the actuator (health and info are open). Without
+	 * tokens, issuer and token file nothing but health and info answers; the embedded
+	 * default sets {@code adminTokenFile}, and a runner with the {@code mysql} profile
+	 * refuses to start without any of them.
+	 *
+	 * @param tokens bearer tokens, each stored as the SHA-256 of the token
+	 * @param oidc an OIDC issuer whose JWTs are accepted as well
+	 * @param adminTokenFile a file holding an admin token, generated (mode 0600) when
+	 * missing and used only when neither an admin token nor an issuer is configured; the
+	 * embedded default's is {@code <data-dir>/admin-token}
+	 */
+	public record Security(java.util.List<Token> tokens, Oidc oidc, Path adminTokenFile) {
+
+		public Security {
+			tokens = tokens == null ? java.util.List.of() : java.util.List.copyOf(tokens);
+			oidc = oidc == null ? new Oidc(null, null) : oidc;
+		}
+
+		/**
+		 * One bearer token.
+		 *
+		 * @param name who holds it; the creator CRN of the backups it starts ends with it
+		 * @param role {@code admin} (every operation) or {@code viewer} (reads only)
+		 * @param sha256 the hex SHA-256 of the token ({@code printf %s "$T" | sha256sum})
+		 */
+		public record Token(String name, String role, String sha256) {
+		}
+
+		/**
+		 * @param issuerUri the issuer (its {@code /.well-known/openid-configuration}
+		 * names the keys); JWTs are accepted only when it is set
+		 * @param rolesClaim the claim holding the caller's roles, {@code admin} and/or
+		 * {@code viewer} (a list or a space-separated string)
+		 */
+		public record Oidc(String issuerUri, String rolesClaim) {
+
+			public Oidc {
+				issuerUri = (issuerUri == null || issuerUri.isBlank()) ? null : issuerUri.strip();
+				rolesClaim = (rolesClaim == null || rolesClaim.isBlank()) ? "roles" : rolesClaim;
+			}
+
 		}
 
 	}

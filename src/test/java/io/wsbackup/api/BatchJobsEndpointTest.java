@@ -38,8 +38,8 @@ class BatchJobsEndpointTest extends WsbackupTestSupport {
 	}
 
 	private Reply call(String method, String path, String body) throws Exception {
-		HttpRequest.Builder request = HttpRequest
-			.newBuilder(URI.create("http://localhost:" + port + "/actuator/batchjobs" + path))
+		HttpRequest.Builder request = asAdmin(
+				HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/batchjobs" + path)))
 			.header("Content-Type", "application/json");
 		request = method.equals("GET") ? request.GET() : request.POST(HttpRequest.BodyPublishers.ofString(body));
 		HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -54,7 +54,7 @@ class MlApiTest extends WsbackupTestSupport {
 
 	Reply post(String operation, String body) throws Exception {
 		HttpResponse<String> response = http
-			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/ml/" + operation))
+			.send(asAdmin(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/ml/" + operation)))
 				.header("Content-Type", "application/json")
 				.POST(HttpRequest.BodyPublishers.ofString(body))
 				.build(), HttpResponse.BodyHandlers.ofString());
@@ -104,7 +104,7 @@ class MlApiTest extends WsbackupTestSupport {
 		JsonNode entry = backupsReply.body().path("backups").path(0);
 		assertThat(entry.path("backupCrn").asString()).isEqualTo(backupCrn);
 		assertThat(entry.path("backupName").asString()).isEqualTo("first");
-		assertThat(entry.path("creatorCrn").asString()).startsWith("crn:cdp:iam:");
+		assertThat(entry.path("creatorCrn").asString()).isEqualTo("crn:cdp:iam:local:000000000000:user:" + ADMIN_NAME);
 		assertThat(entry.path("workspaceVersionAtBackup").asString()).isNotBlank();
 		assertThat(entry.path("createdAt").asString()).endsWith("Z");
 

@@ -159,7 +159,12 @@ class BackupJobTest extends WsbackupTestSupport {
 		}
 
 		fix.accept(injection);
-		launcher.restartBackup(backup.crn().toString());
+		long restartedId = launcher.restartBackup(backup.crn().toString());
+		// the job's listener points the backup at the new execution when it starts; until
+		// then a backup that stayed succeeded (restartWorkspace failed) still names the
+		// old one, which has ended
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> Long.valueOf(restartedId).equals(reload(backup).jobExecutionId()));
 		JobExecution restarted = awaitJobEnd(backup);
 
 		assertThat(restarted.getId()).isNotEqualTo(failed.getId());

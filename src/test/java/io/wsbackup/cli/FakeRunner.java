@@ -68,7 +68,8 @@ final class FakeRunner implements AutoCloseable {
 			String operation = exchange.getRequestURI().getPath().substring(PREFIX.length());
 			String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
 			this.calls.add(new Call(exchange.getRequestMethod(), operation,
-					exchange.getRequestHeaders().getFirst("Content-Type"), this.json.readTree(body)));
+					exchange.getRequestHeaders().getFirst("Content-Type"), this.json.readTree(body),
+					exchange.getRequestHeaders().getFirst("Authorization")));
 			Reply reply = next(operation);
 			byte[] answer = reply.body().getBytes(StandardCharsets.UTF_8);
 			exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -97,8 +98,11 @@ final class FakeRunner implements AutoCloseable {
 		this.server.stop(0);
 	}
 
-	/** One request as the runner saw it. */
-	record Call(String method, String operation, String contentType, JsonNode body) {
+	/**
+	 * One request as the runner saw it; {@code authorization} is the header's value, or
+	 * null.
+	 */
+	record Call(String method, String operation, String contentType, JsonNode body, String authorization) {
 	}
 
 	private record Reply(int status, String body) {

@@ -323,6 +323,72 @@ class WsbackupCliTest {
 	}
 
 	@Nested
+	class Token {
+
+		@Test
+		void theTokenOptionIsSentAsABearerHeaderAndWinsOverTheVariable() {
+			WsbackupCliTest.this.runner.answer("listWorkspaces", 200, "{'workspaces': []}");
+
+			Result result = cli(Map.of("WSBACKUP_ENDPOINT", WsbackupCliTest.this.runner.endpoint(), "WSBACKUP_TOKEN",
+					"from-the-variable"), "list-workspaces", "--token", "from-the-option");
+
+			assertThat(result.exit()).isZero();
+			assertThat(WsbackupCliTest.this.runner.onlyCall().authorization()).isEqualTo("Bearer from-the-option");
+		}
+
+		@Test
+		void theVariableIsSentOnEveryCallOfAWaitAndNothingWithoutEither() {
+			WsbackupCliTest.this.runner.answer("backupWorkspace", 200, "{'backupCrn': 'crn:b:1', 'vaultName': 'v'}")
+				.answer("describeWorkspaceBackup", 200,
+						"{'backup': {'backupCrn': 'crn:b:1', 'backupStatus': 'succeeded', 'jobStatus': 'COMPLETED'}}");
+
+			Result result = cli(
+					Map.of("WSBACKUP_ENDPOINT", WsbackupCliTest.this.runner.endpoint(), "WSBACKUP_TOKEN", "t0k3n"),
+					"backup-workspace", "--workspace-crn", "crn:w:1", "--backup-name", "b", "--wait", "--poll-seconds",
+					"0");
+
+			assertThat(result.exit()).as(result.stderr()).isZero();
+			assertThat(WsbackupCliTest.this.runner.calls()).hasSizeGreaterThanOrEqualTo(2)
+				.allSatisfy((call) -> assertThat(call.authorization()).isEqualTo("Bearer t0k3n"));
+
+			cli("list-workspaces");
+			assertThat(WsbackupCliTest.this.runner.calls()
+				.get(WsbackupCliTest.this.runner.calls().size() - 1)
+				.authorization()).isNull();
+		}
+
+		@Test
+		void unauthenticatedExitsOneWithTheRunnersErrorAndSaysHowToPassAToken() {
+			WsbackupCliTest.this.runner.answer("listWorkspaces", 401,
+					"{'code': 'UNAUTHENTICATED', 'message': 'send a bearer token'}");
+
+			Result result = cli("list-workspaces");
+
+			assertThat(result.exit()).isEqualTo(1);
+			assertThat(result.stdoutJson())
+				.isEqualTo(json("{'code': 'UNAUTHENTICATED', 'message': 'send a bearer token'}"));
+			assertThat(result.stderr()).contains("needs a token", "--token", "WSBACKUP_TOKEN");
+
+			Result wrong = cli("list-workspaces", "--token", "nope");
+			assertThat(wrong.exit()).isEqualTo(1);
+			assertThat(wrong.stderr()).contains("does not accept this token");
+		}
+
+		@Test
+		void forbiddenExitsOneWithTheRunnersErrorAndNamesTheRoleNeeded() {
+			WsbackupCliTest.this.runner.answer("deleteBackup", 403,
+					"{'code': 'FORBIDDEN', 'message': 'audit (role viewer) may not POST /api/v1/ml/deleteBackup'}");
+
+			Result result = cli("delete-backup", "--backup-crn", "crn:b:1", "--token", "viewer-token");
+
+			assertThat(result.exit()).isEqualTo(1);
+			assertThat(result.stdoutJson().path("code").asString()).isEqualTo("FORBIDDEN");
+			assertThat(result.stderr()).contains("may not delete-backup", "admin role");
+		}
+
+	}
+
+	@Nested
 	class Failures {
 
 		@Test

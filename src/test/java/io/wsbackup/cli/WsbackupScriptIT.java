@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -71,11 +72,41 @@ class WsbackupScriptIT {
 		assertThat(run.stdout()).contains("UNAVAILABLE");
 	}
 
+	@Test
+	void sendsTheEmbeddedDefaultsTokenFileUnderDataUnlessATokenIsGiven() throws Exception {
+		Path tokenFile = elsewhere.resolve("data").resolve("admin-token");
+		Files.createDirectories(tokenFile.getParent());
+		Files.writeString(tokenFile, "token-from-the-file\n");
+		try (FakeRunner runner = new FakeRunner()) {
+			runner.answer("listWorkspaces", 200, "{'workspaces': []}");
+
+			assertThat(wsbackup(runner.endpoint(), "list-workspaces").exit()).isZero();
+			assertThat(wsbackup(runner.endpoint(), Map.of(WsbackupCli.TOKEN_VARIABLE, "token-from-the-variable"),
+					"list-workspaces")
+				.exit()).isZero();
+			assertThat(wsbackup(runner.endpoint(), "list-workspaces", "--token", "token-from-the-option").exit())
+				.isZero();
+
+			assertThat(runner.calls()).extracting(FakeRunner.Call::authorization)
+				.containsExactly("Bearer token-from-the-file", "Bearer token-from-the-variable",
+						"Bearer token-from-the-option");
+		}
+		finally {
+			Files.delete(tokenFile);
+		}
+	}
+
 	private static Run wsbackup(String endpoint, String... args) throws Exception {
+		return wsbackup(endpoint, Map.of(), args);
+	}
+
+	private static Run wsbackup(String endpoint, Map<String, String> environment, String... args) throws Exception {
 		List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
 		command.addAll(List.of(args));
 		ProcessBuilder builder = new ProcessBuilder(command).directory(elsewhere.toFile());
 		builder.environment().remove(WsbackupCli.ENDPOINT_VARIABLE);
+		builder.environment().remove(WsbackupCli.TOKEN_VARIABLE);
+		builder.environment().putAll(environment);
 		if (!endpoint.isEmpty()) {
 			builder.environment().put(WsbackupCli.ENDPOINT_VARIABLE, endpoint);
 		}

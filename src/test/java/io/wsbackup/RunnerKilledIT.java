@@ -132,12 +132,11 @@ class RunnerKilledIT {
 
 	/** Every HTTP call of this test goes through here. */
 	private static JsonNode call(int port, String operation, String body) throws Exception {
-		HttpResponse<String> response = HTTP
-			.send(WsbackupTestSupport
-				.asAdmin(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/ml/" + operation)))
-				.header("Content-Type", "application/json")
-				.POST(HttpRequest.BodyPublishers.ofString(body))
-				.build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = HTTP.send(WsbackupTestSupport
+			.asAdmin(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/ml/" + operation)))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(operation + ": " + response.body()).isEqualTo(200);
 		return JSON.readTree(response.body());
 	}

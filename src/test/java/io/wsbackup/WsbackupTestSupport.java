@@ -154,8 +154,9 @@ public abstract class WsbackupTestSupport {
 		return backups.find(backup.crn()).orElseThrow();
 	}
 
+	/** The scriptable fakes of the ports and the clock, for any job test's context. */
 	@TestConfiguration(proxyBeanMethods = false)
-	static class Fakes {
+	public static class Fakes {
 
 		@Bean
 		@Primary

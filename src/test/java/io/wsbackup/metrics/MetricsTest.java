@@ -251,11 +251,10 @@ class MetricsTest extends WsbackupTestSupport {
 
 	/** The one place this test calls the runner over HTTP. */
 	private String get(String path) throws IOException, InterruptedException {
-		HttpResponse<String> response = http.send(
-				WsbackupTestSupport.asViewer(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)))
-					.GET()
-					.build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = http
+			.send(WsbackupTestSupport.asViewer(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)))
+				.GET()
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as("GET " + path).isEqualTo(200);
 		return response.body();
 	}

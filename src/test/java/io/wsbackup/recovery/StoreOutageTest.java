@@ -10,6 +10,7 @@ import java.time.LocalDateTime;
 import java.util.List;
 import java.util.UUID;
 
+import io.wsbackup.WsbackupTestSupport;
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.BackupStatus;
@@ -17,10 +18,8 @@ import io.wsbackup.cloud.FakeCloud;
 import io.wsbackup.events.Event;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.launcher.Launcher;
-import io.wsbackup.system.MutableClock;
 import io.wsbackup.system.StoreProxy;
 import io.wsbackup.system.TestDatabase;
-import io.wsbackup.workspace.FakeWorkloads;
 import io.wsbackup.workspace.Workspace;
 import io.wsbackup.workspace.WorkspaceRepository;
 import io.wsbackup.workspace.WorkspaceService;
@@ -36,11 +35,9 @@ import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -64,6 +61,7 @@ import static org.awaitility.Awaitility.await;
 				"spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=1000",
 				"wsbackup.recovery.heartbeat-interval=1s", "wsbackup.recovery.scan-interval=1s",
 				"wsbackup.recovery.dead-after=10s" })
+@Import(WsbackupTestSupport.Fakes.class)
 class StoreOutageTest {
 
 	private static final Duration OUTAGE = Duration.ofSeconds(30);
@@ -203,29 +201,6 @@ class StoreOutageTest {
 		return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
 			.timeout(Duration.ofSeconds(40))
 			.build(), HttpResponse.BodyHandlers.ofString());
-	}
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class Fakes {
-
-		@Bean
-		@Primary
-		FakeCloud fakeCloud() {
-			return new FakeCloud();
-		}
-
-		@Bean
-		@Primary
-		FakeWorkloads fakeWorkloads() {
-			return new FakeWorkloads();
-		}
-
-		@Bean
-		@Primary
-		MutableClock mutableClock() {
-			return new MutableClock();
-		}
-
 	}
 
 }

@@ -272,6 +272,14 @@ public final class FleetNightBench {
 			this.pool = pool;
 		}
 
+		// a collection reports every memory pool, Metaspace and the code cache too: only
+		// the heap's count
+		private static final java.util.Set<String> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans()
+			.stream()
+			.filter((pool) -> pool.getType() == java.lang.management.MemoryType.HEAP)
+			.map(java.lang.management.MemoryPoolMXBean::getName)
+			.collect(java.util.stream.Collectors.toSet());
+
 		void start() {
 			for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
 				((NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
@@ -282,15 +290,17 @@ public final class FleetNightBench {
 					var info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
 					long after = info.getGcInfo()
 						.getMemoryUsageAfterGc()
-						.values()
+						.entrySet()
 						.stream()
-						.mapToLong(MemoryUsage::getUsed)
+						.filter((pool) -> HEAP_POOLS.contains(pool.getKey()))
+						.mapToLong((pool) -> pool.getValue().getUsed())
 						.sum();
 					long before = info.getGcInfo()
 						.getMemoryUsageBeforeGc()
-						.values()
+						.entrySet()
 						.stream()
-						.mapToLong(MemoryUsage::getUsed)
+						.filter((pool) -> HEAP_POOLS.contains(pool.getKey()))
+						.mapToLong((pool) -> pool.getValue().getUsed())
 						.sum();
 					peakAfterGc.accumulateAndGet(after, Math::max);
 					peakHeap.accumulateAndGet(before, Math::max);

@@ -364,12 +364,8 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 			}
 
 		};
-		GroupMatcher<JobKey> group = GroupMatcher.jobGroupEquals(QuartzKeys.GROUP);
-		scheduler.getListenerManager().addJobListener(recorder, group);
-		SchedulerFactoryBean second = secondInstance();
+		SchedulerFactoryBean second = secondInstanceHeardBy(recorder);
 		try {
-			second.getScheduler().getListenerManager().addJobListener(recorder, group);
-			second.start();
 			String secondId = second.getScheduler().getSchedulerInstanceId();
 			assertThat(secondId).isNotEqualTo(scheduler.getSchedulerInstanceId());
 			writeSchedule("twice", "0/2 * * * * ?", env, "twice-{HHmmss}", "");
@@ -514,12 +510,8 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 			}
 
 		};
-		GroupMatcher<JobKey> group = GroupMatcher.jobGroupEquals(QuartzKeys.GROUP);
-		scheduler.getListenerManager().addJobListener(recorder, group);
-		SchedulerFactoryBean second = secondInstance();
+		SchedulerFactoryBean second = secondInstanceHeardBy(recorder);
 		try {
-			second.getScheduler().getListenerManager().addJobListener(recorder, group);
-			second.start();
 			writeSchedule("turns", "0 0 0 1 1 ? 2099", env, "turns-{HHmmssSSS}", "max-concurrent: 3\n");
 			AtomicInteger maxRunning = new AtomicInteger();
 			java.util.concurrent.Callable<Integer> sample = () -> {
@@ -582,6 +574,19 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 	 * A second Quartz instance of this context's clustered scheduler on the same store,
 	 * wired like Boot's (this context's beans make the jobs), checking in every second.
 	 */
+	/**
+	 * A second clustered instance on the same store, started, with both instances
+	 * reporting the schedules' jobs to {@code listener}.
+	 */
+	private SchedulerFactoryBean secondInstanceHeardBy(JobListener listener) throws Exception {
+		GroupMatcher<JobKey> group = GroupMatcher.jobGroupEquals(QuartzKeys.GROUP);
+		scheduler.getListenerManager().addJobListener(listener, group);
+		SchedulerFactoryBean second = secondInstance();
+		second.getScheduler().getListenerManager().addJobListener(listener, group);
+		second.start();
+		return second;
+	}
+
 	private SchedulerFactoryBean secondInstance() throws Exception {
 		Properties properties = new Properties();
 		properties.putAll(quartzProperties.getProperties());

@@ -52,13 +52,13 @@ public class RecoveryLifecycle implements SmartLifecycle, ApplicationListener<Co
 	private volatile boolean closing;
 
 	RecoveryLifecycle(Runner runner, RunnerRegistry registry, JobRepository jobRepository, JobOperator jobOperator,
-			Launcher launcher, ExecutionEvents events, WsbackupProperties properties) {
+			Launcher launcher, ExecutionEvents events, Launches launches, WsbackupProperties properties) {
 		this.runner = runner;
 		this.registry = registry;
 		this.jobRepository = jobRepository;
 		this.events = events;
 		this.settings = properties.recovery();
-		this.scanner = new RecoveryScanner(runner, registry, jobRepository, jobOperator, launcher, events,
+		this.scanner = new RecoveryScanner(runner, registry, jobRepository, jobOperator, launcher, events, launches,
 				settings.deadAfter());
 	}
 
@@ -102,6 +102,7 @@ public class RecoveryLifecycle implements SmartLifecycle, ApplicationListener<Co
 	private void scan() {
 		try {
 			scanner.scan();
+			scanner.completeLaunches();
 		}
 		catch (RuntimeException ex) {
 			log.warn("recovery scan failed, the next one tries again: {}", ex.getMessage());

@@ -39,6 +39,12 @@ import org.springframework.batch.core.step.StepExecution;
  * takes it; then {@code JobOperator.recover} makes it FAILED (its running steps too,
  * their committed context kept), and the launcher restarts it the way an operator would:
  * a backup resumes at its step with its cloud jobs. The event log says what happened.
+ *
+ * <p>
+ * The same scan completes the launches ({@link Launches}) a runner acknowledged and died
+ * before their job's execution existed: the launch of a dead runner (by the same rules),
+ * or one of this runner that it no longer launches. Each is claimed compare-and-set and
+ * handed to {@link Launcher#resumeLaunch}.
  */
 public class RecoveryScanner {
 
@@ -58,14 +64,17 @@ public class RecoveryScanner {
 
 	private final ExecutionEvents events;
 
+	private final Launches launches;
+
 	private final Duration deadAfter;
 
 	/** Executions without a live owner seen in a row, since (nanoTime). */
 	private final Map<Long, Long> suspectSince = new HashMap<>();
 
 	public RecoveryScanner(Runner runner, RunnerRegistry registry, JobRepository jobRepository, JobOperator jobOperator,
-			Launcher launcher, ExecutionEvents events, Duration deadAfter) {
+			Launcher launcher, ExecutionEvents events, Launches launches, Duration deadAfter) {
 		this.runner = runner;
+		this.launches = launches;
 		this.registry = registry;
 		this.jobRepository = jobRepository;
 		this.jobOperator = jobOperator;
@@ -76,6 +85,10 @@ public class RecoveryScanner {
 
 	/** What one recovery did. */
 	public record Recovery(long executionId, Long restartedAs, String message) {
+	}
+
+	/** What completing one launch did. */
+	public record CompletedLaunch(String jobName, String subjectCrn, String message) {
 	}
 
 	/**
@@ -105,6 +118,67 @@ public class RecoveryScanner {
 		}
 		suspectSince.keySet().retainAll(suspects);
 		return done;
+	}
+
+	/**
+	 * One pass over the launches not done: completes those whose runner died, or that
+	 * this runner no longer launches.
+	 * @return the launches this runner completed
+	 */
+	public synchronized List<CompletedLaunch> completeLaunches() {
+		List<CompletedLaunch> done = new ArrayList<>();
+		if (runner.releasing()) {
+			return done;
+		}
+		LocalDateTime deadBefore = registry.before(deadAfter);
+		boolean mayJudgeOthers = runner.reachedStoreFor(deadAfter);
+		for (Launches.Launch launch : launches.pending()) {
+			String reason = abandoned(launch, deadBefore, mayJudgeOthers);
+			if (reason == null) {
+				continue;
+			}
+			if (!launches.claim(launch, runner.id(), deadBefore)) {
+				log.info("the {} launch of {} was claimed by another runner first", launch.jobName(),
+						launch.subjectCrn());
+				continue;
+			}
+			done.add(complete(launch, reason));
+		}
+		return done;
+	}
+
+	/** Why no runner carries this launch on, or {@code null} when one does. */
+	private String abandoned(Launches.Launch launch, LocalDateTime deadBefore, boolean mayJudgeOthers) {
+		String owner = launch.runnerId();
+		if (owner.equals(runner.id())) {
+			return runner.launching(launch.jobName(), launch.subjectCrn()) ? null
+					: "this runner " + runner.describe() + " no longer launches it";
+		}
+		if (!mayJudgeOthers || (launch.runnerHeartbeat() != null && !launch.runnerHeartbeat().isBefore(deadBefore))) {
+			return null;
+		}
+		String ownerText = "runner " + owner + (launch.runnerHost() == null ? "" : " (" + launch.runnerHost() + ")");
+		return launch.runnerHeartbeat() == null ? ownerText + " is gone from the runners"
+				: ownerText + " stopped heartbeating (last heartbeat " + TIME.format(launch.runnerHeartbeat()) + ")";
+	}
+
+	private CompletedLaunch complete(Launches.Launch launch, String reason) {
+		String what = "the " + launch.jobName() + " launch of " + launch.subjectCrn() + ", requested at "
+				+ TIME.format(launch.requestedAt());
+		try {
+			Launcher.Resumed resumed = launcher.resumeLaunch(launch.jobName(), launch.subjectCrn());
+			String message = reason + " before its job began; " + what + " was completed by runner " + runner.describe()
+					+ ": " + resumed.outcome();
+			log.warn(message);
+			events.warning(resumed.parameters(), message);
+			return new CompletedLaunch(launch.jobName(), launch.subjectCrn(), message);
+		}
+		catch (RuntimeException ex) {
+			// stays claimed by this runner, which no longer launches it: the next scan
+			// tries again
+			log.warn("completing {} failed, the next scan tries again: {}", what, ex.toString());
+			return new CompletedLaunch(launch.jobName(), launch.subjectCrn(), "failed: " + ex.getMessage());
+		}
 	}
 
 	/** Why this execution has no live runner, or {@code null} when it has one. */

@@ -55,6 +55,9 @@ public class Runner {
 
 	private final Set<Long> endedBeforeLaunchReturned = ConcurrentHashMap.newKeySet();
 
+	/** Launches of this JVM between their catalog change and their job's execution. */
+	private final Set<String> launching = ConcurrentHashMap.newKeySet();
+
 	private final Object monitor = new Object();
 
 	private volatile boolean releasing;
@@ -111,6 +114,26 @@ public class Runner {
 	boolean reachedStoreFor(Duration period) {
 		Long since = reachableSince;
 		return since != null && System.nanoTime() - since >= period.toNanos();
+	}
+
+	// --- launches of this JVM
+
+	/**
+	 * The launcher begins a launch (before it records it in {@link Launches}); the
+	 * recovery scan leaves a launch of this runner alone while it is under way.
+	 */
+	public void beginLaunch(String jobName, String subjectCrn) {
+		launching.add(jobName + " " + subjectCrn);
+	}
+
+	/** The launcher is done with a launch, whatever its outcome. */
+	public void endLaunch(String jobName, String subjectCrn) {
+		launching.remove(jobName + " " + subjectCrn);
+	}
+
+	/** Whether this JVM is launching the job of this subject right now. */
+	boolean launching(String jobName, String subjectCrn) {
+		return launching.contains(jobName + " " + subjectCrn);
 	}
 
 	// --- executions of this JVM

@@ -11,9 +11,11 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * When no {@code spring.datasource.url} is configured, the store is the embedded default:
  * an H2 file database under the data dir ({@code <data-dir>/db/wsbackup.mv.db}), so that
- * state survives a restart. H2 needs an absolute path, which is why this is computed here
- * rather than written in {@code application.properties}. The embedded default also
- * registers the demo workspace, exposes the actuator job endpoint
+ * state survives a restart. Every commit is written to the file before it returns
+ * ({@code WRITE_DELAY=0}; H2's default writes up to half a second later), so that what
+ * the API acknowledged survives a kill of the process. H2 needs an absolute path, which
+ * is why this is computed here rather than written in {@code application.properties}. The
+ * embedded default also registers the demo workspace, exposes the actuator job endpoint
  * ({@code wsbackup.actuator.jobs.enabled}) and, unless an admin token or an issuer is
  * configured, accepts the admin token it generates at its first start into
  * {@code <data-dir>/admin-token} ({@code wsbackup.security.admin-token-file}).
@@ -27,7 +29,8 @@ public class EmbeddedDefaults implements ApplicationListener<ApplicationEnvironm
 			return;
 		}
 		Path dataDir = Path.of(env.getProperty("wsbackup.data-dir", "data")).toAbsolutePath().normalize();
-		String url = "jdbc:h2:file:" + dataDir.resolve("db").resolve("wsbackup") + ";DB_CLOSE_ON_EXIT=FALSE";
+		String url = "jdbc:h2:file:" + dataDir.resolve("db").resolve("wsbackup")
+				+ ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
 		env.getPropertySources()
 			.addLast(new MapPropertySource("wsbackupEmbeddedDefaults",
 					Map.of("spring.datasource.url", url, "spring.datasource.username", "sa",

@@ -98,12 +98,20 @@ public class WorkspaceRepository {
 	/** The restore's outcome kept on the workspace it created. */
 	public RestoreRecord restoreRecord(Crn crn) {
 		return jdbc
-			.sql("SELECT RESTORE_JOB_EXECUTION_ID, WARNINGS, MODEL_BUILDS_TO_REBUILD FROM WS_WORKSPACE WHERE CRN = ?")
+			.sql("SELECT RESTORE_JOB_EXECUTION_ID, WARNINGS, MODEL_BUILDS_TO_REBUILD, RESTORE_TIMEOUT_MINUTES "
+					+ "FROM WS_WORKSPACE WHERE CRN = ?")
 			.param(crn.toString())
 			.query((rs, row) -> new RestoreRecord(rs.getObject(1, Long.class), Json.readStrings(rs.getString(2)),
-					Json.readStrings(rs.getString(3))))
+					Json.readStrings(rs.getString(3)), rs.getObject(4, Integer.class)))
 			.optional()
-			.orElse(new RestoreRecord(null, List.of(), List.of()));
+			.orElse(new RestoreRecord(null, List.of(), List.of(), null));
+	}
+
+	/** Keeps the timeout a restore into this workspace was asked for. */
+	public void setRestoreTimeoutMinutes(Crn crn, int minutes) {
+		jdbc.sql("UPDATE WS_WORKSPACE SET RESTORE_TIMEOUT_MINUTES = ?, UPDATED_AT = ? WHERE CRN = ?")
+			.params(minutes, Times.toDb(clock.instant()), crn.toString())
+			.update();
 	}
 
 	public void setRestoreJobExecutionId(Crn crn, long jobExecutionId) {

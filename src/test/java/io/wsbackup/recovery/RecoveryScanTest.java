@@ -57,6 +57,9 @@ class RecoveryScanTest extends WsbackupTestSupport {
 	ExecutionEvents executionEvents;
 
 	@Autowired
+	Launches launches;
+
+	@Autowired
 	EventLog events;
 
 	@Autowired
@@ -166,7 +169,8 @@ class RecoveryScanTest extends WsbackupTestSupport {
 		Runner other = new Runner(id, "test-host");
 		other.reachedStoreSince(System.nanoTime() - DEAD_AFTER.toNanos() - 1);
 		registry.register(id, "test-host");
-		return new RecoveryScanner(other, registry, jobRepository, jobOperator, launcher, executionEvents, DEAD_AFTER);
+		return new RecoveryScanner(other, registry, jobRepository, jobOperator, launcher, executionEvents, launches,
+				DEAD_AFTER);
 	}
 
 	private static List<RecoveryScanner.Recovery> race(RecoveryScanner... scanners) throws Exception {

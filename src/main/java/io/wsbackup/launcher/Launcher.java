@@ -610,8 +610,9 @@ public class Launcher {
 	 * all (a running one is the recovery scan's to take over); ends {@code cancelled} a
 	 * backup cancelled before its job began, which never touched the workspace; does
 	 * nothing for an operation that ended meanwhile. The launch is done afterwards.
+	 * @param claimedBy the runner that claimed the launch
 	 */
-	public Resumed resumeLaunch(String jobName, String subjectCrn) {
+	public Resumed resumeLaunch(String jobName, String subjectCrn, String claimedBy) {
 		synchronized (lock(subjectCrn)) {
 			try {
 				return switch (jobName) {
@@ -622,7 +623,7 @@ public class Launcher {
 				};
 			}
 			finally {
-				launches.done(jobName, subjectCrn, runner.id());
+				launches.done(jobName, subjectCrn, claimedBy);
 			}
 		}
 	}

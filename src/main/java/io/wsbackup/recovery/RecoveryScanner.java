@@ -166,7 +166,7 @@ public class RecoveryScanner {
 		String what = "the " + launch.jobName() + " launch of " + launch.subjectCrn() + ", requested at "
 				+ TIME.format(launch.requestedAt());
 		try {
-			Launcher.Resumed resumed = launcher.resumeLaunch(launch.jobName(), launch.subjectCrn());
+			Launcher.Resumed resumed = launcher.resumeLaunch(launch.jobName(), launch.subjectCrn(), runner.id());
 			String message = reason + " before its job began; " + what + " was completed by runner " + runner.describe()
 					+ ": " + resumed.outcome();
 			log.warn(message);

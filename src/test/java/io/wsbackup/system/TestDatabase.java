@@ -36,6 +36,9 @@ public final class TestDatabase {
 
 	private static String password;
 
+	/** The server's URL without a schema, when the tests use the local server. */
+	private static String server;
+
 	private TestDatabase() {
 	}
 
@@ -51,6 +54,22 @@ public final class TestDatabase {
 	public static synchronized String url() {
 		start();
 		return url;
+	}
+
+	/**
+	 * A JDBC URL of a second, empty schema of this JVM's own (created now, dropped when
+	 * the JVM ends), for tests whose runners must not meet the state other tests left
+	 * (the demo workspace, for one). With Testcontainers, the container's one database.
+	 */
+	public static synchronized String freshSchemaUrl(String suffix) {
+		start();
+		if (server == null) {
+			return url;
+		}
+		String schema = url.substring(server.length(), url.indexOf('?')) + "_" + suffix;
+		execute(server + PARAMS, "CREATE DATABASE " + schema);
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> execute(server + PARAMS, "DROP DATABASE " + schema)));
+		return server + schema + PARAMS;
 	}
 
 	public static String user() {
@@ -74,7 +93,7 @@ public final class TestDatabase {
 			log.info("tests use Testcontainers MySQL at {}", url);
 			return;
 		}
-		String server = setting("WSBACKUP_TEST_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/");
+		server = setting("WSBACKUP_TEST_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/");
 		user = setting("WSBACKUP_TEST_MYSQL_USER", "root");
 		password = setting("WSBACKUP_TEST_MYSQL_PASSWORD", "");
 		String schema = "wsbackup_test_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"))

@@ -5,8 +5,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.wsbackup.catalog.BackupRepository;
+import io.wsbackup.cloud.CloudPort;
+import io.wsbackup.events.EventLog;
 import io.wsbackup.launcher.Launcher;
 import io.wsbackup.system.WsbackupProperties;
+import io.wsbackup.workspace.WorkspaceRepository;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,16 +47,21 @@ public class RecoveryLifecycle implements SmartLifecycle, ApplicationListener<Co
 
 	private final RecoveryScanner scanner;
 
+	private final OrphanSweep orphans;
+
 	private volatile ScheduledExecutorService heartbeats;
 
 	private volatile ScheduledExecutorService scans;
+
+	private volatile ScheduledExecutorService sweeps;
 
 	private volatile boolean running;
 
 	private volatile boolean closing;
 
 	RecoveryLifecycle(Runner runner, RunnerRegistry registry, JobRepository jobRepository, JobOperator jobOperator,
-			Launcher launcher, ExecutionEvents events, Launches launches, WsbackupProperties properties) {
+			Launcher launcher, ExecutionEvents events, Launches launches, WorkspaceRepository workspaces,
+			BackupRepository backups, CloudPort cloud, EventLog eventLog, WsbackupProperties properties) {
 		this.runner = runner;
 		this.registry = registry;
 		this.jobRepository = jobRepository;
@@ -60,6 +69,12 @@ public class RecoveryLifecycle implements SmartLifecycle, ApplicationListener<Co
 		this.settings = properties.recovery();
 		this.scanner = new RecoveryScanner(runner, registry, jobRepository, jobOperator, launcher, events, launches,
 				settings.deadAfter());
+		this.orphans = new OrphanSweep(workspaces, backups, cloud, eventLog, settings.orphanRecoveryPoints());
+	}
+
+	/** This runner's orphan sweep. */
+	public OrphanSweep orphans() {
+		return orphans;
 	}
 
 	/** This runner's scanner. */
@@ -86,6 +101,24 @@ public class RecoveryLifecycle implements SmartLifecycle, ApplicationListener<Co
 		scans = Executors.newSingleThreadScheduledExecutor((task) -> daemon(task, "recovery-scan"));
 		scans.scheduleWithFixedDelay(this::scan, settings.scanInterval().toMillis(), settings.scanInterval().toMillis(),
 				TimeUnit.MILLISECONDS);
+		if (!settings.orphanSweepInterval().isZero()) {
+			// first once this runner could have judged others dead, then every interval:
+			// a vault listing may take long, and never delays a recovery scan
+			sweeps = Executors.newSingleThreadScheduledExecutor((task) -> daemon(task, "orphan-sweep"));
+			sweeps.scheduleWithFixedDelay(this::sweep, settings.deadAfter().plus(settings.scanInterval()).toMillis(),
+					settings.orphanSweepInterval().toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private void sweep() {
+		try {
+			if (!runner.releasing()) {
+				orphans.sweep();
+			}
+		}
+		catch (RuntimeException ex) {
+			log.warn("orphan sweep failed, the next one tries again: {}", ex.getMessage());
+		}
 	}
 
 	private void heartbeat() {
@@ -148,6 +181,9 @@ public class RecoveryLifecycle implements SmartLifecycle, ApplicationListener<Co
 	private void release() {
 		if (scans != null) {
 			scans.shutdownNow();
+		}
+		if (sweeps != null) {
+			sweeps.shutdownNow();
 		}
 		runner.beginRelease();
 		long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();

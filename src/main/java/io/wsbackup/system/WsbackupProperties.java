@@ -52,7 +52,7 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 		demo = demo == null ? new Demo(null) : demo;
 		schedules = schedules == null ? new ScheduleSettings(null, null) : schedules;
 		metrics = metrics == null ? new Metrics(null) : metrics;
-		recovery = recovery == null ? new Recovery(null, null, null, null, null) : recovery;
+		recovery = recovery == null ? new Recovery(null, null, null, null, null, null, null) : recovery;
 		security = security == null ? new Security(null, null, null) : security;
 	}
 
@@ -253,9 +253,13 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 	 * @param scanInterval how often this runner looks for executions to recover
 	 * @param shutdownTimeout how long a graceful shutdown waits for the running steps to
 	 * reach a commit point
+	 * @param orphanSweepInterval how often this runner compares the vaults with the
+	 * catalog (first once it has reached the store for {@code deadAfter}); 0 never
+	 * @param orphanRecoveryPoints what the sweep does with a recovery point whose backup
+	 * is not in the catalog: {@code delete} (the default) or {@code report}
 	 */
 	public record Recovery(Boolean enabled, Duration heartbeatInterval, Duration deadAfter, Duration scanInterval,
-			Duration shutdownTimeout) {
+			Duration shutdownTimeout, Duration orphanSweepInterval, OrphanAction orphanRecoveryPoints) {
 
 		public Recovery {
 			enabled = enabled == null ? Boolean.TRUE : enabled;
@@ -263,6 +267,19 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 			deadAfter = deadAfter == null ? Duration.ofSeconds(60) : deadAfter;
 			scanInterval = scanInterval == null ? Duration.ofSeconds(10) : scanInterval;
 			shutdownTimeout = shutdownTimeout == null ? Duration.ofSeconds(20) : shutdownTimeout;
+			orphanSweepInterval = orphanSweepInterval == null ? Duration.ofHours(6) : orphanSweepInterval;
+			orphanRecoveryPoints = orphanRecoveryPoints == null ? OrphanAction.DELETE : orphanRecoveryPoints;
+		}
+
+		/**
+		 * What the orphan sweep does with a recovery point whose backup is not in the
+		 * catalog: delete it, or only report it (when another installation shares the
+		 * vaults).
+		 */
+		public enum OrphanAction {
+
+			DELETE, REPORT
+
 		}
 
 	}

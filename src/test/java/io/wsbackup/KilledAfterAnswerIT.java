@@ -221,7 +221,7 @@ class KilledAfterAnswerIT {
 		List<String> arguments = new ArrayList<>(store);
 		arguments.addAll(List.of("--wsbackup.data-dir=" + data, "--wsbackup.schedules-dir=" + schedules,
 				"--wsbackup.demo.enabled=true", "--wsbackup.cloud.local.max-bytes-per-second=4MB",
-				"--wsbackup.recovery.heartbeat-interval=1s", "--wsbackup.recovery.dead-after=5s",
+				"--wsbackup.recovery.heartbeat-interval=500ms", "--wsbackup.recovery.dead-after=3s",
 				"--wsbackup.recovery.scan-interval=1s", "--wsbackup.security.tokens[0].name=it",
 				"--wsbackup.security.tokens[0].role=admin",
 				"--wsbackup.security.tokens[0].sha256=" + HashedTokens.sha256Hex(WsbackupTestSupport.ADMIN_TOKEN)));

@@ -358,7 +358,8 @@ public class Launcher {
 							"backup " + backup.name() + " changed while it was being deleted; try again");
 				}
 				events.info(backup.workspaceCrn().toString(), crn.toString(), DeleteParameters.JOB_NAME,
-						"delete of backup " + backup.name() + " requested");
+						"delete of backup " + backup.name()
+								+ (before == BackupStatus.DELETING ? " resumed where it stopped" : " requested"));
 			}, null).getId();
 		}
 		catch (LaunchFailedException ex) {

@@ -86,13 +86,15 @@ class MlApiController {
 	}
 
 	@PostMapping("/registerWorkspace")
-	WorkspaceResponse registerWorkspace(@RequestBody(required = false) String body) {
+	Views.RegisteredWorkspaceResponse registerWorkspace(@RequestBody(required = false) String body) {
 		var r = reader.read("registerWorkspace", body, Requests.RegisterWorkspace.class);
 		Workspace w = workspaces.register(r.workspaceName(), r.environmentName(), r.accountId(), r.region(),
 				r.version(),
 				new WorkspaceStorage(r.volumes(), r.sharedFileSystem(), Boolean.TRUE.equals(r.externalNfs())),
 				new WorkloadLocation(r.namespaces(), r.namespaceSelector(), r.kubeContext()));
-		return new WorkspaceResponse(WorkspaceView.of(w));
+		List<String> warnings = workspaceRepository.restoreRecord(w.crn()).warnings();
+		warnings.forEach((warning) -> events.warning(w.crn().toString(), null, "registerWorkspace", warning));
+		return new Views.RegisteredWorkspaceResponse(WorkspaceView.of(w), warnings);
 	}
 
 	@PostMapping("/listWorkspaces")

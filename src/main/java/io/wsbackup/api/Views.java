@@ -64,6 +64,13 @@ final class Views {
 	record WorkspaceResponse(WorkspaceView workspace) {
 	}
 
+	/**
+	 * A registered workspace, with what the operator should know of its storage (a
+	 * symbolic link resolved).
+	 */
+	record RegisteredWorkspaceResponse(WorkspaceView workspace, List<String> warnings) {
+	}
+
 	record WorkspacesResponse(List<WorkspaceView> workspaces) {
 	}
 

@@ -114,6 +114,13 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 				recoveryPoints.put(job.getKey(), progress.recoveryPointId());
 				events.info(ws, bk, STEP,
 						"snapshot of " + job.getKey() + " completed: recovery point " + progress.recoveryPointId());
+				if (progress.message() != null && !progress.message().isBlank()) {
+					// completed with something to say (files left out, ...): a warning
+					// on the backup, never silence
+					String warning = "snapshot of " + job.getKey() + ": " + progress.message();
+					backups.addWarning(backup.crn(), warning);
+					events.warning(ws, bk, STEP, warning);
+				}
 			}
 			else if (progress.state().isUnsuccessful()) {
 				throw new BackupStepException("the snapshot of " + job.getKey() + " (cloud job " + job.getValue()

@@ -3,6 +3,7 @@ package io.wsbackup.cloud;
 import java.util.List;
 import java.util.Map;
 
+import io.wsbackup.workspace.StorageAdmission;
 import io.wsbackup.workspace.Workspace;
 
 /**
@@ -18,10 +19,12 @@ import io.wsbackup.workspace.Workspace;
  * <li>at most one snapshot of a resource runs at a time: a second one is refused with a
  * non-retryable {@link CloudException};</li>
  * <li>a job that ran and failed is reported through its progress, never thrown;</li>
- * <li>{@link #deleteRecoveryPoint} of an absent recovery point succeeds.</li>
+ * <li>{@link #deleteRecoveryPoint} of an absent recovery point succeeds;</li>
+ * <li>{@link #admitStorage} refuses storage it could not back up, before anything is
+ * written.</li>
  * </ul>
  */
-public interface CloudPort {
+public interface CloudPort extends StorageAdmission {
 
 	/**
 	 * Creates the vault when it is absent, with these tags. Idempotent.

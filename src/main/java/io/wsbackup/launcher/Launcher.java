@@ -386,6 +386,8 @@ public class Launcher {
 	public RestoreStarted restoreWorkspace(RestoreInput input) {
 		Crn backupCrn = Crn.parseField(input.backupCrn(), Crn.BACKUP, "backupCrn");
 		WorkspaceService.checkName(input.workspaceName(), "newWorkspaceParameters.workspaceName");
+		io.wsbackup.workspace.WorkspaceFields.environmentName(input.environmentName(),
+				"newWorkspaceParameters.environmentName");
 		int timeout = input.timeoutMinutes() == null ? properties.backup().defaultTimeoutMinutes()
 				: input.timeoutMinutes();
 		if (timeout < 1 || timeout > properties.backup().maxTimeoutMinutes()) {

@@ -61,7 +61,8 @@ public record RestoreInput(String backupCrn, String environmentName, String work
 		require(environmentName, "newWorkspaceParameters.environmentName");
 		require(workspaceName, "newWorkspaceParameters.workspaceName");
 		JsonNode timeout = request.get("restoreJobTimeoutMinutes");
-		Integer timeoutMinutes = timeout == null || timeout.isNull() || timeout.asInt() == 0 ? null : timeout.asInt();
+		Integer timeoutMinutes = timeout == null || timeout.isNull() || timeout.intValue() == 0 ? null
+				: timeout.intValue();
 		JsonNode staticSubdomain = request.get("useStaticSubdomain");
 		List<String> warnings = new ArrayList<>();
 		ObjectNode kept = ((ObjectNode) parameters).deepCopy();
@@ -106,9 +107,9 @@ public record RestoreInput(String backupCrn, String environmentName, String work
 			JsonNode element = template.isEmpty() ? null : template.get(0);
 			for (int i = 0; i < node.size(); i++) {
 				if (element == null) {
-					if (node.get(i).isContainer()) {
+					if (!node.get(i).isString()) {
 						throw WsbackupException.invalid("field '" + path + "[" + i + "]' of the restoreWorkspace"
-								+ " request must be a plain value");
+								+ " request must be a string");
 					}
 				}
 				else {
@@ -116,10 +117,17 @@ public record RestoreInput(String backupCrn, String environmentName, String work
 				}
 			}
 		}
-		else if (node.isContainer() || (template.isBoolean() && !node.isBoolean()) || (template.isNumber()
-				&& !node.isNumber() && !(node.isString() && node.asString().matches("-?\\d+")))) {
-			throw WsbackupException.invalid("field '" + path + "' of the restoreWorkspace request must be "
-					+ (template.isBoolean() ? "true or false" : template.isNumber() ? "a whole number" : "a string"));
+		else if (node.isContainer() || (template.isBoolean() && !node.isBoolean())
+				|| (template.isNumber() && !(node.isIntegralNumber() && node.canConvertToInt()))
+				|| (template.isString() && !node.isString())) {
+			throw WsbackupException
+				.invalid(
+						"field '" + path + "' of the restoreWorkspace request must be "
+								+ (template.isBoolean() ? "true or false"
+										: template.isNumber()
+												? "a whole number from " + Integer.MIN_VALUE + " to "
+														+ Integer.MAX_VALUE + " (not a string or a fraction)"
+												: "a string"));
 		}
 	}
 

@@ -64,8 +64,8 @@ public class Schedules {
 		if (name == null || name.isBlank()) {
 			throw WsbackupException.invalid("schedule is required");
 		}
-		return find(name).orElseThrow(() -> WsbackupException.notFound("schedule '" + name + "' is not declared in "
-				+ properties.schedulesDir() + "; the schedules are: " + byName.get().keySet()));
+		return find(name).orElseThrow(() -> WsbackupException.notFound("schedule '" + name
+				+ "' is not declared in the runner's schedule files; the schedules are: " + byName.get().keySet()));
 	}
 
 	/**

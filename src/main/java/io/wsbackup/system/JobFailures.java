@@ -69,7 +69,25 @@ public final class JobFailures {
 			.stream()
 			.findFirst()
 			.map(JobFailures::message)
-			.orElseGet(() -> failed.get().getExitStatus().getExitDescription());
+			.orElseGet(() -> fromExitDescription(failed.get().getExitStatus().getExitDescription()));
+	}
+
+	/**
+	 * The message in an exit description as Spring Batch stores it (the exception's stack
+	 * trace, read back from the job repository): its first line, without the exception's
+	 * class name, never the trace.
+	 */
+	public static String fromExitDescription(String description) {
+		if (description == null || description.isBlank()) {
+			return "the step failed";
+		}
+		String first = description.lines().findFirst().orElse("").strip();
+		// "io.wsbackup.backup.BackupStepException: the vault is on fire" -> the message
+		java.util.regex.Matcher named = java.util.regex.Pattern
+			.compile("^(?:[a-zA-Z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error|Throwable)?: (.*)$")
+			.matcher(first);
+		String message = named.matches() ? named.group(1) : first;
+		return message.isBlank() ? "the step failed" : message;
 	}
 
 	private static Optional<StepExecution> lastFailed(JobExecution execution) {
@@ -80,8 +98,16 @@ public final class JobFailures {
 	}
 
 	private static String message(Throwable t) {
+		if (t instanceof org.springframework.dao.DataAccessException store) {
+			// its message holds the SQL statement: say what went wrong, not the statement
+			Throwable root = store.getMostSpecificCause();
+			String cause = root.getMessage() == null ? "" : root.getMessage().lines().findFirst().orElse("");
+			return "the store failed" + (cause.isBlank() || cause.contains("SQL") ? "" : ": " + cause)
+					+ "; restart the job once the store answers";
+		}
 		String message = t.getMessage();
-		return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+		return message == null || message.isBlank() ? t.getClass().getSimpleName()
+				: message.lines().findFirst().orElse(message);
 	}
 
 }

@@ -66,7 +66,7 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 
 		public Cloud {
 			provider = provider == null ? "local" : provider;
-			local = local == null ? new Local(null) : local;
+			local = local == null ? new Local(null, null) : local;
 			aws = aws == null ? new Aws(null, null, null, null, null, null, null, null, null, null) : aws;
 		}
 
@@ -102,11 +102,14 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 		/**
 		 * @param maxBytesPerSecond the rate one snapshot or restore reads at; 0 is
 		 * unlimited
+		 * @param allowedRoots when not empty, a registered workspace's directories must
+		 * lie inside one of these trees
 		 */
-		public record Local(DataSize maxBytesPerSecond) {
+		public record Local(DataSize maxBytesPerSecond, java.util.List<Path> allowedRoots) {
 
 			public Local {
 				maxBytesPerSecond = maxBytesPerSecond == null ? DataSize.ofBytes(0) : maxBytesPerSecond;
+				allowedRoots = allowedRoots == null ? java.util.List.of() : java.util.List.copyOf(allowedRoots);
 			}
 
 		}

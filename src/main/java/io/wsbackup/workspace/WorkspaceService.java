@@ -9,6 +9,7 @@ import io.wsbackup.system.WsbackupProperties;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 /** Registers workspaces and finds them by CRN or by name within an environment. */
 @Service
@@ -22,10 +23,14 @@ public class WorkspaceService {
 
 	private final Clock clock;
 
-	public WorkspaceService(WorkspaceRepository workspaces, WsbackupProperties properties, Clock clock) {
+	private final StorageAdmission storageAdmission;
+
+	public WorkspaceService(WorkspaceRepository workspaces, WsbackupProperties properties, Clock clock,
+			StorageAdmission storageAdmission) {
 		this.workspaces = workspaces;
 		this.properties = properties;
 		this.clock = clock;
+		this.storageAdmission = storageAdmission;
 	}
 
 	/**
@@ -35,17 +40,31 @@ public class WorkspaceService {
 	 * @throws WsbackupException {@code INVALID_ARGUMENT} or {@code ALREADY_EXISTS}, with
 	 * nothing written
 	 */
+	@Transactional
 	public Workspace register(String name, String environmentName, String accountId, String region, String version,
 			WorkspaceStorage storage, WorkloadLocation workloads) {
 		require(name, "workspaceName");
-		require(environmentName, "environmentName");
 		checkName(name, "workspaceName");
+		WorkspaceFields.environmentName(environmentName, "environmentName");
+		WorkspaceFields.accountId(accountId);
+		WorkspaceFields.region(region);
+		WorkspaceFields.version(version);
+		WorkspaceFields.storage(storage.volumes(), storage.sharedFileSystem());
+		if (workloads != null) {
+			WorkspaceFields.workloads(workloads.namespaces(), workloads.namespaceSelector(), workloads.kubeContext());
+		}
 		boolean discoverable = workloads != null && (!workloads.namespaces().isEmpty()
 				|| (workloads.namespaceSelector() != null && !workloads.namespaceSelector().isBlank()));
 		if (storage.protectedResources().isEmpty() && !discoverable) {
 			throw WsbackupException.invalid("a workspace needs storage to back up: give volumes or sharedFileSystem, "
 					+ "or namespaces (or namespaceSelector) for the kubernetes workloads provider to find it");
 		}
+		StorageAdmission.Admitted admitted = storageAdmission.admitStorage(storage, workspaces.list(null));
+		if (!admitted.problems().isEmpty()) {
+			throw WsbackupException.invalid("the storage of workspace " + name + " cannot be backed up: "
+					+ String.join("; ", admitted.problems()));
+		}
+		storage = admitted.storage();
 		Crn crn;
 		try {
 			crn = Crn.newWorkspace(region == null ? properties.region() : region,
@@ -63,6 +82,9 @@ public class WorkspaceService {
 		catch (DuplicateKeyException taken) {
 			throw WsbackupException
 				.alreadyExists("environment " + environmentName + " already has a workspace named " + name);
+		}
+		if (!admitted.notes().isEmpty()) {
+			workspaces.setWarnings(crn, admitted.notes());
 		}
 		return workspace;
 	}

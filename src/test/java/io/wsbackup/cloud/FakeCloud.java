@@ -296,6 +296,13 @@ public class FakeCloud implements CloudPort {
 		return recoveryPoints.stream().filter((rp) -> rp.vaultName().equals(vaultName)).toList();
 	}
 
+	/** Any id not blank: the fake backs up whatever it is given. */
+	@Override
+	public io.wsbackup.workspace.StorageAdmission.Admitted admitStorage(io.wsbackup.workspace.WorkspaceStorage storage,
+			List<Workspace> registered) {
+		return io.wsbackup.workspace.StorageAdmission.Admitted.asIs(storage);
+	}
+
 	@Override
 	public List<String> missingPrerequisites(Workspace workspace) {
 		gates.pass("missingPrerequisites");

@@ -330,6 +330,51 @@ public class AwsCloud implements CloudPort {
 		return summaries;
 	}
 
+	/**
+	 * EBS volume ids ({@code vol-} and 8 or 17 hex digits) and an EFS file system id
+	 * ({@code fs-} likewise), each protected by one workspace only: AWS Backup runs one
+	 * backup job per resource at a time. Whether they exist is checked by
+	 * {@code checkPrerequisites} and before each backup.
+	 */
+	@Override
+	public io.wsbackup.workspace.StorageAdmission.Admitted admitStorage(io.wsbackup.workspace.WorkspaceStorage storage,
+			List<Workspace> registered) {
+		List<String> problems = new ArrayList<>();
+		java.util.Map<String, Workspace> taken = new java.util.HashMap<>();
+		registered.forEach((w) -> w.storage().protectedResources().forEach((r) -> taken.put(r.id(), w)));
+		java.util.Set<String> seen = new java.util.HashSet<>();
+		for (int i = 0; i < storage.volumes().size(); i++) {
+			admit(storage.volumes().get(i), "volumes[" + i + "]", VOLUME_ID,
+					"an EBS volume id such as vol-0123456789abcdef0", taken, seen, problems);
+		}
+		if (storage.sharedFileSystem() != null && !storage.sharedFileSystem().isBlank()) {
+			admit(storage.sharedFileSystem(), "sharedFileSystem", FILE_SYSTEM_ID,
+					"an EFS file system id such as fs-0123456789abcdef0", taken, seen, problems);
+		}
+		return new io.wsbackup.workspace.StorageAdmission.Admitted(storage, List.of(), problems);
+	}
+
+	private static final java.util.regex.Pattern VOLUME_ID = java.util.regex.Pattern
+		.compile("vol-([0-9a-f]{8}|[0-9a-f]{17})");
+
+	private static final java.util.regex.Pattern FILE_SYSTEM_ID = java.util.regex.Pattern
+		.compile("fs-([0-9a-f]{8}|[0-9a-f]{17})");
+
+	private static void admit(String id, String field, java.util.regex.Pattern syntax, String expected,
+			java.util.Map<String, Workspace> taken, java.util.Set<String> seen, List<String> problems) {
+		if (!syntax.matcher(id).matches()) {
+			problems.add(field + " '" + id + "' is not " + expected);
+		}
+		else if (taken.containsKey(id)) {
+			Workspace other = taken.get(id);
+			problems.add(field + " " + id + " is already protected by workspace " + other.name() + " ("
+					+ other.environmentName() + ")");
+		}
+		else if (!seen.add(id)) {
+			problems.add(field + " " + id + " is given twice");
+		}
+	}
+
 	@Override
 	public List<String> missingPrerequisites(Workspace workspace) {
 		return new AwsPrerequisites(backup, ec2, efs, sts, iam, settings).missing(workspace);

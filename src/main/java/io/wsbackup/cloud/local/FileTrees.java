@@ -70,10 +70,19 @@ final class FileTrees {
 
 	/**
 	 * Walks a tree in pre-order (a directory before its content), without following
-	 * symbolic links. Sockets, pipes and devices are skipped.
+	 * symbolic links. Sockets, pipes and devices are skipped: they hold no data to copy.
 	 * @throws IOException naming the path that could not be read
 	 */
 	static List<Node> walk(Path root) throws IOException {
+		return walk(root, (special) -> {
+		});
+	}
+
+	/**
+	 * Walks a tree as {@link #walk(Path)} does, handing each socket, pipe or device it
+	 * leaves out to {@code special}.
+	 */
+	static List<Node> walk(Path root, java.util.function.Consumer<Path> special) throws IOException {
 		List<Node> nodes = new ArrayList<>();
 		Files.walkFileTree(root, new SimpleFileVisitor<>() {
 
@@ -90,6 +99,9 @@ final class FileTrees {
 				}
 				else if (attrs.isRegularFile()) {
 					nodes.add(node(root, file, Kind.FILE, attrs));
+				}
+				else if (attrs.isOther()) {
+					special.accept(file);
 				}
 				return FileVisitResult.CONTINUE;
 			}
@@ -116,6 +128,23 @@ final class FileTrees {
 		}
 		return new Node(relative(root, path), path, kind, kind == Kind.FILE ? attrs.size() : 0,
 				attrs.lastModifiedTime(), permissions);
+	}
+
+	/** What kind of special file this is: a FIFO, a socket, a device. */
+	static String specialKind(Path path) {
+		try {
+			int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+			return switch (mode & 0170000) {
+				case 0010000 -> "FIFO";
+				case 0140000 -> "socket";
+				case 0020000 -> "character device";
+				case 0060000 -> "block device";
+				default -> "special file";
+			};
+		}
+		catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException ex) {
+			return "special file";
+		}
 	}
 
 	/** The path of {@code path} relative to {@code root}, {@code /} separated. */

@@ -46,6 +46,7 @@ import io.wsbackup.cloud.SnapshotProgress;
 import io.wsbackup.cloud.SnapshotRequest;
 import io.wsbackup.workspace.ProtectedResource;
 import io.wsbackup.workspace.Workspace;
+import io.wsbackup.workspace.WorkspaceStorage;
 
 /**
  * The {@code local} cloud: a resource is a directory (its {@link ProtectedResource#id()
@@ -129,6 +130,8 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 
 	private final long maxBytesPerSecond;
 
+	private volatile LocalStorageRules storageRules;
+
 	private final Executor executor;
 
 	private final Clock clock;
@@ -177,7 +180,24 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 			.build();
 		this.store = new JobStore(this.vaultsRoot, json);
+		this.storageRules = new LocalStorageRules(this.vaultsRoot, this.restoresRoot, null, List.of());
 		resumeInterruptedJobs();
+	}
+
+	/**
+	 * Also refuses storage that contains the data dir or lies in its database, and, when
+	 * {@code allowedRoots} is not empty, storage outside those trees.
+	 * @return this cloud
+	 */
+	public LocalCloud storageRules(Path dataDir, List<Path> allowedRoots) {
+		this.storageRules = new LocalStorageRules(vaultsRoot, restoresRoot, dataDir, allowedRoots);
+		return this;
+	}
+
+	@Override
+	public io.wsbackup.workspace.StorageAdmission.Admitted admitStorage(WorkspaceStorage storage,
+			List<Workspace> registered) {
+		return storageRules.admit(storage, registered);
 	}
 
 	@Override

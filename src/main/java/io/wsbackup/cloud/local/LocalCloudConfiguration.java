@@ -35,10 +35,10 @@ public class LocalCloudConfiguration {
 	@Bean(destroyMethod = "close")
 	CloudPort localCloud(WsbackupProperties properties, ExecutorService localCloudExecutor, Clock clock,
 			WsbackupMetrics metrics) {
-		return CountedCloudPort.of(
-				new LocalCloud(properties.dataDir().resolve("vaults"), properties.dataDir().resolve("restores"),
-						properties.cloud().local().maxBytesPerSecond().toBytes(), localCloudExecutor, clock),
-				"local", metrics);
+		return CountedCloudPort
+			.of(new LocalCloud(properties.dataDir().resolve("vaults"), properties.dataDir().resolve("restores"),
+					properties.cloud().local().maxBytesPerSecond().toBytes(), localCloudExecutor, clock)
+				.storageRules(properties.dataDir(), properties.cloud().local().allowedRoots()), "local", metrics);
 	}
 
 }

@@ -65,17 +65,31 @@ final class SnapshotJob extends LocalJob {
 	}
 
 	private void snapshot(JobRecord record, Path partial, Path target) throws IOException {
-		Path source = Path.of(record.resourceId());
-		if (!Files.isDirectory(source)) {
-			throw new IOException("the resource directory " + source + " does not exist");
+		Path given = Path.of(record.resourceId());
+		if (!Files.exists(given)) {
+			throw new IOException("the resource directory " + given + " does not exist (removed, or not mounted?)");
 		}
-		List<FileTrees.Node> tree = FileTrees.walk(source);
+		if (!Files.isDirectory(given)) {
+			throw new IOException(given + " is not a directory: the local cloud backs up directories");
+		}
+		// a directory reached through a symbolic link: its target's content is what is
+		// protected, never the link
+		Path source = given.toRealPath();
+		List<Path> special = new ArrayList<>();
+		List<FileTrees.Node> tree = FileTrees.walk(source, special::add);
 		long total = tree.stream().mapToLong(FileTrees.Node::size).sum();
 		job.running(total);
 		log.info("Snapshot job {} of {}: {} entries, {} bytes", record.jobId(), source, tree.size(), total);
 
 		Optional<RecoveryPointInfo> previous = cloud.latestRecoveryPoint(record.vaultName(),
 				new ProtectedResource(record.resourceKind(), record.resourceId()));
+		boolean empty = tree.stream().noneMatch((node) -> node.kind() != FileTrees.Kind.DIRECTORY);
+		if (empty && previous.isPresent() && previous.get().fileCount() > 0) {
+			throw new IOException("the resource directory " + source + " is empty, but its previous recovery point "
+					+ previous.get().recoveryPointId() + " holds " + previous.get().fileCount() + " file(s) ("
+					+ previous.get().sizeBytes() + " bytes): a snapshot of nothing would protect nothing. If the "
+					+ "storage is not mounted, mount it and restart the backup");
+		}
 		Path previousData = previous
 			.map((rp) -> cloud.vaultDir(record.vaultName()).resolve(rp.recoveryPointId()).resolve(LocalCloud.DATA_DIR))
 			.orElse(null);
@@ -161,11 +175,27 @@ final class SnapshotJob extends LocalJob {
 		catch (FileAlreadyExistsException ex) {
 			throw new IOException("the recovery point " + target + " already exists", ex);
 		}
-		job.end(CloudJobState.COMPLETED, null, null);
+		job.end(CloudJobState.COMPLETED, special.isEmpty() ? null : leftOut(source, special), null);
 		log.info(
 				"Snapshot job {} of {} completed: recovery point {} ({} files, {} hard-linked, {} of {} bytes "
 						+ "copied)",
 				record.jobId(), source, record.recoveryPointId(), entries.size(), linkedFiles, copiedBytes, total);
+	}
+
+	/** The warning a completed snapshot carries for the special files it left out. */
+	private static String leftOut(Path source, List<Path> special) {
+		StringBuilder text = new StringBuilder().append(special.size())
+			.append(" file(s) of ")
+			.append(source)
+			.append(" hold no data to copy and were left out: ");
+		for (int i = 0; i < Math.min(10, special.size()); i++) {
+			text.append(i == 0 ? "" : ", ")
+				.append(FileTrees.relative(source, special.get(i)))
+				.append(" (")
+				.append(FileTrees.specialKind(special.get(i)))
+				.append(")");
+		}
+		return text.append(special.size() > 10 ? ", ..." : "").toString();
 	}
 
 	private static IOException ioError(FileTrees.Node node, Path source, IOException ex) {

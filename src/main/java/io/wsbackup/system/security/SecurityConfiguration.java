@@ -193,8 +193,11 @@ public class SecurityConfiguration {
 	}
 
 	@Bean
-	SecurityFilterChain wsbackupSecurity(HttpSecurity http, Credentials credentials) throws Exception {
-		SecurityErrors errors = new SecurityErrors(credentials.howToAuthenticate());
+	SecurityFilterChain wsbackupSecurity(HttpSecurity http, Credentials credentials,
+			org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters)
+			throws Exception {
+		SecurityErrors errors = new SecurityErrors(credentials.howToAuthenticate(),
+				meters.getIfAvailable(io.micrometer.core.instrument.simple.SimpleMeterRegistry::new));
 		ProviderManager manager = new ProviderManager(credentials.providers());
 		http.csrf(AbstractHttpConfigurer::disable)
 			.cors(AbstractHttpConfigurer::disable)

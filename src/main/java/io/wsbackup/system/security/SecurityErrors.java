@@ -23,19 +23,57 @@ final class SecurityErrors implements AuthenticationEntryPoint, AccessDeniedHand
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SecurityErrors.class);
+
+	/** At most one log line about failed authentications this often. */
+	private static final long LOG_EVERY_NANOS = java.time.Duration.ofSeconds(10).toNanos();
+
 	private final String howToAuthenticate;
+
+	private final io.micrometer.core.instrument.MeterRegistry meters;
+
+	private final java.util.concurrent.atomic.AtomicLong lastLogged = new java.util.concurrent.atomic.AtomicLong(
+			System.nanoTime() - LOG_EVERY_NANOS);
+
+	private final java.util.concurrent.atomic.AtomicLong unlogged = new java.util.concurrent.atomic.AtomicLong();
 
 	/**
 	 * @param howToAuthenticate what a caller without credentials is told to do
+	 * @param meters where failed authentications are counted
+	 * ({@code wsbackup_authentication_failures_total{credentials=missing|invalid}})
 	 */
-	SecurityErrors(String howToAuthenticate) {
+	SecurityErrors(String howToAuthenticate, io.micrometer.core.instrument.MeterRegistry meters) {
 		this.howToAuthenticate = howToAuthenticate;
+		this.meters = meters;
+	}
+
+	/**
+	 * Counts a failed authentication, and logs it (never the token): at most one line
+	 * every 10 seconds, saying how many were not logged since.
+	 */
+	private void failed(HttpServletRequest request, boolean tokenSent, String reason) {
+		meters.counter("wsbackup.authentication.failures", "credentials", tokenSent ? "invalid" : "missing")
+			.increment();
+		if (!tokenSent) {
+			return;
+		}
+		long now = System.nanoTime();
+		long last = lastLogged.get();
+		if (now - last < LOG_EVERY_NANOS || !lastLogged.compareAndSet(last, now)) {
+			unlogged.incrementAndGet();
+			return;
+		}
+		long more = unlogged.getAndSet(0);
+		log.warn("authentication failed: {} {} from {}: {}{}", request.getMethod(), request.getRequestURI(),
+				request.getRemoteAddr(), reason,
+				more == 0 ? "" : " (and " + more + " more failed authentication(s) since the last line)");
 	}
 
 	@Override
 	public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException exception)
 			throws IOException {
 		boolean tokenSent = request.getHeader("Authorization") != null;
+		failed(request, tokenSent, exception.getMessage());
 		String message = tokenSent ? exception.getMessage() + "; " + this.howToAuthenticate : this.howToAuthenticate;
 		response.setHeader("WWW-Authenticate",
 				tokenSent ? "Bearer error=\"invalid_token\"" : "Bearer realm=\"wsbackup\"");

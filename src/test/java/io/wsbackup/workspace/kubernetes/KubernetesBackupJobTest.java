@@ -202,6 +202,13 @@ class KubernetesBackupJobTest {
 				}
 
 				@Override
+				public io.wsbackup.workspace.StorageAdmission.Admitted admitStorage(
+						io.wsbackup.workspace.WorkspaceStorage storage,
+						java.util.List<io.wsbackup.workspace.Workspace> registered) {
+					return local.admitStorage(storage, registered);
+				}
+
+				@Override
 				public String startSnapshot(SnapshotRequest request) {
 					recordReplicas();
 					return local.startSnapshot(request);

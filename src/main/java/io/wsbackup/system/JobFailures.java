@@ -87,6 +87,10 @@ public final class JobFailures {
 			.compile("^(?:[a-zA-Z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error|Throwable)?: (.*)$")
 			.matcher(first);
 		String message = named.matches() ? named.group(1) : first;
+		if (message.matches("(?:[a-zA-Z_$][\\w$]*\\.)+[A-Z][\\w$]*")) {
+			// an exception without a message: its class name says nothing to an operator
+			return "the step failed unexpectedly; the runner's log has the details";
+		}
 		return message.isBlank() ? "the step failed" : message;
 	}
 

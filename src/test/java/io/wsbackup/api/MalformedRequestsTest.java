@@ -67,6 +67,9 @@ class MalformedRequestsTest extends WsbackupTestSupport {
 	@Autowired
 	JdbcClient jdbc;
 
+	@Autowired
+	io.micrometer.core.instrument.MeterRegistry meters;
+
 	private Workspace workspace;
 
 	private Backup backup;
@@ -293,6 +296,23 @@ class MalformedRequestsTest extends WsbackupTestSupport {
 		assertThat(all).hasSizeGreaterThanOrEqualTo(150);
 		assertThat(OPERATIONS).allSatisfy((op) -> assertThat(all).anyMatch((c) -> c.path().endsWith("/" + op)));
 		assertThat(all).anyMatch((c) -> c.path().startsWith("/actuator/batchjobs"));
+	}
+
+	@Test
+	void failedAuthenticationsAreCountedAndNeverEchoTheToken() throws Exception {
+		double before = meters.counter("wsbackup.authentication.failures", "credentials", "invalid").count();
+		for (int i = 0; i < 3; i++) {
+			HttpResponse<String> response = http
+				.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/ml/listWorkspaces"))
+					.header("Authorization", "Bearer not-a-token-" + i)
+					.header("Content-Type", JSON_TYPE)
+					.POST(HttpRequest.BodyPublishers.ofString("{}"))
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(response.statusCode()).isEqualTo(401);
+			assertThat(response.body()).doesNotContain("not-a-token-" + i);
+		}
+		assertThat(meters.counter("wsbackup.authentication.failures", "credentials", "invalid").count())
+			.isEqualTo(before + 3);
 	}
 
 	@ParameterizedTest(name = "{0}")

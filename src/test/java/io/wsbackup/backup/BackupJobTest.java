@@ -239,6 +239,23 @@ class BackupJobTest extends WsbackupTestSupport {
 	}
 
 	@Test
+	void aSnapshotThatCompletesWithSomethingToSayIsAWarningOnTheBackupNeverSilence() {
+		Workspace ws = newWorkspace();
+		String volume = ws.storage().protectedResources().get(0).id();
+		cloud.completeJobOfWithMessage(volume,
+				"2 file(s) hold no data to copy and were left out: a (FIFO), b (socket)");
+
+		Backup backup = launcher.backupWorkspace(ws.crn().toString(), "with-warning", null, CREATOR);
+		JobExecution done = awaitJobEnd(backup);
+
+		assertThat(done.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(reload(backup).warnings()).containsExactly("snapshot of volume:" + volume
+				+ ": 2 file(s) hold no data to copy and were left out: a (FIFO), b (socket)");
+		assertThat(events.list(ws.crn().toString(), backup.crn().toString(), 100))
+			.anyMatch((e) -> e.level().equals("WARNING") && e.message().contains("were left out"));
+	}
+
+	@Test
 	void aRetryableCloudErrorWhileWaitingIsRiddenOutWithoutFailingTheBackup() {
 		Workspace ws = newWorkspace();
 		cloud.failNextProgress("Rate exceeded (ThrottlingException)", true);

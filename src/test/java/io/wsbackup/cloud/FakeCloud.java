@@ -64,6 +64,8 @@ public class FakeCloud implements CloudPort {
 
 	private final Map<String, String> jobFailuresByResource = new HashMap<>();
 
+	private final Map<String, String> completionMessagesByResource = new HashMap<>();
+
 	private final Map<String, String> restoreFailuresByRecoveryPoint = new HashMap<>();
 
 	private final List<RecoveryPointSummary> recoveryPoints = new ArrayList<>();
@@ -205,6 +207,7 @@ public class FakeCloud implements CloudPort {
 				job.percent = Math.min(100, job.percent + percentPerPoll);
 				if (job.percent >= 100) {
 					job.state = CloudJobState.COMPLETED;
+					job.message = completionMessagesByResource.remove(job.request.resource().id());
 					job.recoveryPointId = "rp-" + (++recoveryPointCounter);
 					ProtectedResource resource = job.request.resource();
 					recoveryPoints.add(new RecoveryPointSummary(job.recoveryPointId, job.request.vaultName(), resource,
@@ -419,6 +422,14 @@ public class FakeCloud implements CloudPort {
 	}
 
 	/**
+	 * The snapshot job of this resource completes with this message (files left out, a
+	 * partial copy); once.
+	 */
+	public synchronized void completeJobOfWithMessage(String resourceId, String message) {
+		completionMessagesByResource.put(resourceId, message);
+	}
+
+	/**
 	 * The restore job of this recovery point ends FAILED with this message at its next
 	 * poll; once.
 	 */
@@ -483,6 +494,7 @@ public class FakeCloud implements CloudPort {
 		loseNextStartAnswer = false;
 		startFailuresByResource.clear();
 		jobFailuresByResource.clear();
+		completionMessagesByResource.clear();
 		restoreFailuresByRecoveryPoint.clear();
 		recoveryPoints.clear();
 		startSnapshotCalls = 0;

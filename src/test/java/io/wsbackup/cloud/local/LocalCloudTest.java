@@ -345,6 +345,68 @@ class LocalCloudTest {
 	}
 
 	@Test
+	void aResourceReachedThroughASymbolicLinkIsSnapshottedByItsTargetsContent() throws IOException {
+		LocalCloud cloud = cloud(0);
+		Path link = Files.createSymbolicLink(tmp.resolve("linked-volume"), source);
+		ProtectedResource linked = new ProtectedResource(ResourceKind.VOLUME, link.toString());
+
+		SnapshotProgress done = awaitSnapshotEnd(cloud,
+				cloud.startSnapshot(new SnapshotRequest(VAULT, linked, "token-link", TAGS, Duration.ofHours(1))));
+
+		assertThat(done.state()).as(done.message()).isEqualTo(CloudJobState.COMPLETED);
+		Path data = data(done.recoveryPointId());
+		assertThat(Files.isSymbolicLink(data)).as("the recovery point holds the data, not the link").isFalse();
+		assertThat(regularFiles(data)).containsExactlyInAnyOrder("a.bin", "sub/b.txt", "sub/deeper/c.bin");
+		assertThat(cloud.listRecoveryPoints(VAULT)).singleElement()
+			.satisfies((rp) -> assertThat(rp.sizeBytes()).isEqualTo(130_004));
+	}
+
+	@Test
+	void aResourceEmptiedSinceItsPreviousRecoveryPointFailsInsteadOfProtectingNothing() throws IOException {
+		LocalCloud cloud = cloud(0);
+		String first = completedSnapshot(cloud, "token-1");
+		FileTrees.deleteTree(source);
+		Files.createDirectories(source);
+
+		SnapshotProgress second = awaitSnapshotEnd(cloud, cloud.startSnapshot(request("token-2")));
+
+		assertThat(second.state()).isEqualTo(CloudJobState.FAILED);
+		assertThat(second.message()).contains(source.toString(), "is empty", first, "3 file(s)",
+				"would protect nothing");
+		assertThat(cloud.listRecoveryPoints(VAULT)).extracting(RecoveryPointSummary::recoveryPointId)
+			.containsExactly(first);
+	}
+
+	@Test
+	void aFirstSnapshotOfAnEmptyDirectoryIsAllowed() throws IOException {
+		LocalCloud cloud = cloud(0);
+		Path empty = Files.createDirectories(tmp.resolve("fresh-volume"));
+		ProtectedResource fresh = new ProtectedResource(ResourceKind.VOLUME, empty.toString());
+
+		SnapshotProgress done = awaitSnapshotEnd(cloud,
+				cloud.startSnapshot(new SnapshotRequest(VAULT, fresh, "token-empty", TAGS, Duration.ofHours(1))));
+
+		assertThat(done.state()).as(done.message()).isEqualTo(CloudJobState.COMPLETED);
+	}
+
+	@Test
+	void filesThatHoldNoDataAreLeftOutWithAWarningNamingThem() throws Exception {
+		LocalCloud cloud = cloud(0);
+		Path socket = source.resolve("sub/agent.sock");
+		try (var channel = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+			channel.bind(java.net.UnixDomainSocketAddress.of(socket));
+
+			SnapshotProgress done = awaitSnapshotEnd(cloud, cloud.startSnapshot(request("token-special")));
+
+			assertThat(done.state()).isEqualTo(CloudJobState.COMPLETED);
+			assertThat(done.message()).isEqualTo("1 file(s) of " + source.toRealPath()
+					+ " hold no data to copy and were left out: sub/agent.sock (socket)");
+			assertThat(regularFiles(data(done.recoveryPointId()))).containsExactlyInAnyOrder("a.bin", "sub/b.txt",
+					"sub/deeper/c.bin");
+		}
+	}
+
+	@Test
 	void snapshotIntoAnAbsentVaultIsRefused() {
 		LocalCloud cloud = new LocalCloud(vaults, restores, 0, executor, Clock.systemUTC());
 		clouds.add(cloud);

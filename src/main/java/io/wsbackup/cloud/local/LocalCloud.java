@@ -369,7 +369,16 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 	public List<String> missingPrerequisites(Workspace workspace) {
 		List<String> missing = new ArrayList<>();
 		for (ProtectedResource resource : workspace.storage().protectedResources()) {
-			if (!Files.isDirectory(Path.of(resource.id()))) {
+			Path directory;
+			try {
+				directory = Path.of(resource.id());
+			}
+			catch (java.nio.file.InvalidPathException ex) {
+				missing.add("The " + resource.kind().name().toLowerCase().replace('_', ' ') + " of workspace "
+						+ workspace.name() + " is not a valid path; register the workspace again with its directory.");
+				continue;
+			}
+			if (!Files.isDirectory(directory)) {
 				missing.add("The " + resource.kind().name().toLowerCase().replace('_', ' ') + " directory "
 						+ resource.id() + " of workspace " + workspace.name() + " does not exist.");
 			}

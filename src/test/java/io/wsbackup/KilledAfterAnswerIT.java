@@ -184,7 +184,7 @@ class KilledAfterAnswerIT {
 		Set<Path> restoredRoots = new HashSet<>();
 		restored.path("storage").path("volumes").forEach((v) -> restoredRoots.add(Path.of(v.asString())));
 		restoredRoots.add(Path.of(restored.path("storage").path("sharedFileSystem").asString()));
-		assertSameTree(Path.of(demo.path("storage").path("sharedFileSystem").asString()),
+		Trees.assertSameTree(Path.of(demo.path("storage").path("sharedFileSystem").asString()),
 				Path.of(restored.path("storage").path("sharedFileSystem").asString()));
 		try (Stream<Path> copies = Files.list(data.resolve("restores"))) {
 			assertThat(copies.filter(Files::isDirectory).toList()).as("no orphan copy beside the restored workspace's")
@@ -273,19 +273,6 @@ class KilledAfterAnswerIT {
 			}
 		}
 		return crns;
-	}
-
-	private static void assertSameTree(Path original, Path restored) throws IOException {
-		List<String> originals;
-		List<String> copies;
-		try (Stream<Path> a = Files.walk(original); Stream<Path> b = Files.walk(restored)) {
-			originals = a.filter(Files::isRegularFile).map((p) -> original.relativize(p).toString()).sorted().toList();
-			copies = b.filter(Files::isRegularFile).map((p) -> restored.relativize(p).toString()).sorted().toList();
-		}
-		assertThat(copies).isEqualTo(originals).isNotEmpty();
-		for (String file : originals) {
-			assertThat(Files.mismatch(original.resolve(file), restored.resolve(file))).as(file).isEqualTo(-1L);
-		}
 	}
 
 	private static JsonNode describe(Runner runner, String backupCrn) throws Exception {

@@ -56,8 +56,6 @@ class LaunchRecoveryTest extends WsbackupTestSupport {
 
 	private static final String CREATOR = "crn:cdp:iam:us-west-2:123456789012:user:tester";
 
-	private static final Duration DEAD_AFTER = Duration.ofSeconds(30);
-
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	@Autowired
@@ -93,11 +91,11 @@ class LaunchRecoveryTest extends WsbackupTestSupport {
 	@Test
 	void aBackupWhoseRunnerDiedBeforeItsJobBeganIsStartedOnceByTwoRacingScanners() throws Exception {
 		Workspace ws = newWorkspace();
-		String dead = deadRunner(ws);
+		String dead = scanners().deadRunner("dead-" + ws.name());
 		Backup backup = acknowledgedBackup(ws, "cut-short", dead);
 
-		List<RecoveryScanner.CompletedLaunch> completed = race(scanner("one-" + ws.name()),
-				scanner("two-" + ws.name()));
+		List<RecoveryScanner.CompletedLaunch> completed = Scanners.race(RecoveryScanner::completeLaunches,
+				scanners().of("one-" + ws.name()), scanners().of("two-" + ws.name()));
 
 		assertThat(completed).filteredOn((c) -> c.subjectCrn().equals(backup.crn().toString()))
 			.as("completed exactly once")
@@ -117,11 +115,11 @@ class LaunchRecoveryTest extends WsbackupTestSupport {
 	@Test
 	void aBackupCancelledBeforeItsJobBeganEndsCancelledAndNeverTouchesItsWorkspace() {
 		Workspace ws = newWorkspace();
-		Backup backup = acknowledgedBackup(ws, "never-began", deadRunner(ws));
+		Backup backup = acknowledgedBackup(ws, "never-began", scanners().deadRunner("dead-" + ws.name()));
 
 		launcher.cancelBackup(backup.crn().toString());
 		assertThat(reload(backup).status()).isEqualTo(BackupStatus.CANCELLING);
-		scanner("cancel-" + ws.name()).completeLaunches();
+		scanners().of("cancel-" + ws.name()).completeLaunches();
 
 		Backup ended = reload(backup);
 		assertThat(ended.status()).isEqualTo(BackupStatus.CANCELLED);
@@ -147,11 +145,11 @@ class LaunchRecoveryTest extends WsbackupTestSupport {
 		int snapshots = cloud.startedSnapshots().size();
 		// what restartBackup commits before it starts the job: failed -> running, and the
 		// launch; then its runner dies
-		String dead = deadRunner(ws);
+		String dead = scanners().deadRunner("dead-" + ws.name());
 		backups.moveStatus(backup.crn(), BackupStatus.FAILED, BackupStatus.RUNNING, null);
 		launches.record(BackupParameters.JOB_NAME, backup.crn().toString(), dead);
 
-		scanner("restart-" + ws.name()).completeLaunches();
+		scanners().of("restart-" + ws.name()).completeLaunches();
 
 		JobExecution end = awaitJobEnd(backup);
 		assertThat(end.getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -165,7 +163,7 @@ class LaunchRecoveryTest extends WsbackupTestSupport {
 		Workspace source = newWorkspace();
 		Backup backup = launcher.backupWorkspace(source.crn().toString(), "source", null, CREATOR);
 		assertThat(awaitJobEnd(backup).getStatus()).isEqualTo(BatchStatus.COMPLETED);
-		String dead = deadRunner(source);
+		String dead = scanners().deadRunner("dead-" + source.name());
 		// what restoreWorkspace commits before it starts the job
 		Crn crn = Crn.newWorkspace("us-west-2", "123456789012");
 		String name = "r-" + Long.toHexString(System.nanoTime());
@@ -175,7 +173,7 @@ class LaunchRecoveryTest extends WsbackupTestSupport {
 		workspaces.setRestoreTimeoutMinutes(crn, 42);
 		launches.record(RestoreParameters.JOB_NAME, crn.toString(), dead);
 
-		scanner("restore-" + source.name()).completeLaunches();
+		scanners().of("restore-" + source.name()).completeLaunches();
 
 		JobExecution end = await().atMost(Duration.ofSeconds(30)).until(() -> {
 			Long id = workspaces.restoreRecord(crn).jobExecutionId();
@@ -197,11 +195,11 @@ class LaunchRecoveryTest extends WsbackupTestSupport {
 		assertThat(awaitJobEnd(backup).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		List<String> points = backups.recoveryPoints(backup.crn()).stream().map((rp) -> rp.recoveryPointId()).toList();
 		// what deleteBackup commits before it starts the job
-		String dead = deadRunner(ws);
+		String dead = scanners().deadRunner("dead-" + ws.name());
 		backups.moveStatus(backup.crn(), BackupStatus.SUCCEEDED, BackupStatus.DELETING, null);
 		launches.record(DeleteParameters.JOB_NAME, backup.crn().toString(), dead);
 
-		scanner("delete-" + ws.name()).completeLaunches();
+		scanners().of("delete-" + ws.name()).completeLaunches();
 
 		await().atMost(Duration.ofSeconds(30)).until(() -> backups.find(backup.crn()).isEmpty());
 		assertThat(cloud.deletedRecoveryPoints()).containsAll(points);
@@ -219,10 +217,10 @@ class LaunchRecoveryTest extends WsbackupTestSupport {
 		Backup here = acknowledgedBackup(ws2, "in-flight", runner.id());
 		runner.beginLaunch(BackupParameters.JOB_NAME, here.crn().toString());
 		try {
-			List<RecoveryScanner.CompletedLaunch> completed = scanner("watcher-" + ws.name()).completeLaunches();
+			List<RecoveryScanner.CompletedLaunch> completed = scanners().of("watcher-" + ws.name()).completeLaunches();
 			RecoveryScanner own = new RecoveryScanner(runner, registry, jobRepository, jobOperator, launcher,
-					executionEvents, launches, DEAD_AFTER);
-			runner.reachedStoreSince(System.nanoTime() - DEAD_AFTER.toNanos() - 1);
+					executionEvents, launches, Scanners.DEAD_AFTER);
+			runner.reachedStoreSince(System.nanoTime() - Scanners.DEAD_AFTER.toNanos() - 1);
 			completed = new ArrayList<>(completed);
 			completed.addAll(own.completeLaunches());
 
@@ -307,51 +305,12 @@ class LaunchRecoveryTest extends WsbackupTestSupport {
 			.toJobParameters();
 	}
 
-	/** A runner that stopped heartbeating an hour ago. */
-	private String deadRunner(Workspace ws) {
-		String dead = "dead-" + ws.name();
-		jdbc.sql("INSERT INTO WS_RUNNER (RUNNER_ID, HOST, STARTED_AT, HEARTBEAT_AT) VALUES (?, 'gone-host', "
-				+ "LOCALTIMESTAMP(3) - INTERVAL 2 HOUR, LOCALTIMESTAMP(3) - INTERVAL 1 HOUR)")
-			.param(dead)
-			.update();
-		return dead;
-	}
-
-	/** A scanner of another runner that has reached the store for long enough. */
-	private RecoveryScanner scanner(String id) {
-		Runner other = new Runner(id, "test-host");
-		other.reachedStoreSince(System.nanoTime() - DEAD_AFTER.toNanos() - 1);
-		registry.register(id, "test-host");
-		return new RecoveryScanner(other, registry, jobRepository, jobOperator, launcher, executionEvents, launches,
-				DEAD_AFTER);
-	}
-
 	private List<String> messages(Workspace ws, String backupCrn) {
 		return events.list(ws.crn().toString(), backupCrn, 1000).stream().map(Event::message).toList();
 	}
 
-	private static List<RecoveryScanner.CompletedLaunch> race(RecoveryScanner... scanners) throws Exception {
-		ExecutorService pool = Executors.newFixedThreadPool(scanners.length);
-		try {
-			CountDownLatch go = new CountDownLatch(1);
-			List<Future<List<RecoveryScanner.CompletedLaunch>>> results = new ArrayList<>();
-			for (RecoveryScanner scanner : scanners) {
-				Callable<List<RecoveryScanner.CompletedLaunch>> scan = () -> {
-					go.await();
-					return scanner.completeLaunches();
-				};
-				results.add(pool.submit(scan));
-			}
-			go.countDown();
-			List<RecoveryScanner.CompletedLaunch> all = new ArrayList<>();
-			for (Future<List<RecoveryScanner.CompletedLaunch>> result : results) {
-				all.addAll(result.get());
-			}
-			return all;
-		}
-		finally {
-			pool.shutdownNow();
-		}
+	private Scanners scanners() {
+		return new Scanners(registry, jobRepository, jobOperator, launcher, executionEvents, launches, jdbc);
 	}
 
 }

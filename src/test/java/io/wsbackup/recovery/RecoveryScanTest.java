@@ -39,8 +39,6 @@ class RecoveryScanTest extends WsbackupTestSupport {
 
 	private static final String CREATOR = "crn:cdp:iam:us-west-2:123456789012:user:tester";
 
-	private static final Duration DEAD_AFTER = Duration.ofSeconds(30);
-
 	@Autowired
 	Launcher launcher;
 
@@ -79,26 +77,22 @@ class RecoveryScanTest extends WsbackupTestSupport {
 		// (this JVM's job thread sees that it no longer owns it and parks at its next
 		// chunk,
 		// as a killed process would stop)
-		String dead = "dead-" + ws.name();
-		jdbc.sql("INSERT INTO WS_RUNNER (RUNNER_ID, HOST, STARTED_AT, HEARTBEAT_AT) VALUES (?, 'gone-host', "
-				+ "LOCALTIMESTAMP(3) - INTERVAL 2 HOUR, LOCALTIMESTAMP(3) - INTERVAL 1 HOUR)")
-			.param(dead)
-			.update();
+		String dead = scanners().deadRunner("dead-" + ws.name());
 		jdbc.sql("UPDATE WS_EXECUTION_OWNER SET RUNNER_ID = ? WHERE JOB_EXECUTION_ID = ?").params(dead, first).update();
 		await().atMost(Duration.ofSeconds(30)).until(() -> !runner.runsHere(first));
 		assertThat(jobRepository.getJobExecution(first).getStatus()).as("left STARTED, as by a kill")
 			.isEqualTo(BatchStatus.STARTED);
 		int snapshotsBefore = cloud.startedSnapshots().size();
 
-		RecoveryScanner one = scanner("scanner-one-" + ws.name());
-		RecoveryScanner two = scanner("scanner-two-" + ws.name());
-		List<RecoveryScanner.Recovery> recoveries = race(one, two);
+		RecoveryScanner one = scanners().of("scanner-one-" + ws.name());
+		RecoveryScanner two = scanners().of("scanner-two-" + ws.name());
+		List<RecoveryScanner.Recovery> recoveries = Scanners.race(RecoveryScanner::scan, one, two);
 
 		assertThat(recoveries).filteredOn((r) -> r.executionId() == first)
 			.as("recovered exactly once")
 			.singleElement()
 			.satisfies((r) -> assertThat(r.restartedAs()).isNotNull());
-		assertThat(scanner("scanner-three-" + ws.name()).scan()).as("nothing left to recover")
+		assertThat(scanners().of("scanner-three-" + ws.name()).scan()).as("nothing left to recover")
 			.noneMatch((r) -> r.executionId() == first);
 		cloud.releaseSnapshots();
 		JobExecution last = awaitJobEnd(backup);
@@ -134,7 +128,7 @@ class RecoveryScanTest extends WsbackupTestSupport {
 		Backup backup = launcher.backupWorkspace(ws.crn().toString(), "alive", null, CREATOR);
 		long execution = awaitRunningStep(backup, "awaitRecoveryPoints");
 
-		List<RecoveryScanner.Recovery> recoveries = scanner("scanner-live-" + ws.name()).scan();
+		List<RecoveryScanner.Recovery> recoveries = scanners().of("scanner-live-" + ws.name()).scan();
 
 		assertThat(recoveries).noneMatch((r) -> r.executionId() == execution);
 		assertThat(registry.owner(execution).orElseThrow()).satisfies((o) -> {
@@ -164,39 +158,6 @@ class RecoveryScanTest extends WsbackupTestSupport {
 		assertThat(backups.recoveryPoints(backup.crn())).hasSize(3);
 	}
 
-	/** A scanner of another runner that has reached the store for long enough. */
-	private RecoveryScanner scanner(String id) {
-		Runner other = new Runner(id, "test-host");
-		other.reachedStoreSince(System.nanoTime() - DEAD_AFTER.toNanos() - 1);
-		registry.register(id, "test-host");
-		return new RecoveryScanner(other, registry, jobRepository, jobOperator, launcher, executionEvents, launches,
-				DEAD_AFTER);
-	}
-
-	private static List<RecoveryScanner.Recovery> race(RecoveryScanner... scanners) throws Exception {
-		ExecutorService pool = Executors.newFixedThreadPool(scanners.length);
-		try {
-			CountDownLatch go = new CountDownLatch(1);
-			List<Future<List<RecoveryScanner.Recovery>>> results = new ArrayList<>();
-			for (RecoveryScanner scanner : scanners) {
-				Callable<List<RecoveryScanner.Recovery>> scan = () -> {
-					go.await();
-					return scanner.scan();
-				};
-				results.add(pool.submit(scan));
-			}
-			go.countDown();
-			List<RecoveryScanner.Recovery> all = new ArrayList<>();
-			for (Future<List<RecoveryScanner.Recovery>> result : results) {
-				all.addAll(result.get());
-			}
-			return all;
-		}
-		finally {
-			pool.shutdownNow();
-		}
-	}
-
 	/** Waits until the backup's job runs this step, and returns the execution's id. */
 	private long awaitRunningStep(Backup backup, String step) {
 		return await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -207,6 +168,10 @@ class RecoveryScanTest extends WsbackupTestSupport {
 				.anyMatch((s) -> s.getStepName().equals(step) && s.getStatus() == BatchStatus.STARTED);
 			return there ? id : null;
 		}, (id) -> id != null);
+	}
+
+	private Scanners scanners() {
+		return new Scanners(registry, jobRepository, jobOperator, launcher, executionEvents, launches, jdbc);
 	}
 
 }

@@ -1,13 +1,7 @@
 package io.wsbackup.recovery;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import io.wsbackup.WsbackupTestSupport;
 import io.wsbackup.catalog.Backup;

@@ -30,16 +30,17 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What the API acknowledged survives a {@code kill -9} of the packaged runner right after
- * the answer: {@code cancelBackup}, {@code backupWorkspace}, {@code restoreWorkspace} and
- * {@code deleteBackup}, each answered and then the runner killed at once. On the embedded
- * default (H2 in the data dir) the runner is started again on the same data dir; with two
- * runners on one MySQL schema the other runner carries on, and a new one replaces the
- * killed one. Each time the operation completes: the cancelled backup ends
- * {@code cancelled}, the backup {@code succeeded} with one recovery point per resource,
- * the restore's new workspace {@code installation:finished} with the original's data and
- * no orphan copy beside it, the deleted backup gone from the catalog and the vault; no
- * workspace is left stopped or {@code restore:started}, and every recovery point in the
- * vault belongs to a backup in the catalog.
+ * the answer: {@code cancelBackup} (of a backup still copying), {@code backupWorkspace},
+ * {@code restoreWorkspace} and {@code deleteBackup} are answered one after the other,
+ * within milliseconds, and the runner is killed right after the last answer. On the
+ * embedded default (H2 in the data dir) the runner is started again on the same data dir;
+ * with two runners on one MySQL schema the other runner carries on. Every operation
+ * completes: the cancelled backup ends {@code cancelled}, the new backup
+ * {@code succeeded} with one recovery point per resource, the restore's new workspace
+ * {@code installation:finished} with the original's data and no orphan copy beside it,
+ * the deleted backup gone from the catalog and the vault; no workspace is left stopped or
+ * {@code restore:started}, and every recovery point in the vaults belongs to a backup in
+ * the catalog.
  */
 class KilledAfterAnswerIT {
 
@@ -125,8 +126,6 @@ class KilledAfterAnswerIT {
 			public Runner killAndCarryOn(Runner victim) throws Exception {
 				kill(victim);
 				live.remove(victim);
-				// the survivor carries the operation on while a new runner joins
-				live.add(start(store));
 				return live.get(0);
 			}
 
@@ -134,50 +133,41 @@ class KilledAfterAnswerIT {
 		campaign(two);
 	}
 
+	/**
+	 * Four operations answered one after the other within milliseconds (a cancel of a
+	 * backup that copies, a new backup, a restore, a delete), then {@code kill -9} of the
+	 * runner that answered them, right after the last answer.
+	 */
 	private void campaign(Runners runners) throws Exception {
-		JsonNode demo = call(runners.current(), "listWorkspaces", "{}").path("workspaces").get(0);
-		String workspaceCrn = demo.path("workspaceCrn").asString();
+		Runner first = runners.current();
+		JsonNode demo = call(first, "listWorkspaces", "{}").path("workspaces").get(0);
+		String demoCrn = demo.path("workspaceCrn").asString();
 		String vault = demo.path("vaultName").asString();
-
-		// cancelBackup: answered while the backup copies, then the runner is killed
-		String cancelled = call(runners.current(), "backupWorkspace",
-				"{\"workspaceCrn\": \"" + workspaceCrn + "\", \"backupName\": \"cancelled\"}")
-			.path("backupCrn")
-			.asString();
+		String restoredFrom = awaitSucceeded(first, backup(first, demoCrn, "restored-from"));
+		String deleted = awaitSucceeded(first, backup(first, demoCrn, "deleted"));
+		JsonNode other = otherWorkspace(first);
+		String otherCrn = other.path("workspaceCrn").asString();
+		String cancelled = backup(first, otherCrn, "cancelled");
 		await().atMost(Duration.ofSeconds(60))
-			.pollInterval(Duration.ofMillis(200))
-			.until(() -> "awaitRecoveryPoints"
-				.equals(describe(runners.current(), cancelled).path("currentStep").asString()));
-		Runner answered = runners.current();
-		call(answered, "cancelBackup", "{\"backupCrn\": \"" + cancelled + "\"}");
-		Runner next = runners.killAndCarryOn(answered);
-		assertThat(awaitBackupEnd(next, cancelled).path("backupStatus").asString()).isEqualTo("cancelled");
-		assertWorkspaceResting(next, workspaceCrn);
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> "awaitRecoveryPoints".equals(describe(first, cancelled).path("currentStep").asString()));
 
-		// backupWorkspace
-		writeFreshData(demo);
-		answered = runners.current();
-		String backupCrn = call(answered, "backupWorkspace",
-				"{\"workspaceCrn\": \"" + workspaceCrn + "\", \"backupName\": \"first\"}")
-			.path("backupCrn")
-			.asString();
-		next = runners.killAndCarryOn(answered);
-		JsonNode backup = awaitBackupEnd(next, backupCrn);
+		call(first, "cancelBackup", "{\"backupCrn\": \"" + cancelled + "\"}");
+		String backedUp = backup(first, demoCrn, "backed-up");
+		String restoredCrn = call(first, "restoreWorkspace", """
+				{"backupCrn": "%s", "newWorkspaceParameters": {"environmentName": "local", "workspaceName": "restored"}}
+				""".formatted(restoredFrom)).path("workspaceCrn").asString();
+		assertThat(call(first, "deleteBackup", "{\"backupCrn\": \"" + deleted + "\"}").path("workflowId").asString())
+			.isNotBlank();
+		Runner next = runners.killAndCarryOn(first);
+
+		assertThat(awaitBackupEnd(next, cancelled).path("backupStatus").asString()).isEqualTo("cancelled");
+		JsonNode backup = awaitBackupEnd(next, backedUp);
 		assertThat(backup.path("backupStatus").asString()).as(backup.toString()).isEqualTo("succeeded");
 		assertThat(backup.path("recoveryPoints").size()).isEqualTo(2);
-		assertWorkspaceResting(next, workspaceCrn);
-		assertThat(vaultBackups(vault)).as("the backup's recovery points are in the vault").contains(backupCrn);
-
-		// restoreWorkspace
-		answered = runners.current();
-		String restoredCrn = call(answered, "restoreWorkspace", """
-				{"backupCrn": "%s", "newWorkspaceParameters": {"environmentName": "local", "workspaceName": "restored"}}
-				""".formatted(backupCrn)).path("workspaceCrn").asString();
-		next = runners.killAndCarryOn(answered);
-		Runner carrier = next;
-		JsonNode restored = await().atMost(Duration.ofSeconds(120))
+		JsonNode restored = await().atMost(Duration.ofSeconds(180))
 			.pollInterval(Duration.ofMillis(500))
-			.until(() -> call(carrier, "describeWorkspace", "{\"workspaceCrn\": \"" + restoredCrn + "\"}")
+			.until(() -> call(next, "describeWorkspace", "{\"workspaceCrn\": \"" + restoredCrn + "\"}")
 				.path("workspace"), (w) -> !"restore:started".equals(w.path("workspaceStatus").asString()));
 		assertThat(restored.path("workspaceStatus").asString()).as(restored.toString())
 			.isEqualTo("installation:finished");
@@ -190,28 +180,57 @@ class KilledAfterAnswerIT {
 			assertThat(copies.filter(Files::isDirectory).toList()).as("no orphan copy beside the restored workspace's")
 				.containsExactlyInAnyOrderElementsOf(restoredRoots);
 		}
-
-		// deleteBackup: a restored backup may be deleted once its restore ended
-		answered = runners.current();
-		assertThat(
-				call(answered, "deleteBackup", "{\"backupCrn\": \"" + backupCrn + "\"}").path("workflowId").asString())
-			.isNotBlank();
-		next = runners.killAndCarryOn(answered);
-		Runner deleter = next;
 		await().atMost(Duration.ofSeconds(120))
 			.pollInterval(Duration.ofMillis(500))
-			.until(() -> status(deleter, "describeWorkspaceBackup", "{\"backupCrn\": \"" + backupCrn + "\"}") == 404);
-		assertThat(vaultBackups(vault)).as("the deleted backup's recovery points are gone from the vault")
-			.doesNotContain(backupCrn);
+			.until(() -> status(next, "describeWorkspaceBackup", "{\"backupCrn\": \"" + deleted + "\"}") == 404);
 
-		// the catalog matches the vault: every recovery point belongs to a backup listed
-		JsonNode listed = call(next, "listWorkspaceBackups", "{\"workspaceCrn\": \"" + workspaceCrn + "\"}");
+		// the catalog matches the vaults: every recovery point belongs to a backup listed
+		assertThat(vaultBackups(vault)).as("the deleted backup's recovery points are gone from the vault")
+			.doesNotContain(deleted)
+			.contains(backedUp, restoredFrom);
+		assertThat(listed(next, demoCrn)).containsExactlyInAnyOrder(restoredFrom, backedUp)
+			.containsAll(vaultBackups(vault));
+		assertThat(listed(next, otherCrn)).containsAll(vaultBackups(other.path("vaultName").asString()));
+		for (String workspace : List.of(demoCrn, otherCrn, restoredCrn)) {
+			assertWorkspaceResting(next, workspace);
+		}
+	}
+
+	private static String backup(Runner runner, String workspaceCrn, String name) throws Exception {
+		return call(runner, "backupWorkspace",
+				"{\"workspaceCrn\": \"" + workspaceCrn + "\", \"backupName\": \"" + name + "\"}")
+			.path("backupCrn")
+			.asString();
+	}
+
+	private static String awaitSucceeded(Runner runner, String backupCrn) {
+		JsonNode ended = awaitBackupEnd(runner, backupCrn);
+		assertThat(ended.path("backupStatus").asString()).as(ended.toString()).isEqualTo("succeeded");
+		return backupCrn;
+	}
+
+	/**
+	 * A second workspace, with 48 MB to copy: its backup is still copying when it is
+	 * cancelled.
+	 */
+	private JsonNode otherWorkspace(Runner runner) throws Exception {
+		Path volume = Files.createDirectories(work.resolve("other-workspace/volume"));
+		byte[] chunk = new byte[8 * 1024 * 1024];
+		Random random = new Random(7);
+		for (int i = 0; i < 6; i++) {
+			random.nextBytes(chunk);
+			Files.write(volume.resolve("part-" + i + ".dat"), chunk);
+		}
+		return call(runner, "registerWorkspace", "{\"workspaceName\": \"other\", \"environmentName\": \"local\", "
+				+ "\"volumes\": [\"" + volume.toRealPath() + "\"]}")
+			.path("workspace");
+	}
+
+	private static Set<String> listed(Runner runner, String workspaceCrn) throws Exception {
 		Set<String> catalog = new HashSet<>();
-		listed.path("backups").forEach((b) -> catalog.add(b.path("backupCrn").asString()));
-		assertThat(catalog).containsExactly(cancelled);
-		assertThat(catalog).containsAll(vaultBackups(vault));
-		assertWorkspaceResting(next, workspaceCrn);
-		assertWorkspaceResting(next, restoredCrn);
+		call(runner, "listWorkspaceBackups", "{\"workspaceCrn\": \"" + workspaceCrn + "\"}").path("backups")
+			.forEach((b) -> catalog.add(b.path("backupCrn").asString()));
+		return catalog;
 	}
 
 	private Runner start(List<String> store) throws Exception {
@@ -220,7 +239,7 @@ class KilledAfterAnswerIT {
 		Path schedules = Files.createDirectories(work.resolve("no-schedules"));
 		List<String> arguments = new ArrayList<>(store);
 		arguments.addAll(List.of("--wsbackup.data-dir=" + data, "--wsbackup.schedules-dir=" + schedules,
-				"--wsbackup.demo.enabled=true", "--wsbackup.cloud.local.max-bytes-per-second=4MB",
+				"--wsbackup.demo.enabled=true", "--wsbackup.cloud.local.max-bytes-per-second=8MB",
 				"--wsbackup.recovery.heartbeat-interval=500ms", "--wsbackup.recovery.dead-after=3s",
 				"--wsbackup.recovery.scan-interval=1s", "--wsbackup.security.tokens[0].name=it",
 				"--wsbackup.security.tokens[0].role=admin",

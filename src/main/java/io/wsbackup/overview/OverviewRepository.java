@@ -1,0 +1,336 @@
+package io.wsbackup.overview;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.wsbackup.catalog.BackupStatus;
+import io.wsbackup.events.Event;
+import io.wsbackup.system.Times;
+import io.wsbackup.workspace.Crn;
+import io.wsbackup.workspace.WorkspaceStatus;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * What the console and the CLI read about a whole fleet, each in a few statements
+ * whatever the number of workspaces: pages of the catalog with each backup's size and
+ * completion, every workspace's last attempt and last success, the latest progress of
+ * what runs, the fleet's summary, and names for CRNs. Reads only; index-backed
+ * ({@code WS_BACKUP_BY_WORKSPACE}, {@code WS_EVENT_BY_BACKUP},
+ * {@code WS_EVENT_BY_WORKSPACE}).
+ */
+@Repository
+public class OverviewRepository {
+
+	private static final String BACKUP_COLUMNS = "b.CRN, b.NAME, b.WORKSPACE_CRN, w.NAME AS WORKSPACE_NAME, "
+			+ "w.ENVIRONMENT_NAME, b.CREATED_AT, b.CREATOR_CRN, b.WORKSPACE_VERSION, b.STATUS, b.FAILURE_REASON, "
+			+ "b.WARNINGS, b.JOB_EXECUTION_ID, b.UPDATED_AT, e.END_TIME, "
+			+ "(SELECT SUM(rp.SIZE_BYTES) FROM WS_RECOVERY_POINT rp WHERE rp.BACKUP_CRN = b.CRN) AS SIZE_BYTES, "
+			+ "(SELECT COUNT(*) FROM WS_RECOVERY_POINT rp WHERE rp.BACKUP_CRN = b.CRN) AS RECOVERY_POINTS";
+
+	private static final String BACKUP_FROM = " FROM WS_BACKUP b JOIN WS_WORKSPACE w ON w.CRN = b.WORKSPACE_CRN "
+			+ "LEFT JOIN BATCH_JOB_EXECUTION e ON e.JOB_EXECUTION_ID = b.JOB_EXECUTION_ID";
+
+	private final JdbcClient jdbc;
+
+	public OverviewRepository(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/**
+	 * One catalog entry as the lists show it.
+	 *
+	 * @param sizeBytes the sum of its recorded recovery points' sizes, or {@code null}
+	 * when none is recorded
+	 * @param recoveryPoints how many recovery points are recorded
+	 * @param completedAt when it ended (succeeded, failed or cancelled: its job's end),
+	 * or {@code null} while it runs
+	 */
+	public record BackupLine(Crn backupCrn, String backupName, Crn workspaceCrn, String workspaceName,
+			String environmentName, Instant createdAt, String creatorCrn, String workspaceVersion, BackupStatus status,
+			String failureReason, Long jobExecutionId, Long sizeBytes, int recoveryPoints, Instant completedAt) {
+
+		/** Seconds from its request to its end, or {@code null} while it runs. */
+		public Long durationSeconds() {
+			return completedAt == null || createdAt == null ? null
+					: Math.max(0, java.time.Duration.between(createdAt, completedAt).toSeconds());
+		}
+
+	}
+
+	/**
+	 * Which catalog entries a list shows; every part optional.
+	 *
+	 * @param statuses only these statuses, when not empty
+	 * @param nameContains only backups whose name contains this, ignoring case
+	 */
+	public record BackupFilter(Crn workspaceCrn, String environmentName, Collection<BackupStatus> statuses,
+			String nameContains) {
+	}
+
+	/** Where a page of backups starts: after this entry, in the catalog's order. */
+	public record BackupKey(Instant createdAt, String backupCrn) {
+	}
+
+	/**
+	 * Catalog entries, newest first (creation, then CRN), after the given one.
+	 * @param limit at most this many
+	 */
+	public List<BackupLine> backups(BackupFilter filter, BackupKey after, int limit) {
+		StringBuilder sql = new StringBuilder("SELECT " + BACKUP_COLUMNS + BACKUP_FROM + " WHERE 1 = 1");
+		List<Object> params = new ArrayList<>();
+		if (filter.workspaceCrn() != null) {
+			sql.append(" AND b.WORKSPACE_CRN = ?");
+			params.add(filter.workspaceCrn().toString());
+		}
+		if (filter.environmentName() != null) {
+			sql.append(" AND w.ENVIRONMENT_NAME = ?");
+			params.add(filter.environmentName());
+		}
+		if (filter.statuses() != null && !filter.statuses().isEmpty()) {
+			sql.append(" AND b.STATUS IN (")
+				.append(filter.statuses().stream().map((s) -> "?").collect(Collectors.joining(", ")))
+				.append(")");
+			filter.statuses().forEach((s) -> params.add(s.text()));
+		}
+		if (filter.nameContains() != null && !filter.nameContains().isEmpty()) {
+			sql.append(" AND LOWER(b.NAME) LIKE ? ESCAPE '!'");
+			params.add(containing(filter.nameContains()));
+		}
+		if (after != null) {
+			sql.append(" AND (b.CREATED_AT < ? OR (b.CREATED_AT = ? AND b.CRN > ?))");
+			params.add(Times.toDb(after.createdAt()));
+			params.add(Times.toDb(after.createdAt()));
+			params.add(after.backupCrn());
+		}
+		sql.append(" ORDER BY b.CREATED_AT DESC, b.CRN LIMIT ?");
+		params.add(limit);
+		return jdbc.sql(sql.toString()).params(params).query(OverviewRepository::backupLine).list();
+	}
+
+	/**
+	 * A workspace's latest backups: the last attempt (its newest backup that is not being
+	 * deleted, whatever its status) and its last success (the newest succeeded one).
+	 */
+	public record LastBackups(BackupLine lastAttempt, BackupLine lastSuccess) {
+	}
+
+	/** The latest backups of each of these workspaces; those without any are absent. */
+	public Map<Crn, LastBackups> lastBackups(Collection<Crn> workspaces) {
+		if (workspaces.isEmpty()) {
+			return Map.of();
+		}
+		String in = workspaces.stream().map((w) -> "?").collect(Collectors.joining(", "));
+		List<Object> crns = workspaces.stream().map(Crn::toString).collect(Collectors.toList());
+		Map<Crn, BackupLine> attempts = latest(in, crns, "b2.STATUS <> ?", BackupStatus.DELETING.text());
+		Map<Crn, BackupLine> successes = latest(in, crns, "b2.STATUS = ?", BackupStatus.SUCCEEDED.text());
+		Map<Crn, LastBackups> out = new LinkedHashMap<>();
+		for (Crn crn : workspaces) {
+			if (attempts.containsKey(crn) || successes.containsKey(crn)) {
+				out.put(crn, new LastBackups(attempts.get(crn), successes.get(crn)));
+			}
+		}
+		return out;
+	}
+
+	private Map<Crn, BackupLine> latest(String in, List<Object> crns, String condition, String status) {
+		List<Object> params = new ArrayList<>();
+		params.add(status);
+		params.addAll(crns);
+		Map<Crn, BackupLine> out = new HashMap<>();
+		jdbc.sql("SELECT " + BACKUP_COLUMNS + BACKUP_FROM
+				+ " WHERE b.CRN = (SELECT b2.CRN FROM WS_BACKUP b2 WHERE b2.WORKSPACE_CRN = w.CRN AND " + condition
+				+ " ORDER BY b2.CREATED_AT DESC, b2.CRN LIMIT 1) AND w.CRN IN (" + in + ")")
+			.params(params)
+			.query(OverviewRepository::backupLine)
+			.list()
+			.forEach((line) -> out.put(line.workspaceCrn(), line));
+		return out;
+	}
+
+	/**
+	 * The newest progress line of each of these backups (those without one are absent).
+	 */
+	public Map<String, Event> latestProgressOfBackups(Collection<String> backupCrns) {
+		return latestProgress("BACKUP_CRN", backupCrns);
+	}
+
+	/**
+	 * The newest progress line of each of these workspaces (a restore's, for a workspace
+	 * being restored).
+	 */
+	public Map<String, Event> latestProgressOfWorkspaces(Collection<String> workspaceCrns) {
+		return latestProgress("WORKSPACE_CRN", workspaceCrns);
+	}
+
+	private Map<String, Event> latestProgress(String column, Collection<String> crns) {
+		if (crns.isEmpty()) {
+			return Map.of();
+		}
+		String in = crns.stream().map((c) -> "?").collect(Collectors.joining(", "));
+		Map<String, Event> out = new HashMap<>();
+		jdbc.sql("SELECT * FROM WS_EVENT WHERE ID IN (SELECT MAX(ID) FROM WS_EVENT WHERE " + column + " IN (" + in
+				+ ") AND PERCENT_DONE IS NOT NULL GROUP BY " + column + ")")
+			.params(new ArrayList<>(crns))
+			.query(OverviewRepository::event)
+			.list()
+			.forEach((e) -> out.put(column.equals("BACKUP_CRN") ? e.backupCrn() : e.workspaceCrn(), e));
+		return out;
+	}
+
+	/**
+	 * The step each of these backups is in: the step of its newest event written by a
+	 * step of its job.
+	 */
+	public Map<String, String> currentSteps(Collection<String> backupCrns) {
+		if (backupCrns.isEmpty()) {
+			return Map.of();
+		}
+		String in = backupCrns.stream().map((c) -> "?").collect(Collectors.joining(", "));
+		List<Object> params = new ArrayList<>(backupCrns);
+		params.add("backupWorkspace");
+		Map<String, String> out = new HashMap<>();
+		jdbc.sql("SELECT BACKUP_CRN, STEP FROM WS_EVENT WHERE ID IN (SELECT MAX(ID) FROM WS_EVENT WHERE BACKUP_CRN IN ("
+				+ in + ") AND STEP IS NOT NULL AND STEP <> ? GROUP BY BACKUP_CRN)")
+			.params(params)
+			.query((rs) -> {
+				out.put(rs.getString(1), rs.getString(2));
+			});
+		return out;
+	}
+
+	/**
+	 * The fleet at a glance.
+	 *
+	 * @param workspaces how many workspaces
+	 * @param protectedRecently how many have a succeeded backup created since the given
+	 * time
+	 * @param failing how many have a failed last attempt
+	 * @param running how many have a backup running (or cancelling) or are being backed
+	 * up or restored
+	 * @param neverBackedUp how many have no succeeded backup
+	 */
+	public record Summary(int workspaces, int protectedRecently, int failing, int running, int neverBackedUp) {
+	}
+
+	/**
+	 * The summary of every workspace, or of one environment's: one statement, two index
+	 * lookups per workspace.
+	 * @param protectedSince a succeeded backup created since then protects its workspace
+	 */
+	public Summary summary(String environmentName, Instant protectedSince) {
+		String sql = "SELECT w.STATUS, (SELECT MAX(b.CREATED_AT) FROM WS_BACKUP b WHERE b.WORKSPACE_CRN = w.CRN "
+				+ "AND b.STATUS = ?) AS LAST_OK, (SELECT b.STATUS FROM WS_BACKUP b WHERE b.WORKSPACE_CRN = w.CRN AND "
+				+ "b.STATUS <> ? ORDER BY b.CREATED_AT DESC, b.CRN LIMIT 1) AS LAST_STATUS FROM WS_WORKSPACE w"
+				+ (environmentName == null ? "" : " WHERE w.ENVIRONMENT_NAME = ?");
+		List<Object> params = new ArrayList<>(List.of(BackupStatus.SUCCEEDED.text(), BackupStatus.DELETING.text()));
+		if (environmentName != null) {
+			params.add(environmentName);
+		}
+		int[] counts = new int[5];
+		jdbc.sql(sql).params(params).query((rs) -> {
+			counts[0]++;
+			Instant lastOk = Times.fromDb(rs.getObject("LAST_OK", LocalDateTime.class));
+			String lastStatus = rs.getString("LAST_STATUS");
+			String workspaceStatus = rs.getString("STATUS");
+			if (lastOk != null && !lastOk.isBefore(protectedSince)) {
+				counts[1]++;
+			}
+			if (BackupStatus.FAILED.text().equals(lastStatus)) {
+				counts[2]++;
+			}
+			if (BackupStatus.RUNNING.text().equals(lastStatus) || BackupStatus.CANCELLING.text().equals(lastStatus)
+					|| WorkspaceStatus.BACKUP_STARTED.text().equals(workspaceStatus)
+					|| WorkspaceStatus.RESTORE_STARTED.text().equals(workspaceStatus)) {
+				counts[3]++;
+			}
+			if (lastOk == null) {
+				counts[4]++;
+			}
+		});
+		return new Summary(counts[0], counts[1], counts[2], counts[3], counts[4]);
+	}
+
+	/**
+	 * The names of these backups and workspaces (a job's parameters name them by CRN):
+	 * CRN → name, with a backup's workspace as {@code workspaceCrn → name} too. Unknown
+	 * (deleted) ones are absent.
+	 */
+	public record Names(Map<String, String> workspaces, Map<String, String> backups,
+			Map<String, String> workspaceOfBackup) {
+	}
+
+	public Names names(Collection<String> backupCrns, Collection<String> workspaceCrns) {
+		Map<String, String> workspaces = new HashMap<>();
+		Map<String, String> backups = new HashMap<>();
+		Map<String, String> workspaceOfBackup = new HashMap<>();
+		if (!backupCrns.isEmpty()) {
+			jdbc.sql("SELECT b.CRN, b.NAME, w.CRN, w.NAME FROM WS_BACKUP b JOIN WS_WORKSPACE w ON w.CRN = "
+					+ "b.WORKSPACE_CRN WHERE b.CRN IN ("
+					+ backupCrns.stream().map((c) -> "?").collect(Collectors.joining(", ")) + ")")
+				.params(new ArrayList<>(backupCrns))
+				.query((rs) -> {
+					backups.put(rs.getString(1), rs.getString(2));
+					workspaces.put(rs.getString(3), rs.getString(4));
+					workspaceOfBackup.put(rs.getString(1), rs.getString(3));
+				});
+		}
+		if (!workspaceCrns.isEmpty()) {
+			jdbc.sql("SELECT CRN, NAME FROM WS_WORKSPACE WHERE CRN IN ("
+					+ workspaceCrns.stream().map((c) -> "?").collect(Collectors.joining(", ")) + ")")
+				.params(new ArrayList<>(workspaceCrns))
+				.query((rs) -> {
+					workspaces.put(rs.getString(1), rs.getString(2));
+				});
+		}
+		return new Names(workspaces, backups, workspaceOfBackup);
+	}
+
+	/** A LIKE pattern for "contains", with {@code !} escaping the wildcards. */
+	static String containing(String text) {
+		String escaped = text.toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_");
+		return "%" + escaped + "%";
+	}
+
+	private static BackupLine backupLine(ResultSet rs, int row) throws SQLException {
+		BackupStatus status = BackupStatus.of(rs.getString("STATUS"));
+		boolean ended = status == BackupStatus.SUCCEEDED || status == BackupStatus.FAILED
+				|| status == BackupStatus.CANCELLED;
+		Instant completedAt = null;
+		if (ended) {
+			// Spring Batch keeps the JVM's local time; our own columns are UTC
+			LocalDateTime end = rs.getObject("END_TIME", LocalDateTime.class);
+			completedAt = end != null ? end.atZone(ZoneId.systemDefault()).toInstant()
+					: Times.fromDb(rs.getObject("UPDATED_AT", LocalDateTime.class));
+		}
+		long points = rs.getLong("RECOVERY_POINTS");
+		long size = rs.getLong("SIZE_BYTES");
+		boolean sizeUnknown = rs.wasNull() || points == 0;
+		return new BackupLine(Crn.parse(rs.getString("CRN")), rs.getString("NAME"),
+				Crn.parse(rs.getString("WORKSPACE_CRN")), rs.getString("WORKSPACE_NAME"),
+				rs.getString("ENVIRONMENT_NAME"), Times.fromDb(rs.getObject("CREATED_AT", LocalDateTime.class)),
+				rs.getString("CREATOR_CRN"), rs.getString("WORKSPACE_VERSION"), status, rs.getString("FAILURE_REASON"),
+				rs.getObject("JOB_EXECUTION_ID", Long.class), sizeUnknown ? null : size, (int) points, completedAt);
+	}
+
+	private static Event event(ResultSet rs, int row) throws SQLException {
+		return new Event(rs.getLong("ID"), Times.fromDb(rs.getObject("OCCURRED_AT", LocalDateTime.class)),
+				rs.getString("WORKSPACE_CRN"), rs.getString("BACKUP_CRN"), rs.getString("STEP"), rs.getString("LEVEL"),
+				rs.getString("MESSAGE"), rs.getObject("PERCENT_DONE", Integer.class),
+				rs.getObject("BYTES_TRANSFERRED", Long.class),
+				Times.fromDb(rs.getObject("EXPECTED_COMPLETION", LocalDateTime.class)));
+	}
+
+}

@@ -124,6 +124,8 @@ public class BatchJobsEndpoint {
 			// nested causes quoted in the message ("...; nested exception is
 			// a.b.CException: why")
 			line = line.replaceAll("([a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(Exception|Error)(: )?", "").strip();
+			// and unqualified ones ("...: FileSystemException: /path: Is a directory")
+			line = line.replaceAll("\\b[A-Z][\\w$]*(Exception|Error): ", "").strip();
 			if (line.isEmpty()) {
 				return null;
 			}

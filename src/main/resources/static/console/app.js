@@ -484,6 +484,10 @@ async function workspacePage(params) {
 		call('listWorkspaceBackups', { workspaceCrn: crn, pageSize: 10 }),
 		call('listWorkspaceEvents', { workspaceCrn: crn, pageSize: 20 })]);
 	const restore = w.restore;
+	// the backup it came from, by name (it may have been deleted since)
+	const source = w.restoredFromBackupCrn
+		? await call('describeWorkspaceBackup', { backupCrn: w.restoredFromBackupCrn }).then((a) => a.backup, () => null)
+		: null;
 	const storage = w.storage ?? {};
 	const facts = [
 		['Environment', w.environmentName], ['Status', badge(w.workspaceStatus)], ['CRN', h('span', { class: 'mono' }, w.workspaceCrn)],
@@ -493,7 +497,9 @@ async function workspacePage(params) {
 		['Shared file system', storage.sharedFileSystem ? h('span', { class: 'mono' }, storage.sharedFileSystem) : 'none'],
 		storage.externalNfs ? ['External NFS', 'mounted, not backed up'] : null,
 		w.workloads?.namespaces?.length ? ['Namespaces', w.workloads.namespaces.join(', ')] : null,
-		w.restoredFromBackupCrn ? ['Restored from', link('backup', { crn: w.restoredFromBackupCrn }, shortCrn(w.restoredFromBackupCrn))] : null,
+		w.restoredFromBackupCrn ? ['Restored from', source
+			? [link('backup', { crn: source.backupCrn }, `backup ${source.backupName}`), ` (${time(source.createdAt)})`]
+			: [shortCrn(w.restoredFromBackupCrn), ' (deleted since)']] : null,
 	].filter(Boolean);
 	const busy = w.workspaceStatus.endsWith(':started') || backupsAnswer.backups.some((b) => BUSY_BACKUP.has(b.backupStatus));
 	return {
@@ -740,7 +746,8 @@ async function jobsPage() {
 			e.failedStep
 				? [h('div', {}, outcome === 'failed' ? 'failed in ' : `${outcome} in `,
 					h('strong', { 'data-failed-step': '' }, e.failedStep)),
-					e.failure && outcome !== 'cancelled' ? h('div', { class: 'bad-text failure' }, e.failure) : null]
+					e.failure && outcome !== 'cancelled'
+						? h('div', { class: 'bad-text failure', title: e.failure }, clip(e.failure, 200)) : null]
 				: e.currentStep ? ['running ', h('strong', { 'data-current-step': '' }, e.currentStep)]
 					: e.failure ? h('div', { class: 'bad-text failure' }, e.failure) : h('span', { class: 'muted' }, '—')),
 		h('td', { class: 'nowrap' }, time(e.startTime), h('div', { class: 'muted' }, age(e.startTime))),

@@ -162,6 +162,14 @@ class WebConsoleIT {
 		assertThat(script("return window.probeRow === document.querySelector(\"tr[data-workspace='demo']\")"))
 			.as("the row is patched, not drawn again")
 			.isEqualTo(true);
+		// one request per refresh, whatever the number of workspaces and backups
+		script("performance.clearResourceTimings(); return true");
+		String before = attribute(By.id("page"), "data-loaded");
+		eventually(() -> !attribute(By.id("page"), "data-loaded").equals(before));
+		assertThat(script("return performance.getEntriesByType('resource').map((e) => e.name)"
+				+ ".filter((n) => n.includes('/api/')).map((n) => n.slice(n.indexOf('/api/')))"))
+			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+			.containsOnly("/api/v1/ml/listWorkspaces");
 		screenshot("03-running-backup");
 
 		// Cancel asks first; keeping it going changes nothing
@@ -371,7 +379,7 @@ class WebConsoleIT {
 		eventually(() -> text(By.id("workspace-title")).equals("demo-restored"));
 		assertThat(text(By.id("notice"))).contains("roles and secrets are not copied");
 		eventually(() -> text(By.id("restore-warnings")).contains("roles and secrets are not copied"));
-		assertThat(text(By.id("workspace-facts"))).contains("Restored from");
+		assertThat(text(By.id("workspace-facts"))).contains("Restored from", "backup first");
 		screenshot("06-workspace-restoring");
 		click(By.cssSelector("nav a[data-page='workspaces']"));
 		By restored = By.cssSelector("tr[data-workspace='demo-restored']");

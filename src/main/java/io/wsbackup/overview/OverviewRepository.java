@@ -40,6 +40,14 @@ public class OverviewRepository {
 			+ "(SELECT SUM(rp.SIZE_BYTES) FROM WS_RECOVERY_POINT rp WHERE rp.BACKUP_CRN = b.CRN) AS SIZE_BYTES, "
 			+ "(SELECT COUNT(*) FROM WS_RECOVERY_POINT rp WHERE rp.BACKUP_CRN = b.CRN) AS RECOVERY_POINTS";
 
+	/**
+	 * Newest first. MariaDB 10 through Connector/J keeps whole seconds, so two backups of
+	 * one workspace can share a creation time: the later launched (a higher job
+	 * execution, or none yet) is the newer, as retention decides.
+	 */
+	private static final String NEWEST_FIRST = " ORDER BY b2.CREATED_AT DESC, "
+			+ "COALESCE(b2.JOB_EXECUTION_ID, 9223372036854775807) DESC, b2.CRN LIMIT 1";
+
 	private static final String BACKUP_FROM = " FROM WS_BACKUP b JOIN WS_WORKSPACE w ON w.CRN = b.WORKSPACE_CRN "
 			+ "LEFT JOIN BATCH_JOB_EXECUTION e ON e.JOB_EXECUTION_ID = b.JOB_EXECUTION_ID";
 
@@ -145,15 +153,31 @@ public class OverviewRepository {
 		return out;
 	}
 
+	/**
+	 * The newest backup of each workspace that meets the condition: first the CRNs, one
+	 * index probe per workspace (newest first, stopping at the first match), then those
+	 * backups by primary key.
+	 */
 	private Map<Crn, BackupLine> latest(String in, List<Object> crns, String condition, String status) {
 		List<Object> params = new ArrayList<>();
 		params.add(status);
 		params.addAll(crns);
-		Map<Crn, BackupLine> out = new HashMap<>();
-		jdbc.sql("SELECT " + BACKUP_COLUMNS + BACKUP_FROM
-				+ " WHERE b.CRN = (SELECT b2.CRN FROM WS_BACKUP b2 WHERE b2.WORKSPACE_CRN = w.CRN AND " + condition
-				+ " ORDER BY b2.CREATED_AT DESC, b2.CRN LIMIT 1) AND w.CRN IN (" + in + ")")
+		List<String> newest = jdbc
+			.sql("SELECT (SELECT b2.CRN FROM WS_BACKUP b2 WHERE b2.WORKSPACE_CRN = w.CRN AND " + condition
+					+ NEWEST_FIRST + ") FROM WS_WORKSPACE w WHERE w.CRN IN (" + in + ")")
 			.params(params)
+			.query((rs, row) -> rs.getString(1))
+			.list()
+			.stream()
+			.filter((crn) -> crn != null)
+			.toList();
+		Map<Crn, BackupLine> out = new HashMap<>();
+		if (newest.isEmpty()) {
+			return out;
+		}
+		jdbc.sql("SELECT " + BACKUP_COLUMNS + BACKUP_FROM + " WHERE b.CRN IN ("
+				+ newest.stream().map((c) -> "?").collect(Collectors.joining(", ")) + ")")
+			.params(new ArrayList<>(newest))
 			.query(OverviewRepository::backupLine)
 			.list()
 			.forEach((line) -> out.put(line.workspaceCrn(), line));
@@ -227,13 +251,14 @@ public class OverviewRepository {
 
 	/**
 	 * The summary of every workspace, or of one environment's: one statement, two index
-	 * lookups per workspace.
+	 * probes per workspace (newest backup first, stopping at the first match).
 	 * @param protectedSince a succeeded backup created since then protects its workspace
 	 */
 	public Summary summary(String environmentName, Instant protectedSince) {
-		String sql = "SELECT w.STATUS, (SELECT MAX(b.CREATED_AT) FROM WS_BACKUP b WHERE b.WORKSPACE_CRN = w.CRN "
-				+ "AND b.STATUS = ?) AS LAST_OK, (SELECT b.STATUS FROM WS_BACKUP b WHERE b.WORKSPACE_CRN = w.CRN AND "
-				+ "b.STATUS <> ? ORDER BY b.CREATED_AT DESC, b.CRN LIMIT 1) AS LAST_STATUS FROM WS_WORKSPACE w"
+		String sql = "SELECT w.STATUS, (SELECT b2.CREATED_AT FROM WS_BACKUP b2 WHERE b2.WORKSPACE_CRN = w.CRN "
+				+ "AND b2.STATUS = ? ORDER BY b2.CREATED_AT DESC LIMIT 1) AS LAST_OK, (SELECT b2.STATUS FROM WS_BACKUP b2 "
+				+ "WHERE b2.WORKSPACE_CRN = w.CRN AND b2.STATUS <> ?" + NEWEST_FIRST
+				+ ") AS LAST_STATUS FROM WS_WORKSPACE w"
 				+ (environmentName == null ? "" : " WHERE w.ENVIRONMENT_NAME = ?");
 		List<Object> params = new ArrayList<>(List.of(BackupStatus.SUCCEEDED.text(), BackupStatus.DELETING.text()));
 		if (environmentName != null) {

@@ -97,15 +97,18 @@ public class OverviewRepository {
 	 * @param limit at most this many
 	 */
 	public List<BackupLine> backups(BackupFilter filter, BackupKey after, int limit) {
-		StringBuilder sql = new StringBuilder("SELECT " + BACKUP_COLUMNS + BACKUP_FROM + " WHERE 1 = 1");
+		// first the page's keys, a narrow read along WS_BACKUP_BY_CREATED (or
+		// WS_BACKUP_BY_WORKSPACE), then those backups with their sizes and ends
+		StringBuilder sql = new StringBuilder("SELECT b.CRN FROM WS_BACKUP b");
 		List<Object> params = new ArrayList<>();
+		if (filter.environmentName() != null) {
+			sql.append(" JOIN WS_WORKSPACE w ON w.CRN = b.WORKSPACE_CRN AND w.ENVIRONMENT_NAME = ?");
+			params.add(filter.environmentName());
+		}
+		sql.append(" WHERE 1 = 1");
 		if (filter.workspaceCrn() != null) {
 			sql.append(" AND b.WORKSPACE_CRN = ?");
 			params.add(filter.workspaceCrn().toString());
-		}
-		if (filter.environmentName() != null) {
-			sql.append(" AND w.ENVIRONMENT_NAME = ?");
-			params.add(filter.environmentName());
 		}
 		if (filter.statuses() != null && !filter.statuses().isEmpty()) {
 			sql.append(" AND b.STATUS IN (")
@@ -125,7 +128,18 @@ public class OverviewRepository {
 		}
 		sql.append(" ORDER BY b.CREATED_AT DESC, b.CRN LIMIT ?");
 		params.add(limit);
-		return jdbc.sql(sql.toString()).params(params).query(OverviewRepository::backupLine).list();
+		List<String> keys = jdbc.sql(sql.toString()).params(params).query((rs, row) -> rs.getString(1)).list();
+		if (keys.isEmpty()) {
+			return List.of();
+		}
+		Map<String, BackupLine> byCrn = new HashMap<>();
+		jdbc.sql("SELECT " + BACKUP_COLUMNS + BACKUP_FROM + " WHERE b.CRN IN ("
+				+ keys.stream().map((k) -> "?").collect(Collectors.joining(", ")) + ")")
+			.params(new ArrayList<>(keys))
+			.query(OverviewRepository::backupLine)
+			.list()
+			.forEach((line) -> byCrn.put(line.backupCrn().toString(), line));
+		return keys.stream().map(byCrn::get).filter((line) -> line != null).toList();
 	}
 
 	/**
@@ -250,42 +264,53 @@ public class OverviewRepository {
 	}
 
 	/**
-	 * The summary of every workspace, or of one environment's: one statement, two index
-	 * probes per workspace (newest backup first, stopping at the first match).
+	 * The summary of every workspace, or of one environment's: five counting statements,
+	 * each along an index, whatever the size of the catalog (WS_BACKUP_BY_STATUS_CREATED
+	 * for what is recent, running or failed; one probe per workspace for "never").
 	 * @param protectedSince a succeeded backup created since then protects its workspace
 	 */
 	public Summary summary(String environmentName, Instant protectedSince) {
-		String sql = "SELECT w.STATUS, (SELECT b2.CREATED_AT FROM WS_BACKUP b2 WHERE b2.WORKSPACE_CRN = w.CRN "
-				+ "AND b2.STATUS = ? ORDER BY b2.CREATED_AT DESC LIMIT 1) AS LAST_OK, (SELECT b2.STATUS FROM WS_BACKUP b2 "
-				+ "WHERE b2.WORKSPACE_CRN = w.CRN AND b2.STATUS <> ?" + NEWEST_FIRST
-				+ ") AS LAST_STATUS FROM WS_WORKSPACE w"
-				+ (environmentName == null ? "" : " WHERE w.ENVIRONMENT_NAME = ?");
-		List<Object> params = new ArrayList<>(List.of(BackupStatus.SUCCEEDED.text(), BackupStatus.DELETING.text()));
-		if (environmentName != null) {
-			params.add(environmentName);
-		}
-		int[] counts = new int[5];
-		jdbc.sql(sql).params(params).query((rs) -> {
-			counts[0]++;
-			Instant lastOk = Times.fromDb(rs.getObject("LAST_OK", LocalDateTime.class));
-			String lastStatus = rs.getString("LAST_STATUS");
-			String workspaceStatus = rs.getString("STATUS");
-			if (lastOk != null && !lastOk.isBefore(protectedSince)) {
-				counts[1]++;
-			}
-			if (BackupStatus.FAILED.text().equals(lastStatus)) {
-				counts[2]++;
-			}
-			if (BackupStatus.RUNNING.text().equals(lastStatus) || BackupStatus.CANCELLING.text().equals(lastStatus)
-					|| WorkspaceStatus.BACKUP_STARTED.text().equals(workspaceStatus)
-					|| WorkspaceStatus.RESTORE_STARTED.text().equals(workspaceStatus)) {
-				counts[3]++;
-			}
-			if (lastOk == null) {
-				counts[4]++;
-			}
-		});
-		return new Summary(counts[0], counts[1], counts[2], counts[3], counts[4]);
+		String inEnvironment = environmentName == null ? ""
+				: " AND b.WORKSPACE_CRN IN (SELECT CRN FROM WS_WORKSPACE WHERE ENVIRONMENT_NAME = ?)";
+		List<Object> env = environmentName == null ? List.of() : List.of(environmentName);
+		int workspaces = count(
+				"SELECT COUNT(*) FROM WS_WORKSPACE" + (environmentName == null ? "" : " WHERE ENVIRONMENT_NAME = ?"),
+				env);
+		int protectedRecently = count(
+				"SELECT COUNT(DISTINCT b.WORKSPACE_CRN) FROM WS_BACKUP b WHERE b.STATUS = ? " + "AND b.CREATED_AT >= ?"
+						+ inEnvironment,
+				concat(List.of(BackupStatus.SUCCEEDED.text(), Times.toDb(protectedSince)), env));
+		int never = count(
+				"SELECT COUNT(*) FROM WS_WORKSPACE w WHERE NOT EXISTS (SELECT 1 FROM WS_BACKUP b2 WHERE "
+						+ "b2.WORKSPACE_CRN = w.CRN AND b2.STATUS = ?)"
+						+ (environmentName == null ? "" : " AND w.ENVIRONMENT_NAME = ?"),
+				concat(List.of(BackupStatus.SUCCEEDED.text()), env));
+		// a failed backup is the last attempt when no backup of its workspace (other than
+		// one being deleted) is newer, ties broken as NEWEST_FIRST does
+		int failing = count(
+				"SELECT COUNT(DISTINCT b.WORKSPACE_CRN) FROM WS_BACKUP b WHERE b.STATUS = ?" + inEnvironment
+						+ " AND NOT EXISTS (SELECT 1 FROM WS_BACKUP n WHERE n.WORKSPACE_CRN = b.WORKSPACE_CRN "
+						+ "AND n.STATUS <> ? AND n.CRN <> b.CRN AND (n.CREATED_AT > b.CREATED_AT OR (n.CREATED_AT = "
+						+ "b.CREATED_AT AND COALESCE(n.JOB_EXECUTION_ID, 9223372036854775807) > "
+						+ "COALESCE(b.JOB_EXECUTION_ID, 9223372036854775807))))",
+				concat(concat(List.of(BackupStatus.FAILED.text()), env), List.of(BackupStatus.DELETING.text())));
+		int running = count(
+				"SELECT COUNT(*) FROM WS_WORKSPACE w WHERE (w.STATUS IN (?, ?) OR w.CRN IN (SELECT "
+						+ "b.WORKSPACE_CRN FROM WS_BACKUP b WHERE b.STATUS IN (?, ?)))"
+						+ (environmentName == null ? "" : " AND w.ENVIRONMENT_NAME = ?"),
+				concat(List.of(WorkspaceStatus.BACKUP_STARTED.text(), WorkspaceStatus.RESTORE_STARTED.text(),
+						BackupStatus.RUNNING.text(), BackupStatus.CANCELLING.text()), env));
+		return new Summary(workspaces, protectedRecently, failing, running, never);
+	}
+
+	private int count(String sql, List<Object> params) {
+		return jdbc.sql(sql).params(params).query(Integer.class).single();
+	}
+
+	private static List<Object> concat(List<Object> a, List<Object> b) {
+		List<Object> all = new ArrayList<>(a);
+		all.addAll(b);
+		return all;
 	}
 
 	/**

@@ -1,45 +1,32 @@
-// The wsbackup web console: plain ES modules, no build step. Every page is drawn from the REST API's
-// answers (api.js) and drawn again every few seconds while something runs.
+// The wsbackup web console: plain ES modules, no build step. Every page is described from the REST API's answers
+// (api.js) and patched in place (dom.js) every few seconds, every second while something runs: focus, typing and
+// scroll survive a refresh. Each page is a fixed number of requests, whatever the number of workspaces or backups.
 import { ApiError, batchJobs, call, clearToken, restoreSkeleton, setToken, token, whoami } from './api.js';
+import { h, morph } from './dom.js';
 
 const ACTIVE_REFRESH_MS = 1000;
 const IDLE_REFRESH_MS = 10000;
+const RETRY_MS = 5000;
+const NOTICE_MS = 12000;
+const PAGE_SIZE = 50;
 const BUSY_BACKUP = new Set(['running', 'cancelling', 'deleting']);
 const FINAL_BACKUP = new Set(['succeeded', 'failed', 'cancelled']);
-const RUNNING_JOB = new Set(['STARTING', 'STARTED', 'STOPPING']);
+const BACKUP_STATUSES = ['running', 'cancelling', 'succeeded', 'failed', 'cancelled', 'deleting'];
 // actions that change something: a viewer's console does not show them (console.css, body[data-role='viewer'])
 const WRITE_ACTIONS = new Set(['backup', 'cancel', 'delete', 'restart', 'restore', 'pause', 'resume', 'trigger']);
 
 const $ = (selector) => document.querySelector(selector);
 
-// ---------------------------------------------------------------- DOM and formatting helpers
-
-function h(tag, attrs = {}, ...children) {
-	const element = document.createElement(tag);
+/** h() that marks write actions for the viewer's CSS. */
+function el(tag, attrs = {}, ...children) {
+	const element = h(tag, attrs, ...children);
 	if (WRITE_ACTIONS.has(attrs['data-action'])) {
 		element.setAttribute('data-write', '');
 	}
-	for (const [name, value] of Object.entries(attrs)) {
-		if (value === undefined || value === null || value === false) {
-			continue;
-		}
-		if (name.startsWith('on')) {
-			element.addEventListener(name.slice(2), value);
-		}
-		else if (name === 'class') {
-			element.className = value;
-		}
-		else {
-			element.setAttribute(name, value === true ? '' : value);
-		}
-	}
-	for (const child of children.flat(Infinity)) {
-		if (child !== undefined && child !== null && child !== false) {
-			element.append(child instanceof Node ? child : String(child));
-		}
-	}
 	return element;
 }
+
+// ---------------------------------------------------------------- formatting
 
 function time(iso) {
 	return iso ? iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC') : '—';
@@ -50,11 +37,17 @@ function age(iso, now = Date.now()) {
 		return '—';
 	}
 	const seconds = Math.round((now - Date.parse(iso)) / 1000);
-	const future = seconds < 0;
-	const s = Math.abs(seconds);
-	const text = s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min` : s < 86400
-		? `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min` : `${Math.floor(s / 86400)} d`;
-	return future ? `in ${text}` : `${text} ago`;
+	const text = span(Math.abs(seconds));
+	return seconds < 0 ? `in ${text}` : `${text} ago`;
+}
+
+function span(s) {
+	return s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min ${s % 60} s` : s < 86400
+		? `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min` : `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
+}
+
+function seconds(n) {
+	return n === null || n === undefined ? '—' : span(n);
 }
 
 function bytes(n) {
@@ -71,39 +64,88 @@ function bytes(n) {
 	return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
+/** A long text cut for a table cell; the whole of it is on the page it links to, and in the cell's title. */
+function clip(text, max) {
+	return text && text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 function shortCrn(crn) {
 	return crn ? h('span', { title: crn }, crn.slice(crn.lastIndexOf(':') + 1)) : '—';
 }
 
+/** A status in its colour: cancelled is its own outcome, neither a failure nor a success. */
 function badge(status) {
 	const s = String(status ?? '').toLowerCase();
-	const kind = /succeeded|finished|completed|^active$/.test(s) ? 'ok' : /failed|missing/.test(s) ? 'bad'
-		: /cancel|stopp|abandon|paused|partial|skipped/.test(s) ? 'warn'
-			: /running|start|deleting/.test(s) ? 'busy' : '';
+	const kind = /succeeded|finished|completed|^active$/.test(s) ? 'ok'
+		: /cancel/.test(s) ? 'cancelled'
+			: /failed|missing|abandoned/.test(s) ? 'bad'
+				: /stopp|paused|partial|skipped/.test(s) ? 'warn'
+					: /running|start|deleting/.test(s) ? 'busy' : '';
 	return h('span', { class: `badge ${kind}`, 'data-status': status }, status ?? '—');
 }
 
-function progressView(step, progress) {
+/** The ETA as an operator reads it: never a time in the past. */
+function eta(progress, now = Date.now()) {
+	if (!progress?.expectedCompletion) {
+		return '';
+	}
+	const at = Date.parse(progress.expectedCompletion);
+	return at <= now ? ' · ETA any moment now' : ` · ETA ${time(progress.expectedCompletion).slice(11)} (${age(progress.expectedCompletion, now)})`;
+}
+
+function progressView(step, progress, label) {
 	const percent = progress?.percentDone;
+	const known = percent !== undefined && percent !== null;
+	const text = progress ? `${known ? percent : '—'} % · ${bytes(progress.bytesTransferred)}${eta(progress)}`
+		: 'no progress reported yet';
 	return h('div', { class: 'progress' },
 		h('div', { class: 'step' }, 'Current step: ', h('strong', { 'data-current-step': '' }, step ?? '—')),
-		percent !== undefined && percent !== null
-			? h('div', { class: 'bar' }, h('div', { style: `width: ${Math.min(100, percent)}%` }))
-			: null,
-		progress
-			? h('div', { class: 'muted' }, `${percent ?? '—'} % · ${bytes(progress.bytesTransferred)}`,
-				progress.expectedCompletion
-					? ` · ETA ${time(progress.expectedCompletion)} (${age(progress.expectedCompletion)})` : '')
-			: h('div', { class: 'muted' }, 'no progress reported yet'));
+		h('div', { class: 'bar', role: 'progressbar', 'aria-label': label, 'aria-valuemin': '0',
+			'aria-valuemax': '100', 'aria-valuenow': known ? String(percent) : null, 'aria-valuetext': text },
+		h('div', { style: `width: ${known ? Math.min(100, percent) : 0}%` })),
+		h('div', { class: 'muted', 'data-progress-text': '' }, text));
 }
 
-function showNotice(text) {
+function table(id, titles, rows, attrs = {}) {
+	return h('div', { class: 'table-wrap' }, h('table', { id, ...attrs },
+		h('thead', {}, h('tr', {}, titles.map((title) => h('th', { scope: 'col' }, title)))),
+		h('tbody', {}, rows)));
+}
+
+function link(page, params, ...children) {
+	return h('a', { href: href(page, params) }, ...children);
+}
+
+// ---------------------------------------------------------------- banners and the live region
+
+let noticeTimer = null;
+let keepNotice = false;
+
+/**
+ * A notice: it clears by itself after a while, or at the next page change, unless sticky (restore warnings);
+ * every notice can be dismissed.
+ */
+function showNotice(text, { sticky = false, kind = 'info', keep = false } = {}) {
 	const notice = $('#notice');
-	notice.textContent = text;
+	notice.className = `notice ${kind}`;
+	notice.replaceChildren(h('span', { 'data-notice': '' }, text),
+		h('button', { type: 'button', class: 'link', onclick: hideNotice }, 'dismiss'));
 	notice.hidden = false;
+	notice.dataset.sticky = sticky ? 'yes' : '';
+	keepNotice = keep;
+	clearTimeout(noticeTimer);
+	if (!sticky) {
+		noticeTimer = setTimeout(hideNotice, NOTICE_MS);
+	}
 }
 
-/** Shows a refusal in the banner; an action's stays until dismissed, a page's until the page loads again. */
+function hideNotice() {
+	clearTimeout(noticeTimer);
+	$('#notice').hidden = true;
+	$('#notice').dataset.sticky = '';
+}
+
+/** A refusal in the banner: an action's stays until dismissed, a page's until the page loads again. */
 function showError(error, sticky = false) {
 	const box = $('#error');
 	box.replaceChildren(h('span', { 'data-error': '' }, describe(error)),
@@ -121,10 +163,40 @@ function describe(error) {
 	return error instanceof ApiError ? error.text : `Error: ${error.message ?? error}`;
 }
 
-// ---------------------------------------------------------------- routing and refresh
+/** Tells a screen reader (the polite live region) what changed; the same text twice is said again. */
+function announce(text) {
+	const region = $('#announcer');
+	region.textContent = '';
+	setTimeout(() => { region.textContent = text; }, 50);
+}
+
+// what the running backups were at the last refresh: backup CRN → status and quarter done
+const watched = new Map();
+
+function watch(backup, workspaceName) {
+	if (!backup?.backupCrn) {
+		return;
+	}
+	const quarter = Math.floor((backup.progress?.percentDone ?? 0) / 25);
+	const before = watched.get(backup.backupCrn);
+	watched.set(backup.backupCrn, { status: backup.backupStatus, quarter });
+	if (!before) {
+		return;
+	}
+	const name = `Backup ${backup.backupName} of ${workspaceName}`;
+	if (before.status !== backup.backupStatus) {
+		announce(`${name} is ${backup.backupStatus}${backup.failureReason ? `: ${backup.failureReason}` : ''}`);
+	}
+	else if (BUSY_BACKUP.has(backup.backupStatus) && quarter > before.quarter) {
+		announce(`${name}: ${backup.progress.percentDone} % done`);
+	}
+}
+
+// ---------------------------------------------------------------- routing, refresh and the connection
 
 let timer = null;
 let generation = 0;
+let connection = { up: true, since: null };
 
 function route() {
 	const hash = location.hash.replace(/^#\/?/, '') || 'workspaces';
@@ -132,15 +204,35 @@ function route() {
 	return { page, params: new URLSearchParams(query) };
 }
 
-function go(page, params = {}) {
+function href(page, params = {}) {
 	const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v)).toString();
-	location.hash = `#/${page}${query ? `?${query}` : ''}`;
+	return `#/${page}${query ? `?${query}` : ''}`;
+}
+
+function go(page, params = {}) {
+	location.hash = href(page, params);
+}
+
+/** The same page with other filters: no new history entry, and a refresh at once. */
+function refine(changes) {
+	const { page, params } = route();
+	for (const [k, v] of Object.entries(changes)) {
+		if (v) {
+			params.set(k, v);
+		}
+		else {
+			params.delete(k);
+		}
+	}
+	history.replaceState(null, '', href(page, Object.fromEntries(params)));
+	refresh();
 }
 
 const PAGES = {
-	workspaces: workspacesPage, catalog: catalogPage, events: eventsPage, backup: backupPage, jobs: jobsPage,
-	schedules: schedulesPage,
+	workspaces: workspacesPage, workspace: workspacePage, catalog: catalogPage, events: eventsPage,
+	backup: backupPage, jobs: jobsPage, schedules: schedulesPage,
 };
+const NAV_OF = { backup: 'catalog', workspace: 'workspaces' };
 
 async function refresh() {
 	clearTimeout(timer);
@@ -150,32 +242,77 @@ async function refresh() {
 	}
 	const { page, params } = route();
 	const draw = PAGES[page] ?? workspacesPage;
-	for (const link of document.querySelectorAll('nav a')) {
-		link.classList.toggle('current', link.dataset.page === (page === 'backup' ? 'catalog' : page));
+	for (const a of document.querySelectorAll('nav a')) {
+		const current = a.dataset.page === (NAV_OF[page] ?? page);
+		a.classList.toggle('current', current);
+		if (current) {
+			a.setAttribute('aria-current', 'page');
+		}
+		else {
+			a.removeAttribute('aria-current');
+		}
 	}
-	let active = false;
+	let next = IDLE_REFRESH_MS;
 	try {
 		const content = await draw(params);
 		if (mine !== generation) {
 			return;
 		}
-		active = content.active;
-		$('#page').replaceChildren(...content.nodes.flat(Infinity).filter((node) => node !== null && node !== false));
-		$('#page').dataset.page = page;
-		$('#page').dataset.loaded = String(Date.now());
+		connected(true);
+		next = content.active ? ACTIVE_REFRESH_MS : IDLE_REFRESH_MS;
+		const main = $('#page');
+		if (main.dataset.page !== page) {
+			main.replaceChildren();
+		}
+		morph(main, content.nodes);
+		main.dataset.page = page;
+		main.dataset.loaded = String(Date.now());
+		main.removeAttribute('aria-busy');
 		if (!$('#error').dataset.sticky) {
 			$('#error').hidden = true;
 		}
+		$('#live').textContent = content.active ? '● live' : '';
 	}
 	catch (error) {
 		if (mine !== generation) {
 			return;
 		}
-		showError(error);
-		active = true;
+		if (isDisconnection(error)) {
+			connected(false, error);
+			next = RETRY_MS;
+		}
+		else {
+			connected(true);
+			showError(error);
+			$('#live').textContent = '';
+		}
 	}
-	$('#live').textContent = active ? '● live' : '';
-	timer = setTimeout(refresh, active ? ACTIVE_REFRESH_MS : IDLE_REFRESH_MS);
+	timer = setTimeout(refresh, next);
+}
+
+function isDisconnection(error) {
+	return error instanceof ApiError && (error.code === 'UNAVAILABLE' || [502, 503, 504].includes(error.status));
+}
+
+/** Shows whether the runner answers: while it does not, the page keeps its last data, dimmed, and says so. */
+function connected(up, error) {
+	const box = $('#disconnected');
+	if (up) {
+		connection = { up: true, since: null };
+		document.body.dataset.connection = 'up';
+		box.hidden = true;
+		return;
+	}
+	if (connection.up) {
+		connection = { up: false, since: new Date().toISOString() };
+		announce('The runner cannot be reached; the console retries every few seconds.');
+	}
+	document.body.dataset.connection = 'lost';
+	$('#live').textContent = '○ disconnected';
+	box.replaceChildren(h('strong', {}, 'Disconnected. '),
+		`The runner has not answered since ${time(connection.since).slice(11)} (${describe(error)}). `
+		+ `What is shown is from before; the console retries every ${RETRY_MS / 1000} s.`);
+	box.hidden = false;
 }
 
 /** Runs an action; its refusal goes to the page's error banner (or a dialog's own box). */
@@ -196,120 +333,255 @@ async function act(action, errorBox) {
 	}
 }
 
+// ---------------------------------------------------------------- paging and filters
+
+/** The page size: the address's size=N (1 to 1000), else the console's default. */
+function pageSize(params, fallback = PAGE_SIZE) {
+	const n = Number(params.get('size'));
+	return Number.isInteger(n) && n >= 1 && n <= 1000 ? n : fallback;
+}
+
+/** Next and first page links for a list answered with nextToken; the token rides in the page's address. */
+function pager(params, nextToken, what) {
+	const { page } = route();
+	const here = Object.fromEntries(params);
+	const first = { ...here };
+	delete first.token;
+	delete first.pageNo;
+	const pageNo = Number(params.get('pageNo') ?? '1');
+	if (!nextToken && pageNo === 1) {
+		return null;
+	}
+	return h('nav', { class: 'pager', 'aria-label': `${what} pages` },
+		pageNo > 1 ? h('a', { href: href(page, first), 'data-pager': 'first' }, '« First page') : null,
+		h('span', { class: 'muted' }, `page ${pageNo}`),
+		nextToken ? h('a', { href: href(page, { ...here, token: nextToken, pageNo: String(pageNo + 1) }),
+			'data-pager': 'next' }, 'Next page »') : h('span', { class: 'muted' }, '(last)'));
+}
+
+let searchTimer = null;
+
+function searchBox(id, label, value, param) {
+	return h('label', { class: 'inline' }, label, ' ', h('input', {
+		id, type: 'search', value: value ?? '', autocomplete: 'off', spellcheck: 'false', placeholder: 'part of a name',
+		oninput: (event) => {
+			clearTimeout(searchTimer);
+			const text = event.target.value.trim();
+			searchTimer = setTimeout(() => refine({ [param]: text, token: null, pageNo: null }), 300);
+		},
+	}));
+}
+
+// the workspace names for the pickers: one list, kept for a minute
+let workspaceNames = { at: 0, list: [] };
+
+async function workspaceChoices() {
+	if (Date.now() - workspaceNames.at > 60000) {
+		const { workspaces } = await call('listWorkspaces', { pageSize: 1000 });
+		workspaceNames = { at: Date.now(), list: workspaces };
+	}
+	return workspaceNames.list;
+}
+
 // ---------------------------------------------------------------- pages
 
-async function workspacesPage() {
-	const { workspaces } = await call('listWorkspaces');
-	const rows = await Promise.all(workspaces.map(async (workspace) => {
-		const { backups } = await call('listWorkspaceBackups', { workspaceCrn: workspace.workspaceCrn });
-		const running = await Promise.all(backups.filter((b) => b.backupStatus === 'running'
-			|| b.backupStatus === 'cancelling')
-			.map(async (b) => (await call('describeWorkspaceBackup', { backupCrn: b.backupCrn })).backup));
-		const restore = workspace.workspaceStatus === 'restore:started'
-			? (await call('describeWorkspace', { workspaceCrn: workspace.workspaceCrn })).workspace.restore : null;
-		return { workspace, backups, running, restore };
-	}));
-	const active = rows.some((r) => r.workspace.workspaceStatus.endsWith(':started')
-		|| r.backups.some((b) => BUSY_BACKUP.has(b.backupStatus)));
+function summaryBar(summary) {
+	const item = (key, n, label, kind) => h('div', { class: `figure ${n && kind ? kind : ''}`, 'data-summary': key },
+		h('span', { class: 'n' }, String(n)), h('span', { class: 'label' }, label));
+	return h('section', { class: 'summary', 'aria-label': 'Fleet summary', id: 'summary' },
+		item('workspaces', summary.workspaces, 'workspaces'),
+		item('protected', summary.protectedWithin26Hours, 'protected within 26 h', 'ok'),
+		item('failing', summary.failing, 'last backup failed', 'bad'),
+		item('running', summary.running, 'running now', 'busy'),
+		item('never', summary.neverBackedUp, 'never backed up', 'warn'));
+}
+
+function lastAttemptView(b) {
+	if (!b) {
+		return h('span', { class: 'muted' }, 'none');
+	}
+	return [badge(b.backupStatus), ' ', link('backup', { crn: b.backupCrn }, b.backupName),
+		h('div', { class: 'muted' }, b.completedAt ? `ended ${age(b.completedAt)}` : `started ${age(b.createdAt)}`),
+		b.backupStatus === 'failed' && b.failureReason
+			? h('div', { class: 'bad-text failure', title: b.failureReason },
+				link('backup', { crn: b.backupCrn }, clip(b.failureReason, 160))) : null];
+}
+
+async function workspacesPage(params) {
+	const q = params.get('q') ?? '';
+	const answer = await call('listWorkspaces', {
+		pageSize: pageSize(params), ...(q ? { workspaceNameContains: q } : {}),
+		...(params.get('token') ? { startingToken: params.get('token') } : {}),
+	});
+	const { workspaces, summary } = answer;
 	const now = Date.now();
-	const table = h('table', { id: 'workspaces' },
-		h('thead', {}, h('tr', {}, ['Name', 'Environment', 'Status', 'Last successful backup', 'Age', 'Actions']
-			.map((title) => h('th', {}, title)))),
-		h('tbody', {}, rows.map(({ workspace: w, backups, restore }) => {
-			const last = backups.find((b) => b.backupStatus === 'succeeded');
-			const ready = w.workspaceStatus === 'installation:finished';
-			return h('tr', { 'data-workspace': w.workspaceName },
-				h('td', {}, h('strong', {}, w.workspaceName), h('div', { class: 'muted' }, shortCrn(w.workspaceCrn))),
-				h('td', {}, w.environmentName),
-				h('td', { class: 'status' }, badge(w.workspaceStatus),
-					restore ? h('div', { class: 'muted' }, `${restore.currentStep ?? ''} `,
-						restore.progress ? `${restore.progress.percentDone ?? '—'} %` : '') : null),
-				h('td', { 'data-last-backup': last?.backupName ?? '' },
-					last ? [h('a', { href: `#/backup?crn=${encodeURIComponent(last.backupCrn)}` }, last.backupName),
-						h('div', { class: 'muted' }, time(last.createdAt))] : h('span', { class: 'muted' }, 'none')),
-				h('td', {}, last ? age(last.createdAt, now) : '—'),
-				h('td', { class: 'actions' },
-					h('button', { type: 'button', 'data-action': 'backup', disabled: !ready,
-						title: ready ? 'Back up this workspace' : `a backup can start only in installation:finished`,
-						onclick: () => openBackupDialog(w) }, 'Backup'),
-					h('a', { class: 'button secondary', 'data-action': 'events',
-						href: `#/events?workspace=${encodeURIComponent(w.workspaceCrn)}` }, 'View Event Logs'),
-					h('a', { class: 'button secondary', 'data-action': 'catalog',
-						href: `#/catalog?workspace=${encodeURIComponent(w.workspaceCrn)}` }, 'Backups')));
-		})));
-	const running = rows.flatMap((r) => r.running.map((b) => ({ backup: b, workspace: r.workspace })));
+	const rows = workspaces.map((w) => {
+		const last = w.lastSuccessfulBackup;
+		const attempt = w.lastBackup;
+		const ready = w.workspaceStatus === 'installation:finished';
+		watch(attempt, w.workspaceName);
+		return h('tr', { 'data-key': w.workspaceCrn, 'data-workspace': w.workspaceName,
+			'data-last-attempt': attempt?.backupStatus ?? '' },
+		h('td', {}, link('workspace', { crn: w.workspaceCrn }, h('strong', {}, w.workspaceName)),
+			h('div', { class: 'muted' }, shortCrn(w.workspaceCrn))),
+		h('td', {}, w.environmentName),
+		h('td', { class: 'status' }, badge(w.workspaceStatus),
+			w.workspaceStatus === 'restore:started' && w.restoreProgress
+				? h('div', { class: 'muted' }, `restoring: ${w.restoreProgress.percentDone ?? '—'} %`) : null),
+		h('td', { 'data-last-attempt-cell': '' }, lastAttemptView(attempt)),
+		h('td', { 'data-last-backup': last?.backupName ?? '' },
+			last ? [link('backup', { crn: last.backupCrn }, last.backupName),
+				h('div', { class: 'muted' }, `${time(last.createdAt)} (${age(last.createdAt, now)})`)]
+				: h('span', { class: 'muted' }, 'none')),
+		h('td', { class: 'actions' },
+			el('button', { type: 'button', 'data-action': 'backup', disabled: !ready,
+				title: ready ? 'Back up this workspace' : 'a backup can start only in installation:finished',
+				onclick: () => openBackupDialog(w) }, 'Backup'),
+			h('a', { class: 'button secondary', 'data-action': 'events',
+				href: href('events', { workspace: w.workspaceCrn }) }, 'Event log'),
+			h('a', { class: 'button secondary', 'data-action': 'catalog',
+				href: href('catalog', { workspace: w.workspaceCrn }) }, 'Backups')));
+	});
+	const running = workspaces.filter((w) => w.lastBackup && ['running', 'cancelling'].includes(w.lastBackup.backupStatus));
+	const active = summary.running > 0 || workspaces.some((w) => w.workspaceStatus.endsWith(':started'));
 	return {
 		active,
 		nodes: [
 			h('h1', {}, 'Workspaces'),
-			workspaces.length ? table : h('p', { class: 'muted' }, 'No workspace is registered (./wsbackup register-workspace).'),
+			summaryBar(summary),
+			h('div', { class: 'filters' }, searchBox('workspace-search', 'Search', q, 'q')),
+			workspaces.length
+				? table('workspaces', ['Name', 'Environment', 'Status', 'Last attempt', 'Last successful backup', 'Actions'], rows)
+				: h('p', { class: 'muted', id: 'workspaces-empty' }, q ? `No workspace name contains “${q}”.`
+					: 'No workspace is registered (./wsbackup register-workspace).'),
+			pager(params, answer.nextToken, 'Workspace'),
 			running.length ? h('h2', {}, 'Running backups') : null,
-			running.map(({ backup, workspace }) => runningBackupCard(backup, workspace)),
+			running.map((w) => runningBackupCard(w.lastBackup, w)),
 		],
 	};
 }
 
 function runningBackupCard(backup, workspace) {
-	return h('section', { class: 'card', 'data-running-backup': backup.backupName },
-		h('div', { class: 'card-head' },
-			h('a', { href: `#/backup?crn=${encodeURIComponent(backup.backupCrn)}` }, h('strong', {}, backup.backupName)),
-			` of ${workspace.workspaceName} `, badge(backup.backupStatus),
-			h('span', { class: 'muted' }, ` started ${age(backup.createdAt)}`)),
-		progressView(backup.currentStep, backup.progress),
-		h('div', { class: 'actions' },
-			h('button', { type: 'button', class: 'danger', 'data-action': 'cancel',
-				disabled: backup.backupStatus !== 'running', onclick: () => cancelBackup(backup) },
-				backup.backupStatus === 'cancelling' ? 'Cancelling…' : 'Cancel'),
-			h('a', { class: 'button secondary',
-				href: `#/events?workspace=${encodeURIComponent(workspace.workspaceCrn)}&backup=${encodeURIComponent(backup.backupCrn)}` },
-				'Event log')));
+	return h('section', { class: 'card', 'data-key': `run-${backup.backupCrn}`, 'data-running-backup': backup.backupName,
+		'aria-label': `Backup ${backup.backupName} of ${workspace.workspaceName}` },
+	h('div', { class: 'card-head' },
+		link('backup', { crn: backup.backupCrn }, h('strong', {}, backup.backupName)),
+		` of ${workspace.workspaceName} `, badge(backup.backupStatus),
+		h('span', { class: 'muted' }, ` started ${age(backup.createdAt)}`)),
+	progressView(backup.currentStep, backup.progress, `Backup ${backup.backupName} progress`),
+	h('div', { class: 'actions' },
+		el('button', { type: 'button', class: 'danger', 'data-action': 'cancel',
+			disabled: backup.backupStatus !== 'running', onclick: () => cancelBackup(backup, workspace.workspaceName) },
+		backup.backupStatus === 'cancelling' ? 'Cancelling…' : 'Cancel'),
+		h('a', { class: 'button secondary',
+			href: href('events', { workspace: workspace.workspaceCrn, backup: backup.backupCrn }) }, 'Event log')));
 }
 
-const sizes = new Map();
+async function workspacePage(params) {
+	const crn = params.get('crn');
+	const [{ workspace: w }, backupsAnswer, eventsAnswer] = await Promise.all([
+		call('describeWorkspace', { workspaceCrn: crn }),
+		call('listWorkspaceBackups', { workspaceCrn: crn, pageSize: 10 }),
+		call('listWorkspaceEvents', { workspaceCrn: crn, pageSize: 20 })]);
+	const restore = w.restore;
+	// the backup it came from, by name (it may have been deleted since)
+	const source = w.restoredFromBackupCrn
+		? await call('describeWorkspaceBackup', { backupCrn: w.restoredFromBackupCrn }).then((a) => a.backup, () => null)
+		: null;
+	const storage = w.storage ?? {};
+	const facts = [
+		['Environment', w.environmentName], ['Status', badge(w.workspaceStatus)], ['CRN', h('span', { class: 'mono' }, w.workspaceCrn)],
+		['Account, region', `${w.accountId}, ${w.region}`], ['Version', w.version], ['Registered', time(w.createdAt)],
+		['Vault', h('span', { class: 'mono' }, w.vaultName)],
+		['Volumes', storage.volumes?.length ? h('ul', { class: 'plain' }, storage.volumes.map((v) => h('li', { class: 'mono' }, v))) : 'none'],
+		['Shared file system', storage.sharedFileSystem ? h('span', { class: 'mono' }, storage.sharedFileSystem) : 'none'],
+		storage.externalNfs ? ['External NFS', 'mounted, not backed up'] : null,
+		w.workloads?.namespaces?.length ? ['Namespaces', w.workloads.namespaces.join(', ')] : null,
+		w.restoredFromBackupCrn ? ['Restored from', source
+			? [link('backup', { crn: source.backupCrn }, `backup ${source.backupName}`), ` (${time(source.createdAt)})`]
+			: [shortCrn(w.restoredFromBackupCrn), ' (deleted since)']] : null,
+	].filter(Boolean);
+	const busy = w.workspaceStatus.endsWith(':started') || backupsAnswer.backups.some((b) => BUSY_BACKUP.has(b.backupStatus));
+	return {
+		active: busy,
+		nodes: [
+			h('h1', {}, 'Workspace ', h('span', { id: 'workspace-title' }, w.workspaceName)),
+			h('dl', { class: 'facts', id: 'workspace-facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '—')])),
+			restore ? h('section', { class: 'card', id: 'restore-card' },
+				h('h2', {}, 'Restore ', badge(restore.jobStatus ?? '—')),
+				w.workspaceStatus === 'restore:started' ? progressView(restore.currentStep, restore.progress, 'Restore progress') : null,
+				restore.failureReason ? h('p', { class: 'bad-text' }, restore.failureReason) : null,
+				restore.warnings?.length ? [h('h3', {}, 'Warnings'),
+					h('ul', { id: 'restore-warnings' }, restore.warnings.map((text) => h('li', {}, text)))] : null,
+				restore.modelBuildsToRebuild?.length ? [h('h3', {}, 'Model builds to rebuild'),
+					h('ul', {}, restore.modelBuildsToRebuild.map((text) => h('li', { class: 'mono' }, text)))] : null)
+				: null,
+			h('div', { class: 'actions' },
+				el('button', { type: 'button', 'data-action': 'backup', disabled: w.workspaceStatus !== 'installation:finished',
+					onclick: () => openBackupDialog(w) }, 'Backup')),
+			h('h2', {}, 'Last backups'),
+			backupsAnswer.backups.length ? backupsTable('workspace-backups', backupsAnswer.backups, false)
+				: h('p', { class: 'muted' }, 'No backups yet.'),
+			h('p', {}, link('catalog', { workspace: crn }, 'All backups of this workspace »')),
+			h('h2', {}, 'Latest events'),
+			eventsTable(eventsAnswer.events),
+			h('p', {}, link('events', { workspace: crn }, 'The whole event log »')),
+		],
+	};
+}
 
-async function sizeOf(backup) {
-	if (sizes.has(backup.backupCrn)) {
-		return sizes.get(backup.backupCrn);
-	}
-	const { backup: described } = await call('describeWorkspaceBackup', { backupCrn: backup.backupCrn });
-	const size = described.recoveryPoints.length
-		? described.recoveryPoints.reduce((sum, rp) => sum + (rp.sizeBytes ?? 0), 0) : null;
-	if (FINAL_BACKUP.has(described.backupStatus)) {
-		sizes.set(backup.backupCrn, size);
-	}
-	return size;
+function backupsTable(id, backups, withWorkspace) {
+	const rows = backups.map((b) => h('tr', { 'data-key': b.backupCrn, 'data-backup': b.backupName,
+		'data-workspace': b.workspaceName ?? '' },
+	h('td', {}, link('backup', { crn: b.backupCrn }, b.backupName)),
+	withWorkspace ? h('td', {}, link('workspace', { crn: b.workspaceCrn }, b.workspaceName)) : null,
+	h('td', { class: 'status' }, badge(b.backupStatus),
+		b.backupStatus === 'failed' && b.failureReason
+			? h('div', { class: 'bad-text failure', title: b.failureReason }, clip(b.failureReason, 160)) : null),
+	h('td', { class: 'nowrap' }, time(b.createdAt)),
+	h('td', { class: 'nowrap', 'data-completed': b.completedAt ?? '' }, b.completedAt ? time(b.completedAt).slice(11) : '—'),
+	h('td', { class: 'nowrap', 'data-duration': b.durationSeconds ?? '' }, seconds(b.durationSeconds)),
+	h('td', { 'data-size': b.sizeBytes ?? '' }, bytes(b.sizeBytes),
+		b.sizeBytes && b.backupStatus !== 'succeeded' ? h('div', { class: 'muted' }, 'kept for a restart') : null),
+	h('td', { class: 'col-creator' }, shortCrn(b.creatorCrn)),
+	h('td', { class: 'actions' }, backupActions(b, { workspaceCrn: b.workspaceCrn, workspaceName: b.workspaceName }))));
+	return table(id, ['Name', withWorkspace ? 'Workspace' : null, 'Status', 'Created at', 'Completed', 'Duration', 'Size',
+		'Creator', 'Actions'].filter(Boolean), rows, { class: 'backups' });
 }
 
 async function catalogPage(params) {
-	const { workspaces } = await call('listWorkspaces');
 	const chosen = params.get('workspace');
-	const shown = chosen ? workspaces.filter((w) => w.workspaceCrn === chosen) : workspaces;
-	const lists = await Promise.all(shown.map(async (w) => (await call('listWorkspaceBackups',
-		{ workspaceCrn: w.workspaceCrn })).backups.map((b) => ({ ...b, workspace: w }))));
-	const backups = lists.flat().sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-	const withSizes = await Promise.all(backups.map(async (b) => ({ ...b, size: await sizeOf(b).catch(() => null) })));
-	const picker = h('select', { id: 'catalog-workspace', onchange: (e) => go('catalog', { workspace: e.target.value }) },
-		h('option', { value: '' }, 'All workspaces'),
-		workspaces.map((w) => h('option', { value: w.workspaceCrn, selected: w.workspaceCrn === chosen },
-			`${w.workspaceName} (${w.environmentName})`)));
-	const table = h('table', { id: 'catalog' },
-		h('thead', {}, h('tr', {}, ['Name', 'Workspace', 'Created at', 'Creator', 'Version at backup', 'Status', 'Size',
-			'Actions'].map((title) => h('th', {}, title)))),
-		h('tbody', {}, withSizes.map((b) => h('tr', { 'data-backup': b.backupName, 'data-workspace': b.workspace.workspaceName },
-			h('td', {}, h('a', { href: `#/backup?crn=${encodeURIComponent(b.backupCrn)}` }, b.backupName)),
-			h('td', {}, b.workspace.workspaceName),
-			h('td', {}, time(b.createdAt)),
-			h('td', {}, shortCrn(b.creatorCrn)),
-			h('td', {}, b.workspaceVersionAtBackup ?? '—'),
-			h('td', { class: 'status' }, badge(b.backupStatus)),
-			h('td', { 'data-size': b.size ?? '' }, bytes(b.size)),
-			h('td', { class: 'actions' }, backupActions(b, b.workspace))))));
+	const status = params.get('status') ?? '';
+	const q = params.get('q') ?? '';
+	const filters = {
+		pageSize: pageSize(params), ...(status ? { backupStatus: status } : {}), ...(q ? { backupNameContains: q } : {}),
+		...(params.get('token') ? { startingToken: params.get('token') } : {}),
+	};
+	const [choices, answer] = await Promise.all([workspaceChoices(),
+		chosen ? call('listWorkspaceBackups', { workspaceCrn: chosen, ...filters }) : call('listBackups', filters)]);
+	const named = choices.find((w) => w.workspaceCrn === chosen);
+	const backups = answer.backups.map((b) => ({ ...b, workspaceName: b.workspaceName ?? named?.workspaceName }));
+	for (const b of backups) {
+		watch(b, b.workspaceName);
+	}
+	const picker = h('select', { id: 'catalog-workspace',
+		onchange: (e) => refine({ workspace: e.target.value, token: null, pageNo: null }) },
+	h('option', { value: '' }, 'All workspaces'),
+	choices.map((w) => h('option', { value: w.workspaceCrn, selected: w.workspaceCrn === chosen },
+		`${w.workspaceName} (${w.environmentName})`)));
+	const statusPicker = h('select', { id: 'catalog-status',
+		onchange: (e) => refine({ status: e.target.value, token: null, pageNo: null }) },
+	h('option', { value: '' }, 'Any status'),
+	BACKUP_STATUSES.map((s) => h('option', { value: s, selected: s === status }, s)));
 	return {
 		active: backups.some((b) => BUSY_BACKUP.has(b.backupStatus)),
 		nodes: [
 			h('h1', {}, 'Backup Catalog'),
-			h('label', { class: 'inline' }, 'Workspace ', picker),
-			backups.length ? table : h('p', { class: 'muted', id: 'catalog-empty' }, 'No backups.'),
+			h('div', { class: 'filters' }, h('label', { class: 'inline' }, 'Workspace ', picker),
+				h('label', { class: 'inline' }, 'Status ', statusPicker), searchBox('catalog-search', 'Search', q, 'q')),
+			backups.length ? backupsTable('catalog', backups, true)
+				: h('p', { class: 'muted', id: 'catalog-empty' }, status || q ? 'No backup matches.' : 'No backups.'),
+			pager(params, answer.nextToken, 'Backup'),
 		],
 	};
 }
@@ -317,34 +589,40 @@ async function catalogPage(params) {
 function backupActions(b, workspace) {
 	return [
 		b.backupStatus === 'succeeded'
-			? h('button', { type: 'button', 'data-action': 'restore', onclick: () => openRestoreDialog(b, workspace) },
+			? el('button', { type: 'button', 'data-action': 'restore', onclick: () => openRestoreDialog(b, workspace) },
 				'Restore')
 			: null,
 		b.backupStatus === 'running'
-			? h('button', { type: 'button', class: 'danger', 'data-action': 'cancel', onclick: () => cancelBackup(b) },
-				'Cancel')
+			? el('button', { type: 'button', class: 'danger', 'data-action': 'cancel',
+				onclick: () => cancelBackup(b, workspace.workspaceName) }, 'Cancel')
+			: null,
+		(b.backupStatus === 'failed' || b.backupStatus === 'cancelled') && b.jobExecutionId
+			? el('button', { type: 'button', 'data-action': 'restart', onclick: () => restartBackup(b) }, 'Restart')
 			: null,
 		FINAL_BACKUP.has(b.backupStatus)
-			? h('button', { type: 'button', class: 'danger', 'data-action': 'delete',
+			? el('button', { type: 'button', class: 'danger', 'data-action': 'delete',
 				onclick: () => openDeleteDialog(b, workspace) }, 'Delete')
 			: null,
 		h('a', { class: 'button secondary', 'data-action': 'events',
-			href: `#/events?workspace=${encodeURIComponent(workspace.workspaceCrn)}&backup=${encodeURIComponent(b.backupCrn)}` },
-			'Event log'),
+			href: href('events', { workspace: workspace.workspaceCrn, backup: b.backupCrn }) }, 'Event log'),
 	];
 }
 
 async function backupPage(params) {
 	const crn = params.get('crn');
 	const { backup: b } = await call('describeWorkspaceBackup', { backupCrn: crn });
-	const { workspace } = await call('describeWorkspace', { workspaceCrn: b.workspaceCrn });
-	const { events } = await call('listWorkspaceEvents', { workspaceCrn: b.workspaceCrn, backupCrn: crn });
+	const [{ workspace }, { events }] = await Promise.all([call('describeWorkspace', { workspaceCrn: b.workspaceCrn }),
+		call('listWorkspaceEvents', { workspaceCrn: b.workspaceCrn, backupCrn: crn, pageSize: 100 })]);
+	watch(b, workspace.workspaceName);
 	const size = b.recoveryPoints.reduce((sum, rp) => sum + (rp.sizeBytes ?? 0), 0);
 	const facts = [
-		['Workspace', `${workspace.workspaceName} (${workspace.environmentName})`], ['Status', badge(b.backupStatus)],
+		['Workspace', link('workspace', { crn: workspace.workspaceCrn }, `${workspace.workspaceName} (${workspace.environmentName})`)],
+		['Status', badge(b.backupStatus)],
 		['Created at', time(b.createdAt)], ['Creator', b.creatorCrn], ['Version at backup', b.workspaceVersionAtBackup],
 		['Vault', b.vaultName], ['Timeout', `${b.backupJobTimeoutMinutes} min`], ['Job', b.jobStatus ?? '—'],
 		['Size', b.recoveryPoints.length ? bytes(size) : '—'],
+		b.backupStatus === 'cancelled' ? ['Cancelled', h('span', { class: 'cancelled-text' },
+			'by request; the workspace was put back as it was. Restart runs it again.')] : null,
 		b.failureReason ? ['Failure', h('span', { class: 'bad-text' }, b.failureReason)] : null,
 		b.warnings?.length ? ['Warnings', h('ul', {}, b.warnings.map((w) => h('li', {}, w)))] : null,
 	].filter(Boolean);
@@ -353,14 +631,15 @@ async function backupPage(params) {
 		nodes: [
 			h('h1', {}, 'Backup ', h('span', { id: 'backup-title' }, b.backupName)),
 			h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '—')])),
-			BUSY_BACKUP.has(b.backupStatus) ? progressView(b.currentStep, b.progress) : null,
+			BUSY_BACKUP.has(b.backupStatus) ? progressView(b.currentStep, b.progress, `Backup ${b.backupName} progress`) : null,
 			h('div', { class: 'actions' }, backupActions(b, workspace)),
-			b.recoveryPoints.length ? [h('h2', {}, 'Recovery points'), h('table', {},
-				h('thead', {}, h('tr', {}, ['Kind', 'Resource', 'Recovery point', 'Size', 'Created at']
-					.map((t) => h('th', {}, t)))),
-				h('tbody', {}, b.recoveryPoints.map((rp) => h('tr', {}, h('td', {}, rp.resourceKind),
-					h('td', { class: 'mono' }, rp.resourceId), h('td', { class: 'mono' }, rp.recoveryPointId),
-					h('td', {}, bytes(rp.sizeBytes)), h('td', {}, time(rp.createdAt))))))] : null,
+			b.recoveryPoints.length ? [h('h2', {}, 'Recovery points'),
+				b.backupStatus !== 'succeeded' ? h('p', { class: 'hint', id: 'kept-recovery-points' },
+					'What the completed snapshots left in the vault: kept for a restart, which reuses them; deleting the backup removes them.') : null,
+				table('recovery-points', ['Kind', 'Resource', 'Recovery point', 'Size', 'Recorded'],
+					b.recoveryPoints.map((rp) => h('tr', { 'data-key': rp.recoveryPointId }, h('td', {}, rp.resourceKind),
+						h('td', { class: 'mono' }, rp.resourceId), h('td', { class: 'mono' }, rp.recoveryPointId),
+						h('td', {}, bytes(rp.sizeBytes)), h('td', {}, time(rp.createdAt)))))] : null,
 			h('h2', {}, 'Event log'),
 			eventsTable(events),
 		],
@@ -368,15 +647,16 @@ async function backupPage(params) {
 }
 
 async function eventsPage(params) {
-	const { workspaces } = await call('listWorkspaces');
+	const workspaces = await workspaceChoices();
 	const crn = params.get('workspace') ?? workspaces[0]?.workspaceCrn;
 	const backupCrn = params.get('backup');
 	if (!crn) {
 		return { active: false, nodes: [h('h1', {}, 'Event Logs'), h('p', { class: 'muted' }, 'No workspace.')] };
 	}
-	const workspace = workspaces.find((w) => w.workspaceCrn === crn);
-	const [{ backups }, { events }] = await Promise.all([call('listWorkspaceBackups', { workspaceCrn: crn }),
-		call('listWorkspaceEvents', backupCrn ? { workspaceCrn: crn, backupCrn } : { workspaceCrn: crn })]);
+	const [{ workspace }, { backups }, answer] = await Promise.all([call('describeWorkspace', { workspaceCrn: crn }),
+		call('listWorkspaceBackups', { workspaceCrn: crn, pageSize: 100 }),
+		call('listWorkspaceEvents', { workspaceCrn: crn, pageSize: pageSize(params, 100), ...(backupCrn ? { backupCrn } : {}),
+			...(params.get('token') ? { startingToken: params.get('token') } : {}) })]);
 	const wsPicker = h('select', { id: 'events-workspace', onchange: (e) => go('events', { workspace: e.target.value }) },
 		workspaces.map((w) => h('option', { value: w.workspaceCrn, selected: w.workspaceCrn === crn },
 			`${w.workspaceName} (${w.environmentName})`)));
@@ -386,13 +666,14 @@ async function eventsPage(params) {
 	backups.map((b) => h('option', { value: b.backupCrn, selected: b.backupCrn === backupCrn },
 		`backup ${b.backupName} (${b.backupStatus})`)));
 	return {
-		active: (workspace?.workspaceStatus ?? '').endsWith(':started')
-			|| backups.some((b) => BUSY_BACKUP.has(b.backupStatus)),
+		active: !params.get('token') && (workspace.workspaceStatus.endsWith(':started')
+			|| backups.some((b) => BUSY_BACKUP.has(b.backupStatus))),
 		nodes: [
 			h('h1', {}, 'Event Logs'),
 			h('div', { class: 'filters' }, h('label', { class: 'inline' }, 'Workspace ', wsPicker),
 				h('label', { class: 'inline' }, 'Backup ', backupPicker)),
-			eventsTable(events),
+			eventsTable(answer.events),
+			pager(params, answer.nextToken, 'Event'),
 		],
 	};
 }
@@ -401,71 +682,50 @@ function eventsTable(events) {
 	if (!events.length) {
 		return h('p', { class: 'muted' }, 'No events yet.');
 	}
-	return h('table', { class: 'events', id: 'events' },
-		h('thead', {}, h('tr', {}, ['Time', 'Step', 'Level', 'Message', 'Progress'].map((t) => h('th', {}, t)))),
-		h('tbody', {}, [...events].reverse().map((e) => h('tr', { class: `level-${(e.level ?? '').toLowerCase()}` },
+	return table('events', ['Time', 'Step', 'Level', 'Message', 'Progress'],
+		[...events].reverse().map((e) => h('tr', { 'data-key': String(e.id), class: `level-${(e.level ?? '').toLowerCase()}` },
 			h('td', { class: 'nowrap' }, time(e.occurredAt)),
 			h('td', {}, e.step ?? ''),
 			h('td', {}, e.level ?? ''),
-			h('td', {}, e.message ?? ''),
+			h('td', { class: 'message' }, e.message ?? ''),
 			h('td', { class: 'nowrap' }, e.percentDone !== null && e.percentDone !== undefined
 				? `${e.percentDone} % · ${bytes(e.bytesTransferred)}${e.expectedCompletion
-					? ` · ETA ${time(e.expectedCompletion).slice(11)}` : ''}` : '')))));
+					? ` · ETA ${time(e.expectedCompletion).slice(11)}` : ''}` : ''))), { class: 'events' });
 }
 
-/** Names for the CRNs in job parameters: every workspace, and the backups of each. */
-async function names() {
-	const { workspaces } = await call('listWorkspaces');
-	const byCrn = new Map(workspaces.map((w) => [w.workspaceCrn, { name: w.workspaceName, workspace: w }]));
-	await Promise.all(workspaces.map(async (w) => {
-		const { backups } = await call('listWorkspaceBackups', { workspaceCrn: w.workspaceCrn });
-		for (const b of backups) {
-			byCrn.set(b.backupCrn, { name: b.backupName, workspace: w, backup: b });
-		}
-	}));
-	return byCrn;
-}
-
-/** What a job execution worked on, from its parameters: the backup or workspace, by name where known. */
-function subject(execution, byCrn) {
-	const p = execution.parameters ?? {};
-	const named = (crn) => byCrn.get(crn)?.name ?? null;
-	const link = (crn, text) => h('a', { href: `#/backup?crn=${encodeURIComponent(crn)}` }, text);
-	if (execution.jobName === 'backupWorkspace' || execution.jobName === 'deleteBackup') {
-		const known = byCrn.get(p.backupCrn);
-		const workspace = known?.workspace?.workspaceName ?? named(p.workspaceCrn);
+/** What a job execution worked on, in words, from the names the endpoint gives with it. */
+function subject(e) {
+	const p = e.parameters ?? {};
+	const backup = e.backupName;
+	const workspace = e.workspaceName;
+	const backupLink = (text) => (p.backupCrn ? link('backup', { crn: p.backupCrn }, text) : text);
+	if (e.jobName === 'backupWorkspace' || e.jobName === 'deleteBackup') {
 		return {
-			name: known?.name ?? '',
-			nodes: [execution.jobName === 'deleteBackup' ? 'delete ' : 'backup ',
-				known ? link(p.backupCrn, known.name) : shortCrn(p.backupCrn),
-				workspace ? ` of ${workspace}` : ''],
+			name: backup ?? '',
+			nodes: [e.jobName === 'deleteBackup' ? 'delete of backup ' : 'backup ',
+				backup ? backupLink(backup) : h('span', { class: 'muted' }, '(deleted backup)'),
+				workspace ? [' of ', p.workspaceCrn ? link('workspace', { crn: p.workspaceCrn }, workspace) : workspace] : ''],
 		};
 	}
-	if (execution.jobName === 'restoreWorkspace') {
-		const from = named(p.backupCrn);
+	if (e.jobName === 'restoreWorkspace') {
 		return {
-			name: named(p.workspaceCrn) ?? '',
-			nodes: ['restore into ', named(p.workspaceCrn) ?? shortCrn(p.workspaceCrn),
-				from ? [' from ', link(p.backupCrn, from)] : ''],
+			name: workspace ?? '',
+			nodes: ['restore into ', workspace ? link('workspace', { crn: p.workspaceCrn }, workspace) : shortCrn(p.workspaceCrn),
+				backup ? [' from ', backupLink(backup)] : ''],
 		};
 	}
-	return {
-		name: '',
-		nodes: Object.entries(p).map(([k, v]) => h('div', { class: 'mono' }, `${k}=${v}`)),
-	};
+	return { name: '', nodes: Object.entries(p).map(([k, v]) => h('div', { class: 'mono' }, `${k}=${v}`)) };
 }
 
 function duration(startIso, endIso) {
 	if (!startIso) {
 		return '—';
 	}
-	const s = Math.max(0, Math.round(((endIso ? Date.parse(endIso) : Date.now()) - Date.parse(startIso)) / 1000));
-	return s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min ${s % 60} s`
-		: `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+	return span(Math.max(0, Math.round(((endIso ? Date.parse(endIso) : Date.now()) - Date.parse(startIso)) / 1000)));
 }
 
 async function jobsPage() {
-	const [executions, byCrn] = await Promise.all([batchJobs(), names()]);
+	const executions = await batchJobs();
 	// executions are newest first: the first one seen of an instance is its latest
 	const latest = new Map();
 	for (const e of executions) {
@@ -473,44 +733,41 @@ async function jobsPage() {
 			latest.set(e.jobInstanceId, e);
 		}
 	}
-	const table = h('table', { id: 'jobs' },
-		h('thead', {}, h('tr', {}, ['Execution', 'Job', 'Of', 'Status', 'Step', 'Started', 'Duration', 'Actions']
-			.map((title) => h('th', {}, title)))),
-		h('tbody', {}, executions.map((e) => {
-			const of = subject(e, byCrn);
-			const newer = latest.get(e.jobInstanceId);
-			const restartable = e.status === 'FAILED' && newer === e;
-			return h('tr', { 'data-execution': e.executionId, 'data-job': e.jobName, 'data-subject': of.name,
-				'data-status': e.status },
-			h('td', { class: 'mono' }, `#${e.executionId}`),
-			h('td', {}, e.jobName),
-			h('td', {}, of.nodes),
-			h('td', { class: 'status' }, badge(e.status),
-				e.exitCode && e.exitCode !== e.status ? h('div', { class: 'muted' }, `exit ${e.exitCode}`) : null),
-			h('td', { 'data-step': e.failedStep ?? e.currentStep ?? '' },
-				e.failedStep
-					? [h('div', {}, e.status === 'FAILED' ? 'failed in ' : `${e.status.toLowerCase()} in `,
-						h('strong', { 'data-failed-step': '' }, e.failedStep)),
-						e.failure ? h('div', { class: 'bad-text failure' }, e.failure) : null]
-					: e.currentStep ? ['running ', h('strong', { 'data-current-step': '' }, e.currentStep)]
-						: e.failure ? h('div', { class: 'bad-text failure' }, e.failure) : h('span', { class: 'muted' }, '—')),
-			h('td', { class: 'nowrap' }, time(e.startTime), h('div', { class: 'muted' }, age(e.startTime))),
-			h('td', { class: 'nowrap' }, duration(e.startTime, e.endTime)),
-			h('td', { class: 'actions' },
-				restartable
-					? h('button', { type: 'button', 'data-action': 'restart', onclick: () => restartExecution(e, of) },
-						'Restart')
-					: null,
-				e.status === 'FAILED' && !restartable
-					? h('span', { class: 'muted' }, `restarted as #${newer.executionId}`) : null));
-		})));
+	const rows = executions.map((e) => {
+		const of = subject(e);
+		const newer = latest.get(e.jobInstanceId);
+		const outcome = e.outcome ?? e.status.toLowerCase();
+		const restartable = (e.status === 'FAILED' || e.status === 'STOPPED') && newer === e;
+		return h('tr', { 'data-key': String(e.executionId), 'data-execution': e.executionId, 'data-job': e.jobName,
+			'data-subject': of.name, 'data-status': e.status, 'data-outcome': outcome },
+		h('td', {}, h('div', {}, of.nodes), h('div', { class: 'muted' }, `${e.jobName} · execution #${e.executionId}`)),
+		h('td', { class: 'status' }, badge(outcome)),
+		h('td', { 'data-step': e.failedStep ?? e.currentStep ?? '' },
+			e.failedStep
+				? [h('div', {}, outcome === 'failed' ? 'failed in ' : `${outcome} in `,
+					h('strong', { 'data-failed-step': '' }, e.failedStep)),
+					e.failure && outcome !== 'cancelled'
+						? h('div', { class: 'bad-text failure', title: e.failure }, clip(e.failure, 200)) : null]
+				: e.currentStep ? ['running ', h('strong', { 'data-current-step': '' }, e.currentStep)]
+					: e.failure ? h('div', { class: 'bad-text failure' }, e.failure) : h('span', { class: 'muted' }, '—')),
+		h('td', { class: 'nowrap' }, time(e.startTime), h('div', { class: 'muted' }, age(e.startTime))),
+		h('td', { class: 'nowrap' }, duration(e.startTime, e.endTime)),
+		h('td', { class: 'actions' },
+			restartable
+				? el('button', { type: 'button', 'data-action': 'restart', onclick: () => restartExecution(e, of) },
+					'Restart')
+				: null,
+			(e.status === 'FAILED' || e.status === 'STOPPED') && !restartable
+				? h('span', { class: 'muted' }, `restarted as #${newer.executionId}`) : null));
+	});
 	return {
-		active: executions.some((e) => RUNNING_JOB.has(e.status)),
+		active: executions.some((e) => e.outcome === 'running'),
 		nodes: [
 			h('h1', {}, 'Jobs'),
 			h('p', { class: 'hint' }, 'The recent executions of the runner\'s batch jobs, newest first'
-				+ ' (GET actuator/batchjobs). Restart runs a failed one again from its failed step.'),
-			executions.length ? table : h('p', { class: 'muted', id: 'jobs-empty' }, 'No job has run yet.'),
+				+ ' (GET actuator/batchjobs). Restart runs a failed or cancelled one again from the step where it ended.'),
+			executions.length ? table('jobs', ['What', 'Outcome', 'Step', 'Started', 'Duration', 'Actions'], rows)
+				: h('p', { class: 'muted', id: 'jobs-empty' }, 'No job has run yet.'),
 		],
 	};
 }
@@ -530,36 +787,33 @@ function lastRunView(run) {
 
 async function schedulesPage() {
 	const { schedules } = await call('listSchedules');
-	const table = h('table', { id: 'schedules' },
-		h('thead', {}, h('tr', {}, ['Name', 'Workspaces', 'Backup name', 'State', 'Next fire time', 'Last run',
-			'Actions'].map((title) => h('th', {}, title)))),
-		h('tbody', {}, schedules.map((s) => h('tr', { 'data-schedule': s.name, 'data-state': s.state },
-			h('td', {}, h('strong', {}, s.name),
-				h('div', { class: 'muted mono', title: `from ${s.source ?? '?'}` }, `${s.cron} ${s.timeZone}`)),
-			h('td', {}, s.workspaces),
-			h('td', { class: 'mono' }, s.backupName,
-				s.keepLast || s.maxAge ? h('div', { class: 'muted' }, 'keep ', [s.keepLast ? `last ${s.keepLast}` : null,
-					s.maxAge ? `at most ${s.maxAge}` : null].filter(Boolean).join(', ')) : null),
-			h('td', { class: 'status' }, badge(s.state)),
-			h('td', { class: 'nowrap', 'data-next-fire': s.nextFireTime ?? '' },
-				s.nextFireTime ? [time(s.nextFireTime), h('div', { class: 'muted' }, age(s.nextFireTime))]
-					: h('span', { class: 'muted' }, s.state === 'paused' ? 'paused' : '—')),
-			h('td', { 'data-last-run': s.lastRun?.outcome ?? '' }, lastRunView(s.lastRun)),
-			h('td', { class: 'actions' },
-				s.state === 'paused'
-					? h('button', { type: 'button', 'data-action': 'resume', onclick: () => scheduleAction('resumeSchedule', s) },
-						'Resume')
-					: h('button', { type: 'button', class: 'secondary', 'data-action': 'pause', disabled: s.state !== 'active',
-						onclick: () => scheduleAction('pauseSchedule', s) }, 'Pause'),
-				h('button', { type: 'button', 'data-action': 'trigger', onclick: () => scheduleAction('triggerSchedule', s) },
-					'Run now'))))));
+	const rows = schedules.map((s) => h('tr', { 'data-key': s.name, 'data-schedule': s.name, 'data-state': s.state },
+		h('td', {}, h('strong', {}, s.name),
+			h('div', { class: 'muted mono', title: `from ${s.source ?? '?'}` }, `${s.cron} ${s.timeZone}`)),
+		h('td', {}, s.workspaces),
+		h('td', { class: 'mono' }, s.backupName,
+			s.keepLast || s.maxAge ? h('div', { class: 'muted' }, 'keep ', [s.keepLast ? `last ${s.keepLast}` : null,
+				s.maxAge ? `at most ${s.maxAge}` : null].filter(Boolean).join(', ')) : null),
+		h('td', { class: 'status' }, badge(s.state)),
+		h('td', { class: 'nowrap', 'data-next-fire': s.nextFireTime ?? '' },
+			s.nextFireTime ? [time(s.nextFireTime), h('div', { class: 'muted' }, age(s.nextFireTime))]
+				: h('span', { class: 'muted' }, s.state === 'paused' ? 'paused' : '—')),
+		h('td', { 'data-last-run': s.lastRun?.outcome ?? '' }, lastRunView(s.lastRun)),
+		h('td', { class: 'actions' },
+			s.state === 'paused'
+				? el('button', { type: 'button', 'data-action': 'resume', onclick: () => scheduleAction('resumeSchedule', s) },
+					'Resume')
+				: el('button', { type: 'button', class: 'secondary', 'data-action': 'pause', disabled: s.state !== 'active',
+					onclick: () => scheduleAction('pauseSchedule', s) }, 'Pause'),
+			el('button', { type: 'button', 'data-action': 'trigger', onclick: () => runScheduleNow(s) }, 'Run now'))));
 	return {
 		active: schedules.some((s) => s.lastRun?.outcome === 'running'),
 		nodes: [
 			h('h1', {}, 'Schedules'),
 			h('p', { class: 'hint' }, 'From the YAML files of the runner\'s schedules directory. Pause and Resume last '
 				+ 'until the schedule\'s file changes; Run now starts a run at once, paused or not.'),
-			schedules.length ? table
+			schedules.length ? table('schedules', ['Name', 'Workspaces', 'Backup name', 'State', 'Next fire time',
+				'Last run', 'Actions'], rows)
 				: h('p', { class: 'muted', id: 'schedules-empty' }, 'No schedules: the runner\'s schedules directory '
 					+ '(--wsbackup.schedules-dir) has no schedule files.'),
 		],
@@ -567,6 +821,26 @@ async function schedulesPage() {
 }
 
 // ---------------------------------------------------------------- actions and dialogs
+
+let confirmed = null;
+
+/** Asks before an action that cannot be taken back; resolves to whether the operator confirmed. */
+function confirmAction(title, question, button) {
+	$('#confirm-title').textContent = title;
+	$('#confirm-question').textContent = question;
+	$('#confirm-submit').textContent = button;
+	$('#confirm-dialog').showModal();
+	$('#confirm-cancel').focus();
+	return new Promise((resolve) => { confirmed = resolve; });
+}
+
+function settleConfirm(answer) {
+	if (confirmed) {
+		const resolve = confirmed;
+		confirmed = null;
+		resolve(answer);
+	}
+}
 
 async function restartExecution(execution, of) {
 	let restarted;
@@ -577,18 +851,42 @@ async function restartExecution(execution, of) {
 	refresh();
 }
 
-async function scheduleAction(operation, schedule) {
-	let answer;
-	if (await act(async () => { answer = await call(operation, { schedule: schedule.name }); })) {
-		showNotice(operation === 'triggerSchedule'
-			? `Schedule ${schedule.name} runs now (run ${answer.runId}); its backups appear in the catalog.`
-			: `Schedule ${schedule.name} is ${answer.schedule.state}.`);
+async function restartBackup(backup) {
+	let restarted;
+	if (await act(async () => { restarted = await batchJobs('restart', { executionId: backup.jobExecutionId }); })) {
+		showNotice(`Backup “${backup.backupName}” restarted (job execution #${restarted.executionId}): it resumes where it `
+			+ 'ended, reusing the recovery points it keeps.');
 	}
 	refresh();
 }
 
+async function scheduleAction(operation, schedule) {
+	let answer;
+	if (await act(async () => { answer = await call(operation, { schedule: schedule.name }); })) {
+		showNotice(`Schedule ${schedule.name} is ${answer.schedule.state}.`);
+	}
+	refresh();
+}
 
-async function cancelBackup(backup) {
+async function runScheduleNow(schedule) {
+	if (!await confirmAction(`Run schedule ${schedule.name} now?`, `This backs up every workspace the schedule selects `
+		+ `(${schedule.workspaces}) now, ${schedule.state === 'paused' ? 'although it is paused' : 'besides its next run'}: `
+		+ 'each is stopped while its storage is snapshotted.', 'Run now')) {
+		return;
+	}
+	let answer;
+	if (await act(async () => { answer = await call('triggerSchedule', { schedule: schedule.name }); })) {
+		showNotice(`Schedule ${schedule.name} runs now (run ${answer.runId}); its backups appear in the catalog.`);
+	}
+	refresh();
+}
+
+async function cancelBackup(backup, workspaceName) {
+	if (!await confirmAction(`Cancel backup ${backup.backupName}?`, `Backup “${backup.backupName}” of ${workspaceName}`
+		+ ' stops: its running snapshots are stopped and the workspace is started again. The completed snapshots are'
+		+ ' kept; Restart runs the backup again later.', 'Cancel the backup')) {
+		return;
+	}
 	if (await act(() => call('cancelBackup', { backupCrn: backup.backupCrn }))) {
 		showNotice(`Cancel requested for backup “${backup.backupName}”: its snapshots are stopped and the workspace put back.`);
 	}
@@ -634,9 +932,11 @@ async function openRestoreDialog(backup, workspace) {
 	delete advanced.backupCrn;
 	delete advanced.newWorkspaceParameters.workspaceName;
 	delete advanced.newWorkspaceParameters.environmentName;
+	const environment = workspace.environmentName
+		?? (await workspaceChoices()).find((w) => w.workspaceCrn === workspace.workspaceCrn)?.environmentName ?? '';
 	$('#restore-backup').textContent = `“${backup.backupName}” of ${workspace.workspaceName}`;
 	$('#restore-name').value = '';
-	$('#restore-environment').value = workspace.environmentName;
+	$('#restore-environment').value = environment;
 	$('#restore-advanced').value = JSON.stringify(advanced, null, 2);
 	$('#restore-error').hidden = true;
 	$('#restore-dialog').showModal();
@@ -671,10 +971,13 @@ async function submitRestore(event) {
 	let started;
 	if (await act(async () => { started = await call('restoreWorkspace', request); }, box)) {
 		$('#restore-dialog').close();
+		workspaceNames.at = 0;
+		const warnings = started.warnings ?? [];
+		// the warnings stay until dismissed, and the new workspace's page lists them too
 		showNotice(`Restore of “${restoreTarget.backupName}” into the new workspace ${workspaceName} started.`
-			+ (started.warnings?.length ? ` Warnings: ${started.warnings.join('; ')}` : ''));
-		go('workspaces');
-		refresh();
+			+ (warnings.length ? ` Warnings: ${warnings.join('; ')}` : ''),
+		{ sticky: warnings.length > 0, kind: warnings.length ? 'warning' : 'info', keep: true });
+		go('workspace', { crn: started.workspaceCrn });
 	}
 }
 
@@ -697,7 +1000,7 @@ async function submitDelete(event) {
 	}
 }
 
-// ---------------------------------------------------------------- sign-in
+// ---------------------------------------------------------------- sign-in and sign-out
 
 /** Shows who is signed in, and marks the page with the role (a viewer's shows no write actions). */
 function showIdentity(me) {
@@ -707,12 +1010,27 @@ function showIdentity(me) {
 	h('button', { type: 'button', class: 'link', id: 'sign-out', onclick: () => askForToken() }, 'sign out'));
 }
 
-/** Forgets the token and asks for one, with the reason when there is one (a 401). */
+/** Forgets the token and everything it showed, and asks for a token, with the reason when there is one (a 401). */
 function askForToken(reason) {
 	clearToken();
 	clearTimeout(timer);
+	generation++;
 	document.body.dataset.role = '';
 	$('#who').replaceChildren();
+	$('#page').replaceChildren();
+	$('#page').dataset.page = '';
+	$('#live').textContent = '';
+	$('#announcer').textContent = '';
+	hideNotice();
+	hideError();
+	connected(true);
+	watched.clear();
+	workspaceNames = { at: 0, list: [] };
+	for (const dialog of document.querySelectorAll('dialog[open]')) {
+		if (dialog.id !== 'signin-dialog') {
+			dialog.close();
+		}
+	}
 	$('#signin-token').value = '';
 	$('#signin-error').textContent = reason ? describe(reason) : '';
 	$('#signin-error').hidden = !reason;
@@ -742,12 +1060,24 @@ async function submitSignIn(event) {
 $('#backup-form').addEventListener('submit', submitBackup);
 $('#restore-form').addEventListener('submit', submitRestore);
 $('#delete-form').addEventListener('submit', submitDelete);
+$('#confirm-form').addEventListener('submit', (event) => {
+	event.preventDefault();
+	$('#confirm-dialog').close();
+	settleConfirm(true);
+});
+$('#confirm-dialog').addEventListener('close', () => settleConfirm(false));
 for (const button of document.querySelectorAll('dialog [data-close]')) {
 	button.addEventListener('click', () => button.closest('dialog').close());
 }
 window.addEventListener('hashchange', () => {
-	$('#notice').hidden = true;
+	if (keepNotice) {
+		keepNotice = false;
+	}
+	else if (!$('#notice').dataset.sticky) {
+		hideNotice();
+	}
 	hideError();
+	$('#page').setAttribute('aria-busy', 'true');
 	refresh();
 });
 $('#signin-form').addEventListener('submit', submitSignIn);

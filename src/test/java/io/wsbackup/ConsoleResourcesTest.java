@@ -28,7 +28,10 @@ class ConsoleResourcesTest {
 		try (Stream<Path> files = Files.walk(Path.of("src/main/resources/static"))) {
 			files.filter(Files::isRegularFile).forEach((file) -> {
 				try {
-					assertThat(Files.readString(file)).as(file.toString())
+					// an SVG names its XML namespace by URL: a name, nothing is loaded
+					// from it
+					assertThat(Files.readString(file).replace("xmlns=\"http://www.w3.org/2000/svg\"", ""))
+						.as(file.toString())
 						.doesNotContainPattern("(https?:)?//[a-z0-9.-]+\\.[a-z]{2,}/");
 				}
 				catch (IOException ex) {

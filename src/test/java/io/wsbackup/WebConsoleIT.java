@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -101,16 +102,30 @@ class WebConsoleIT {
 	@Test
 	void backsUpCancelsRestoresAndDeletesTheDemoWorkspaceFromTheBrowser() throws Exception {
 		browser.get(endpoint + "/");
-		// the page loads without a token and asks for one; a wrong one is refused
+		// the page loads without a token and asks for one; a wrong one is refused;
+		// nothing
+		// of the runner is shown meanwhile
 		signIn("not-a-token");
 		eventually(() -> browser.findElement(By.id("signin-error")).isDisplayed());
 		assertThat(text(By.id("signin-error"))).contains("UNAUTHENTICATED");
+		assertThat(browser.findElements(By.cssSelector("#page *"))).isEmpty();
+		assertThat(script("return document.querySelector(\"link[rel='icon']\").getAttribute('href')"))
+			.isEqualTo("console/favicon.svg");
+		assertThat(String.valueOf(script(
+				"const r = await fetch('console/favicon.svg'); return r.status + ' ' + r.headers.get('content-type')")))
+			.as("the favicon, served without a token")
+			.startsWith("200 image/svg");
 		screenshot("00-sign-in");
 		signIn(PackagedRunner.adminToken(dataDir));
 		eventually(() -> text(By.id("who")).contains("admin · admin"));
 		By demo = By.cssSelector("tr[data-workspace='demo']");
 		eventually(() -> text(demo).contains("installation:finished"));
 		assertThat(text(demo)).contains("demo", "local", "none");
+		// the summary bar: one workspace, never backed up
+		assertThat(text(By.cssSelector("#summary [data-summary='workspaces'] .n"))).isEqualTo("1");
+		assertThat(text(By.cssSelector("#summary [data-summary='never'] .n"))).isEqualTo("1");
+		assertThat(attribute(By.cssSelector("nav a[data-page='workspaces']"), "aria-current")).isEqualTo("page");
+		assertThat(attribute(By.id("announcer"), "aria-live")).isEqualTo("polite");
 		screenshot("01-workspaces");
 
 		// a refused name: the dialog shows the API's code and message
@@ -118,23 +133,64 @@ class WebConsoleIT {
 		assertThat(browser.findElement(By.id("backup-timeout")).getAttribute("value")).isEqualTo("720");
 		type(By.id("backup-name"), "bad name!");
 		click(By.id("backup-submit"));
-		eventually(() -> browser.findElement(By.id("backup-error")).isDisplayed());
+		eventually(() -> browser.findElement(By.id("backup-dialog")).isDisplayed()
+				&& browser.findElement(By.id("backup-error")).isDisplayed());
 		assertThat(text(By.id("backup-error"))).contains("INVALID_ARGUMENT")
 			.contains("backupName 'bad name!' is not valid");
 		screenshot("02-backup-dialog-refused");
 
-		// started from the dialog, then cancelled from its running card
+		// started from the dialog: a running card with a progressbar, refreshed every
+		// second without a redraw (focus, the row's node and the scroll stay)
 		type(By.id("backup-name"), "to-cancel");
 		click(By.id("backup-submit"));
 		eventually(() -> !browser.findElement(By.id("backup-dialog")).isDisplayed());
 		By running = By.cssSelector("section[data-running-backup='to-cancel']");
-		eventually(() -> text(running).contains("awaitRecoveryPoints") && text(running).contains("ETA"));
-		assertThat(text(demo)).contains("backup:started");
+		By bar = By.cssSelector("section[data-running-backup='to-cancel'] [role='progressbar']");
+		eventually(() -> text(running).contains("awaitRecoveryPoints") && text(running).contains("ETA")
+				&& attribute(bar, "aria-valuenow") != null);
+		assertThat(attribute(bar, "aria-valuemax")).isEqualTo("100");
+		assertThat(attribute(bar, "aria-valuetext")).contains("%", "ETA");
+		assertThat(text(demo)).contains("backup:started", "running");
+		script("window.scrollTo(0, 0); const f = document.getElementById('workspace-search'); f.focus();"
+				+ " window.probeRow = document.querySelector(\"tr[data-workspace='demo']\"); return true");
+		String loaded = attribute(By.id("page"), "data-loaded");
+		eventually(() -> !attribute(By.id("page"), "data-loaded").equals(loaded));
+		String reloaded = attribute(By.id("page"), "data-loaded");
+		eventually(() -> !attribute(By.id("page"), "data-loaded").equals(reloaded));
+		assertThat(script("return document.activeElement.id")).as("focus survives refreshes")
+			.isEqualTo("workspace-search");
+		assertThat(script("return window.probeRow === document.querySelector(\"tr[data-workspace='demo']\")"))
+			.as("the row is patched, not drawn again")
+			.isEqualTo(true);
+		// one request per refresh, whatever the number of workspaces and backups
+		script("performance.clearResourceTimings(); return true");
+		String before = attribute(By.id("page"), "data-loaded");
+		eventually(() -> !attribute(By.id("page"), "data-loaded").equals(before));
+		assertThat(script("return performance.getEntriesByType('resource').map((e) => e.name)"
+				+ ".filter((n) => n.includes('/api/')).map((n) => n.slice(n.indexOf('/api/')))"))
+			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+			.containsOnly("/api/v1/ml/listWorkspaces");
 		screenshot("03-running-backup");
-		click(By.cssSelector("section[data-running-backup='to-cancel'] button[data-action='cancel']"));
-		eventually(() -> browser.findElements(running).isEmpty() && text(demo).contains("installation:finished"));
 
-		// a backup that reaches succeeded: the workspace's last successful backup
+		// Cancel asks first; keeping it going changes nothing
+		click(By.cssSelector("section[data-running-backup='to-cancel'] button[data-action='cancel']"));
+		eventually(() -> browser.findElement(By.id("confirm-dialog")).isDisplayed());
+		assertThat(text(By.id("confirm-question"))).contains("“to-cancel”", "demo");
+		screenshot("03b-cancel-confirmation");
+		click(By.id("confirm-cancel"));
+		eventually(() -> !browser.findElement(By.id("confirm-dialog")).isDisplayed());
+		assertThat(text(running)).contains("running");
+		click(By.cssSelector("section[data-running-backup='to-cancel'] button[data-action='cancel']"));
+		eventually(() -> browser.findElement(By.id("confirm-dialog")).isDisplayed());
+		click(By.id("confirm-submit"));
+		eventually(() -> browser.findElements(running).isEmpty() && text(demo).contains("installation:finished"));
+		// cancelled is its own outcome: its colour, not a failure's
+		eventually(() -> "cancelled".equals(attribute(demo, "data-last-attempt")));
+		assertThat(attribute(By.cssSelector("tr[data-workspace='demo'] [data-last-attempt-cell] .badge"), "class"))
+			.isEqualTo("badge cancelled");
+		assertThat(text(By.cssSelector("#summary [data-summary='failing'] .n"))).isEqualTo("0");
+
+		// a backup that reaches succeeded: the workspace's last attempt and last success
 		click(By.cssSelector("tr[data-workspace='demo'] button[data-action='backup']"));
 		type(By.id("backup-name"), "first");
 		click(By.id("backup-submit"));
@@ -147,9 +203,27 @@ class WebConsoleIT {
 					.getAttribute("data-last-backup")));
 		eventually(() -> text(demo).contains("installation:finished"));
 		assertThat(text(demo)).contains("ago");
+		assertThat(attribute(demo, "data-last-attempt")).isEqualTo("succeeded");
+		eventually(() -> text(By.cssSelector("#summary [data-summary='protected'] .n")).equals("1"));
+		assertThat(browser.findElement(By.id("notice")).isDisplayed()).as("the started banner has cleared").isFalse();
+
+		// the cancelled backup restarts from the catalog (a STOPPED execution), and is
+		// cancelled again
+		click(By.cssSelector("nav a[data-page='catalog']"));
+		By toCancel = By.cssSelector("tr[data-backup='to-cancel']");
+		eventually(() -> text(toCancel).contains("cancelled"));
+		click(By.cssSelector("tr[data-backup='to-cancel'] button[data-action='restart']"));
+		eventually(() -> text(By.id("notice")).contains("restarted"));
+		eventually(() -> text(toCancel).contains("running"));
+		click(By.cssSelector("tr[data-backup='to-cancel'] button[data-action='cancel']"));
+		click(By.id("confirm-submit"));
+		await().atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(300))
+			.ignoreExceptions()
+			.until(() -> text(toCancel).contains("cancelled"));
 
 		// the demo workspace's schedule, paused in its file: resumed, paused again, run
-		// now
+		// now after a confirmation
 		click(By.cssSelector("nav a[data-page='schedules']"));
 		By schedule = By.cssSelector("tr[data-schedule='console-demo']");
 		eventually(() -> "paused".equals(attribute(schedule, "data-state")));
@@ -165,6 +239,10 @@ class WebConsoleIT {
 		click(By.cssSelector("tr[data-schedule='console-demo'] button[data-action='pause']"));
 		eventually(() -> "paused".equals(attribute(schedule, "data-state")));
 		click(By.cssSelector("tr[data-schedule='console-demo'] button[data-action='trigger']"));
+		eventually(() -> browser.findElement(By.id("confirm-dialog")).isDisplayed());
+		assertThat(text(By.id("confirm-question"))).contains("every workspace", "although it is paused");
+		screenshot("04-run-now-confirmation");
+		click(By.id("confirm-submit"));
 		eventually(() -> text(By.id("notice")).contains("console-demo runs now"));
 		await().atMost(Duration.ofSeconds(40))
 			.pollInterval(Duration.ofMillis(300))
@@ -185,31 +263,45 @@ class WebConsoleIT {
 		type(By.id("backup-name"), "broken");
 		click(By.id("backup-submit"));
 		eventually(() -> !browser.findElement(By.id("backup-dialog")).isDisplayed());
+		// the failure is on the Workspaces page: the last attempt, its reason, the
+		// summary
+		await().atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(300))
+			.ignoreExceptions()
+			.until(() -> "failed".equals(attribute(demo, "data-last-attempt")));
+		assertThat(text(By.cssSelector("tr[data-workspace='demo'] [data-last-attempt-cell]"))).contains("failed",
+				"broken", "cannot create the vault");
+		assertThat(text(By.cssSelector("tr[data-workspace='demo'] td[data-last-backup]"))).contains("console-");
+		eventually(() -> text(By.cssSelector("#summary [data-summary='failing'] .n")).equals("1"));
+		screenshot("04b-workspaces-failed-backup");
 		click(By.cssSelector("nav a[data-page='catalog']"));
 		await().atMost(Duration.ofSeconds(30))
 			.pollInterval(Duration.ofMillis(300))
 			.ignoreExceptions()
 			.until(() -> text(By.cssSelector("tr[data-backup='broken']")).contains("failed"));
-		screenshot("04b-catalog-failed-backup");
 
-		// the Jobs page: status and failed step; Restart on the failed execution only
+		// the Jobs page: names, outcomes in words, the failed step and why; Restart on
+		// the
+		// latest failed or cancelled execution of each job
 		click(By.cssSelector("nav a[data-page='jobs']"));
 		By broken = By.cssSelector("#jobs tr[data-subject='broken'][data-status='FAILED']");
 		eventually(() -> text(broken).contains("snapshotStorage"));
 		assertThat(text(By.cssSelector("#jobs tr[data-subject='broken'] [data-failed-step]")))
 			.isEqualTo("snapshotStorage");
-		assertThat(text(broken)).contains("backupWorkspace", "backup broken of demo", "FAILED",
+		assertThat(text(broken)).contains("backupWorkspace", "backup broken of demo", "failed",
 				"cannot create the vault");
-		assertThat(text(By.cssSelector("#jobs tr[data-subject='first']"))).contains("COMPLETED");
-		assertThat(text(By.cssSelector("#jobs tr[data-subject='to-cancel']"))).contains("STOPPED");
+		assertThat(text(By.cssSelector("#jobs tr[data-subject='first']"))).contains("completed");
+		assertThat(text(By.cssSelector("#jobs tr[data-subject='to-cancel'][data-outcome='cancelled']")))
+			.contains("cancelled");
+		assertThat(text(By.id("jobs"))).doesNotContain("UNKNOWN", "Exception", "crn:cdp");
 		List<WebElement> jobRows = browser.findElements(By.cssSelector("#jobs tbody tr"));
-		assertThat(jobRows).hasSizeGreaterThanOrEqualTo(4);
-		for (WebElement row : jobRows) {
-			assertThat(row.findElements(By.cssSelector("button[data-action='restart']")))
-				.as("Restart on execution %s (%s)", row.getAttribute("data-execution"), row.getAttribute("data-status"))
-				.hasSize("FAILED".equals(row.getAttribute("data-status")) ? 1 : 0);
-		}
+		assertThat(jobRows).hasSizeGreaterThanOrEqualTo(5);
 		screenshot("04c-jobs-failed");
+		// at 800 px, the page is no wider than the window
+		browser.manage().window().setSize(new Dimension(800, 1000));
+		eventually(() -> ((Number) script("return document.documentElement.scrollWidth")).intValue() <= 800);
+		screenshot("04c-jobs-800px");
+		browser.manage().window().setSize(new Dimension(1400, 1000));
 
 		// the vault put right, Restart completes the backup
 		Files.delete(vaultFile.resolve("in-the-way"));
@@ -226,10 +318,13 @@ class WebConsoleIT {
 		assertThat(text(broken)).contains("restarted as #")
 			.endsWith(browser.findElement(By.cssSelector("#jobs tr[data-subject='broken'][data-status='COMPLETED']"))
 				.getAttribute("data-execution"));
-		assertThat(browser.findElements(By.cssSelector("#jobs button[data-action='restart']"))).isEmpty();
+		assertThat(
+				browser.findElements(By.cssSelector("#jobs tr[data-subject='broken'] button[data-action='restart']")))
+			.isEmpty();
 		screenshot("04d-jobs-restarted");
 
-		// the catalog: both backups, the succeeded one with a size
+		// the catalog: sizes, completion and duration; filtered by status, searched by
+		// name, in pages
 		click(By.cssSelector("nav a[data-page='catalog']"));
 		By first = By.cssSelector("tr[data-backup='first']");
 		eventually(() -> text(first).contains("succeeded")
@@ -237,14 +332,38 @@ class WebConsoleIT {
 		assertThat(
 				browser.findElement(By.cssSelector("tr[data-backup='first'] td[data-size]")).getAttribute("data-size"))
 			.matches("[1-9][0-9]*");
+		assertThat(attribute(By.cssSelector("tr[data-backup='first'] td[data-completed]"), "data-completed"))
+			.endsWith("Z");
+		assertThat(attribute(By.cssSelector("tr[data-backup='first'] td[data-duration]"), "data-duration"))
+			.matches("[0-9]+");
 		assertThat(text(first)).as("the creator is the signed-in token's holder").contains("demo", "admin", "MB");
 		assertThat(browser.findElement(By.cssSelector("tr[data-backup='first'] [title$=':user:admin']")).getText())
 			.isEqualTo("admin");
 		assertThat(text(By.cssSelector("tr[data-backup='broken']"))).contains("succeeded");
 		assertThat(text(By.cssSelector("tr[data-backup^='console-']"))).contains("succeeded", "console-demo");
-		screenshot("04-catalog");
+		screenshot("04e-catalog");
+		new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("catalog-status")))
+			.selectByValue("cancelled");
+		eventually(() -> browser.findElements(By.cssSelector("#catalog tbody tr")).size() == 1
+				&& text(By.id("catalog")).contains("to-cancel"));
+		new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("catalog-status"))).selectByValue("");
+		type(By.id("catalog-search"), "FIR");
+		eventually(() -> browser.findElements(By.cssSelector("#catalog tbody tr")).size() == 1
+				&& text(By.id("catalog")).contains("first"));
+		assertThat(script("return document.activeElement.id")).isEqualTo("catalog-search");
+		browser.get(endpoint + "/#/catalog?size=2");
+		eventually(() -> browser.findElements(By.cssSelector("#catalog tbody tr")).size() == 2
+				&& !browser.findElements(By.cssSelector("a[data-pager='next']")).isEmpty());
+		List<String> firstPage = rowNames();
+		click(By.cssSelector("a[data-pager='next']"));
+		eventually(() -> text(By.cssSelector("nav.pager")).contains("page 2") && !rowNames().equals(firstPage));
+		assertThat(rowNames()).doesNotContainAnyElementsOf(firstPage);
+		screenshot("04f-catalog-page-2");
 
 		// restore into a new workspace, the advanced fields prefilled from the skeleton
+		click(By.cssSelector("a[data-pager='first']"));
+		eventually(() -> text(By.cssSelector("nav.pager")).contains("page 1"));
+		browser.get(endpoint + "/#/catalog");
 		click(By.cssSelector("tr[data-backup='first'] button[data-action='restore']"));
 		// the dialog opens once the skeleton is loaded and the fields are filled
 		eventually(() -> browser.findElement(By.id("restore-dialog")).isDisplayed());
@@ -255,16 +374,36 @@ class WebConsoleIT {
 		type(By.id("restore-name"), "demo-restored");
 		screenshot("05-restore-dialog");
 		click(By.id("restore-submit"));
+		// the new workspace's page, with the restore's warnings in a banner that stays
+		// and on the page itself
+		eventually(() -> text(By.id("workspace-title")).equals("demo-restored"));
+		assertThat(text(By.id("notice"))).contains("roles and secrets are not copied");
+		eventually(() -> text(By.id("restore-warnings")).contains("roles and secrets are not copied"));
+		assertThat(text(By.id("workspace-facts"))).contains("Restored from", "backup first");
+		screenshot("06-workspace-restoring");
+		click(By.cssSelector("nav a[data-page='workspaces']"));
 		By restored = By.cssSelector("tr[data-workspace='demo-restored']");
-		eventually(() -> text(restored).contains("restore:started"));
-		screenshot("06-workspaces-restoring");
+		eventually(() -> text(restored).contains("restore:"));
+		assertThat(text(By.id("notice"))).as("a warning stays until dismissed")
+			.contains("roles and secrets are not copied");
+		click(By.cssSelector("#notice button"));
+		eventually(() -> !browser.findElement(By.id("notice")).isDisplayed());
+
+		// the demo workspace's own page: storage, last backups, events
+		click(By.cssSelector("tr[data-workspace='demo'] td a"));
+		eventually(() -> text(By.id("workspace-title")).equals("demo"));
+		assertThat(text(By.id("workspace-facts"))).contains("Volumes", "Shared file system", "mlx-");
+		eventually(() -> text(By.id("workspace-backups")).contains("first"));
+		assertThat(text(By.id("events"))).contains("restartWorkspace");
+		screenshot("06b-workspace-detail");
 
 		// while it restores: the event log of the workspace, newest first
+		click(By.cssSelector("nav a[data-page='workspaces']"));
 		click(By.cssSelector("tr[data-workspace='demo'] a[data-action='events']"));
 		eventually(() -> text(By.id("events")).contains("restartWorkspace"));
 		List<WebElement> rows = browser.findElements(By.cssSelector("#events tbody tr"));
 		assertThat(time(rows.get(0))).as("newest first").isAfter(time(rows.get(rows.size() - 1)));
-		assertThat(text(By.id("events"))).contains("%", "ETA");
+		assertThat(text(By.id("events"))).contains("%", "ETA", " of ", "MB");
 		screenshot("07-event-log");
 
 		// the backup's own page
@@ -295,10 +434,17 @@ class WebConsoleIT {
 			.ignoreExceptions()
 			.until(() -> text(restored).contains("installation:finished"));
 		screenshot("11-workspaces-restored");
+		browser.manage().window().setSize(new Dimension(800, 1000));
+		eventually(() -> ((Number) script("return document.documentElement.scrollWidth")).intValue() <= 800);
+		screenshot("11b-workspaces-800px");
+		browser.manage().window().setSize(new Dimension(1400, 1000));
 
-		// a viewer sees everything and no action that changes anything
+		// sign-out clears what was shown; a viewer sees everything and no action that
+		// changes anything
 		click(By.id("sign-out"));
 		eventually(() -> browser.findElement(By.id("signin-dialog")).isDisplayed());
+		assertThat(browser.findElements(By.cssSelector("#page *"))).as("nothing left after sign-out").isEmpty();
+		assertThat(text(By.id("who"))).isEmpty();
 		signIn(VIEWER_TOKEN);
 		eventually(() -> text(By.id("who")).contains(VIEWER_NAME + " · viewer"));
 		eventually(() -> text(demo).contains("installation:finished"));
@@ -319,6 +465,37 @@ class WebConsoleIT {
 		assertThat(browser.findElements(By.cssSelector("tr[data-schedule='console-demo'] button[data-action]")))
 			.noneMatch(WebElement::isDisplayed);
 		screenshot("13-schedules-viewer");
+
+		// the runner goes away: the console says it is disconnected, "live" goes out, and
+		// the last data stays, dimmed
+		click(By.cssSelector("nav a[data-page='workspaces']"));
+		eventually(() -> text(demo).contains("installation:finished"));
+		runner.destroy();
+		runner.waitFor(30, TimeUnit.SECONDS);
+		await().atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(300))
+			.ignoreExceptions()
+			.until(() -> browser.findElement(By.id("disconnected")).isDisplayed());
+		assertThat(text(By.id("disconnected"))).contains("Disconnected", "retries");
+		assertThat(text(By.id("live"))).contains("disconnected").doesNotContain("live");
+		assertThat(text(demo)).contains("demo");
+		screenshot("14-disconnected");
+	}
+
+	private List<String> rowNames() {
+		return browser.findElements(By.cssSelector("#catalog tbody tr"))
+			.stream()
+			.map((row) -> row.getAttribute("data-backup"))
+			.toList();
+	}
+
+	private Object script(String code) {
+		if (code.contains("await ")) {
+			return ((org.openqa.selenium.JavascriptExecutor) browser)
+				.executeAsyncScript("const done = arguments[arguments.length - 1]; (async () => { " + code
+						+ " })().then(done, (e) => done('error ' + e));");
+		}
+		return ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(code);
 	}
 
 	/** Types the token into the sign-in dialog and submits it. */

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import io.wsbackup.api.Views.ApiError;
 import io.wsbackup.launcher.Launcher;
+import io.wsbackup.overview.OverviewRepository;
 import io.wsbackup.system.WsbackupException;
 import io.wsbackup.system.WsbackupProperties;
 import io.wsbackup.system.security.Callers;
@@ -50,7 +51,7 @@ public class BatchJobsEndpoint {
 	 */
 	public record ExecutionView(long executionId, String jobName, Map<String, String> parameters, String status,
 			String exitCode, String currentStep, String startTime, String endTime, long jobInstanceId,
-			String failedStep, String failure) {
+			String failedStep, String failure, String outcome, String backupName, String workspaceName) {
 
 		static ExecutionView of(JobExecution e) {
 			Map<String, String> parameters = new LinkedHashMap<>();
@@ -72,7 +73,35 @@ public class BatchJobsEndpoint {
 			}
 			return new ExecutionView(e.getId(), e.getJobInstance().getJobName(), parameters, e.getStatus().name(),
 					e.getExitStatus().getExitCode(), current, instant(e.getStartTime()), instant(e.getEndTime()),
-					e.getJobInstance().getInstanceId(), (failed != null) ? failed.getStepName() : null, failure);
+					e.getJobInstance().getInstanceId(), (failed != null) ? failed.getStepName() : null, failure,
+					outcome(e), null, null);
+		}
+
+		/**
+		 * How the execution ended, in an operator's words: {@code running},
+		 * {@code completed}, {@code failed}, {@code cancelled} (a cancel, which ends a
+		 * backup STOPPED with exit code CANCELLED), {@code stopped} or {@code abandoned};
+		 * never Spring Batch's {@code UNKNOWN} exit code of a running job.
+		 */
+		static String outcome(JobExecution e) {
+			return switch (e.getStatus()) {
+				case STARTING, STARTED, STOPPING -> "running";
+				case COMPLETED -> "completed";
+				case FAILED -> "failed";
+				case STOPPED -> io.wsbackup.system.JobFailures.CANCELLED.equals(e.getExitStatus().getExitCode()) || e
+					.getStepExecutions()
+					.stream()
+					.anyMatch((s) -> io.wsbackup.system.JobFailures.CANCELLED.equals(s.getExitStatus().getExitCode()))
+							? "cancelled" : "stopped";
+				case ABANDONED -> "abandoned";
+				default -> e.getStatus().name().toLowerCase(java.util.Locale.ROOT);
+			};
+		}
+
+		/** The same, with the names of the backup and workspace it worked on. */
+		ExecutionView named(String backupName, String workspaceName) {
+			return new ExecutionView(executionId, jobName, parameters, status, exitCode, currentStep, startTime,
+					endTime, jobInstanceId, failedStep, failure, outcome, backupName, workspaceName);
 		}
 
 		/**
@@ -92,6 +121,11 @@ public class BatchJobsEndpoint {
 			}
 			String line = description.strip().lines().findFirst().orElse("").strip();
 			line = line.replaceFirst("^([a-zA-Z_$][\\w$]*\\.)+[\\w$]*(Exception|Error)(: )?", "").strip();
+			// nested causes quoted in the message ("...; nested exception is
+			// a.b.CException: why")
+			line = line.replaceAll("([a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(Exception|Error)(: )?", "").strip();
+			// and unqualified ones ("...: FileSystemException: /path: Is a directory")
+			line = line.replaceAll("\\b[A-Z][\\w$]*(Exception|Error): ", "").strip();
 			if (line.isEmpty()) {
 				return null;
 			}
@@ -110,10 +144,14 @@ public class BatchJobsEndpoint {
 
 	private final WsbackupProperties properties;
 
-	public BatchJobsEndpoint(JobRepository jobRepository, Launcher launcher, WsbackupProperties properties) {
+	private final OverviewRepository overview;
+
+	public BatchJobsEndpoint(JobRepository jobRepository, Launcher launcher, WsbackupProperties properties,
+			OverviewRepository overview) {
 		this.jobRepository = jobRepository;
 		this.launcher = launcher;
 		this.properties = properties;
+		this.overview = overview;
 	}
 
 	/** The newest executions of every job, newest first. */
@@ -126,11 +164,39 @@ public class BatchJobsEndpoint {
 				executions.addAll(jobRepository.getJobExecutions(instance));
 			}
 		}
-		return executions.stream()
+		List<ExecutionView> views = executions.stream()
 			.sorted(Comparator.comparing(JobExecution::getId).reversed())
 			.limit(max)
 			.map(ExecutionView::of)
 			.toList();
+		return named(views);
+	}
+
+	/**
+	 * The views with the names of the backups and workspaces their parameters give by
+	 * CRN, read in two statements for the whole list.
+	 */
+	private List<ExecutionView> named(List<ExecutionView> views) {
+		java.util.Set<String> backupCrns = new java.util.HashSet<>();
+		java.util.Set<String> workspaceCrns = new java.util.HashSet<>();
+		for (ExecutionView v : views) {
+			if (v.parameters().get("backupCrn") != null) {
+				backupCrns.add(v.parameters().get("backupCrn"));
+			}
+			if (v.parameters().get("workspaceCrn") != null) {
+				workspaceCrns.add(v.parameters().get("workspaceCrn"));
+			}
+		}
+		OverviewRepository.Names names = overview.names(backupCrns, workspaceCrns);
+		return views.stream().map((v) -> {
+			String backup = v.parameters().get("backupCrn");
+			String workspace = v.parameters().get("workspaceCrn");
+			if (workspace == null && backup != null) {
+				workspace = names.workspaceOfBackup().get(backup);
+			}
+			return v.named(backup == null ? null : names.backups().get(backup),
+					workspace == null ? null : names.workspaces().get(workspace));
+		}).toList();
 	}
 
 	/**

@@ -5,16 +5,11 @@ import java.util.List;
 
 import io.wsbackup.api.Views.BackupResponse;
 import io.wsbackup.api.Views.BackupStarted;
-import io.wsbackup.api.Views.BackupSummary;
 import io.wsbackup.api.Views.BackupView;
-import io.wsbackup.api.Views.BackupsResponse;
-import io.wsbackup.api.Views.EventView;
-import io.wsbackup.api.Views.EventsResponse;
 import io.wsbackup.api.Views.ProgressView;
 import io.wsbackup.api.Views.RecoveryPointView;
 import io.wsbackup.api.Views.WorkspaceResponse;
 import io.wsbackup.api.Views.WorkspaceView;
-import io.wsbackup.api.Views.WorkspacesResponse;
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.events.EventLog;
@@ -52,8 +47,8 @@ import org.springframework.web.bind.annotation.RestController;
 class MlApiController {
 
 	static final List<String> OPERATIONS = List.of("registerWorkspace", "listWorkspaces", "describeWorkspace",
-			"backupWorkspace", "listWorkspaceBackups", "describeWorkspaceBackup", "listWorkspaceEvents", "cancelBackup",
-			"deleteBackup", "restoreWorkspace", "checkPrerequisites", "listSchedules", "pauseSchedule",
+			"backupWorkspace", "listWorkspaceBackups", "listBackups", "describeWorkspaceBackup", "listWorkspaceEvents",
+			"cancelBackup", "deleteBackup", "restoreWorkspace", "checkPrerequisites", "listSchedules", "pauseSchedule",
 			"resumeSchedule", "triggerSchedule", "previewRetention");
 
 	private final RequestReader reader;
@@ -72,9 +67,12 @@ class MlApiController {
 
 	private final WorkspaceRepository workspaceRepository;
 
+	private final Listings listings;
+
 	MlApiController(RequestReader reader, WorkspaceService workspaces, BackupRepository backups, EventLog events,
 			Launcher launcher, JobRepository jobRepository, WsbackupProperties properties,
-			WorkspaceRepository workspaceRepository) {
+			WorkspaceRepository workspaceRepository, Listings listings) {
+		this.listings = listings;
 		this.reader = reader;
 		this.workspaces = workspaces;
 		this.backups = backups;
@@ -98,9 +96,9 @@ class MlApiController {
 	}
 
 	@PostMapping("/listWorkspaces")
-	WorkspacesResponse listWorkspaces(@RequestBody(required = false) String body) {
+	ListViews.WorkspacesPage listWorkspaces(@RequestBody(required = false) String body) {
 		var r = reader.read("listWorkspaces", body, Requests.ListWorkspaces.class);
-		return new WorkspacesResponse(workspaces.list(r.environmentName()).stream().map(WorkspaceView::of).toList());
+		return listings.listWorkspaces(r);
 	}
 
 	@PostMapping("/describeWorkspace")
@@ -137,11 +135,16 @@ class MlApiController {
 	}
 
 	@PostMapping("/listWorkspaceBackups")
-	BackupsResponse listWorkspaceBackups(@RequestBody(required = false) String body) {
+	ListViews.BackupsPage listWorkspaceBackups(@RequestBody(required = false) String body) {
 		var r = reader.read("listWorkspaceBackups", body, Requests.ListWorkspaceBackups.class);
 		Workspace w = workspaces.find(r.workspaceCrn(), r.workspaceName(), r.environmentName());
-		return new BackupsResponse(w.crn().toString(),
-				backups.listByWorkspace(w.crn()).stream().map(BackupSummary::of).toList());
+		return listings.listWorkspaceBackups(w, r);
+	}
+
+	@PostMapping("/listBackups")
+	ListViews.AllBackupsPage listBackups(@RequestBody(required = false) String body) {
+		var r = reader.read("listBackups", body, Requests.ListBackups.class);
+		return listings.listBackups(r);
 	}
 
 	@PostMapping("/describeWorkspaceBackup")
@@ -154,7 +157,7 @@ class MlApiController {
 		ProgressView progress = events.latestProgress(crn.toString()).map(ProgressView::of).orElse(null);
 		return new BackupResponse(new BackupView(b.crn().toString(), b.name(), b.workspaceCrn().toString(),
 				Views.time(b.createdAt()), b.creatorCrn(), b.workspaceVersion(), b.status().text(), b.vaultName(),
-				b.timeoutMinutes(), b.failureReason(), b.warnings(),
+				b.timeoutMinutes(), ListViews.failureReason(b.status(), b.failureReason()), b.warnings(),
 				backups.recoveryPoints(crn).stream().map(RecoveryPointView::of).toList(), b.jobExecutionId(),
 				execution == null ? null : execution.getStatus().name(), currentStep, progress));
 	}
@@ -173,16 +176,12 @@ class MlApiController {
 	}
 
 	@PostMapping("/listWorkspaceEvents")
-	EventsResponse listWorkspaceEvents(@RequestBody(required = false) String body) {
+	ListViews.EventsPage listWorkspaceEvents(@RequestBody(required = false) String body) {
 		var r = reader.read("listWorkspaceEvents", body, Requests.ListWorkspaceEvents.class);
 		Workspace w = workspaces.find(r.workspaceCrn(), null, null);
-		int max = r.maxItems() == null ? 200 : r.maxItems();
-		if (max < 1 || max > 10_000) {
-			throw WsbackupException.invalid("maxItems must be between 1 and 10000, not " + max);
-		}
 		String backupCrn = r.backupCrn() == null ? null
 				: Crn.parseField(r.backupCrn(), Crn.BACKUP, "backupCrn").toString();
-		return new EventsResponse(events.list(w.crn().toString(), backupCrn, max).stream().map(EventView::of).toList());
+		return listings.listWorkspaceEvents(w, backupCrn, r);
 	}
 
 	@PostMapping("/{operation}")

@@ -16,7 +16,8 @@ final class Requests {
 			String namespaceSelector, String kubeContext) {
 	}
 
-	record ListWorkspaces(String environmentName) {
+	record ListWorkspaces(String environmentName, String workspaceNameContains, Integer pageSize,
+			String startingToken) {
 	}
 
 	record DescribeWorkspace(String workspaceCrn, String workspaceName, String environmentName) {
@@ -25,7 +26,13 @@ final class Requests {
 	record BackupWorkspace(String workspaceCrn, String backupName, Integer backupJobTimeoutMinutes) {
 	}
 
-	record ListWorkspaceBackups(String workspaceCrn, String workspaceName, String environmentName) {
+	record ListWorkspaceBackups(String workspaceCrn, String workspaceName, String environmentName, String backupStatus,
+			String backupNameContains, Integer pageSize, String startingToken) {
+	}
+
+	/** The catalog of every workspace (or one environment's), newest first. */
+	record ListBackups(String environmentName, String backupStatus, String backupNameContains, Integer pageSize,
+			String startingToken) {
 	}
 
 	record DescribeWorkspaceBackup(String backupCrn) {
@@ -37,7 +44,8 @@ final class Requests {
 	record DeleteBackup(String backupCrn) {
 	}
 
-	record ListWorkspaceEvents(String workspaceCrn, String backupCrn, Integer maxItems) {
+	record ListWorkspaceEvents(String workspaceCrn, String backupCrn, Integer maxItems, Integer pageSize,
+			String startingToken) {
 	}
 
 }

@@ -3,7 +3,6 @@ package io.wsbackup.api;
 import java.time.Instant;
 import java.util.List;
 
-import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.RecoveryPoint;
 import io.wsbackup.events.Event;
 import io.wsbackup.workspace.Workspace;
@@ -71,23 +70,7 @@ final class Views {
 	record RegisteredWorkspaceResponse(WorkspaceView workspace, List<String> warnings) {
 	}
 
-	record WorkspacesResponse(List<WorkspaceView> workspaces) {
-	}
-
 	record BackupStarted(String backupCrn, String vaultName) {
-	}
-
-	record BackupSummary(String backupCrn, String backupName, String createdAt, String creatorCrn,
-			String workspaceVersionAtBackup, String backupStatus) {
-
-		static BackupSummary of(Backup b) {
-			return new BackupSummary(b.crn().toString(), b.name(), time(b.createdAt()), b.creatorCrn(),
-					b.workspaceVersion(), b.status().text());
-		}
-
-	}
-
-	record BackupsResponse(String workspaceCrn, List<BackupSummary> backups) {
 	}
 
 	record RecoveryPointView(String resourceKind, String resourceId, String recoveryPointId, String cloudJobId,
@@ -126,9 +109,6 @@ final class Views {
 					e.message(), e.percentDone(), e.bytesTransferred(), time(e.expectedCompletion()));
 		}
 
-	}
-
-	record EventsResponse(List<EventView> events) {
 	}
 
 	record CancelRequested(String backupCrn, String backupStatus) {

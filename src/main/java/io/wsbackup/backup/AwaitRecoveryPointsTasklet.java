@@ -14,6 +14,7 @@ import io.wsbackup.cloud.CloudJobState;
 import io.wsbackup.cloud.CloudPort;
 import io.wsbackup.cloud.SnapshotProgress;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.events.ProgressEstimator;
 import io.wsbackup.system.PollSchedule;
 import io.wsbackup.system.WsbackupProperties;
 
@@ -91,10 +92,13 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 		Map<String, String> jobs = run.getMap(BackupContextKeys.SNAPSHOT_JOBS);
 		Map<String, String> recoveryPoints = run.getMap(BackupContextKeys.RECOVERY_POINTS);
 		Map<String, String> bytes = run.getMap(BackupContextKeys.BYTES_TRANSFERRED);
-		List<SnapshotProgress> running = new ArrayList<>();
+		Map<String, String> totals = run.getMap(BackupContextKeys.TOTAL_BYTES);
+		List<ProgressEstimator.Resource> resources = new ArrayList<>();
 		boolean unanswered = false;
 		for (Map.Entry<String, String> job : jobs.entrySet()) {
 			if (recoveryPoints.containsKey(job.getKey())) {
+				resources.add(new ProgressEstimator.Resource(true, 100, longOf(bytes.get(job.getKey())),
+						totals.containsKey(job.getKey()) ? longOf(totals.get(job.getKey())) : null, null));
 				continue;
 			}
 			SnapshotProgress progress;
@@ -107,11 +111,17 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 				}
 				log.warn("progress of cloud job {} not available this poll: {}", job.getValue(), ex.getMessage());
 				unanswered = true;
+				resources.add(lastKnown(bytes.get(job.getKey()), totals.get(job.getKey())));
 				continue;
 			}
 			bytes.put(job.getKey(), String.valueOf(progress.bytesTransferred()));
+			if (progress.totalBytes() != null && progress.totalBytes() > 0) {
+				totals.put(job.getKey(), String.valueOf(progress.totalBytes()));
+			}
 			if (progress.state() == CloudJobState.COMPLETED) {
 				recoveryPoints.put(job.getKey(), progress.recoveryPointId());
+				resources.add(new ProgressEstimator.Resource(true, 100, progress.bytesTransferred(),
+						progress.totalBytes(), null));
 				events.info(ws, bk, STEP,
 						"snapshot of " + job.getKey() + " completed: recovery point " + progress.recoveryPointId());
 				if (progress.message() != null && !progress.message().isBlank()) {
@@ -128,18 +138,24 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 						+ (progress.message() == null ? "the cloud gave no reason" : progress.message()));
 			}
 			else {
-				running.add(progress);
+				resources.add(new ProgressEstimator.Resource(false, progress.percentDone(), progress.bytesTransferred(),
+						progress.totalBytes(), progress.expectedCompletion()));
 			}
 		}
 		run.put(BackupContextKeys.RECOVERY_POINTS, recoveryPoints);
 		run.put(BackupContextKeys.BYTES_TRANSFERRED, bytes);
-		long totalBytes = bytes.values().stream().mapToLong(Long::parseLong).sum();
+		run.put(BackupContextKeys.TOTAL_BYTES, totals);
+		Instant now = clock.instant();
+		ProgressEstimator.Estimate estimate = ProgressEstimator.estimate(resources,
+				ProgressEstimator.State.fromMap(run.getMap(BackupContextKeys.ESTIMATE)), now);
+		run.put(BackupContextKeys.ESTIMATE, estimate.state().toMap());
 		if (!unanswered && recoveryPoints.size() == jobs.size()) {
 			run.save();
-			events.progress(ws, bk, STEP, "all " + jobs.size() + " snapshot(s) completed", 100, totalBytes, null);
+			events.progress(ws, bk, STEP,
+					"all " + jobs.size() + " snapshot(s) completed, 100% done (" + estimate.bytesText() + ")", 100,
+					estimate.bytesDone(), null);
 			return RepeatStatus.FINISHED;
 		}
-		Instant now = clock.instant();
 		if (now.isAfter(deadline)) {
 			run.save();
 			throw new BackupStepException("the backup timed out: its " + backup.timeoutMinutes()
@@ -147,31 +163,62 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 					+ " snapshot(s) still running. They keep running in the cloud; restart the backup once they have"
 					+ " completed to record it");
 		}
-		Instant eta = expectedCompletion(running);
-		reportProgress(run, ws, bk, jobs.size(), recoveryPoints.size(), running, totalBytes, eta, now);
+		Instant eta = estimate.expectedCompletion();
+		reportProgress(run, ws, bk, jobs.size(), recoveryPoints.size(), estimate, now);
 		Duration wait = nextWait(run, eta, now, deadline);
 		run.save();
 		pause.sleep(wait);
 		return RepeatStatus.CONTINUABLE;
 	}
 
+	/**
+	 * A resource the cloud did not answer for this poll, as the last answer left it.
+	 */
+	private static ProgressEstimator.Resource lastKnown(String bytes, String total) {
+		long done = longOf(bytes);
+		Long size = total == null ? null : longOf(total);
+		int percent = size == null || size <= 0 ? 0 : (int) Math.min(99, done * 100 / size);
+		return new ProgressEstimator.Resource(false, percent, done, size, null);
+	}
+
+	private static long longOf(String value) {
+		return value == null ? 0 : Long.parseLong(value);
+	}
+
+	/**
+	 * Writes a progress line when the percent changed, when the ETA moved by more than a
+	 * minute (or a tenth of the time left), or when {@code progress-event-interval} has
+	 * passed since the last one.
+	 */
 	private void reportProgress(BackupRun run, String ws, String bk, int total, int completed,
-			List<SnapshotProgress> running, long bytes, Instant eta, Instant now) {
-		int percent = (int) Math
-			.round((completed * 100.0 + running.stream().mapToInt(SnapshotProgress::percentDone).sum()) / total);
-		percent = Math.min(99, percent);
+			ProgressEstimator.Estimate estimate, Instant now) {
+		int percent = estimate.percentDone();
+		Instant eta = estimate.expectedCompletion();
 		String lastAt = run.getString(BackupContextKeys.LAST_PROGRESS_AT);
-		boolean changed = !String.valueOf(percent).equals(run.getString(BackupContextKeys.LAST_PERCENT));
+		String lastEta = run.getString(BackupContextKeys.LAST_ETA);
+		boolean changed = !String.valueOf(percent).equals(run.getString(BackupContextKeys.LAST_PERCENT))
+				|| etaMoved(lastEta == null || lastEta.isEmpty() ? null : Instant.parse(lastEta), eta, now);
 		boolean due = lastAt == null
 				|| !Duration.between(Instant.parse(lastAt), now).minus(settings.progressEventInterval()).isNegative();
 		if (changed || due) {
-			events.progress(ws, bk, STEP, completed + " of " + total + " snapshot(s) completed, " + percent + "% done"
+			events.progress(ws, bk, STEP, completed + " of " + total + " snapshot(s) completed, " + percent + "% done ("
+					+ estimate.bytesText() + ")"
 					+ (eta == null ? ", estimated completion not known yet"
 							: ", estimated completion " + eta.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)),
-					percent, bytes, eta);
+					percent, estimate.bytesDone(), eta);
 			run.put(BackupContextKeys.LAST_PERCENT, String.valueOf(percent));
 			run.put(BackupContextKeys.LAST_PROGRESS_AT, now.toString());
+			run.put(BackupContextKeys.LAST_ETA, eta == null ? "" : eta.toString());
 		}
+	}
+
+	private static boolean etaMoved(Instant written, Instant eta, Instant now) {
+		if (written == null || eta == null) {
+			return (written == null) != (eta == null);
+		}
+		Duration moved = Duration.between(written, eta).abs();
+		Duration left = Duration.between(now, eta);
+		return moved.compareTo(Duration.ofMinutes(1)) > 0 && moved.compareTo(left.dividedBy(10)) > 0;
 	}
 
 	private Duration nextWait(BackupRun run, Instant eta, Instant now, Instant deadline) {
@@ -182,17 +229,6 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 					lastLine == null ? null : Instant.parse(lastLine));
 		run.put(BackupContextKeys.POLL_INTERVAL_MILLIS, String.valueOf(wait.toMillis()));
 		return wait;
-	}
-
-	private static Instant expectedCompletion(List<SnapshotProgress> running) {
-		Instant latest = null;
-		for (SnapshotProgress p : running) {
-			if (p.expectedCompletion() == null) {
-				return null;
-			}
-			latest = latest == null || p.expectedCompletion().isAfter(latest) ? p.expectedCompletion() : latest;
-		}
-		return latest;
 	}
 
 }

@@ -53,6 +53,23 @@ public final class BackupContextKeys {
 	 */
 	public static final String BYTES_TRANSFERRED = "awaitRecoveryPoints.bytesTransferred";
 
+	/**
+	 * The total bytes of each snapshot job, as the cloud last told them: resource key →
+	 * bytes (a map of strings; absent for a cloud that does not tell).
+	 */
+	public static final String TOTAL_BYTES = "awaitRecoveryPoints.totalBytes";
+
+	/**
+	 * What the progress estimate keeps between polls (unit, work done, when, smoothed
+	 * rate): see {@link io.wsbackup.events.ProgressEstimator.State} (a map of strings).
+	 */
+	public static final String ESTIMATE = "awaitRecoveryPoints.estimate";
+
+	/**
+	 * The estimated completion in the last progress line, an ISO-8601 instant, or empty.
+	 */
+	public static final String LAST_ETA = "awaitRecoveryPoints.lastEta";
+
 	/** The last progress written to the event log: percent done. */
 	public static final String LAST_PERCENT = "awaitRecoveryPoints.lastPercent";
 

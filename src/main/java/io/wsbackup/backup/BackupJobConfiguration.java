@@ -53,7 +53,7 @@ public class BackupJobConfiguration {
 			WsbackupProperties properties, WsbackupMetrics metrics, StepGuard guard, Runner runner,
 			org.springframework.context.ApplicationEventPublisher publisher) {
 		Compensation compensation = new Compensation(workspaces, workloads, cloud, events,
-				properties.backup().workloadStartRetryBackoff());
+				properties.backup().workloadStartRetryBackoff(), backups, clock);
 		Step validate = step(ValidateWorkspaceTasklet.STEP, jobRepository, tx, guard,
 				new ValidateWorkspaceTasklet(workspaces, backups, cloud, events, jobRepository), true);
 		Step stop = step(StopWorkloadsTasklet.STEP, jobRepository, tx, guard,

@@ -132,7 +132,8 @@ class BackupJobListener implements JobExecutionListener {
 			int stopped = compensation.stopRunningSnapshots(run);
 			var status = compensation.bringBack(run, run.has(BackupContextKeys.WORKLOADS_STOPPED),
 					io.wsbackup.workspace.WorkspaceStatus.BACKUP_FAILED);
-			backups.moveStatus(run.backupCrn, backupStatus, BackupStatus.CANCELLED, "cancelled");
+			compensation.keepCompletedRecoveryPoints(run, RestartWorkspaceTasklet.COMPENSATION_STEP);
+			backups.moveStatus(run.backupCrn, backupStatus, BackupStatus.CANCELLED, null);
 			events.warning(ws, bk, RestartWorkspaceTasklet.COMPENSATION_STEP,
 					"backup cancelled during step " + JobFailures.stoppedStep(execution) + ": " + stopped
 							+ " cloud snapshot job(s) stopped; the workspace is " + status);

@@ -1,10 +1,15 @@
 package io.wsbackup.backup;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
+import io.wsbackup.catalog.Backup;
+import io.wsbackup.catalog.BackupRepository;
+import io.wsbackup.catalog.RecoveryPoint;
 import io.wsbackup.cloud.CloudException;
 import io.wsbackup.cloud.CloudPort;
+import io.wsbackup.cloud.RecoveryPointSummary;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.workspace.StoppedWorkloads;
 import io.wsbackup.workspace.WorkloadPort;
@@ -37,9 +42,15 @@ final class Compensation {
 
 	private final java.time.Duration retryBackoff;
 
+	private final BackupRepository backups;
+
+	private final Clock clock;
+
 	Compensation(WorkspaceRepository workspaces, WorkloadPort workloads, CloudPort cloud, EventLog events,
-			java.time.Duration retryBackoff) {
+			java.time.Duration retryBackoff, BackupRepository backups, Clock clock) {
 		this.retryBackoff = retryBackoff;
+		this.backups = backups;
+		this.clock = clock;
 		this.workspaces = workspaces;
 		this.workloads = workloads;
 		this.cloud = cloud;
@@ -128,6 +139,50 @@ final class Compensation {
 			}
 		}
 		return stopped;
+	}
+
+	/**
+	 * Records in the catalog, with their sizes, the recovery points that a failed or
+	 * cancelled backup's completed snapshots left in the vault (every one tagged with the
+	 * backup's CRN, also one that completed after the last poll), so that the catalog
+	 * shows what the vault keeps. The rule (README "Cancel and failure"): they are kept
+	 * for a restart, which reuses them and starts only the other snapshots again;
+	 * deleting the backup removes them. Recording one twice keeps the first record. A
+	 * vault that cannot be listed now is said in a warning, and the compensation goes on.
+	 * @return how many recovery points the backup keeps
+	 */
+	int keepCompletedRecoveryPoints(BackupRun run, String step) {
+		Backup backup = run.backup(backups);
+		String ws = run.workspaceCrn.toString();
+		String bk = run.backupCrn.toString();
+		Map<String, String> jobs = run.getMap(BackupContextKeys.SNAPSHOT_JOBS);
+		List<RecoveryPointSummary> kept;
+		try {
+			kept = cloud.listRecoveryPoints(backup.vaultName())
+				.stream()
+				.filter((rp) -> bk.equals(rp.tags().get("backupCrn")))
+				.toList();
+		}
+		catch (RuntimeException ex) {
+			log.warn("vault {} could not be listed: {}", backup.vaultName(), ex.getMessage());
+			events.warning(ws, bk, step, "the recovery points this backup keeps in vault " + backup.vaultName()
+					+ " could not be listed: " + ex.getMessage() + "; deleting the backup removes them all the same");
+			return 0;
+		}
+		if (kept.isEmpty()) {
+			return 0;
+		}
+		long bytes = 0;
+		for (RecoveryPointSummary rp : kept) {
+			bytes += rp.sizeBytes();
+			backups.recordRecoveryPoint(new RecoveryPoint(bk, rp.resource(), jobs.get(rp.resource().key()),
+					rp.recoveryPointId(), rp.sizeBytes(), clock.instant()));
+		}
+		events.info(ws, bk, step,
+				"backup " + backup.name() + " keeps " + kept.size() + " completed recovery point(s), " + bytes
+						+ " bytes, in vault " + backup.vaultName()
+						+ ": a restart reuses them; deleting the backup removes them");
+		return kept.size();
 	}
 
 }

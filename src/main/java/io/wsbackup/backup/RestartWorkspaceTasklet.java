@@ -69,8 +69,12 @@ class RestartWorkspaceTasklet implements Tasklet {
 		int snapshotsStopped = cancelled ? compensation.stopRunningSnapshots(run) : 0;
 		WorkspaceStatus revertTo = compensation.bringBack(run, afterFailure && stopAttempted,
 				afterFailure && !recorded ? WorkspaceStatus.BACKUP_FAILED : WorkspaceStatus.BACKUP_FINISHED);
+		if (afterFailure && !recorded) {
+			compensation.keepCompletedRecoveryPoints(run, COMPENSATION_STEP);
+		}
 		if (cancelled) {
-			backups.moveStatus(run.backupCrn, BackupStatus.CANCELLING, BackupStatus.CANCELLED, "cancelled");
+			// a cancel is its own outcome, not a failure: no failure reason
+			backups.moveStatus(run.backupCrn, BackupStatus.CANCELLING, BackupStatus.CANCELLED, null);
 			events.warning(ws, bk, COMPENSATION_STEP,
 					"backup cancelled during step " + JobFailures.failedStep(run.jobExecution()) + ": "
 							+ snapshotsStopped + " cloud snapshot job(s) stopped; workspace " + workspace.name()

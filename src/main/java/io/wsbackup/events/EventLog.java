@@ -80,6 +80,27 @@ public class EventLog {
 	}
 
 	/**
+	 * A page of a workspace's events, newest first: those older than {@code beforeId}
+	 * (all when {@code null}), at most {@code limit}.
+	 * @param backupCrn only those about this backup, when given
+	 */
+	public List<Event> pageNewestFirst(String workspaceCrn, String backupCrn, Long beforeId, int limit) {
+		StringBuilder sql = new StringBuilder("SELECT * FROM WS_EVENT WHERE WORKSPACE_CRN = ?");
+		List<Object> params = new ArrayList<>(List.of(workspaceCrn));
+		if (backupCrn != null) {
+			sql.append(" AND BACKUP_CRN = ?");
+			params.add(backupCrn);
+		}
+		if (beforeId != null) {
+			sql.append(" AND ID < ?");
+			params.add(beforeId);
+		}
+		sql.append(" ORDER BY ID DESC LIMIT ?");
+		params.add(limit);
+		return jdbc.sql(sql.toString()).params(params).query(EventLog::map).list();
+	}
+
+	/**
 	 * The newest progress line of a workspace (for a restored one: its restore's), if
 	 * any.
 	 */

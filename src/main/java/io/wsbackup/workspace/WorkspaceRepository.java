@@ -74,6 +74,37 @@ public class WorkspaceRepository {
 			.list();
 	}
 
+	/**
+	 * A page of workspaces by environment and name, after the given one (both
+	 * {@code null} for the first page); of one environment and with a name containing a
+	 * text (ignoring case) when given.
+	 */
+	public List<Workspace> page(String environmentName, String nameContains, String afterEnvironment, String afterName,
+			int limit) {
+		StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM WS_WORKSPACE WHERE 1 = 1");
+		List<Object> params = new java.util.ArrayList<>();
+		if (environmentName != null) {
+			sql.append(" AND ENVIRONMENT_NAME = ?");
+			params.add(environmentName);
+		}
+		if (nameContains != null && !nameContains.isEmpty()) {
+			sql.append(" AND LOWER(NAME) LIKE ? ESCAPE '!'");
+			params.add("%" + nameContains.toLowerCase(java.util.Locale.ROOT)
+				.replace("!", "!!")
+				.replace("%", "!%")
+				.replace("_", "!_") + "%");
+		}
+		if (afterEnvironment != null && afterName != null) {
+			sql.append(" AND (ENVIRONMENT_NAME > ? OR (ENVIRONMENT_NAME = ? AND NAME > ?))");
+			params.add(afterEnvironment);
+			params.add(afterEnvironment);
+			params.add(afterName);
+		}
+		sql.append(" ORDER BY ENVIRONMENT_NAME, NAME LIMIT ?");
+		params.add(limit);
+		return jdbc.sql(sql.toString()).params(params).query(WorkspaceRepository::map).list();
+	}
+
 	/** Where the workspace's workloads run (set when a restore provisioned them). */
 	public void updateWorkloads(Crn crn, WorkloadLocation location) {
 		jdbc.sql("UPDATE WS_WORKSPACE SET NAMESPACES = ?, NAMESPACE_SELECTOR = ?, KUBE_CONTEXT = ?, UPDATED_AT = ? "

@@ -71,6 +71,10 @@ class BatchJobsEndpointTest extends WsbackupTestSupport {
 		assertThat(mine.path("jobName").asString()).isEqualTo("backupWorkspace");
 		assertThat(mine.path("status").asString()).isEqualTo("COMPLETED");
 		assertThat(mine.at("/parameters/workspaceCrn").asString()).isEqualTo(ws.crn().toString());
+		// names instead of CRNs, and an operator's word for how it ended
+		assertThat(mine.path("backupName").asString()).isEqualTo("from-actuator");
+		assertThat(mine.path("workspaceName").asString()).isEqualTo(ws.name());
+		assertThat(mine.path("outcome").asString()).isEqualTo("completed");
 	}
 
 	@Test
@@ -95,6 +99,11 @@ class BatchJobsEndpointTest extends WsbackupTestSupport {
 		Crn backupCrn = Crn.parse(stopped.getJobParameters().getString("backupCrn"));
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> backups.find(backupCrn).orElseThrow().status() == BackupStatus.CANCELLED);
+		JsonNode listed = null;
+		for (JsonNode e : call("GET", "", null).body()) {
+			listed = e.path("executionId").asLong() == id ? e : listed;
+		}
+		assertThat(listed.path("outcome").asString()).as("a cancel, not a failure").isEqualTo("cancelled");
 		cloud.releaseSnapshots();
 
 		Reply restarted = call("POST", "/restart", "{\"executionId\": " + id + "}");
@@ -145,6 +154,9 @@ class BatchJobsEndpointTest extends WsbackupTestSupport {
 		assertThat(BatchJobsEndpoint.ExecutionView.firstLine(
 				"io.wsbackup.cloud.CloudException: cannot create the vault v: Is a directory\n\tat io.wsbackup.X.y(X.java:1)"))
 			.isEqualTo("cannot create the vault v: Is a directory");
+		assertThat(BatchJobsEndpoint.ExecutionView.firstLine(
+				"Could not update: nested exception is org.springframework.dao.OptimisticLockingFailureException: version 3 is stale"))
+			.isEqualTo("Could not update: nested exception is version 3 is stale");
 		assertThat(BatchJobsEndpoint.ExecutionView.firstLine("plain words")).isEqualTo("plain words");
 		assertThat(BatchJobsEndpoint.ExecutionView.firstLine("  ")).isNull();
 		assertThat(BatchJobsEndpoint.ExecutionView.firstLine(null)).isNull();

@@ -8,6 +8,8 @@ import io.wsbackup.Gate;
 import io.wsbackup.WsbackupTestSupport;
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupStatus;
+import io.wsbackup.catalog.RecoveryPoint;
+import io.wsbackup.cloud.RecoveryPointSummary;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.launcher.Launcher;
 import io.wsbackup.system.ErrorCode;
@@ -94,8 +96,17 @@ class BackupCancelTest extends WsbackupTestSupport {
 		assertThat(stopped.getStepExecutions()).filteredOn((s) -> s.getStepName().equals(step))
 			.singleElement()
 			.satisfies((s) -> assertThat(s.getStatus()).as("restartable").isEqualTo(BatchStatus.FAILED));
-		assertThat(backups.recoveryPoints(backup.crn())).isEmpty();
+		// what the completed snapshots left in the vault is in the catalog, with its size
+		// (kept for a restart)
+		assertThat(backups.recoveryPoints(backup.crn())).extracting(RecoveryPoint::recoveryPointId)
+			.containsExactlyInAnyOrderElementsOf(cloud.listRecoveryPoints(backup.vaultName())
+				.stream()
+				.filter((rp) -> backup.crn().toString().equals(rp.tags().get("backupCrn")))
+				.map(RecoveryPointSummary::recoveryPointId)
+				.toList());
+		assertThat(backups.recoveryPoints(backup.crn())).allSatisfy((rp) -> assertThat(rp.sizeBytes()).isPositive());
 		assertThat(reload(backup).status()).isEqualTo(BackupStatus.CANCELLED);
+		assertThat(reload(backup).failureReason()).as("a cancel is not a failure").isNull();
 		assertThat(cloud.cancelledJobs()).hasSize(snapshotsStopped);
 		assertThat(workspaces.find(ws.crn()).orElseThrow().status()).isEqualTo(WorkspaceStatus.INSTALLATION_FINISHED);
 		assertThat(workloads.running(ws)).isTrue();

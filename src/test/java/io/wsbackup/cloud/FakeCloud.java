@@ -58,6 +58,9 @@ public class FakeCloud implements CloudPort {
 
 	private final Map<String, String> snapshotTokens = new HashMap<>();
 
+	/** Resource id → {size in bytes, percent per poll}, for {@link #sizeOf}. */
+	private final Map<String, long[]> scriptedSizes = new HashMap<>();
+
 	private final Map<String, String> restoreTokens = new HashMap<>();
 
 	private final Map<String, String> startFailuresByResource = new HashMap<>();
@@ -204,16 +207,23 @@ public class FakeCloud implements CloudPort {
 				job.message = failure;
 			}
 			else if (!snapshotsHeld) {
-				job.percent = Math.min(100, job.percent + percentPerPoll);
+				long[] sized = scriptedSizes.get(job.request.resource().id());
+				job.percent = Math.min(100, job.percent + (sized != null ? (int) sized[1] : percentPerPoll));
 				if (job.percent >= 100) {
 					job.state = CloudJobState.COMPLETED;
 					job.message = completionMessagesByResource.remove(job.request.resource().id());
 					job.recoveryPointId = "rp-" + (++recoveryPointCounter);
 					ProtectedResource resource = job.request.resource();
 					recoveryPoints.add(new RecoveryPointSummary(job.recoveryPointId, job.request.vaultName(), resource,
-							clock.instant(), 100 * BYTES_PER_PERCENT, job.request.tags()));
+							clock.instant(), sized != null ? sized[0] : 100 * BYTES_PER_PERCENT, job.request.tags()));
 				}
 			}
+		}
+		long[] sized = scriptedSizes.get(job.request.resource().id());
+		if (sized != null) {
+			SnapshotProgress p = job.progress(clock.instant(), (int) sized[1]);
+			return new SnapshotProgress(p.jobId(), p.state(), p.percentDone(), sized[0] * job.percent / 100,
+					p.expectedCompletion(), p.message(), p.recoveryPointId(), sized[0]);
 		}
 		return job.progress(clock.instant(), percentPerPoll);
 	}
@@ -373,6 +383,14 @@ public class FakeCloud implements CloudPort {
 	}
 
 	/**
+	 * The snapshot of this resource has this size, which it reports as its total, and
+	 * advances by this many percent per poll (an uneven pair of resources, for instance).
+	 */
+	public synchronized void sizeOf(String resourceId, long totalBytes, int percentPerPoll) {
+		scriptedSizes.put(resourceId, new long[] { totalBytes, percentPerPoll });
+	}
+
+	/**
 	 * Snapshot jobs stay RUNNING at their current percent until
 	 * {@link #releaseSnapshots()}.
 	 */
@@ -501,6 +519,7 @@ public class FakeCloud implements CloudPort {
 		failNextList = null;
 		failNextDelete = null;
 		percentPerPoll = DEFAULT_PERCENT_PER_POLL;
+		scriptedSizes.clear();
 		snapshotsHeld = false;
 		nextStartFailure = null;
 		nextProgressFailure = null;

@@ -287,8 +287,39 @@ final class FileTrees {
 
 	/** A short description of an I/O error: its type and message. */
 	static String describe(Throwable ex) {
-		String type = ex.getClass().getSimpleName();
-		return (ex.getMessage() != null) ? type + ": " + ex.getMessage() : type;
+		if (ex instanceof java.nio.file.FileSystemException fs) {
+			String reason = fs.getReason() != null ? fs.getReason() : reasonOf(fs);
+			String where = fs.getFile() == null ? null
+					: fs.getOtherFile() == null ? fs.getFile() : fs.getFile() + " -> " + fs.getOtherFile();
+			return where == null ? reason : where + ": " + reason;
+		}
+		return (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+	}
+
+	/**
+	 * What a file system exception without a reason means, in words (an operator reads
+	 * it, not a Java class name).
+	 */
+	private static String reasonOf(java.nio.file.FileSystemException ex) {
+		if (ex instanceof java.nio.file.NoSuchFileException) {
+			return "no such file or directory";
+		}
+		if (ex instanceof java.nio.file.AccessDeniedException) {
+			return "permission denied";
+		}
+		if (ex instanceof java.nio.file.FileAlreadyExistsException) {
+			return "it already exists";
+		}
+		if (ex instanceof java.nio.file.DirectoryNotEmptyException) {
+			return "the directory is not empty";
+		}
+		if (ex instanceof java.nio.file.NotDirectoryException) {
+			return "not a directory";
+		}
+		if (ex instanceof java.nio.file.NotLinkException) {
+			return "not a symbolic link";
+		}
+		return "file system error";
 	}
 
 	private static MessageDigest sha256() {

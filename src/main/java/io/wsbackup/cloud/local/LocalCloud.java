@@ -283,7 +283,8 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 		Instant now = now();
 		return new SnapshotProgress(record.jobId(), record.state(), record.percentDone(), record.bytesDone(),
 				record.expectedCompletion(now), record.message(),
-				record.state() == CloudJobState.COMPLETED ? record.recoveryPointId() : null);
+				record.state() == CloudJobState.COMPLETED ? record.recoveryPointId() : null,
+				record.totalBytes() > 0 ? Long.valueOf(record.totalBytes()) : null);
 	}
 
 	@Override

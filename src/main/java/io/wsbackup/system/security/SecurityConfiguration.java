@@ -69,8 +69,8 @@ public class SecurityConfiguration {
 	 * change nothing. Every other operation needs the admin role.
 	 */
 	public static final Set<String> READ_OPERATIONS = Set.of("listWorkspaces", "describeWorkspace",
-			"listWorkspaceBackups", "describeWorkspaceBackup", "listWorkspaceEvents", "checkPrerequisites",
-			"listSchedules", "previewRetention");
+			"listWorkspaceBackups", "listBackups", "describeWorkspaceBackup", "listWorkspaceEvents",
+			"checkPrerequisites", "listSchedules", "previewRetention");
 
 	/** The caller's own name and role, for the console. */
 	public static final String WHOAMI = "/api/v1/whoami";

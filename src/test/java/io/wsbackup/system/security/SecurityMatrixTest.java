@@ -46,7 +46,7 @@ class SecurityMatrixTest extends WsbackupTestSupport {
 	 * including any added later, must be refused to a viewer.
 	 */
 	private static final Set<String> REST_READS = Set.of("POST /api/v1/ml/listWorkspaces",
-			"POST /api/v1/ml/describeWorkspace", "POST /api/v1/ml/listWorkspaceBackups",
+			"POST /api/v1/ml/describeWorkspace", "POST /api/v1/ml/listWorkspaceBackups", "POST /api/v1/ml/listBackups",
 			"POST /api/v1/ml/describeWorkspaceBackup", "POST /api/v1/ml/listWorkspaceEvents",
 			"POST /api/v1/ml/checkPrerequisites", "POST /api/v1/ml/listSchedules", "POST /api/v1/ml/previewRetention",
 			"GET /api/v1/whoami");

@@ -168,8 +168,12 @@ class RestoreJobTest extends WsbackupTestSupport {
 			.anyMatch((m) -> m.startsWith("restore failed in step " + step) && m.contains("Created so far"));
 
 		fix.accept(this);
-		launcher.restartRestore(started.workspaceCrn().toString());
-		JobExecution restarted = awaitRestoreEnd(started.workspaceCrn());
+		long restartedAs = launcher.restartRestore(started.workspaceCrn().toString());
+		// the restarted execution's own end: the workspace names it only once its job
+		// began
+		JobExecution restarted = await().atMost(Duration.ofSeconds(30))
+			.until(() -> jobRepository.getJobExecution(restartedAs),
+					(e) -> e != null && !e.isRunning() && e.getEndTime() != null);
 
 		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(workspaces.find(started.workspaceCrn()).orElseThrow().status())

@@ -120,12 +120,16 @@ function link(page, params, ...children) {
 
 let noticeTimer = null;
 let keepNotice = false;
+// the backup a notice speaks of ("started", "restarted", "cancel requested") and its status then: when a refresh sees
+// it end, the notice says how it ended instead, so a "started" banner never sits above a failure
+let noticeBackup = null;
 
 /**
  * A notice: it clears by itself after a while, or at the next page change, unless sticky (restore warnings);
  * every notice can be dismissed.
  */
-function showNotice(text, { sticky = false, kind = 'info', keep = false } = {}) {
+function showNotice(text, { sticky = false, kind = 'info', keep = false, backup = null } = {}) {
+	noticeBackup = backup ? { ...backup, seenBusy: false } : null;
 	const notice = $('#notice');
 	notice.className = `notice ${kind}`;
 	notice.replaceChildren(h('span', { 'data-notice': '' }, text),
@@ -140,6 +144,7 @@ function showNotice(text, { sticky = false, kind = 'info', keep = false } = {}) 
 }
 
 function hideNotice() {
+	noticeBackup = null;
 	clearTimeout(noticeTimer);
 	$('#notice').hidden = true;
 	$('#notice').dataset.sticky = '';
@@ -177,6 +182,14 @@ function watch(backup, workspaceName) {
 	if (!backup?.backupCrn) {
 		return;
 	}
+	if (backup.backupCrn === noticeBackup?.crn) {
+		if (BUSY_BACKUP.has(backup.backupStatus)) {
+			noticeBackup.seenBusy = true;
+		}
+		else if (noticeBackup.seenBusy || backup.backupStatus !== noticeBackup.from) {
+			noticeOutcome(backup, workspaceName);
+		}
+	}
 	const quarter = Math.floor((backup.progress?.percentDone ?? 0) / 25);
 	const before = watched.get(backup.backupCrn);
 	watched.set(backup.backupCrn, { status: backup.backupStatus, quarter });
@@ -189,6 +202,25 @@ function watch(backup, workspaceName) {
 	}
 	else if (BUSY_BACKUP.has(backup.backupStatus) && quarter > before.quarter) {
 		announce(`${name}: ${backup.progress.percentDone} % done`);
+	}
+}
+
+/** Replaces the notice about a backup by how it ended: a failure stays until dismissed. */
+function noticeOutcome(b, workspaceName) {
+	const name = `Backup “${b.backupName}” of ${workspaceName}`;
+	const kept = b.sizeBytes ? ` Its completed recovery points (${bytes(b.sizeBytes)}) are kept for a restart.` : '';
+	if (b.backupStatus === 'failed') {
+		showNotice(`${name} failed${b.failureReason ? `: ${clip(b.failureReason, 300)}` : '.'}${kept}`,
+			{ sticky: true, kind: 'warning' });
+	}
+	else if (b.backupStatus === 'cancelled') {
+		showNotice(`${name} is cancelled; the workspace is back in service.${kept}`);
+	}
+	else if (b.backupStatus === 'succeeded') {
+		showNotice(`${name} succeeded${b.sizeBytes ? ` (${bytes(b.sizeBytes)})` : ''}.`);
+	}
+	else {
+		hideNotice();
 	}
 }
 
@@ -855,7 +887,8 @@ async function restartBackup(backup) {
 	let restarted;
 	if (await act(async () => { restarted = await batchJobs('restart', { executionId: backup.jobExecutionId }); })) {
 		showNotice(`Backup “${backup.backupName}” restarted (job execution #${restarted.executionId}): it resumes where it `
-			+ 'ended, reusing the recovery points it keeps.');
+			+ 'ended, reusing the recovery points it keeps.',
+		{ backup: { crn: backup.backupCrn, from: backup.backupStatus } });
 	}
 	refresh();
 }
@@ -888,7 +921,8 @@ async function cancelBackup(backup, workspaceName) {
 		return;
 	}
 	if (await act(() => call('cancelBackup', { backupCrn: backup.backupCrn }))) {
-		showNotice(`Cancel requested for backup “${backup.backupName}”: its snapshots are stopped and the workspace put back.`);
+		showNotice(`Cancel requested for backup “${backup.backupName}”: its snapshots are stopped and the workspace put back.`,
+			{ backup: { crn: backup.backupCrn, from: 'running' } });
 	}
 	refresh();
 }
@@ -915,7 +949,8 @@ async function submitBackup(event) {
 	let started;
 	if (await act(async () => { started = await call('backupWorkspace', request); }, $('#backup-error'))) {
 		$('#backup-dialog').close();
-		showNotice(`Backup “${request.backupName}” of ${backupTarget.workspaceName} started (vault ${started.vaultName}).`);
+		showNotice(`Backup “${request.backupName}” of ${backupTarget.workspaceName} started (vault ${started.vaultName}).`,
+			{ backup: { crn: started.backupCrn, from: 'running' } });
 		refresh();
 	}
 }

@@ -184,6 +184,9 @@ class WebConsoleIT {
 		eventually(() -> browser.findElement(By.id("confirm-dialog")).isDisplayed());
 		click(By.id("confirm-submit"));
 		eventually(() -> browser.findElements(running).isEmpty() && text(demo).contains("installation:finished"));
+		// the banner follows the cancel to its end
+		eventually(() -> text(By.id("notice")).contains("“to-cancel” of demo is cancelled"));
+		assertThat(attribute(By.id("notice"), "class")).isEqualTo("notice info");
 		// cancelled is its own outcome: its colour, not a failure's
 		eventually(() -> "cancelled".equals(attribute(demo, "data-last-attempt")));
 		assertThat(attribute(By.cssSelector("tr[data-workspace='demo'] [data-last-attempt-cell] .badge"), "class"))
@@ -205,7 +208,9 @@ class WebConsoleIT {
 		assertThat(text(demo)).contains("ago");
 		assertThat(attribute(demo, "data-last-attempt")).isEqualTo("succeeded");
 		eventually(() -> text(By.cssSelector("#summary [data-summary='protected'] .n")).equals("1"));
-		assertThat(browser.findElement(By.id("notice")).isDisplayed()).as("the started banner has cleared").isFalse();
+		assertThat(browser.findElement(By.id("notice")).isDisplayed() ? text(By.id("notice")) : "")
+			.as("the started banner has cleared or says how the backup ended")
+			.doesNotContain("started");
 
 		// the cancelled backup restarts from the catalog (a STOPPED execution), and is
 		// cancelled again
@@ -273,6 +278,11 @@ class WebConsoleIT {
 				"broken", "cannot create the vault");
 		assertThat(text(By.cssSelector("tr[data-workspace='demo'] td[data-last-backup]"))).contains("console-");
 		eventually(() -> text(By.cssSelector("#summary [data-summary='failing'] .n")).equals("1"));
+		// the "started" banner became the failure, and stays until dismissed
+		eventually(() -> text(By.id("notice")).contains("“broken” of demo failed: cannot create the vault"));
+		assertThat(text(By.id("notice"))).doesNotContain("started");
+		assertThat(attribute(By.id("notice"), "class")).isEqualTo("notice warning");
+		assertThat(attribute(By.id("notice"), "data-sticky")).isEqualTo("yes");
 		screenshot("04b-workspaces-failed-backup");
 		click(By.cssSelector("nav a[data-page='catalog']"));
 		await().atMost(Duration.ofSeconds(30))

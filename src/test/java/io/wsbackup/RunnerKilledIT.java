@@ -87,9 +87,14 @@ class RunnerKilledIT {
 			.until(() -> describe(portB, backupCrn), (b) -> !"running".equals(b.path("backupStatus").asString()));
 		assertThat(done.path("backupStatus").asString()).as(done.toString()).isEqualTo("succeeded");
 		assertThat(done.path("recoveryPoints").size()).isEqualTo(2);
-		assertThat(call(portB, "describeWorkspace", "{\"workspaceCrn\": \"" + workspaceCrn + "\"}").path("workspace")
-			.path("workspaceStatus")
-			.asString()).isEqualTo("installation:finished");
+		// succeeded once the catalog has it; restartWorkspace, the step after, starts the
+		// workspace again
+		await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> call(portB, "describeWorkspace", "{\"workspaceCrn\": \"" + workspaceCrn + "\"}")
+				.path("workspace")
+				.path("workspaceStatus")
+				.asString(), "installation:finished"::equals);
 		assertThat(snapshotJobs(vault)).as("exactly one local snapshot job per resource").hasSize(2);
 		try (Stream<Path> points = Files.list(data.resolve("vaults").resolve(vault))) {
 			assertThat(points.filter((p) -> p.getFileName().toString().startsWith("rp-"))).hasSize(2);

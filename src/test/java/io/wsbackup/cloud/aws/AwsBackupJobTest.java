@@ -38,8 +38,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
 		properties = { "wsbackup.schedules-dir=target/no-schedules", "spring.quartz.auto-startup=false",
 				"wsbackup.cloud.provider=aws", "wsbackup.workloads.provider=none", "wsbackup.demo.enabled=false",
-				"wsbackup.backup.poll-initial-interval=50ms", "wsbackup.backup.poll-max-interval=200ms",
-				"wsbackup.cloud.aws.region=" + AwsTestEnvironment.REGION,
+				"wsbackup.recovery.enabled=false", "wsbackup.backup.poll-initial-interval=50ms",
+				"wsbackup.backup.poll-max-interval=200ms", "wsbackup.cloud.aws.region=" + AwsTestEnvironment.REGION,
 				"wsbackup.cloud.aws.iam-role-arn=" + AwsTestEnvironment.ROLE })
 class AwsBackupJobTest {
 

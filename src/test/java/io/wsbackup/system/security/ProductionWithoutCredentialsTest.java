@@ -18,15 +18,13 @@ class ProductionWithoutCredentialsTest {
 
 	@Test
 	void theMysqlProfileWithoutTokensOrIssuerRefusesToStartAndSaysWhatToConfigure() {
-		Throwable failure = catchThrowable(
-				() -> new SpringApplicationBuilder(WsbackupApplication.class).profiles("mysql")
-					.properties("spring.datasource.url=" + TestDatabase.url(),
-							"spring.datasource.username=" + TestDatabase.user(),
-							"spring.datasource.password=" + TestDatabase.password(), "server.port=0",
-							"spring.quartz.auto-startup=false", "wsbackup.schedules-dir=target/no-schedules",
-							"wsbackup.data-dir=target/test-data-production")
-					.run()
-					.close());
+		Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(WsbackupApplication.class)
+			.profiles("mysql")
+			.run("--spring.datasource.url=" + TestDatabase.url(), "--spring.datasource.username=" + TestDatabase.user(),
+					"--spring.datasource.password=" + TestDatabase.password(), "--server.port=0",
+					"--spring.quartz.auto-startup=false", "--wsbackup.schedules-dir=target/no-schedules",
+					"--wsbackup.data-dir=target/test-data-production")
+			.close());
 
 		assertThat(failure).isNotNull();
 		assertThat(NestedExceptionUtils.getMostSpecificCause(failure).getMessage())

@@ -56,8 +56,8 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(properties = { "wsbackup.schedules-dir=target/no-schedules", "spring.quartz.auto-startup=false",
 		"wsbackup.workloads.provider=kubernetes", "wsbackup.cloud.provider=local", "wsbackup.demo.enabled=false",
-		"wsbackup.backup.poll-initial-interval=20ms", "wsbackup.backup.poll-max-interval=100ms",
-		"wsbackup.workloads.kubernetes.pod-wait-timeout=5s",
+		"wsbackup.recovery.enabled=false", "wsbackup.backup.poll-initial-interval=20ms",
+		"wsbackup.backup.poll-max-interval=100ms", "wsbackup.workloads.kubernetes.pod-wait-timeout=5s",
 		"wsbackup.workloads.kubernetes.leftover-pod-grace-period=1s",
 		"wsbackup.workloads.kubernetes.readiness-timeout=5s", "wsbackup.workloads.kubernetes.poll-interval=20ms" })
 @Import(KubernetesBackupJobTest.MockCluster.class)

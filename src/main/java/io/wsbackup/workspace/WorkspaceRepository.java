@@ -59,6 +59,15 @@ public class WorkspaceRepository {
 	}
 
 	/**
+	 * Holds the store's storage-admission lock until the caller's transaction ends, so
+	 * that one registration at a time, on any runner, reads every workspace's storage and
+	 * inserts its own (V10__registration_lock.sql).
+	 */
+	public void lockStorageAdmission() {
+		jdbc.sql("SELECT NAME FROM WS_LOCK WHERE NAME = 'storage-admission' FOR UPDATE").query(String.class).list();
+	}
+
+	/**
 	 * Every workspace, or those of one environment when it is given, by environment and
 	 * name.
 	 */

@@ -7,6 +7,7 @@ import io.wsbackup.api.Views.ApiError;
 import io.wsbackup.system.ErrorCode;
 import io.wsbackup.system.WsbackupException;
 import jakarta.servlet.http.HttpServletResponse;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,6 +25,7 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
@@ -75,6 +77,30 @@ class ApiErrors {
 	@ExceptionHandler({ MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class })
 	ResponseEntity<ApiError> badParameter(Exception ex) {
 		return error(ErrorCode.INVALID_ARGUMENT, "a parameter of the request is missing or of the wrong type");
+	}
+
+	/**
+	 * What the framework refuses with a status of its own, the actuator's endpoints among
+	 * them (a parameter that is not a number: "Parameter mapping failure").
+	 */
+	@ExceptionHandler(ResponseStatusException.class)
+	ResponseEntity<ApiError> refusedByFramework(ResponseStatusException ex) {
+		int status = ex.getStatusCode().value();
+		if (status >= 500) {
+			return error(ErrorCode.INTERNAL, internal(ex));
+		}
+		ErrorCode code = ErrorPage.codeOf(status);
+		String message = (status == 400)
+				? "a parameter of the request is missing or of the wrong type"
+						+ " (executionId and count are whole numbers, jobName and parameters text)"
+				: ErrorPage.messageOf(status);
+		return error(code, message);
+	}
+
+	@ExceptionHandler(InvalidParameterException.class)
+	ResponseEntity<ApiError> undecodableQuery(InvalidParameterException ex) {
+		return error(ErrorCode.INVALID_ARGUMENT,
+				"the query string cannot be decoded: send its parameters percent-encoded in UTF-8");
 	}
 
 	@ExceptionHandler(NoResourceFoundException.class)

@@ -55,7 +55,7 @@ class ErrorPage implements ErrorController {
 			case 413 -> "the request is too large";
 			case 415 -> "the body must be JSON: send Content-Type: application/json";
 			default -> status >= 500 ? "the runner failed to answer; see its log"
-					: "the request is malformed (its path, headers or body); the API is POST /api/v1/ml/<operation> "
+					: "the request is malformed (its method, path, headers or body); the API is POST /api/v1/ml/<operation> "
 							+ "with a JSON body";
 		};
 	}

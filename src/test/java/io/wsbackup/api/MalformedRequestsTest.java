@@ -270,6 +270,22 @@ class MalformedRequestsTest extends WsbackupTestSupport {
 				"INVALID_ARGUMENT"));
 		cases.add(call("POST", jobs + "/launch", JSON_TYPE, "{".getBytes(StandardCharsets.UTF_8), 400,
 				"INVALID_ARGUMENT"));
+		cases.add(call("GET", jobs + "?count=abc", null, null, 400, "INVALID_ARGUMENT"));
+		cases.add(call("GET", jobs + "?count=99999999999", null, null, 400, "INVALID_ARGUMENT"));
+		for (String id : List.of("\"abc\"", "1.5", "[1]", "{}", "99999999999999999999", "true")) {
+			cases.add(call("POST", jobs + "/restart", JSON_TYPE,
+					("{\"executionId\": " + id + "}").getBytes(StandardCharsets.UTF_8), 400, "INVALID_ARGUMENT"));
+		}
+		cases.add(call("POST", jobs + "/launch", JSON_TYPE,
+				"{\"jobName\": [\"backupWorkspace\"]}".getBytes(StandardCharsets.UTF_8), 400, "INVALID_ARGUMENT"));
+		cases.add(call("POST", jobs + "/launch", JSON_TYPE, "[]".getBytes(StandardCharsets.UTF_8), 400,
+				"INVALID_ARGUMENT"));
+		// methods HTTP does not define (Spring Security's firewall refuses them), a query
+		// that is not UTF-8
+		cases.add(call("FOO", "/api/v1/ml/listWorkspaces", JSON_TYPE, "{}".getBytes(StandardCharsets.UTF_8), 400,
+				"INVALID_ARGUMENT"));
+		cases.add(call("FOO", jobs, null, null, 400, "INVALID_ARGUMENT"));
+		cases.add(call("GET", jobs + "?count=%ff", null, null, 400, "INVALID_ARGUMENT"));
 		return cases.stream();
 	}
 
@@ -313,6 +329,38 @@ class MalformedRequestsTest extends WsbackupTestSupport {
 		}
 		assertThat(meters.counter("wsbackup.authentication.failures", "credentials", "invalid").count())
 			.isEqualTo(before + 3);
+	}
+
+	/**
+	 * Requests HTTP itself refuses, answered by the server before any filter: a version
+	 * it does not speak, a request line it cannot read, a header without a name. Each is
+	 * the caller's mistake, so a 4xx as {@code {code, message}}, never Tomcat's 505 or
+	 * its HTML page.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("rawRequests")
+	void aRequestHttpCannotReadGetsA4xxAsCodeAndMessage(String request) throws Exception {
+		String answer;
+		try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+			socket.getOutputStream().flush();
+			answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		}
+		String statusLine = answer.lines().findFirst().orElse("");
+		assertThat(statusLine).as(answer).matches("HTTP/1\\.1 4\\d\\d.*");
+		String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+		JsonNode json = JSON.readTree(body);
+		assertThat(json.propertyNames()).as(answer).containsExactlyInAnyOrder("code", "message");
+		assertThat(json.path("message").asString()).isNotBlank().doesNotContain("Exception", "Tomcat");
+	}
+
+	static Stream<String> rawRequests() {
+		return Stream.of("GET /api/v1/ml/listWorkspaces HTTP/3.0\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+				"GET /api/v1/ml/listWorkspaces HTTP/9.9\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+				"GET /api/v1/ml/list Workspaces HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+				"GET /api/v1/ml/listWorkspaces HTTP/1.1\r\nHost: localhost\r\n: no-name\r\nConnection: close\r\n\r\n",
+				"GET /api/v1/ml/listWorkspaces\u0001 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -133,12 +133,34 @@ public class BackupRepository {
 		if (backup.warnings().contains(warning)) {
 			return;
 		}
+		if (backup.warnings().stream().anyMatch((w) -> w.startsWith(MORE_WARNINGS))) {
+			return;
+		}
 		List<String> warnings = new ArrayList<>(backup.warnings());
-		warnings.add(warning);
+		warnings.add(warning.length() > MAX_WARNING ? warning.substring(0, MAX_WARNING - 1) + "…" : warning);
+		String stored = Json.writeStrings(warnings);
+		if (stored.length() > WARNINGS_COLUMN) {
+			// the column is full: a warning never fails the backup it warns about
+			warnings.set(warnings.size() - 1, MORE_WARNINGS);
+			stored = Json.writeStrings(warnings);
+			while (stored.length() > WARNINGS_COLUMN && warnings.size() > 1) {
+				warnings.remove(warnings.size() - 2);
+				stored = Json.writeStrings(warnings);
+			}
+		}
 		jdbc.sql("UPDATE WS_BACKUP SET WARNINGS = ?, UPDATED_AT = ? WHERE CRN = ?")
-			.params(Json.writeStrings(warnings), Times.toDb(clock.instant()), crn.toString())
+			.params(stored, Times.toDb(clock.instant()), crn.toString())
 			.update();
 	}
+
+	/** WS_BACKUP.WARNINGS's size, in characters of its JSON list. */
+	static final int WARNINGS_COLUMN = 4000;
+
+	/** A warning's longest form in the catalog (its event keeps it whole). */
+	static final int MAX_WARNING = 600;
+
+	/** The last warning of a backup whose list is full. */
+	static final String MORE_WARNINGS = "more warnings than the catalog keeps: see the backup's events";
 
 	/** Removes a backup and its recovery point records from the catalog. */
 	public void remove(Crn crn) {

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import io.wsbackup.system.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,6 +46,25 @@ class RunnerKilledIT {
 	Path work;
 
 	private final List<Process> runners = new ArrayList<>();
+
+	@RegisterExtension
+	final org.junit.jupiter.api.extension.TestExecutionExceptionHandler showRunnerLogs = (context, failure) -> {
+		// the runners' logs are in a temporary directory removed after the test: a
+		// failure
+		// carries the end of each, so that CI's output says what the runners saw
+		StringBuilder logs = new StringBuilder(String.valueOf(failure.getMessage()));
+		for (String name : List.of("a", "b")) {
+			Path log = work.resolve(name).resolve("runner.log");
+			if (Files.exists(log)) {
+				List<String> lines = Files.readAllLines(log);
+				logs.append("\n--- the last lines of runner ")
+					.append(name)
+					.append("'s log ---\n")
+					.append(String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size())));
+			}
+		}
+		throw new AssertionError(logs.toString(), failure);
+	};
 
 	@AfterEach
 	void stopRunners() throws InterruptedException {

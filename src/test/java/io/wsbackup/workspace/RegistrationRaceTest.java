@@ -40,9 +40,14 @@ class RegistrationRaceTest extends WsbackupTestSupport {
 	@Test
 	void fourRegistrationsOfOneVolumeAtOnceAdmitExactlyOne() throws Exception {
 		String volume = "vol-race-" + UUID.randomUUID().toString().substring(0, 8);
+		// each admission waits, between its read and its answer, until all four are in
+		// admission at once (as they are without the lock) or 300 ms have passed (as
+		// they must with it, one at a time)
+		CountDownLatch inAdmission = new CountDownLatch(4);
 		StorageAdmission slowOverlapCheck = (storage, registered) -> {
 			boolean taken = registered.stream().anyMatch((w) -> w.storage().volumes().contains(volume));
-			sleep(300);
+			inAdmission.countDown();
+			awaitQuietly(inAdmission);
 			return taken ? new StorageAdmission.Admitted(storage, List.of(), List.of(volume + " is taken"))
 					: StorageAdmission.Admitted.asIs(storage);
 		};
@@ -85,9 +90,9 @@ class RegistrationRaceTest extends WsbackupTestSupport {
 		}
 	}
 
-	private static void sleep(long millis) {
+	private static void awaitQuietly(CountDownLatch latch) {
 		try {
-			Thread.sleep(millis);
+			latch.await(300, java.util.concurrent.TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -77,6 +77,8 @@ public final class AwsBackupSimulator implements AutoCloseable {
 
 	private static final Duration TICK = Duration.ofMillis(25);
 
+	private static final Duration DEFAULT_DELETE_DURATION = Duration.ofMillis(200);
+
 	/**
 	 * Faults injected into the AWS Backup API (not the control API).
 	 *
@@ -126,7 +128,9 @@ public final class AwsBackupSimulator implements AutoCloseable {
 
 	private final Map<String, Map<String, String>> tags = new ConcurrentHashMap<>();
 
-	private final Map<String, String> failingResources = new HashMap<>();
+	private final Map<String, Outcome> outcomes = new HashMap<>();
+
+	private final Map<String, String> outcomeMessages = new HashMap<>();
 
 	private final AtomicLong calls = new AtomicLong();
 
@@ -137,6 +141,10 @@ public final class AwsBackupSimulator implements AutoCloseable {
 	private volatile boolean held;
 
 	private volatile boolean createdResourceWhileRunning = true;
+
+	private volatile boolean serviceLinkedRoleCreatable = true;
+
+	private volatile Duration deleteDuration = DEFAULT_DELETE_DURATION;
 
 	/**
 	 * @param port the port to listen on (0 for any free port)
@@ -202,12 +210,69 @@ public final class AwsBackupSimulator implements AutoCloseable {
 	}
 
 	/**
+	 * Whether the caller may create AWS Backup's service-linked role
+	 * ({@code iam:CreateServiceLinkedRole}). Without it AWS Backup answers
+	 * {@code DeleteRecoveryPoint} with success and leaves the point {@code EXPIRED}; so
+	 * does the simulator when this is {@code false} (default {@code true}).
+	 */
+	public void setServiceLinkedRoleCreatable(boolean creatable) {
+		this.serviceLinkedRoleCreatable = creatable;
+	}
+
+	/** How long a deleted recovery point stays {@code DELETING} before it is gone. */
+	public void setDeleteDuration(Duration deleteDuration) {
+		this.deleteDuration = deleteDuration;
+	}
+
+	/**
 	 * Running and future backup jobs of this resource (an id such as {@code vol-1}, or an
 	 * ARN) fail with this status message when they would complete.
 	 */
 	public void failJobsOf(String resource, String message) {
+		setOutcome(resource, Outcome.FAILED, message);
+	}
+
+	/**
+	 * How the running and future backup jobs of this resource (an id or an ARN) end, as
+	 * real AWS Backup may end them.
+	 */
+	public enum Outcome {
+
+		/** {@code FAILED} with the message when it would complete. */
+		FAILED,
+		/**
+		 * {@code PARTIAL} (completed with issues) with the message; its recovery point is
+		 * {@code COMPLETED}, usable.
+		 */
+		PARTIAL,
+		/**
+		 * {@code PARTIAL} with the message, and its recovery point {@code PARTIAL}: not
+		 * usable.
+		 */
+		PARTIAL_UNUSABLE,
+		/** Waits {@code PENDING} in its start window until the outcome is cleared. */
+		PENDING,
+		/**
+		 * {@code PENDING} for the job's duration, then {@code EXPIRED}: its start window
+		 * passed.
+		 */
+		EXPIRED
+
+	}
+
+	/** Backup jobs of this resource end so (see {@link Outcome}). */
+	public void setOutcome(String resource, Outcome outcome, String message) {
 		synchronized (lock) {
-			failingResources.put(resourceId(resource), message);
+			outcomes.put(resourceId(resource), outcome);
+			outcomeMessages.put(resourceId(resource), message);
+		}
+	}
+
+	/** Backup jobs of this resource run normally again. */
+	public void clearOutcome(String resource) {
+		synchronized (lock) {
+			outcomes.remove(resourceId(resource));
+			outcomeMessages.remove(resourceId(resource));
 		}
 	}
 
@@ -221,17 +286,27 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			recoveryPoints.clear();
 			vaults.clear();
 			tags.clear();
-			failingResources.clear();
+			outcomes.clear();
+			outcomeMessages.clear();
 		}
 		faults = Faults.NONE;
 		held = false;
 		createdResourceWhileRunning = true;
+		serviceLinkedRoleCreatable = true;
+		deleteDuration = DEFAULT_DELETE_DURATION;
 	}
 
 	/** Every backup job ever started, as ListBackupJobs describes it. */
 	public List<Map<String, Object>> backupJobs() {
 		synchronized (lock) {
 			return backupJobs.values().stream().map(BackupJob::describe).toList();
+		}
+	}
+
+	/** The {@code Metadata} a restore job was started with. */
+	public Map<String, String> restoreMetadata(String restoreJobId) {
+		synchronized (lock) {
+			return restoreJob(restoreJobId).metadata;
 		}
 	}
 
@@ -382,6 +457,16 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		required(in, "IamRoleArn");
 		String token = (String) in.get("IdempotencyToken");
 		Arn arn = Arn.parse(resourceArn);
+		long startWindow = minutes(in, "StartWindowMinutes", 480);
+		long completeWindow = minutes(in, "CompleteWindowMinutes", 10080);
+		if (startWindow < 60) {
+			throw new ApiError(400, "InvalidParameterValueException",
+					"StartWindowMinutes must be at least 60 minutes, was " + startWindow);
+		}
+		if (completeWindow < 1) {
+			throw new ApiError(400, "InvalidParameterValueException",
+					"CompleteWindowMinutes must be positive, was " + completeWindow);
+		}
 		synchronized (lock) {
 			if (token != null && backupTokens.containsKey(token)) {
 				return backupJobs.get(backupTokens.get(token)).started();
@@ -390,6 +475,9 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		if (!vaultExists(vault, region(exchange))) {
 			throw new ApiError(400, "ResourceNotFoundException", "Backup vault " + vault + " does not exist");
 		}
+		// what AWS Backup records for the restore: the volume as it is now
+		Map<String, String> sourceMetadata = moto != null && arn.isVolume()
+				? moto.volumeMetadata(arn.region(), arn.resourceId()) : Map.of();
 		synchronized (lock) {
 			if (token != null && backupTokens.containsKey(token)) {
 				return backupJobs.get(backupTokens.get(token)).started();
@@ -404,7 +492,8 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			Map<String, String> rpTags = in.get("RecoveryPointTags") instanceof Map<?, ?> m ? (Map<String, String>) m
 					: Map.of();
 			BackupJob job = new BackupJob(UUID.randomUUID().toString().toUpperCase(), vault, arn, resourceArn,
-					(String) in.get("IamRoleArn"), Map.copyOf(rpTags), clock.instant(), jobDuration);
+					(String) in.get("IamRoleArn"), Map.copyOf(rpTags), clock.instant(), jobDuration, startWindow);
+			job.sourceMetadata = Map.copyOf(sourceMetadata);
 			backupJobs.put(job.id, job);
 			if (token != null) {
 				backupTokens.put(token, job.id);
@@ -478,12 +567,36 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * As AWS Backup: the point goes {@code DELETING} and is gone after
+	 * {@code deleteDuration}; without the service-linked role permission
+	 * ({@link #setServiceLinkedRoleCreatable(boolean) false}) the call succeeds but the
+	 * point ends {@code EXPIRED}, not deleted; a point that a running restore reads is
+	 * refused with {@code InvalidResourceStateException}.
+	 */
 	private Map<String, Object> deleteRecoveryPoint(String vault, String arn) {
 		synchronized (lock) {
-			recoveryPoint(vault, arn);
-			recoveryPoints.get(vault).remove(arn);
-			tags.remove(arn);
-			log.info("recovery point {} deleted from {}", arn, vault);
+			RecoveryPoint point = recoveryPoint(vault, arn);
+			for (RestoreJob job : restoreJobs.values()) {
+				if (job.point == point && !job.terminal()) {
+					throw new ApiError(400, "InvalidResourceStateException",
+							"Recovery point " + arn + " cannot be deleted: restore job " + job.id + " is using it");
+				}
+			}
+			if (point.status.equals("DELETING")) {
+				return Map.of();
+			}
+			if (!serviceLinkedRoleCreatable) {
+				point.status = "EXPIRED";
+				point.message = "Insufficient permissions to delete the recovery point: the caller cannot create"
+						+ " the service-linked role AWSServiceRoleForBackup (iam:CreateServiceLinkedRole)";
+				log.info("recovery point {} left EXPIRED: no permission to create the service-linked role", arn);
+				return Map.of();
+			}
+			point.status = "DELETING";
+			point.message = null;
+			point.goneAt = clock.instant().plus(deleteDuration);
+			log.info("recovery point {} deleting from {}", arn, vault);
 			return Map.of();
 		}
 	}
@@ -495,6 +608,7 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			metadata.put("volumeId", point.source.resourceId());
 			metadata.put("encrypted", "false");
 			metadata.put("volumeType", "gp3");
+			metadata.putAll(point.sourceMetadata);
 		}
 		else {
 			metadata.put("file-system-id", point.source.resourceId());
@@ -513,7 +627,16 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		String rpArn = required(in, "RecoveryPointArn");
 		required(in, "IamRoleArn");
 		String token = (String) in.get("IdempotencyToken");
-		Map<String, String> metadata = in.get("Metadata") instanceof Map<?, ?> m ? (Map<String, String>) m : Map.of();
+		if (!(in.get("Metadata") instanceof Map<?, ?> m)) {
+			throw new ApiError(400, "MissingParameterValueException", "Metadata is required");
+		}
+		Map<String, String> metadata = (Map<String, String>) m;
+		if (metadata.get("KmsKeyId") != null && !"true".equalsIgnoreCase(metadata.get("Encrypted"))
+				&& metadata.containsKey("newFileSystem")) {
+			// EFS refuses a key for a file system that is not encrypted
+			throw new ApiError(400, "InvalidParameterValueException",
+					"KmsKeyId is given but Encrypted is not true: an EFS file system with a KMS key must be encrypted");
+		}
 		synchronized (lock) {
 			if (token != null && restoreTokens.containsKey(token)) {
 				return Map.of("RestoreJobId", restoreTokens.get(token));
@@ -525,6 +648,10 @@ public final class AwsBackupSimulator implements AutoCloseable {
 				.findFirst()
 				.orElseThrow(
 						() -> new ApiError(400, "ResourceNotFoundException", "Recovery point " + rpArn + " not found"));
+			if (!point.status.equals("COMPLETED")) {
+				throw new ApiError(400, "InvalidRequestException",
+						"Recovery point " + rpArn + " is " + point.status + " and cannot be restored");
+			}
 			RestoreJob job = new RestoreJob(
 					String.valueOf(100000 + restoreJobs.size() + ThreadLocalRandom.current().nextInt(1000) * 1000L),
 					point, Map.copyOf(metadata), token, clock.instant(), jobDuration);
@@ -652,6 +779,17 @@ public final class AwsBackupSimulator implements AutoCloseable {
 						toCreate.add(job);
 					}
 				}
+				Instant now = clock.instant();
+				for (Map<String, RecoveryPoint> points : recoveryPoints.values()) {
+					points.values().removeIf((p) -> {
+						boolean gone = p.status.equals("DELETING") && !now.isBefore(p.goneAt);
+						if (gone) {
+							tags.remove(p.arn);
+							log.info("recovery point {} deleted from {}", p.arn, p.vault);
+						}
+						return gone;
+					});
+				}
 			}
 			for (RestoreJob job : toCreate) {
 				createRestoredResource(job);
@@ -673,7 +811,7 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			else if (source.isVolume()) {
 				String zone = job.metadata.getOrDefault("availabilityZone", source.region() + "a");
 				int size = Integer.parseInt(job.metadata.getOrDefault("volumeSize", "1"));
-				id = moto.createVolume(source.region(), zone, size);
+				id = moto.createVolume(source.region(), zone, size, job.metadata.getOrDefault("volumeType", "gp3"));
 			}
 			else {
 				id = moto.createFileSystem(source.region(),
@@ -735,9 +873,14 @@ public final class AwsBackupSimulator implements AutoCloseable {
 
 		Instant completedAt;
 
+		final long startWindowMinutes;
+
+		Map<String, String> sourceMetadata = Map.of();
+
 		BackupJob(String id, String vault, Arn resource, String resourceArn, String roleArn,
-				Map<String, String> recoveryPointTags, Instant createdAt, Duration duration) {
+				Map<String, String> recoveryPointTags, Instant createdAt, Duration duration, long startWindowMinutes) {
 			this.id = id;
+			this.startWindowMinutes = startWindowMinutes;
 			this.vault = vault;
 			this.resource = resource;
 			this.resourceArn = resourceArn;
@@ -751,7 +894,7 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		}
 
 		boolean terminal() {
-			return List.of("COMPLETED", "FAILED", "ABORTED", "EXPIRED").contains(state);
+			return List.of("COMPLETED", "FAILED", "ABORTED", "EXPIRED", "PARTIAL").contains(state);
 		}
 
 		void advance() {
@@ -762,18 +905,43 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			if (terminal() || held) {
 				return;
 			}
+			Outcome outcome = outcomes.get(resource.resourceId());
+			String outcomeMessage = outcomeMessages.get(resource.resourceId());
+			if (outcome == Outcome.PENDING) {
+				state = "PENDING";
+				return;
+			}
 			elapsedMillis += TICK.toMillis();
+			if (outcome == Outcome.EXPIRED) {
+				state = "PENDING";
+				if (elapsedMillis >= duration.toMillis()) {
+					elapsedMillis = 0;
+					message = outcomeMessage != null ? outcomeMessage
+							: "The backup job did not start within its start window of " + startWindowMinutes
+									+ " minutes";
+					end("EXPIRED");
+				}
+				return;
+			}
 			state = "RUNNING";
 			if (elapsedMillis >= duration.toMillis()) {
-				String failure = failingResources.get(resource.resourceId());
-				if (failure != null) {
-					message = failure;
+				if (outcome == Outcome.FAILED) {
+					message = outcomeMessage;
 					end("FAILED");
 					return;
 				}
-				end("COMPLETED");
+				boolean partial = outcome == Outcome.PARTIAL || outcome == Outcome.PARTIAL_UNUSABLE;
+				if (partial) {
+					message = outcomeMessage;
+				}
+				end(partial ? "PARTIAL" : "COMPLETED");
 				RecoveryPoint point = new RecoveryPoint(recoveryPointArn, vault, resource, resourceArn, roleArn,
 						createdAt, completedAt, bytes(duration.toMillis()));
+				point.sourceMetadata = sourceMetadata;
+				if (outcome == Outcome.PARTIAL_UNUSABLE) {
+					point.status = "PARTIAL";
+					point.message = outcomeMessage;
+				}
 				recoveryPoints.computeIfAbsent(vault, (v) -> new LinkedHashMap<>()).put(recoveryPointArn, point);
 				tags.put(recoveryPointArn, new ConcurrentHashMap<>(recoveryPointTags));
 			}
@@ -804,7 +972,7 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			out.put("IamRoleArn", roleArn);
 			out.put("CreationDate", epoch(createdAt));
 			out.put("State", state);
-			double percent = state.equals("COMPLETED") ? 100.0
+			double percent = state.equals("COMPLETED") || state.equals("PARTIAL") ? 100.0
 					: Math.min(99.0, 100.0 * elapsedMillis / Math.max(1, duration.toMillis()));
 			out.put("PercentDone", String.format(java.util.Locale.ROOT, "%.1f", percent));
 			out.put("BytesTransferred", bytes(elapsedMillis));
@@ -819,16 +987,53 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			if (completedAt != null) {
 				out.put("CompletionDate", epoch(completedAt));
 			}
-			if (state.equals("COMPLETED")) {
+			if (state.equals("COMPLETED") || state.equals("PARTIAL")) {
 				out.put("RecoveryPointArn", recoveryPointArn);
 			}
+			out.put("StartBy", epoch(createdAt.plus(Duration.ofMinutes(startWindowMinutes))));
 			return out;
 		}
 
 	}
 
-	private record RecoveryPoint(String arn, String vault, Arn source, String resourceArn, String roleArn,
-			Instant createdAt, Instant completedAt, long size) {
+	private static final class RecoveryPoint {
+
+		final String arn;
+
+		final String vault;
+
+		final Arn source;
+
+		final String resourceArn;
+
+		final String roleArn;
+
+		final Instant createdAt;
+
+		final Instant completedAt;
+
+		final long size;
+
+		/** COMPLETED, DELETING (gone at {@link #goneAt}) or EXPIRED. */
+		String status = "COMPLETED";
+
+		String message;
+
+		Instant goneAt;
+
+		Map<String, String> sourceMetadata = Map.of();
+
+		RecoveryPoint(String arn, String vault, Arn source, String resourceArn, String roleArn, Instant createdAt,
+				Instant completedAt, long size) {
+			this.arn = arn;
+			this.vault = vault;
+			this.source = source;
+			this.resourceArn = resourceArn;
+			this.roleArn = roleArn;
+			this.createdAt = createdAt;
+			this.completedAt = completedAt;
+			this.size = size;
+		}
 
 		Map<String, Object> describe() {
 			Map<String, Object> out = new LinkedHashMap<>();
@@ -838,7 +1043,10 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			out.put("ResourceArn", resourceArn);
 			out.put("ResourceType", source.isVolume() ? "EBS" : "EFS");
 			out.put("IamRoleArn", roleArn);
-			out.put("Status", "COMPLETED");
+			out.put("Status", status);
+			if (message != null) {
+				out.put("StatusMessage", message);
+			}
 			out.put("CreationDate", epoch(createdAt));
 			out.put("CompletionDate", epoch(completedAt));
 			out.put("BackupSizeInBytes", size);
@@ -879,6 +1087,10 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			this.token = token;
 			this.createdAt = createdAt;
 			this.duration = duration;
+		}
+
+		boolean terminal() {
+			return status.equals("COMPLETED") || status.equals("FAILED") || status.equals("ABORTED");
 		}
 
 		/**
@@ -975,6 +1187,17 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		return s;
 	}
 
+	private static long minutes(Map<String, Object> in, String field, long absent) {
+		Object value = in.get(field);
+		if (value == null) {
+			return absent;
+		}
+		if (!(value instanceof Number n)) {
+			throw new ApiError(400, "InvalidParameterValueException", field + " must be a number of minutes");
+		}
+		return n.longValue();
+	}
+
 	private static Map<String, String> query(String raw) {
 		Map<String, String> out = new HashMap<>();
 		if (raw == null) {
@@ -1007,6 +1230,8 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			case "fail-resource" ->
 				failJobsOf(required(in, "resource"), String.valueOf(in.getOrDefault("message", "simulated failure")));
 			case "job-duration" -> setJobDuration(Duration.ofMillis(((Number) in.get("millis")).longValue()));
+			case "service-linked-role" -> setServiceLinkedRoleCreatable(!Boolean.FALSE.equals(in.get("creatable")));
+			case "delete-duration" -> setDeleteDuration(Duration.ofMillis(((Number) in.get("millis")).longValue()));
 			case "created-resource-while-running" ->
 				setCreatedResourceReportedWhileRunning(Boolean.TRUE.equals(in.get("whileRunning")));
 			case "jobs" -> {
@@ -1015,7 +1240,7 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			default -> throw new ApiError(404, "UnknownOperationException",
 					"no control operation " + method + " " + what
 							+ "; try faults, hold, release, reset, fail-resource, job-duration,"
-							+ " created-resource-while-running, jobs");
+							+ " created-resource-while-running, service-linked-role, delete-duration, jobs");
 		}
 		log.info("simulator control: {}", what);
 		return ok(Map.of());

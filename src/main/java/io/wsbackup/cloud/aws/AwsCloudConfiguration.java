@@ -56,7 +56,7 @@ public class AwsCloudConfiguration {
 				configure(StsClient.builder(), region, credentials, aws.stsEndpoint(), retry, counted).build(),
 				configure(IamClient.builder(), region, credentials, aws.iamEndpoint(), retry, counted).build(),
 				new AwsCloud.Settings(region.id(), aws.iamRoleArn(), aws.kmsKeyArn(), aws.protectionTagKey(),
-						aws.protectionTagValue(), aws.fileSystemKmsKeyArn(), aws.deleteWait(), null));
+						aws.protectionTagValue(), aws.fileSystemKmsKeyArn(), aws.deleteWait(), aws.followInterval()));
 	}
 
 	/**

@@ -382,12 +382,13 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			case "DescribeBackupJob" -> ok(backupJob(path.get(1)).describe());
 			case "ListBackupJobs" -> ok(listBackupJobs(query));
 			case "StopBackupJob" -> ok(stopBackupJob(path.get(1)));
-			case "ListRecoveryPointsByBackupVault" -> ok(listRecoveryPoints(path.get(1), region(exchange)));
+			case "ListRecoveryPointsByBackupVault" -> ok(listRecoveryPoints(path.get(1), region(exchange), query));
 			case "DescribeRecoveryPoint" -> ok(recoveryPoint(path.get(1), path.get(3)).describe());
 			case "DeleteRecoveryPoint" -> ok(deleteRecoveryPoint(path.get(1), path.get(3)));
 			case "GetRecoveryPointRestoreMetadata" -> ok(restoreMetadata(path.get(1), path.get(3)));
 			case "StartRestoreJob" -> ok(startRestoreJob(in));
 			case "DescribeRestoreJob" -> ok(restoreJob(path.get(1)).describe());
+			case "ListRestoreJobs" -> ok(listRestoreJobs(query));
 			case "DescribeRegionSettings" ->
 				ok(Map.of("ResourceTypeOptInPreference", Map.of("EBS", true, "EFS", true, "EC2", true, "S3", false),
 						"ResourceTypeManagementPreference", Map.of("EFS", true, "DynamoDB", true)));
@@ -513,17 +514,112 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * {@code ListBackupJobs}: the filters {@code ByResourceArn}, {@code ByState},
+	 * {@code ByBackupVaultName} and {@code ByResourceType}, paged by {@code MaxResults}
+	 * (1 to 1000) and {@code NextToken}.
+	 */
 	private Map<String, Object> listBackupJobs(Map<String, String> query) {
+		String state = query.get("state");
+		if (state != null && !BACKUP_JOB_STATES.contains(state)) {
+			throw new ApiError(400, "InvalidParameterValueException",
+					"ByState '" + state + "' is not one of " + BACKUP_JOB_STATES);
+		}
+		String type = resourceTypeFilter(query);
 		synchronized (lock) {
 			List<Map<String, Object>> jobs = backupJobs.values()
 				.stream()
 				.filter((j) -> query.get("resourceArn") == null || j.resourceArn.equals(query.get("resourceArn")))
-				.filter((j) -> query.get("state") == null || j.state.equals(query.get("state")))
+				.filter((j) -> state == null || j.state.equals(state))
 				.filter((j) -> query.get("backupVaultName") == null || j.vault.equals(query.get("backupVaultName")))
+				.filter((j) -> type == null || type.equals(j.resource.isVolume() ? "EBS" : "EFS"))
 				.map(BackupJob::describe)
 				.toList();
-			return Map.of("BackupJobs", jobs);
+			return page(jobs, query, "BackupJobs");
 		}
+	}
+
+	/**
+	 * {@code ListRestoreJobs}: the filters {@code ByStatus} and {@code ByResourceType},
+	 * paged like every list call.
+	 */
+	private Map<String, Object> listRestoreJobs(Map<String, String> query) {
+		String status = query.get("status");
+		if (status != null && !RESTORE_JOB_STATUSES.contains(status)) {
+			throw new ApiError(400, "InvalidParameterValueException",
+					"ByStatus '" + status + "' is not one of " + RESTORE_JOB_STATUSES);
+		}
+		String type = resourceTypeFilter(query);
+		synchronized (lock) {
+			List<Map<String, Object>> jobs = restoreJobs.values()
+				.stream()
+				.map(RestoreJob::describe)
+				.filter((j) -> status == null || status.equals(j.get("Status")))
+				.filter((j) -> type == null || type.equals(j.get("ResourceType")))
+				.toList();
+			return page(jobs, query, "RestoreJobs");
+		}
+	}
+
+	private static final List<String> BACKUP_JOB_STATES = List.of("CREATED", "PENDING", "RUNNING", "ABORTING",
+			"ABORTED", "COMPLETED", "FAILED", "EXPIRED", "PARTIAL");
+
+	private static final List<String> RESTORE_JOB_STATUSES = List.of("PENDING", "RUNNING", "COMPLETED", "ABORTED",
+			"FAILED");
+
+	private static String resourceTypeFilter(Map<String, String> query) {
+		String type = query.get("resourceType");
+		if (type != null && !type.matches("^[a-zA-Z0-9\\-\\_\\.]{1,50}$")) {
+			throw new ApiError(400, "InvalidParameterValueException", "ByResourceType '" + type + "' is not valid");
+		}
+		return type;
+	}
+
+	/**
+	 * One page of a list answer: {@code MaxResults} must be 1 to 1000 (AWS's model);
+	 * without it a page holds up to 1000; {@code NextToken} is the opaque token of the
+	 * previous page.
+	 */
+	private static Map<String, Object> page(List<Map<String, Object>> all, Map<String, String> query, String member) {
+		int max = 1000;
+		String maxResults = query.get("maxResults");
+		if (maxResults != null) {
+			try {
+				max = Integer.parseInt(maxResults);
+			}
+			catch (NumberFormatException ex) {
+				max = 0;
+			}
+			if (max < 1 || max > 1000) {
+				throw new ApiError(400, "InvalidParameterValueException",
+						"MaxResults must be between 1 and 1000, was " + maxResults);
+			}
+		}
+		int from = 0;
+		String token = query.get("nextToken");
+		if (token != null) {
+			try {
+				from = Integer
+					.parseInt(new String(java.util.Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8)
+						.replaceFirst("^page:", ""));
+			}
+			catch (IllegalArgumentException ex) {
+				from = -1;
+			}
+			if (from < 0 || from > all.size()) {
+				throw new ApiError(400, "InvalidParameterValueException", "NextToken '" + token + "' is not valid");
+			}
+		}
+		int to = Math.min(all.size(), from + max);
+		Map<String, Object> out = new LinkedHashMap<>();
+		out.put(member, all.subList(from, to));
+		if (to < all.size()) {
+			out.put("NextToken",
+					java.util.Base64.getUrlEncoder()
+						.withoutPadding()
+						.encodeToString(("page:" + to).getBytes(StandardCharsets.UTF_8)));
+		}
+		return out;
 	}
 
 	private Map<String, Object> stopBackupJob(String id) {
@@ -541,18 +637,25 @@ public final class AwsBackupSimulator implements AutoCloseable {
 
 	// ---- recovery points
 
-	private Map<String, Object> listRecoveryPoints(String vault, String region)
+	/**
+	 * {@code ListRecoveryPointsByBackupVault}: the filters {@code ByResourceArn} and
+	 * {@code ByResourceType}, paged like every list call.
+	 */
+	private Map<String, Object> listRecoveryPoints(String vault, String region, Map<String, String> query)
 			throws IOException, InterruptedException {
 		if (!vaultExists(vault, region)) {
 			throw new ApiError(400, "ResourceNotFoundException", "Backup vault " + vault + " does not exist");
 		}
+		String type = resourceTypeFilter(query);
 		synchronized (lock) {
-			return Map.of("RecoveryPoints",
-					recoveryPoints.getOrDefault(vault, Map.of())
-						.values()
-						.stream()
-						.map(RecoveryPoint::describe)
-						.toList());
+			List<Map<String, Object>> points = recoveryPoints.getOrDefault(vault, Map.of())
+				.values()
+				.stream()
+				.filter((p) -> query.get("resourceArn") == null || p.resourceArn.equals(query.get("resourceArn")))
+				.filter((p) -> type == null || type.equals(p.source.isVolume() ? "EBS" : "EFS"))
+				.map(RecoveryPoint::describe)
+				.toList();
+			return page(points, query, "RecoveryPoints");
 		}
 	}
 

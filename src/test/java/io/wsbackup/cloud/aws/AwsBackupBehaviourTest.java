@@ -209,6 +209,24 @@ class AwsBackupBehaviourTest {
 		}
 	}
 
+	// ---- region settings
+
+	@Test
+	void aRegionNotOptedInForEbsIsAMissingPrerequisiteUntilItIs() {
+		Workspace ws = new Workspace(Crn.newWorkspace(AwsTestEnvironment.REGION, AwsTestEnvironment.ACCOUNT), "a",
+				"env", AwsTestEnvironment.ACCOUNT, AwsTestEnvironment.REGION, "2.0.50",
+				io.wsbackup.workspace.WorkspaceStatus.INSTALLATION_FINISHED,
+				new io.wsbackup.workspace.WorkspaceStorage(List.of(aws.newVolume()), null, false),
+				java.time.Instant.now(), null, io.wsbackup.workspace.WorkloadLocation.NONE, null);
+		aws.backup.updateRegionSettings((r) -> r.resourceTypeOptInPreference(Map.of("EBS", false)));
+
+		assertThat(aws.cloud().missingPrerequisites(ws)).singleElement()
+			.satisfies((m) -> assertThat(m).contains("not opted in for EBS"));
+
+		aws.backup.updateRegionSettings((r) -> r.resourceTypeOptInPreference(Map.of("EBS", true)));
+		assertThat(aws.cloud().missingPrerequisites(ws)).isEmpty();
+	}
+
 	// ---- restores
 
 	@Test

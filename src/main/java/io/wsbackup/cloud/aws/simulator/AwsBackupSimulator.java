@@ -128,6 +128,11 @@ public final class AwsBackupSimulator implements AutoCloseable {
 
 	private final Map<String, Map<String, String>> tags = new ConcurrentHashMap<>();
 
+	private final Map<String, Boolean> optIn = new ConcurrentHashMap<>(DEFAULT_OPT_IN);
+
+	private static final Map<String, Boolean> DEFAULT_OPT_IN = Map.of("EBS", true, "EFS", true, "EC2", true, "S3",
+			false);
+
 	private final Map<String, Outcome> outcomes = new HashMap<>();
 
 	private final Map<String, String> outcomeMessages = new HashMap<>();
@@ -288,6 +293,8 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			tags.clear();
 			outcomes.clear();
 			outcomeMessages.clear();
+			optIn.clear();
+			optIn.putAll(DEFAULT_OPT_IN);
 		}
 		faults = Faults.NONE;
 		held = false;
@@ -389,9 +396,9 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			case "StartRestoreJob" -> ok(startRestoreJob(in));
 			case "DescribeRestoreJob" -> ok(restoreJob(path.get(1)).describe());
 			case "ListRestoreJobs" -> ok(listRestoreJobs(query));
-			case "DescribeRegionSettings" ->
-				ok(Map.of("ResourceTypeOptInPreference", Map.of("EBS", true, "EFS", true, "EC2", true, "S3", false),
-						"ResourceTypeManagementPreference", Map.of("EFS", true, "DynamoDB", true)));
+			case "DescribeRegionSettings" -> ok(Map.of("ResourceTypeOptInPreference", Map.copyOf(optIn),
+					"ResourceTypeManagementPreference", Map.of("EFS", true, "DynamoDB", true)));
+			case "UpdateRegionSettings" -> ok(updateRegionSettings(in));
 			case "TagResource", "ListTags", "UntagResource" -> tagCall(exchange, operation, path.get(1), body, in);
 			default -> vaultCall(exchange, operation, path, in, body);
 		};
@@ -423,7 +430,7 @@ public final class AwsBackupSimulator implements AutoCloseable {
 					: method.equals("POST") ? "StopBackupJob" : "DescribeBackupJob";
 			case "restore-jobs" ->
 				n == 1 ? (method.equals("PUT") ? "StartRestoreJob" : "ListRestoreJobs") : "DescribeRestoreJob";
-			case "account-settings" -> "DescribeRegionSettings";
+			case "account-settings" -> method.equals("PUT") ? "UpdateRegionSettings" : "DescribeRegionSettings";
 			case "tags" -> method.equals("POST") ? "TagResource" : "ListTags";
 			case "untag" -> "UntagResource";
 			case "backup-vaults" -> {
@@ -633,6 +640,22 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			job.message = "Backup job was stopped by user.";
 			return Map.of();
 		}
+	}
+
+	// ---- region settings
+
+	/** {@code UpdateRegionSettings}: changes the opt-in of the resource types given. */
+	private Map<String, Object> updateRegionSettings(Map<String, Object> in) {
+		if (in.get("ResourceTypeOptInPreference") instanceof Map<?, ?> preferences) {
+			for (Map.Entry<?, ?> entry : preferences.entrySet()) {
+				if (!(entry.getValue() instanceof Boolean on)) {
+					throw new ApiError(400, "InvalidParameterValueException",
+							"ResourceTypeOptInPreference." + entry.getKey() + " must be true or false");
+				}
+				optIn.put(String.valueOf(entry.getKey()), on);
+			}
+		}
+		return Map.of();
 	}
 
 	// ---- recovery points

@@ -41,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code ListBackupJobs}, {@code StopBackupJob}, {@code ListRecoveryPointsByBackupVault},
  * {@code DescribeRecoveryPoint}, {@code DeleteRecoveryPoint},
  * {@code GetRecoveryPointRestoreMetadata}, {@code StartRestoreJob},
- * {@code DescribeRestoreJob}, {@code DescribeRegionSettings}, and the vault calls
+ * {@code DescribeRestoreJob}, {@code ListRestoreJobs}, {@code DescribeRegionSettings},
+ * {@code UpdateRegionSettings}, and the vault calls
  * ({@code CreateBackupVault}, {@code DescribeBackupVault}, {@code ListBackupVaults},
  * {@code TagResource}, {@code ListTags}), which are forwarded to moto when a moto
  * endpoint is given and kept in memory otherwise.
@@ -63,10 +64,26 @@ import tools.jackson.databind.json.JsonMapper;
  * State is in memory: a restarted simulator knows nothing.
  *
  * <p>
+ * As strict as AWS's service model where the adapter depends on it (checked by a test
+ * against botocore's {@code backup} model): list calls page ({@code MaxResults} 1 to
+ * 1000, {@code NextToken}) and filter ({@code ByResourceArn}, {@code ByResourceType},
+ * {@code ByState}, {@code ByStatus}); {@code StartWindowMinutes} at least 60;
+ * {@code Metadata} required for restores; errors of the model's types. What real AWS
+ * does on a bad day, on demand: deleted recovery points stay {@code DELETING} for
+ * {@link #setDeleteDuration(Duration)}, and end {@code EXPIRED} (not deleted, though the
+ * call succeeds) when {@link #setServiceLinkedRoleCreatable(boolean)} is false; a point a
+ * running restore reads cannot be deleted ({@code InvalidResourceStateException}); jobs
+ * of a resource wait {@code PENDING}, end {@code EXPIRED}, {@code PARTIAL} or
+ * {@code FAILED} ({@link #setOutcome}); an EBS recovery point's restore metadata is the
+ * volume's zone, size, type and encryption as moto had them when the job started.
+ *
+ * <p>
  * Control API (JSON): {@code POST /simulator/faults} (a {@link Faults} object),
  * {@code POST /simulator/hold}, {@code POST /simulator/release},
  * {@code POST /simulator/fail-resource} ({@code {"resource": "vol-1", "message": ...}}),
  * {@code POST /simulator/job-duration} ({@code {"millis": 5000}}),
+ * {@code POST /simulator/service-linked-role} ({@code {"creatable": false}}),
+ * {@code POST /simulator/delete-duration} ({@code {"millis": 5000}}),
  * {@code POST /simulator/reset}, {@code GET /simulator/jobs}.
  */
 public final class AwsBackupSimulator implements AutoCloseable {

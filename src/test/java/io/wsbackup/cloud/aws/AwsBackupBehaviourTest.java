@@ -304,6 +304,20 @@ class AwsBackupBehaviourTest {
 	}
 
 	@Test
+	void encryptedFileSystemRestoredWithoutAKeySettingKeepsTheSourcesKeyFromTheRestoreMetadata() {
+		String fs = aws.efs
+			.createFileSystem((r) -> r.creationToken("enc-" + UUID.randomUUID()).encrypted(true).kmsKeyId(VAULT_KEY))
+			.fileSystemId();
+		String point = backedUp(new ProtectedResource(ResourceKind.FILE_SYSTEM, fs));
+
+		String job = aws.cloud()
+			.startRestore(new RestoreRequest(vault, point, ResourceKind.FILE_SYSTEM, "r-1", Map.of()));
+
+		assertThat(aws.simulator.restoreMetadata(job)).containsEntry("Encrypted", "true")
+			.containsEntry("KmsKeyId", VAULT_KEY);
+	}
+
+	@Test
 	void efsRefusesAKeyForAnUnencryptedFileSystem() {
 		String fs = aws.newFileSystem("projects-" + UUID.randomUUID());
 		String point = backedUp(new ProtectedResource(ResourceKind.FILE_SYSTEM, fs));

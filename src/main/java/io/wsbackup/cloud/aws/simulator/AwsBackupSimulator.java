@@ -42,10 +42,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code DescribeRecoveryPoint}, {@code DeleteRecoveryPoint},
  * {@code GetRecoveryPointRestoreMetadata}, {@code StartRestoreJob},
  * {@code DescribeRestoreJob}, {@code ListRestoreJobs}, {@code DescribeRegionSettings},
- * {@code UpdateRegionSettings}, and the vault calls
- * ({@code CreateBackupVault}, {@code DescribeBackupVault}, {@code ListBackupVaults},
- * {@code TagResource}, {@code ListTags}), which are forwarded to moto when a moto
- * endpoint is given and kept in memory otherwise.
+ * {@code UpdateRegionSettings}, and the vault calls ({@code CreateBackupVault},
+ * {@code DescribeBackupVault}, {@code ListBackupVaults}, {@code TagResource},
+ * {@code ListTags}), which are forwarded to moto when a moto endpoint is given and kept
+ * in memory otherwise.
  *
  * <p>
  * Behaviour: a backup job is {@code CREATED}, then {@code RUNNING} with a growing
@@ -68,8 +68,8 @@ import tools.jackson.databind.json.JsonMapper;
  * against botocore's {@code backup} model): list calls page ({@code MaxResults} 1 to
  * 1000, {@code NextToken}) and filter ({@code ByResourceArn}, {@code ByResourceType},
  * {@code ByState}, {@code ByStatus}); {@code StartWindowMinutes} at least 60;
- * {@code Metadata} required for restores; errors of the model's types. What real AWS
- * does on a bad day, on demand: deleted recovery points stay {@code DELETING} for
+ * {@code Metadata} required for restores; errors of the model's types. What real AWS does
+ * on a bad day, on demand: deleted recovery points stay {@code DELETING} for
  * {@link #setDeleteDuration(Duration)}, and end {@code EXPIRED} (not deleted, though the
  * call succeeds) when {@link #setServiceLinkedRoleCreatable(boolean)} is false; a point a
  * running restore reads cannot be deleted ({@code InvalidResourceStateException}); jobs
@@ -501,8 +501,9 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			throw new ApiError(400, "ResourceNotFoundException", "Backup vault " + vault + " does not exist");
 		}
 		// what AWS Backup records for the restore: the volume as it is now
-		Map<String, String> sourceMetadata = moto != null && arn.isVolume()
-				? moto.volumeMetadata(arn.region(), arn.resourceId()) : Map.of();
+		Map<String, String> sourceMetadata = moto == null ? Map.of()
+				: arn.isVolume() ? moto.volumeMetadata(arn.region(), arn.resourceId())
+						: moto.fileSystemMetadata(arn.region(), arn.resourceId());
 		synchronized (lock) {
 			if (token != null && backupTokens.containsKey(token)) {
 				return backupJobs.get(backupTokens.get(token)).started();
@@ -758,6 +759,7 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			metadata.put("Encrypted", "false");
 			metadata.put("PerformanceMode", "generalPurpose");
 			metadata.put("newFileSystem", "true");
+			metadata.putAll(point.sourceMetadata);
 		}
 		return Map.of("BackupVaultArn", vaultArn(vault, point.source), "RecoveryPointArn", arn, "RestoreMetadata",
 				metadata, "ResourceType", point.source.isVolume() ? "EBS" : "EFS");

@@ -104,6 +104,40 @@ final class MotoClient {
 		return out;
 	}
 
+	/**
+	 * What AWS Backup records about a file system for its restore: {@code Encrypted},
+	 * {@code KmsKeyId} (when encrypted) and {@code PerformanceMode}; empty when moto does
+	 * not know it.
+	 */
+	Map<String, String> fileSystemMetadata(String region, String fileSystemId)
+			throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create(base() + "/2015-02-01/file-systems?FileSystemId="
+					+ URLEncoder.encode(fileSystemId, StandardCharsets.UTF_8)))
+			.header("Authorization", authorization(region, "elasticfilesystem"))
+			.GET()
+			.build();
+		HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+		Map<String, String> out = new java.util.LinkedHashMap<>();
+		if (response.statusCode() != 200) {
+			return out;
+		}
+		String body = response.body();
+		Matcher encrypted = Pattern.compile("\"Encrypted\"\\s*:\\s*(true|false)").matcher(body);
+		if (encrypted.find()) {
+			out.put("Encrypted", encrypted.group(1));
+		}
+		Matcher mode = Pattern.compile("\"PerformanceMode\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
+		if (mode.find()) {
+			out.put("PerformanceMode", mode.group(1));
+		}
+		Matcher key = Pattern.compile("\"KmsKeyId\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
+		if ("true".equals(out.get("Encrypted")) && key.find()) {
+			out.put("KmsKeyId", key.group(1));
+		}
+		return out;
+	}
+
 	private static void put(Map<String, String> out, String key, String xml, String element) {
 		Matcher matcher = Pattern.compile("<" + element + ">([^<]*)</" + element + ">").matcher(xml);
 		if (matcher.find() && !matcher.group(1).isBlank()) {

@@ -144,6 +144,9 @@ class AwsBackupJobTest {
 		assertThat(done.failureReason()).contains("the volume could not be read");
 		assertThat(aws.simulator.backupJobs()).as("one cloud job per volume, none started again").hasSize(2);
 		assertThat(volumeTagKeys(slow)).as("its job still waits in its start window").contains("wsbackup:in-use");
+		assertThat(events.list(workspace.crn().toString(), done.crn().toString(), 100)).anySatisfy(
+				(e) -> assertThat(e.message()).contains("1 snapshot(s) still run in the cloud after the failure")
+					.contains("volume:" + slow));
 		assertThat(volumeTagKeys(failing)).doesNotContain("wsbackup:in-use");
 
 		aws.simulator.clearOutcome(slow);

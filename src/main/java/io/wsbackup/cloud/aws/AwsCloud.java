@@ -373,7 +373,7 @@ public class AwsCloud implements CloudPort, AutoCloseable {
 		}
 	}
 
-	/** The backup jobs followed until they end, by id; when last seen. */
+	/** The ids of the backup jobs followed until they end. */
 	Set<String> followedJobs() {
 		return Set.copyOf(followed.keySet());
 	}
@@ -451,7 +451,11 @@ public class AwsCloud implements CloudPort, AutoCloseable {
 			if (AwsErrors.isNotFound(ex)) {
 				return;
 			}
-			throw AwsErrors.translate("DeleteRecoveryPoint " + recoveryPointId, ex);
+			CloudException translated = AwsErrors.translate("DeleteRecoveryPoint " + recoveryPointId, ex);
+			if (translated.isRetryable() || !isDeleting(vaultName, recoveryPointId)) {
+				throw translated;
+			}
+			// deleted before (a delete that gave up waiting): follow it on
 		}
 		Instant until = Instant.now().plus(settings.deleteWait());
 		long waitMillis = 100;
@@ -491,6 +495,19 @@ public class AwsCloud implements CloudPort, AutoCloseable {
 		throw new CloudException("recovery point " + recoveryPointId + " in vault " + vaultName + " is still " + status
 				+ " " + settings.deleteWait().toSeconds() + " s after DeleteRecoveryPoint; delete the backup again"
 				+ " later to follow it until it is gone", true);
+	}
+
+	/**
+	 * Whether AWS Backup reports this point {@code DELETING}; false when it cannot tell.
+	 */
+	private boolean isDeleting(String vaultName, String recoveryPointId) {
+		try {
+			return backup.describeRecoveryPoint((r) -> r.backupVaultName(vaultName).recoveryPointArn(recoveryPointId))
+				.status() == RecoveryPointStatus.DELETING;
+		}
+		catch (SdkException ex) {
+			return false;
+		}
 	}
 
 	@Override

@@ -115,6 +115,11 @@ class AwsBackupBehaviourTest {
 			.isInstanceOfSatisfying(CloudException.class, (ex) -> assertThat(ex.isRetryable()).isTrue())
 			.hasMessageContaining("still DELETING")
 			.hasMessageContaining("delete the backup again");
+		// deleting again: AWS refuses a second delete of a point being deleted; the
+		// adapter follows the first one on
+		assertThatThrownBy(() -> aws.cloud().deleteRecoveryPoint(vault, point))
+			.isInstanceOfSatisfying(CloudException.class, (ex) -> assertThat(ex.isRetryable()).isTrue())
+			.hasMessageContaining("still DELETING");
 	}
 
 	@Test

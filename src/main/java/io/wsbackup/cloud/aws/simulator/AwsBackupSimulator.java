@@ -728,7 +728,8 @@ public final class AwsBackupSimulator implements AutoCloseable {
 				}
 			}
 			if (point.status.equals("DELETING")) {
-				return Map.of();
+				throw new ApiError(400, "InvalidResourceStateException",
+						"Recovery point " + arn + " is already being deleted");
 			}
 			if (!serviceLinkedRoleCreatable) {
 				point.status = "EXPIRED";

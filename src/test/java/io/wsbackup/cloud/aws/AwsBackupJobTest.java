@@ -217,6 +217,10 @@ class AwsBackupJobTest {
 		Backup done = awaitEnd(started);
 		assertThat(done.status()).as("failure: %s", done.failureReason()).isEqualTo(BackupStatus.SUCCEEDED);
 		assertThat(aws.simulator.backupJobs()).hasSize(1);
+		assertThat(events.list(workspace.crn().toString(), started.crn().toString(), 100))
+			.as("said once, however many polls saw it waiting")
+			.filteredOn((e) -> e.message().contains("is waiting in its start window"))
+			.hasSize(1);
 	}
 
 	@Test

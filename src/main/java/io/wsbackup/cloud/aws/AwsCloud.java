@@ -361,6 +361,35 @@ public class AwsCloud implements CloudPort, AutoCloseable {
 		}
 	}
 
+	/**
+	 * Follows, in the background, every backup job into a workspace vault
+	 * ({@code mlx-...}) that AWS Backup reports not ended ({@code CREATED},
+	 * {@code PENDING}, {@code RUNNING}): the sweep after a runner restart, so that the
+	 * disks of jobs a previous runner started lose their protection tag when the jobs
+	 * end, though no backup polls them any more. Once, asynchronously; a failure is
+	 * logged.
+	 */
+	public void followRunningJobs() {
+		FOLLOWERS.execute(() -> {
+			int found = 0;
+			try {
+				for (String state : List.of("CREATED", "PENDING", "RUNNING")) {
+					for (BackupJob job : backup.listBackupJobsPaginator((r) -> r.byState(state)).backupJobs()) {
+						if (job.backupVaultName() != null && job.backupVaultName().startsWith("mlx-")) {
+							follow(job.backupJobId(), false);
+							found++;
+						}
+					}
+				}
+				log.info("following {} backup job(s) that had not ended when this runner started", found);
+			}
+			catch (RuntimeException ex) {
+				log.warn("the backup jobs still running could not be listed; their disks lose the protection tag"
+						+ " only when a backup polls them: {}", ex.getMessage());
+			}
+		});
+	}
+
 	/** Stops following jobs (the runner shuts down). */
 	@Override
 	public void close() {

@@ -232,6 +232,25 @@ class AwsBackupBehaviourTest {
 		assertThat(aws.cloud().missingPrerequisites(ws)).isEmpty();
 	}
 
+	@Test
+	void aRestartedRunnerFollowsTheJobsAPreviousRunnerStartedAndUntagsTheirDisks() {
+		String volumeId = aws.newVolume();
+		aws.simulator.setOutcome(volumeId, Outcome.PENDING, null);
+		AwsCloud before = aws.cloud();
+		String job = before.startSnapshot(request(new ProtectedResource(ResourceKind.VOLUME, volumeId), "t-1"));
+		before.close(); // the runner dies
+
+		AwsCloud after = aws.cloud();
+		after.followRunningJobs();
+		await().atMost(Duration.ofSeconds(10)).until(() -> after.followedJobs().contains(job));
+		assertThat(volumeTags(volumeId)).extracting(Tag::key).contains("wsbackup:in-use");
+		aws.simulator.clearOutcome(volumeId);
+
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(
+					() -> assertThat(volumeTags(volumeId)).extracting(Tag::key).doesNotContain("wsbackup:in-use"));
+	}
+
 	// ---- restores
 
 	@Test

@@ -179,6 +179,30 @@ class AwsBackupBehaviourTest {
 	}
 
 	@Test
+	void outcomesCanBeSetThroughTheControlApiAsTheReadmeRunDoes() throws Exception {
+		String volumeId = aws.newVolume();
+		var http = java.net.http.HttpClient.newHttpClient();
+		var set = http.send(java.net.http.HttpRequest
+			.newBuilder(java.net.URI.create(aws.simulator.endpoint() + "/simulator/outcome"))
+			.POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+					"{\"resource\": \"" + volumeId + "\", \"outcome\": \"PARTIAL\", \"message\": \"1 file skipped\"}"))
+			.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+		var wrong = http.send(java.net.http.HttpRequest
+			.newBuilder(java.net.URI.create(aws.simulator.endpoint() + "/simulator/outcome"))
+			.POST(java.net.http.HttpRequest.BodyPublishers
+				.ofString("{\"resource\": \"" + volumeId + "\", \"outcome\": \"LOST\"}"))
+			.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+		assertThat(set.statusCode()).isEqualTo(200);
+		assertThat(wrong.statusCode()).isEqualTo(400);
+		assertThat(wrong.body()).contains("PARTIAL_UNUSABLE");
+		SnapshotProgress ended = awaitEnd(
+				aws.cloud().startSnapshot(request(new ProtectedResource(ResourceKind.VOLUME, volumeId), "t-1")));
+		assertThat(ended.state()).isEqualTo(CloudJobState.PARTIAL);
+		assertThat(ended.message()).isEqualTo("1 file skipped");
+	}
+
+	@Test
 	void partialJobWhoseRecoveryPointIsNotUsableIsFailed() {
 		String volumeId = aws.newVolume();
 		aws.simulator.setOutcome(volumeId, Outcome.PARTIAL_UNUSABLE, "the snapshot is incomplete");

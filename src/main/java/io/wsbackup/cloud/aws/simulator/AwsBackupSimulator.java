@@ -82,7 +82,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code POST /simulator/hold}, {@code POST /simulator/release},
  * {@code POST /simulator/fail-resource} ({@code {"resource": "vol-1", "message": ...}}),
  * {@code POST /simulator/job-duration} ({@code {"millis": 5000}}),
- * {@code POST /simulator/service-linked-role} ({@code {"creatable": false}}),
+ * {@code POST /simulator/outcome} ({@code {"resource": "vol-1", "outcome": "PARTIAL",
+ * "message": ...}}), {@code POST /simulator/clear-outcome} ({@code {"resource":
+ * "vol-1"}}), {@code POST /simulator/service-linked-role} ({@code {"creatable": false}}),
  * {@code POST /simulator/delete-duration} ({@code {"millis": 5000}}),
  * {@code POST /simulator/reset}, {@code GET /simulator/jobs}.
  */
@@ -1376,6 +1378,9 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			case "fail-resource" ->
 				failJobsOf(required(in, "resource"), String.valueOf(in.getOrDefault("message", "simulated failure")));
 			case "job-duration" -> setJobDuration(Duration.ofMillis(((Number) in.get("millis")).longValue()));
+			case "outcome" -> setOutcome(required(in, "resource"), outcome(required(in, "outcome")),
+					in.get("message") == null ? null : String.valueOf(in.get("message")));
+			case "clear-outcome" -> clearOutcome(required(in, "resource"));
 			case "service-linked-role" -> setServiceLinkedRoleCreatable(!Boolean.FALSE.equals(in.get("creatable")));
 			case "delete-duration" -> setDeleteDuration(Duration.ofMillis(((Number) in.get("millis")).longValue()));
 			case "created-resource-while-running" ->
@@ -1386,10 +1391,21 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			default -> throw new ApiError(404, "UnknownOperationException",
 					"no control operation " + method + " " + what
 							+ "; try faults, hold, release, reset, fail-resource, job-duration,"
-							+ " created-resource-while-running, service-linked-role, delete-duration, jobs");
+							+ " created-resource-while-running, outcome, clear-outcome, service-linked-role,"
+							+ " delete-duration, jobs");
 		}
 		log.info("simulator control: {}", what);
 		return ok(Map.of());
+	}
+
+	private static Outcome outcome(String name) {
+		try {
+			return Outcome.valueOf(name);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ApiError(400, "InvalidParameterValueException",
+					"outcome '" + name + "' is not one of " + List.of(Outcome.values()));
+		}
 	}
 
 	private static Answer ok(Map<String, ?> body) {

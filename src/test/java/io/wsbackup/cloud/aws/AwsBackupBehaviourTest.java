@@ -151,6 +151,20 @@ class AwsBackupBehaviourTest {
 	}
 
 	@Test
+	void jobAcceptedButNotYetScheduledIsCreatedAndNotEnded() {
+		String volumeId = aws.newVolume();
+		aws.simulator.setOutcome(volumeId, Outcome.CREATED, null);
+		String job = aws.cloud().startSnapshot(request(new ProtectedResource(ResourceKind.VOLUME, volumeId), "t-1"));
+
+		await().during(Duration.ofMillis(500))
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> aws.cloud().snapshotProgress(job).state() == CloudJobState.CREATED);
+
+		aws.simulator.clearOutcome(volumeId);
+		assertThat(awaitEnd(job).state()).isEqualTo(CloudJobState.COMPLETED);
+	}
+
+	@Test
 	void jobWhoseStartWindowPassedIsExpiredWithTheReason() {
 		String volumeId = aws.newVolume();
 		aws.simulator.setOutcome(volumeId, Outcome.EXPIRED, null);

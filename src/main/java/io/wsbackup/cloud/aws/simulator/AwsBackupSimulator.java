@@ -274,6 +274,11 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		 * usable.
 		 */
 		PARTIAL_UNUSABLE,
+		/**
+		 * Stays {@code CREATED} (accepted, not yet scheduled) until the outcome is
+		 * cleared.
+		 */
+		CREATED,
 		/** Waits {@code PENDING} in its start window until the outcome is cleared. */
 		PENDING,
 		/**
@@ -1055,8 +1060,8 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			}
 			Outcome outcome = outcomes.get(resource.resourceId());
 			String outcomeMessage = outcomeMessages.get(resource.resourceId());
-			if (outcome == Outcome.PENDING) {
-				state = "PENDING";
+			if (outcome == Outcome.CREATED || outcome == Outcome.PENDING) {
+				state = outcome.name();
 				return;
 			}
 			elapsedMillis += TICK.toMillis();

@@ -33,8 +33,12 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * wait that grows from the initial to the maximum interval and shrinks as the expected
  * completion nears. Writes progress (percent, bytes, estimated completion) to the event
  * log when it changes and at least every {@code progress-event-interval}. Fails when a
- * cloud job failed, aborted or expired, and when the backup's timeout has passed; a
- * timeout leaves the cloud jobs running.
+ * cloud job failed, aborted or expired (an expired job did not start within its start
+ * window or did not complete within its completion window), and when the backup's timeout
+ * has passed; a timeout leaves the cloud jobs running. A job waiting in its start window
+ * ({@code PENDING}) is said once in the event log and waited for; a job that completed
+ * with issues ({@code PARTIAL}) counts as completed, since the cloud reports it so only
+ * with a usable recovery point, and its message becomes a warning on the backup.
  *
  * <p>
  * The deadline is the backup's creation plus its timeout, stored on the first attempt: a
@@ -93,6 +97,7 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 		Map<String, String> recoveryPoints = run.getMap(BackupContextKeys.RECOVERY_POINTS);
 		Map<String, String> bytes = run.getMap(BackupContextKeys.BYTES_TRANSFERRED);
 		Map<String, String> totals = run.getMap(BackupContextKeys.TOTAL_BYTES);
+		Map<String, String> pending = run.getMap(BackupContextKeys.PENDING_JOBS);
 		List<ProgressEstimator.Resource> resources = new ArrayList<>();
 		boolean unanswered = false;
 		for (Map.Entry<String, String> job : jobs.entrySet()) {
@@ -118,16 +123,20 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 			if (progress.totalBytes() != null && progress.totalBytes() > 0) {
 				totals.put(job.getKey(), String.valueOf(progress.totalBytes()));
 			}
-			if (progress.state() == CloudJobState.COMPLETED) {
+			if (progress.state().hasRecoveryPoint()) {
 				recoveryPoints.put(job.getKey(), progress.recoveryPointId());
 				resources.add(new ProgressEstimator.Resource(true, 100, progress.bytesTransferred(),
 						progress.totalBytes(), null));
-				events.info(ws, bk, STEP,
-						"snapshot of " + job.getKey() + " completed: recovery point " + progress.recoveryPointId());
-				if (progress.message() != null && !progress.message().isBlank()) {
+				boolean partial = progress.state() == CloudJobState.PARTIAL;
+				events.info(ws, bk, STEP, "snapshot of " + job.getKey() + " completed"
+						+ (partial ? " with issues (PARTIAL)" : "") + ": recovery point " + progress.recoveryPointId());
+				if (partial || (progress.message() != null && !progress.message().isBlank())) {
 					// completed with something to say (files left out, ...): a warning
 					// on the backup, never silence
-					String warning = "snapshot of " + job.getKey() + ": " + progress.message();
+					String warning = "snapshot of " + job.getKey()
+							+ (partial ? " completed with issues (PARTIAL); its recovery point is usable: " : ": ")
+							+ (progress.message() == null || progress.message().isBlank() ? "the cloud gave no details"
+									: progress.message());
 					backups.addWarning(backup.crn(), warning);
 					events.warning(ws, bk, STEP, warning);
 				}
@@ -135,13 +144,23 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 			else if (progress.state().isUnsuccessful()) {
 				throw new BackupStepException("the snapshot of " + job.getKey() + " (cloud job " + job.getValue()
 						+ ") ended " + progress.state() + ": "
-						+ (progress.message() == null ? "the cloud gave no reason" : progress.message()));
+						+ (progress.message() == null ? "the cloud gave no reason" : progress.message())
+						+ (progress.state() == CloudJobState.EXPIRED
+								? " (a cloud job expires when it does not start within its start window or does not"
+										+ " complete within its completion window; restarting the backup starts it again)"
+								: ""));
 			}
 			else {
+				if (progress.state() == CloudJobState.PENDING && !job.getValue().equals(pending.get(job.getKey()))) {
+					pending.put(job.getKey(), job.getValue());
+					events.info(ws, bk, STEP, "snapshot of " + job.getKey() + " (cloud job " + job.getValue()
+							+ ") is waiting in its start window: the cloud starts it when it can, or expires it");
+				}
 				resources.add(new ProgressEstimator.Resource(false, progress.percentDone(), progress.bytesTransferred(),
 						progress.totalBytes(), progress.expectedCompletion()));
 			}
 		}
+		run.put(BackupContextKeys.PENDING_JOBS, pending);
 		run.put(BackupContextKeys.RECOVERY_POINTS, recoveryPoints);
 		run.put(BackupContextKeys.BYTES_TRANSFERRED, bytes);
 		run.put(BackupContextKeys.TOTAL_BYTES, totals);

@@ -76,6 +76,12 @@ public final class BackupContextKeys {
 	/** When the last progress line was written, an ISO-8601 instant. */
 	public static final String LAST_PROGRESS_AT = "awaitRecoveryPoints.lastProgressAt";
 
+	/**
+	 * The snapshot jobs last seen waiting in their start window: resource key → cloud job
+	 * id (a map of strings), so that the wait is said once per job.
+	 */
+	public static final String PENDING_JOBS = "awaitRecoveryPoints.pendingJobs";
+
 	/** The current wait between two polls, in milliseconds. */
 	public static final String POLL_INTERVAL_MILLIS = "awaitRecoveryPoints.pollIntervalMillis";
 

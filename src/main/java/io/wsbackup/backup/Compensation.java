@@ -142,6 +142,42 @@ final class Compensation {
 	}
 
 	/**
+	 * After a failure, asks once more about every snapshot job that has no recovery point
+	 * yet, and says in the event log which ones still run in the cloud (a failure or a
+	 * timeout does not stop them, DESIGN §2). Asking hands the job to the cloud adapter,
+	 * also in a runner that did not start it: the aws adapter follows a job it was asked
+	 * about until it ends and then removes its disk's protection tag, whatever the
+	 * backup's outcome. A job that cannot be asked now is logged, not thrown.
+	 * @return how many snapshot jobs still run
+	 */
+	int followUnfinishedSnapshots(BackupRun run, String step) {
+		Map<String, String> recoveryPoints = run.getMap(BackupContextKeys.RECOVERY_POINTS);
+		List<String> running = new java.util.ArrayList<>();
+		for (Map.Entry<String, String> job : run.getMap(BackupContextKeys.SNAPSHOT_JOBS).entrySet()) {
+			if (recoveryPoints.containsKey(job.getKey())) {
+				continue;
+			}
+			try {
+				if (!cloud.snapshotProgress(job.getValue()).state().isTerminal()) {
+					running.add(job.getKey() + " (cloud job " + job.getValue() + ")");
+				}
+			}
+			catch (CloudException ex) {
+				log.warn("cloud snapshot job {} could not be asked after the failure: {}", job.getValue(),
+						ex.getMessage());
+			}
+		}
+		if (!running.isEmpty()) {
+			events.info(run.workspaceCrn.toString(), run.backupCrn.toString(), step,
+					running.size() + " snapshot(s) still run in the cloud after the failure: "
+							+ String.join(", ", running)
+							+ "; their disks keep the garbage-collection protection tag until they end, and a restart"
+							+ " of the backup reuses them");
+		}
+		return running.size();
+	}
+
+	/**
 	 * Records in the catalog, with their sizes, the recovery points that a failed or
 	 * cancelled backup's completed snapshots left in the vault (every one tagged with the
 	 * backup's CRN, also one that completed after the last poll), so that the catalog

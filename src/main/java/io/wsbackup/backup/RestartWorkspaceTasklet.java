@@ -71,6 +71,9 @@ class RestartWorkspaceTasklet implements Tasklet {
 				afterFailure && !recorded ? WorkspaceStatus.BACKUP_FAILED : WorkspaceStatus.BACKUP_FINISHED);
 		if (afterFailure && !recorded) {
 			compensation.keepCompletedRecoveryPoints(run, COMPENSATION_STEP);
+			if (!cancelled) {
+				compensation.followUnfinishedSnapshots(run, COMPENSATION_STEP);
+			}
 		}
 		if (cancelled) {
 			// a cancel is its own outcome, not a failure: no failure reason

@@ -64,9 +64,7 @@ class StopWorkloadsTasklet implements Tasklet {
 		String ws = workspace.crn().toString();
 		Map<String, String> jobs = run.getMap(BackupContextKeys.SNAPSHOT_JOBS);
 		if (!jobs.isEmpty() && run.getMap(BackupContextKeys.RESOURCES).size() == jobs.size()
-				&& jobs.values()
-					.stream()
-					.allMatch((id) -> cloud.snapshotProgress(id).state() == CloudJobState.COMPLETED)) {
+				&& jobs.values().stream().allMatch((id) -> cloud.snapshotProgress(id).state().hasRecoveryPoint())) {
 			events.info(ws, run.backupCrn.toString(), STEP,
 					"the snapshots of this backup have all completed; the workloads are not stopped again");
 			return RepeatStatus.FINISHED;

@@ -58,7 +58,14 @@ public interface CloudPort extends StorageAdmission {
 	/** Where a restore job stands. */
 	RestoreProgress restoreProgress(String jobId);
 
-	/** Deletes a recovery point; deleting one that is already gone succeeds. */
+	/**
+	 * Deletes a recovery point and returns once the cloud no longer has it; deleting one
+	 * that is already gone succeeds. A cloud that accepts a delete it does not carry out
+	 * (AWS Backup leaving the point {@code EXPIRED}) or that is still deleting after a
+	 * bound is reported with a {@link CloudException} (retryable when asking again later
+	 * may find it gone), so that a backup never leaves the catalog while its recovery
+	 * points remain.
+	 */
 	void deleteRecoveryPoint(String vaultName, String recoveryPointId);
 
 	/** The recovery points in a vault, oldest first; an absent vault has none. */

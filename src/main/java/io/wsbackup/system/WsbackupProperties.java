@@ -67,7 +67,8 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 		public Cloud {
 			provider = provider == null ? "local" : provider;
 			local = local == null ? new Local(null, null) : local;
-			aws = aws == null ? new Aws(null, null, null, null, null, null, null, null, null, null) : aws;
+			aws = aws == null ? new Aws(null, null, null, null, null, null, null, null, null, null, null, null, null)
+					: aws;
 		}
 
 		/**
@@ -88,9 +89,17 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 		 * @param protectionTagKey the tag that keeps garbage collection away from a disk
 		 * while a job reads or writes it
 		 * @param protectionTagValue that tag's value
+		 * @param fileSystemKmsKeyArn the KMS key of the file systems that EFS restores
+		 * create (then encrypted), or {@code null} to keep the source's encryption; not
+		 * the vault's key
+		 * @param deleteWait how long a deleted recovery point is followed while it is
+		 * {@code DELETING} before the delete is reported unfinished (5 minutes)
+		 * @param followInterval how often a backup job nobody polls any more (its backup
+		 * failed) is asked whether it ended, to remove its disk's protection tag (30 s)
 		 */
 		public record Aws(String region, String iamRoleArn, String kmsKeyArn, URI backupEndpoint, URI ec2Endpoint,
-				URI efsEndpoint, URI stsEndpoint, URI iamEndpoint, String protectionTagKey, String protectionTagValue) {
+				URI efsEndpoint, URI stsEndpoint, URI iamEndpoint, String protectionTagKey, String protectionTagValue,
+				String fileSystemKmsKeyArn, java.time.Duration deleteWait, java.time.Duration followInterval) {
 
 			public Aws {
 				protectionTagKey = protectionTagKey == null ? "wsbackup:in-use" : protectionTagKey;

@@ -1,5 +1,6 @@
 package io.wsbackup.cloud.aws;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -18,6 +23,7 @@ import software.amazon.awssdk.services.backup.BackupClient;
 import software.amazon.awssdk.services.backup.model.BackupJob;
 import software.amazon.awssdk.services.backup.model.BackupJobState;
 import software.amazon.awssdk.services.backup.model.DescribeBackupJobResponse;
+import software.amazon.awssdk.services.backup.model.DescribeRecoveryPointResponse;
 import software.amazon.awssdk.services.backup.model.DescribeRestoreJobResponse;
 import software.amazon.awssdk.services.backup.model.GetRecoveryPointRestoreMetadataResponse;
 import software.amazon.awssdk.services.backup.model.ListRecoveryPointsByBackupVaultResponse;
@@ -57,7 +63,9 @@ import io.wsbackup.workspace.Workspace;
  * {@code IdempotencyToken}, the request's tags as recovery point tags, a start window of
  * 60 minutes (the AWS minimum) and a completion window of the request's completion window
  * (at least 120 minutes). While a backup job runs, its disk carries the
- * garbage-collection protection tag; the tag is removed when the job is first seen ended.
+ * garbage-collection protection tag; the tag is removed when the job is first seen ended,
+ * by the backup's polls or, once nobody polls it (its backup failed), by a background
+ * follower that asks about every job this adapter started until it ends.
  *
  * <p>
  * Restored resources: {@code StartRestoreJob} cannot tag what it creates, so once
@@ -70,11 +78,13 @@ import io.wsbackup.workspace.Workspace;
  * job say ({@code backupCrn}, {@code restoredFrom}) but not the new workspace's CRN.
  *
  * <p>
- * Restores: EBS into a new volume in the original volume's availability zone (from the
- * restore metadata, else from {@code DescribeVolumes} of the original); EFS into a
- * <em>new</em> file system ({@code newFileSystem=true}, the request's token as
- * {@code CreationToken}). AWS Backup puts an EFS restore's files under
- * {@code aws-backup-restore_<timestamp>/} at the root of the new file system; this
+ * Restores: EBS into a new volume placed and sized as the recovery point's restore
+ * metadata says ({@code availabilityZone}, {@code volumeSize}, {@code volumeType},
+ * {@code encrypted}, {@code kmsKeyId}), the original volume only filling what it lacks
+ * (it may be gone); EFS into a <em>new</em> file system ({@code newFileSystem=true}, the
+ * request's token as {@code CreationToken}), encrypted with
+ * {@link Settings#fileSystemKmsKeyArn()} when set. AWS Backup puts an EFS restore's files
+ * under {@code aws-backup-restore_<timestamp>/} at the root of the new file system; this
  * adapter leaves them there and reports the new file system's id: attaching the restored
  * storage (the workload side) must mount that directory, not the root.
  *
@@ -83,7 +93,7 @@ import io.wsbackup.workspace.Workspace;
  * untagged), so a re-created adapter reports the same jobs, and the same token gives the
  * same job because AWS Backup honours idempotency tokens.
  */
-public class AwsCloud implements CloudPort {
+public class AwsCloud implements CloudPort, AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(AwsCloud.class);
 
@@ -101,7 +111,21 @@ public class AwsCloud implements CloudPort {
 
 	private final Settings settings;
 
+	private static final ScheduledExecutorService FOLLOWERS = Executors.newSingleThreadScheduledExecutor((r) -> {
+		Thread thread = new Thread(r, "aws-backup-job-follower");
+		thread.setDaemon(true);
+		return thread;
+	});
+
 	private final Set<String> untagged = ConcurrentHashMap.newKeySet();
+
+	private final Map<String, Instant> followed = new ConcurrentHashMap<>();
+
+	private final Map<String, Integer> followFailures = new ConcurrentHashMap<>();
+
+	private ScheduledFuture<?> follower;
+
+	private boolean closed;
 
 	private final Map<String, Map<String, String>> restoreTags = new ConcurrentHashMap<>();
 
@@ -117,9 +141,27 @@ public class AwsCloud implements CloudPort {
 	 * @param kmsKeyArn the KMS key of vaults it creates, or {@code null}
 	 * @param protectionTagKey the garbage-collection protection tag
 	 * @param protectionTagValue its value
+	 * @param fileSystemKmsKeyArn the KMS key of the file systems EFS restores create, or
+	 * {@code null} to keep the source's encryption (a vault's key is not a file system's
+	 * key)
+	 * @param deleteWait how long a deleted recovery point is followed while AWS Backup
+	 * reports it {@code DELETING} before the delete is reported unfinished
+	 * @param followInterval how often a backup job that nobody polls any more (its backup
+	 * failed) is asked whether it ended, to remove its disk's protection tag
 	 */
 	public record Settings(String region, String iamRoleArn, String kmsKeyArn, String protectionTagKey,
-			String protectionTagValue) {
+			String protectionTagValue, String fileSystemKmsKeyArn, Duration deleteWait, Duration followInterval) {
+
+		public Settings {
+			deleteWait = deleteWait == null ? Duration.ofMinutes(5) : deleteWait;
+			followInterval = followInterval == null ? Duration.ofSeconds(30) : followInterval;
+		}
+
+		/** The defaults: no file system key, 5 minutes of delete wait, 30 s follow. */
+		public Settings(String region, String iamRoleArn, String kmsKeyArn, String protectionTagKey,
+				String protectionTagValue) {
+			this(region, iamRoleArn, kmsKeyArn, protectionTagKey, protectionTagValue, null, null, null);
+		}
 
 	}
 
@@ -171,6 +213,7 @@ public class AwsCloud implements CloudPort {
 				.completeWindowMinutes(completeMinutes)
 				.recoveryPointTags(request.tags()));
 			log.info("backup job {} started for {} into {}", started.backupJobId(), arn, request.vaultName());
+			follow(started.backupJobId(), false);
 			return started.backupJobId();
 		}
 		catch (SdkException ex) {
@@ -188,23 +231,180 @@ public class AwsCloud implements CloudPort {
 		}
 	}
 
+	/**
+	 * {@code DescribeBackupJob}. {@code PENDING} (waiting in the start window) is
+	 * reported as such; {@code PARTIAL} (completed with issues) is reported
+	 * {@code PARTIAL} with AWS's message when its recovery point is usable
+	 * ({@code DescribeRecoveryPoint} says {@code COMPLETED} or {@code AVAILABLE}), else
+	 * {@code FAILED}; {@code EXPIRED} without a message says which window AWS enforces.
+	 * The disk's protection tag is removed when the job is first seen ended.
+	 */
 	@Override
 	public SnapshotProgress snapshotProgress(String jobId) {
 		DescribeBackupJobResponse job = call("DescribeBackupJob " + jobId,
 				() -> backup.describeBackupJob((r) -> r.backupJobId(jobId)));
 		CloudJobState state = backupState(job.state());
-		if (state.isTerminal() && untagged.add(jobId)) {
-			unprotect(job.resourceArn());
+		String message = job.statusMessage();
+		if (job.state() == BackupJobState.PARTIAL) {
+			String usable = usableRecoveryPoint(job);
+			if (usable == null) {
+				state = CloudJobState.FAILED;
+				message = "the backup job completed with issues (PARTIAL) and its recovery point "
+						+ (job.recoveryPointArn() == null ? "was not made" : job.recoveryPointArn() + " is not usable")
+						+ (message == null ? "" : ": " + message);
+			}
+			else if (message == null) {
+				message = "AWS Backup gave no details";
+			}
 		}
-		int percent = state == CloudJobState.COMPLETED ? 100 : percent(job.percentDone());
+		else if (job.state() == BackupJobState.EXPIRED && message == null) {
+			message = "AWS Backup expired the job: it did not start within its start window of "
+					+ (job.startBy() == null ? "60 minutes" : "60 minutes (start by " + job.startBy() + ")")
+					+ " or did not complete within its completion window";
+		}
+		if (state.isTerminal()) {
+			followed.remove(jobId);
+			if (untagged.add(jobId)) {
+				unprotect(job.resourceArn());
+			}
+		}
+		else {
+			follow(jobId, true);
+		}
+		int percent = state.hasRecoveryPoint() ? 100 : percent(job.percentDone());
 		long bytes = job.bytesTransferred() != null ? job.bytesTransferred()
 				: job.backupSizeInBytes() != null ? job.backupSizeInBytes() : 0L;
-		String message = job.statusMessage();
-		if (job.state() == BackupJobState.PARTIAL && message == null) {
-			message = "the backup job ended PARTIAL";
-		}
 		return new SnapshotProgress(jobId, state, percent, bytes, job.expectedCompletionDate(), message,
-				state == CloudJobState.COMPLETED ? job.recoveryPointArn() : null);
+				state.hasRecoveryPoint() ? job.recoveryPointArn() : null);
+	}
+
+	/**
+	 * The recovery point of a PARTIAL job when AWS Backup says it is usable, else null.
+	 */
+	private String usableRecoveryPoint(DescribeBackupJobResponse job) {
+		if (job.recoveryPointArn() == null || job.backupVaultName() == null) {
+			return null;
+		}
+		try {
+			RecoveryPointStatus status = backup
+				.describeRecoveryPoint(
+						(r) -> r.backupVaultName(job.backupVaultName()).recoveryPointArn(job.recoveryPointArn()))
+				.status();
+			return status == RecoveryPointStatus.COMPLETED || status == RecoveryPointStatus.AVAILABLE
+					? job.recoveryPointArn() : null;
+		}
+		catch (SdkException ex) {
+			if (AwsErrors.isNotFound(ex)) {
+				return null;
+			}
+			throw AwsErrors.translate("DescribeRecoveryPoint " + job.recoveryPointArn(), ex);
+		}
+	}
+
+	/**
+	 * Follows a backup job in the background until it ends, then removes its disk's
+	 * protection tag: the backup that started it may have failed (another resource's job
+	 * failed, the timeout passed) and stopped polling it. A job polled through
+	 * {@link #snapshotProgress} within the follow interval is not asked again.
+	 */
+	private void follow(String jobId, boolean seenNow) {
+		if (seenNow) {
+			followed.put(jobId, Instant.now());
+		}
+		else {
+			followed.putIfAbsent(jobId, Instant.EPOCH);
+		}
+		synchronized (followed) {
+			if (follower == null && !closed) {
+				long every = Math.max(10, settings.followInterval().toMillis());
+				follower = FOLLOWERS.scheduleWithFixedDelay(this::followJobs, every, every, TimeUnit.MILLISECONDS);
+			}
+		}
+	}
+
+	private void followJobs() {
+		Instant recent = Instant.now().minus(settings.followInterval());
+		for (Map.Entry<String, Instant> entry : followed.entrySet()) {
+			String jobId = entry.getKey();
+			if (entry.getValue().isAfter(recent)) {
+				continue;
+			}
+			try {
+				DescribeBackupJobResponse job = backup.describeBackupJob((r) -> r.backupJobId(jobId));
+				followFailures.remove(jobId);
+				if (backupState(job.state()).isTerminal()) {
+					followed.remove(jobId);
+					if (untagged.add(jobId)) {
+						unprotect(job.resourceArn());
+						log.info("backup job {} ended {}: protection tag removed from {}", jobId, job.stateAsString(),
+								resourceIdOf(job.resourceArn()));
+					}
+				}
+			}
+			catch (SdkException ex) {
+				if (AwsErrors.isNotFound(ex)) {
+					followed.remove(jobId);
+				}
+				else if (followFailures.merge(jobId, 1, Integer::sum) >= 20) {
+					followed.remove(jobId);
+					followFailures.remove(jobId);
+					log.warn("backup job {} could not be asked 20 times; no longer followed (its disk may keep tag {}):"
+							+ " {}", jobId, settings.protectionTagKey(), ex.getMessage());
+				}
+				else {
+					log.warn("backup job {} could not be followed this time: {}", jobId, ex.getMessage());
+				}
+			}
+			catch (RuntimeException ex) {
+				log.warn("backup job {} could not be followed this time: {}", jobId, ex.getMessage());
+			}
+		}
+	}
+
+	/**
+	 * Follows, in the background, every backup job into a workspace vault
+	 * ({@code mlx-...}) that AWS Backup reports not ended ({@code CREATED},
+	 * {@code PENDING}, {@code RUNNING}): the sweep after a runner restart, so that the
+	 * disks of jobs a previous runner started lose their protection tag when the jobs
+	 * end, though no backup polls them any more. Once, asynchronously; a failure is
+	 * logged.
+	 */
+	public void followRunningJobs() {
+		FOLLOWERS.execute(() -> {
+			int found = 0;
+			try {
+				for (String state : List.of("CREATED", "PENDING", "RUNNING")) {
+					for (BackupJob job : backup.listBackupJobsPaginator((r) -> r.byState(state)).backupJobs()) {
+						if (job.backupVaultName() != null && job.backupVaultName().startsWith("mlx-")) {
+							follow(job.backupJobId(), false);
+							found++;
+						}
+					}
+				}
+				log.info("following {} backup job(s) that had not ended when this runner started", found);
+			}
+			catch (RuntimeException ex) {
+				log.warn("the backup jobs still running could not be listed; their disks lose the protection tag"
+						+ " only when a backup polls them: {}", ex.getMessage());
+			}
+		});
+	}
+
+	/** Stops following jobs (the runner shuts down). */
+	@Override
+	public void close() {
+		synchronized (followed) {
+			closed = true;
+			if (follower != null) {
+				follower.cancel(false);
+				follower = null;
+			}
+		}
+	}
+
+	/** The ids of the backup jobs followed until they end. */
+	Set<String> followedJobs() {
+		return Set.copyOf(followed.keySet());
 	}
 
 	@Override
@@ -230,26 +430,8 @@ public class AwsCloud implements CloudPort {
 				"GetRecoveryPointRestoreMetadata " + request.recoveryPointId(),
 				() -> backup.getRecoveryPointRestoreMetadata(
 						(r) -> r.backupVaultName(request.vaultName()).recoveryPointArn(request.recoveryPointId())));
-		Map<String, String> metadata = new HashMap<>(found.restoreMetadata());
-		String resourceType;
-		if (request.kind() == ResourceKind.VOLUME) {
-			resourceType = "EBS";
-			if (metadata.get("availabilityZone") == null) {
-				Volume original = originalVolume(metadata.get("volumeId"), request.recoveryPointId());
-				metadata.put("availabilityZone", original.availabilityZone());
-				metadata.putIfAbsent("volumeSize", String.valueOf(original.size()));
-			}
-		}
-		else {
-			resourceType = "EFS";
-			metadata.put("newFileSystem", "true");
-			metadata.put("CreationToken", request.idempotencyToken());
-			metadata.putIfAbsent("Encrypted", String.valueOf(settings.kmsKeyArn() != null));
-			metadata.putIfAbsent("PerformanceMode", "generalPurpose");
-			if (settings.kmsKeyArn() != null) {
-				metadata.putIfAbsent("KmsKeyId", settings.kmsKeyArn());
-			}
-		}
+		Map<String, String> metadata = restoreMetadata(request, found.restoreMetadata());
+		String resourceType = request.kind() == ResourceKind.VOLUME ? "EBS" : "EFS";
 		String jobId = call("StartRestoreJob of " + request.recoveryPointId(),
 				() -> backup.startRestoreJob((r) -> r.recoveryPointArn(request.recoveryPointId())
 					.metadata(metadata)
@@ -281,16 +463,79 @@ public class AwsCloud implements CloudPort {
 				created, job.statusMessage());
 	}
 
+	/**
+	 * {@code DeleteRecoveryPoint}, then {@code DescribeRecoveryPoint} until the point is
+	 * gone ({@code ResourceNotFoundException}). AWS answers the delete with success even
+	 * when it cannot delete: without {@code iam:CreateServiceLinkedRole} the point ends
+	 * {@code EXPIRED} and stays (and is billed); that fails here, non-retryable, naming
+	 * the permission. A point still {@code DELETING} after {@code deleteWait} fails
+	 * retryable: deleting the backup again follows it further.
+	 */
 	@Override
 	public void deleteRecoveryPoint(String vaultName, String recoveryPointId) {
 		try {
 			backup.deleteRecoveryPoint((r) -> r.backupVaultName(vaultName).recoveryPointArn(recoveryPointId));
-			log.info("recovery point {} deleted from {}", recoveryPointId, vaultName);
 		}
 		catch (SdkException ex) {
-			if (!AwsErrors.isNotFound(ex)) {
-				throw AwsErrors.translate("DeleteRecoveryPoint " + recoveryPointId, ex);
+			if (AwsErrors.isNotFound(ex)) {
+				return;
 			}
+			CloudException translated = AwsErrors.translate("DeleteRecoveryPoint " + recoveryPointId, ex);
+			if (translated.isRetryable() || !isDeleting(vaultName, recoveryPointId)) {
+				throw translated;
+			}
+			// deleted before (a delete that gave up waiting): follow it on
+		}
+		Instant until = Instant.now().plus(settings.deleteWait());
+		long waitMillis = 100;
+		String status;
+		do {
+			DescribeRecoveryPointResponse point;
+			try {
+				point = backup
+					.describeRecoveryPoint((r) -> r.backupVaultName(vaultName).recoveryPointArn(recoveryPointId));
+			}
+			catch (SdkException ex) {
+				if (AwsErrors.isNotFound(ex)) {
+					log.info("recovery point {} deleted from {}", recoveryPointId, vaultName);
+					return;
+				}
+				throw AwsErrors.translate("DescribeRecoveryPoint " + recoveryPointId, ex);
+			}
+			status = point.statusAsString();
+			if (point.status() == RecoveryPointStatus.EXPIRED) {
+				throw new CloudException("recovery point " + recoveryPointId + " in vault " + vaultName
+						+ " was not deleted: AWS Backup accepted the delete but left it EXPIRED"
+						+ (point.statusMessage() == null ? "" : " (" + point.statusMessage() + ")")
+						+ ". AWS Backup does so when the caller may not create its service-linked role: grant the"
+						+ " runner iam:CreateServiceLinkedRole with the condition iam:AWSServiceName"
+						+ " = backup.amazonaws.com (docs/aws/runner-policy.json), then delete the backup again", false);
+			}
+			try {
+				Thread.sleep(waitMillis);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new CloudException("interrupted while following the deletion of " + recoveryPointId, true, ex);
+			}
+			waitMillis = Math.min(waitMillis * 2, 5_000);
+		}
+		while (Instant.now().isBefore(until));
+		throw new CloudException("recovery point " + recoveryPointId + " in vault " + vaultName + " is still " + status
+				+ " " + settings.deleteWait().toSeconds() + " s after DeleteRecoveryPoint; delete the backup again"
+				+ " later to follow it until it is gone", true);
+	}
+
+	/**
+	 * Whether AWS Backup reports this point {@code DELETING}; false when it cannot tell.
+	 */
+	private boolean isDeleting(String vaultName, String recoveryPointId) {
+		try {
+			return backup.describeRecoveryPoint((r) -> r.backupVaultName(vaultName).recoveryPointArn(recoveryPointId))
+				.status() == RecoveryPointStatus.DELETING;
+		}
+		catch (SdkException ex) {
+			return false;
 		}
 	}
 
@@ -541,18 +786,105 @@ public class AwsCloud implements CloudPort {
 		return null;
 	}
 
-	private Volume originalVolume(String volumeId, String recoveryPointId) {
-		if (volumeId == null) {
-			throw new CloudException(
-					"recovery point " + recoveryPointId
-							+ " names no availability zone nor original volume; cannot place the restored volume",
-					false);
+	/**
+	 * The {@code Metadata} of a {@code StartRestoreJob}, from the recovery point's
+	 * restore metadata ({@code GetRecoveryPointRestoreMetadata}).
+	 *
+	 * <p>
+	 * EBS: {@code availabilityZone}, {@code volumeSize}, {@code volumeType},
+	 * {@code encrypted} and {@code kmsKeyId} as the recovery point recorded them; only
+	 * what it lacks is read from the original volume ({@code DescribeVolumes}), which may
+	 * be gone: that is the case a restore is for, so a gone volume fails the restore only
+	 * when the zone is missing too.
+	 *
+	 * <p>
+	 * EFS: a new file system ({@code newFileSystem=true}, the request's token as
+	 * {@code CreationToken}); with {@code file-system-kms-key-arn} set it is encrypted
+	 * with that key ({@code Encrypted=true} and {@code KmsKeyId}: EFS refuses a key with
+	 * {@code Encrypted=false}); otherwise it keeps the source's encryption as the
+	 * metadata says.
+	 */
+	Map<String, String> restoreMetadata(RestoreRequest request, Map<String, String> recorded) {
+		Map<String, String> metadata = new HashMap<>(recorded);
+		if (request.kind() == ResourceKind.VOLUME) {
+			List<String> wanted = List.of("availabilityZone", "volumeSize", "volumeType", "encrypted");
+			if (wanted.stream().anyMatch((k) -> blank(metadata.get(k)))) {
+				Volume original = originalVolume(metadata.get("volumeId"), request.recoveryPointId(),
+						blank(metadata.get("availabilityZone")));
+				if (original != null) {
+					putIfBlank(metadata, "availabilityZone", original.availabilityZone());
+					putIfBlank(metadata, "volumeSize",
+							original.size() == null ? null : String.valueOf(original.size()));
+					putIfBlank(metadata, "volumeType", original.volumeTypeAsString());
+					putIfBlank(metadata, "encrypted",
+							original.encrypted() == null ? null : String.valueOf(original.encrypted()));
+					if (Boolean.TRUE.equals(original.encrypted())) {
+						putIfBlank(metadata, "kmsKeyId", original.kmsKeyId());
+					}
+				}
+			}
+			metadata.values().removeIf(AwsCloud::blank);
+			return metadata;
 		}
-		List<Volume> volumes = call("DescribeVolumes " + volumeId,
-				() -> ec2.describeVolumes((r) -> r.volumeIds(volumeId)).volumes());
+		metadata.put("newFileSystem", "true");
+		metadata.put("CreationToken", request.idempotencyToken());
+		metadata.putIfAbsent("PerformanceMode", "generalPurpose");
+		if (settings.fileSystemKmsKeyArn() != null) {
+			metadata.put("Encrypted", "true");
+			metadata.put("KmsKeyId", settings.fileSystemKmsKeyArn());
+		}
+		else {
+			metadata.putIfAbsent("Encrypted", "false");
+			if (!"true".equalsIgnoreCase(metadata.get("Encrypted"))) {
+				metadata.remove("KmsKeyId");
+			}
+		}
+		metadata.values().removeIf(AwsCloud::blank);
+		return metadata;
+	}
+
+	private static boolean blank(String value) {
+		return value == null || value.isBlank();
+	}
+
+	private static void putIfBlank(Map<String, String> metadata, String key, String value) {
+		if (blank(metadata.get(key)) && !blank(value)) {
+			metadata.put(key, value);
+		}
+	}
+
+	/**
+	 * The original volume, or null when it is gone and the zone is known; fails when the
+	 * zone is not known and the volume cannot tell it.
+	 */
+	private Volume originalVolume(String volumeId, String recoveryPointId, boolean zoneNeeded) {
+		if (volumeId == null) {
+			if (zoneNeeded) {
+				throw new CloudException(
+						"recovery point " + recoveryPointId
+								+ " names no availability zone nor original volume; cannot place the restored volume",
+						false);
+			}
+			return null;
+		}
+		List<Volume> volumes;
+		try {
+			volumes = ec2.describeVolumes((r) -> r.volumeIds(volumeId)).volumes();
+		}
+		catch (SdkException ex) {
+			if (!AwsErrors.isNotFound(ex)) {
+				throw AwsErrors.translate("DescribeVolumes " + volumeId, ex);
+			}
+			volumes = List.of();
+		}
 		if (volumes.isEmpty()) {
-			throw new CloudException("the original volume " + volumeId + " of recovery point " + recoveryPointId
-					+ " is gone and the restore metadata names no availability zone", false);
+			if (zoneNeeded) {
+				throw new CloudException("the original volume " + volumeId + " of recovery point " + recoveryPointId
+						+ " is gone and the restore metadata names no availability zone", false);
+			}
+			log.info("original volume {} of {} is gone; restoring from the recovery point's metadata alone", volumeId,
+					recoveryPointId);
+			return null;
 		}
 		return volumes.get(0);
 	}
@@ -588,11 +920,13 @@ public class AwsCloud implements CloudPort {
 			return CloudJobState.CREATED;
 		}
 		return switch (state) {
+			case PENDING -> CloudJobState.PENDING;
 			case RUNNING, ABORTING -> CloudJobState.RUNNING;
 			case COMPLETED -> CloudJobState.COMPLETED;
+			case PARTIAL -> CloudJobState.PARTIAL;
 			case ABORTED -> CloudJobState.ABORTED;
 			case EXPIRED -> CloudJobState.EXPIRED;
-			case FAILED, PARTIAL -> CloudJobState.FAILED;
+			case FAILED -> CloudJobState.FAILED;
 			default -> CloudJobState.CREATED;
 		};
 	}

@@ -49,14 +49,18 @@ public class AwsCloudConfiguration {
 		AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
 		RetryStrategy retry = retryStrategy(10, Duration.ofMillis(200), Duration.ofSeconds(20));
 		AwsRequestMetrics counted = new AwsRequestMetrics(metrics);
-		return new AwsCloud(
+		AwsCloud cloud = new AwsCloud(
 				configure(BackupClient.builder(), region, credentials, aws.backupEndpoint(), retry, counted).build(),
 				configure(Ec2Client.builder(), region, credentials, aws.ec2Endpoint(), retry, counted).build(),
 				configure(EfsClient.builder(), region, credentials, aws.efsEndpoint(), retry, counted).build(),
 				configure(StsClient.builder(), region, credentials, aws.stsEndpoint(), retry, counted).build(),
 				configure(IamClient.builder(), region, credentials, aws.iamEndpoint(), retry, counted).build(),
 				new AwsCloud.Settings(region.id(), aws.iamRoleArn(), aws.kmsKeyArn(), aws.protectionTagKey(),
-						aws.protectionTagValue()));
+						aws.protectionTagValue(), aws.fileSystemKmsKeyArn(), aws.deleteWait(), aws.followInterval()));
+		// jobs a previous runner started: their disks lose the protection tag when they
+		// end
+		cloud.followRunningJobs();
+		return cloud;
 	}
 
 	/**

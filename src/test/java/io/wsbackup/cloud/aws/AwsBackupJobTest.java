@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,6 +15,8 @@ import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.cloud.CloudPort;
+import io.wsbackup.cloud.aws.simulator.AwsBackupSimulator.Outcome;
+import io.wsbackup.events.EventLog;
 import io.wsbackup.launcher.Launcher;
 import io.wsbackup.system.TestDatabase;
 import io.wsbackup.workspace.Workspace;
@@ -21,6 +24,8 @@ import io.wsbackup.workspace.WorkspaceService;
 import io.wsbackup.workspace.WorkspaceStatus;
 import io.wsbackup.workspace.WorkspaceStorage;
 
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -40,7 +45,8 @@ import static org.awaitility.Awaitility.await;
 				"wsbackup.cloud.provider=aws", "wsbackup.workloads.provider=none", "wsbackup.demo.enabled=false",
 				"wsbackup.recovery.enabled=false", "wsbackup.backup.poll-initial-interval=50ms",
 				"wsbackup.backup.poll-max-interval=200ms", "wsbackup.cloud.aws.region=" + AwsTestEnvironment.REGION,
-				"wsbackup.cloud.aws.iam-role-arn=" + AwsTestEnvironment.ROLE })
+				"wsbackup.cloud.aws.iam-role-arn=" + AwsTestEnvironment.ROLE,
+				"wsbackup.cloud.aws.follow-interval=200ms", "wsbackup.cloud.aws.delete-wait=5s" })
 class AwsBackupJobTest {
 
 	private static AwsTestEnvironment aws;
@@ -59,6 +65,12 @@ class AwsBackupJobTest {
 
 	@Autowired
 	MeterRegistry registry;
+
+	@Autowired
+	EventLog events;
+
+	@Autowired
+	JobRepository jobRepository;
 
 	@DynamicPropertySource
 	static void awsAndDatabase(DynamicPropertyRegistry registry) {
@@ -82,6 +94,11 @@ class AwsBackupJobTest {
 			aws.close();
 			aws = null;
 		}
+	}
+
+	@BeforeEach
+	void noFaultsNorOutcomes() {
+		aws.simulator.reset();
 	}
 
 	@Test
@@ -111,6 +128,154 @@ class AwsBackupJobTest {
 			.until(() -> workspaces.find(workspace.crn().toString(), null, null)
 				.status()
 				.equals(WorkspaceStatus.INSTALLATION_FINISHED));
+	}
+
+	@Test
+	void failedBackupLeavesNoDiskProtectedOnceItsOtherSnapshotEndsLater() {
+		String failing = aws.newVolume();
+		String slow = aws.newVolume();
+		Workspace workspace = register(failing, slow);
+		aws.simulator.setOutcome(failing, Outcome.FAILED, "the volume could not be read");
+		aws.simulator.setOutcome(slow, Outcome.PENDING, null);
+
+		Backup done = awaitEnd(launcher.backupWorkspace(workspace.crn().toString(), "b", 60, "crn:cdp:iam:test"));
+
+		assertThat(done.status()).isEqualTo(BackupStatus.FAILED);
+		assertThat(done.failureReason()).contains("the volume could not be read");
+		assertThat(aws.simulator.backupJobs()).as("one cloud job per volume, none started again").hasSize(2);
+		assertThat(volumeTagKeys(slow)).as("its job still waits in its start window").contains("wsbackup:in-use");
+		assertThat(events.list(workspace.crn().toString(), done.crn().toString(), 100)).anySatisfy(
+				(e) -> assertThat(e.message()).contains("1 snapshot(s) still run in the cloud after the failure")
+					.contains("volume:" + slow));
+		assertThat(volumeTagKeys(failing)).doesNotContain("wsbackup:in-use");
+
+		aws.simulator.clearOutcome(slow);
+
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(volumeTagKeys(slow)).doesNotContain("wsbackup:in-use"));
+		assertThat(aws.simulator.backupJobs()).hasSize(2)
+			.allSatisfy((job) -> assertThat(job.get("State")).isIn("FAILED", "COMPLETED"));
+	}
+
+	@Test
+	void snapshotWhoseStartWindowPassedFailsTheBackupSayingSo() {
+		String volume = aws.newVolume();
+		Workspace workspace = register(volume);
+		aws.simulator.setOutcome(volume, Outcome.EXPIRED, null);
+
+		Backup done = awaitEnd(launcher.backupWorkspace(workspace.crn().toString(), "b", 60, "crn:cdp:iam:test"));
+
+		assertThat(done.status()).isEqualTo(BackupStatus.FAILED);
+		assertThat(done.failureReason()).contains("ended EXPIRED").contains("start window");
+		assertThat(aws.simulator.backupJobs()).hasSize(1);
+		assertThat(backups.recoveryPoints(done.crn())).isEmpty();
+	}
+
+	@Test
+	void snapshotCompletedWithIssuesAndAUsableRecoveryPointSucceedsWithAwsMessageAsAWarning() {
+		String volume = aws.newVolume();
+		Workspace workspace = register(volume);
+		aws.simulator.setOutcome(volume, Outcome.PARTIAL, "3 blocks were unreadable and skipped");
+
+		Backup done = awaitEnd(launcher.backupWorkspace(workspace.crn().toString(), "b", 60, "crn:cdp:iam:test"));
+
+		assertThat(done.status()).as("failure: %s", done.failureReason()).isEqualTo(BackupStatus.SUCCEEDED);
+		assertThat(done.warnings())
+			.anySatisfy((w) -> assertThat(w).contains("PARTIAL").contains("3 blocks were unreadable and skipped"));
+		assertThat(backups.recoveryPoints(done.crn())).hasSize(1);
+		assertThat(aws.simulator.backupJobs()).hasSize(1);
+	}
+
+	@Test
+	void snapshotCompletedWithIssuesWithoutAUsableRecoveryPointFailsTheBackup() {
+		String volume = aws.newVolume();
+		Workspace workspace = register(volume);
+		aws.simulator.setOutcome(volume, Outcome.PARTIAL_UNUSABLE, "the snapshot is incomplete");
+
+		Backup done = awaitEnd(launcher.backupWorkspace(workspace.crn().toString(), "b", 60, "crn:cdp:iam:test"));
+
+		assertThat(done.status()).isEqualTo(BackupStatus.FAILED);
+		assertThat(done.failureReason()).contains("not usable").contains("the snapshot is incomplete");
+		assertThat(backups.recoveryPoints(done.crn())).isEmpty();
+		assertThat(aws.simulator.backupJobs()).hasSize(1);
+	}
+
+	@Test
+	void snapshotWaitingInItsStartWindowIsSaidAndAwaited() {
+		String volume = aws.newVolume();
+		Workspace workspace = register(volume);
+		aws.simulator.setOutcome(volume, Outcome.PENDING, null);
+
+		Backup started = launcher.backupWorkspace(workspace.crn().toString(), "b", 60, "crn:cdp:iam:test");
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> events.list(workspace.crn().toString(), started.crn().toString(), 100)
+				.stream()
+				.anyMatch((e) -> e.message().contains("is waiting in its start window")));
+		assertThat(backups.find(started.crn()).orElseThrow().status()).isEqualTo(BackupStatus.RUNNING);
+		aws.simulator.clearOutcome(volume);
+
+		Backup done = awaitEnd(started);
+		assertThat(done.status()).as("failure: %s", done.failureReason()).isEqualTo(BackupStatus.SUCCEEDED);
+		assertThat(aws.simulator.backupJobs()).hasSize(1);
+		assertThat(events.list(workspace.crn().toString(), started.crn().toString(), 100))
+			.as("said once, however many polls saw it waiting")
+			.filteredOn((e) -> e.message().contains("is waiting in its start window"))
+			.hasSize(1);
+	}
+
+	@Test
+	void deleteWhosePointAwsLeavesExpiredFailsNamingThePermissionAndTheBackupStaysDeletingUntilItIsGone() {
+		String volume = aws.newVolume();
+		Workspace workspace = register(volume);
+		Backup done = awaitEnd(launcher.backupWorkspace(workspace.crn().toString(), "b", 60, "crn:cdp:iam:test"));
+		assertThat(done.status()).as("failure: %s", done.failureReason()).isEqualTo(BackupStatus.SUCCEEDED);
+		String point = backups.recoveryPoints(done.crn()).get(0).recoveryPointId();
+		aws.simulator.setServiceLinkedRoleCreatable(false);
+
+		long first = launcher.deleteBackup(done.crn().toString());
+
+		assertThat(awaitExecution(first)).isEqualTo(BatchStatus.FAILED);
+		assertThat(backups.find(done.crn()).orElseThrow().status()).isEqualTo(BackupStatus.DELETING);
+		assertThat(events.list(workspace.crn().toString(), done.crn().toString(), 100)).anySatisfy(
+				(e) -> assertThat(e.message()).contains("left it EXPIRED").contains("iam:CreateServiceLinkedRole"));
+		assertThat(aws.backup
+			.describeRecoveryPoint((r) -> r.backupVaultName(workspace.vaultName()).recoveryPointArn(point))
+			.statusAsString()).isEqualTo("EXPIRED");
+
+		aws.simulator.setServiceLinkedRoleCreatable(true);
+		long second = launcher.deleteBackup(done.crn().toString());
+
+		assertThat(awaitExecution(second)).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(backups.find(done.crn())).isEmpty();
+		assertThat(aws.simulator.backupJobs()).as("deleting starts no cloud backup job").hasSize(1);
+	}
+
+	private Workspace register(String... volumes) {
+		return workspaces.register("aws-" + UUID.randomUUID().toString().substring(0, 8), "env-aws",
+				AwsTestEnvironment.ACCOUNT, AwsTestEnvironment.REGION, "2.0.50",
+				new WorkspaceStorage(List.of(volumes), null, false), null);
+	}
+
+	private Backup awaitEnd(Backup started) {
+		return await().atMost(Duration.ofSeconds(40))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> backups.find(started.crn()).orElseThrow(), (b) -> !b.status().isActive());
+	}
+
+	private BatchStatus awaitExecution(long id) {
+		return await().atMost(Duration.ofSeconds(40))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> jobRepository.getJobExecution(id).getStatus(), (s) -> !s.isRunning());
+	}
+
+	private List<String> volumeTagKeys(String volumeId) {
+		return aws.ec2.describeVolumes((r) -> r.volumeIds(volumeId))
+			.volumes()
+			.get(0)
+			.tags()
+			.stream()
+			.map(software.amazon.awssdk.services.ec2.model.Tag::key)
+			.toList();
 	}
 
 }

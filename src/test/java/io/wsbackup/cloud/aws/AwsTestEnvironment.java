@@ -53,6 +53,8 @@ final class AwsTestEnvironment implements AutoCloseable {
 
 	final IamClient iam;
 
+	private final java.util.List<AwsCloud> clouds = new java.util.concurrent.CopyOnWriteArrayList<>();
+
 	AwsTestEnvironment(Duration jobDuration) {
 		moto = MotoServer.start();
 		try {
@@ -80,12 +82,29 @@ final class AwsTestEnvironment implements AutoCloseable {
 	}
 
 	AwsCloud cloud(String role) {
-		return new AwsCloud(backup, ec2, efs, sts, iam,
-				new AwsCloud.Settings(REGION, role, null, "wsbackup:in-use", "true"));
+		return cloud(role, null, null);
+	}
+
+	/**
+	 * An adapter with these keys; it follows a deleted recovery point for 2 s and asks
+	 * about jobs nobody polls every 100 ms.
+	 */
+	AwsCloud cloud(String role, String vaultKey, String fileSystemKey) {
+		AwsCloud cloud = new AwsCloud(backup, ec2, efs, sts, iam, new AwsCloud.Settings(REGION, role, vaultKey,
+				"wsbackup:in-use", "true", fileSystemKey, Duration.ofSeconds(2), Duration.ofMillis(100)));
+		clouds.add(cloud);
+		return cloud;
+	}
+
+	/** Stops the background work of the adapters made so far. */
+	private void closeClouds() {
+		clouds.forEach(AwsCloud::close);
+		clouds.clear();
 	}
 
 	/** Forgets every resource, job and fault. */
 	void reset() {
+		closeClouds();
 		moto.reset();
 		simulator.reset();
 		createBackupRole(ROLE_NAME, BACKUP_TRUST);
@@ -106,6 +125,7 @@ final class AwsTestEnvironment implements AutoCloseable {
 
 	@Override
 	public void close() {
+		closeClouds();
 		backup.close();
 		ec2.close();
 		efs.close();

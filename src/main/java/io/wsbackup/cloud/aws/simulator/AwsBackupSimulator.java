@@ -41,10 +41,11 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code ListBackupJobs}, {@code StopBackupJob}, {@code ListRecoveryPointsByBackupVault},
  * {@code DescribeRecoveryPoint}, {@code DeleteRecoveryPoint},
  * {@code GetRecoveryPointRestoreMetadata}, {@code StartRestoreJob},
- * {@code DescribeRestoreJob}, {@code DescribeRegionSettings}, and the vault calls
- * ({@code CreateBackupVault}, {@code DescribeBackupVault}, {@code ListBackupVaults},
- * {@code TagResource}, {@code ListTags}), which are forwarded to moto when a moto
- * endpoint is given and kept in memory otherwise.
+ * {@code DescribeRestoreJob}, {@code ListRestoreJobs}, {@code DescribeRegionSettings},
+ * {@code UpdateRegionSettings}, and the vault calls ({@code CreateBackupVault},
+ * {@code DescribeBackupVault}, {@code ListBackupVaults}, {@code TagResource},
+ * {@code ListTags}), which are forwarded to moto when a moto endpoint is given and kept
+ * in memory otherwise.
  *
  * <p>
  * Behaviour: a backup job is {@code CREATED}, then {@code RUNNING} with a growing
@@ -63,10 +64,28 @@ import tools.jackson.databind.json.JsonMapper;
  * State is in memory: a restarted simulator knows nothing.
  *
  * <p>
+ * As strict as AWS's service model where the adapter depends on it (checked by a test
+ * against botocore's {@code backup} model): list calls page ({@code MaxResults} 1 to
+ * 1000, {@code NextToken}) and filter ({@code ByResourceArn}, {@code ByResourceType},
+ * {@code ByState}, {@code ByStatus}); {@code StartWindowMinutes} at least 60;
+ * {@code Metadata} required for restores; errors of the model's types. What real AWS does
+ * on a bad day, on demand: deleted recovery points stay {@code DELETING} for
+ * {@link #setDeleteDuration(Duration)}, and end {@code EXPIRED} (not deleted, though the
+ * call succeeds) when {@link #setServiceLinkedRoleCreatable(boolean)} is false; a point a
+ * running restore reads cannot be deleted ({@code InvalidResourceStateException}); jobs
+ * of a resource wait {@code PENDING}, end {@code EXPIRED}, {@code PARTIAL} or
+ * {@code FAILED} ({@link #setOutcome}); an EBS recovery point's restore metadata is the
+ * volume's zone, size, type and encryption as moto had them when the job started.
+ *
+ * <p>
  * Control API (JSON): {@code POST /simulator/faults} (a {@link Faults} object),
  * {@code POST /simulator/hold}, {@code POST /simulator/release},
  * {@code POST /simulator/fail-resource} ({@code {"resource": "vol-1", "message": ...}}),
  * {@code POST /simulator/job-duration} ({@code {"millis": 5000}}),
+ * {@code POST /simulator/outcome} ({@code {"resource": "vol-1", "outcome": "PARTIAL",
+ * "message": ...}}), {@code POST /simulator/clear-outcome} ({@code {"resource":
+ * "vol-1"}}), {@code POST /simulator/service-linked-role} ({@code {"creatable": false}}),
+ * {@code POST /simulator/delete-duration} ({@code {"millis": 5000}}),
  * {@code POST /simulator/reset}, {@code GET /simulator/jobs}.
  */
 public final class AwsBackupSimulator implements AutoCloseable {
@@ -76,6 +95,8 @@ public final class AwsBackupSimulator implements AutoCloseable {
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final Duration TICK = Duration.ofMillis(25);
+
+	private static final Duration DEFAULT_DELETE_DURATION = Duration.ofMillis(200);
 
 	/**
 	 * Faults injected into the AWS Backup API (not the control API).
@@ -126,7 +147,14 @@ public final class AwsBackupSimulator implements AutoCloseable {
 
 	private final Map<String, Map<String, String>> tags = new ConcurrentHashMap<>();
 
-	private final Map<String, String> failingResources = new HashMap<>();
+	private final Map<String, Boolean> optIn = new ConcurrentHashMap<>(DEFAULT_OPT_IN);
+
+	private static final Map<String, Boolean> DEFAULT_OPT_IN = Map.of("EBS", true, "EFS", true, "EC2", true, "S3",
+			false);
+
+	private final Map<String, Outcome> outcomes = new HashMap<>();
+
+	private final Map<String, String> outcomeMessages = new HashMap<>();
 
 	private final AtomicLong calls = new AtomicLong();
 
@@ -137,6 +165,10 @@ public final class AwsBackupSimulator implements AutoCloseable {
 	private volatile boolean held;
 
 	private volatile boolean createdResourceWhileRunning = true;
+
+	private volatile boolean serviceLinkedRoleCreatable = true;
+
+	private volatile Duration deleteDuration = DEFAULT_DELETE_DURATION;
 
 	/**
 	 * @param port the port to listen on (0 for any free port)
@@ -202,12 +234,74 @@ public final class AwsBackupSimulator implements AutoCloseable {
 	}
 
 	/**
+	 * Whether the caller may create AWS Backup's service-linked role
+	 * ({@code iam:CreateServiceLinkedRole}). Without it AWS Backup answers
+	 * {@code DeleteRecoveryPoint} with success and leaves the point {@code EXPIRED}; so
+	 * does the simulator when this is {@code false} (default {@code true}).
+	 */
+	public void setServiceLinkedRoleCreatable(boolean creatable) {
+		this.serviceLinkedRoleCreatable = creatable;
+	}
+
+	/** How long a deleted recovery point stays {@code DELETING} before it is gone. */
+	public void setDeleteDuration(Duration deleteDuration) {
+		this.deleteDuration = deleteDuration;
+	}
+
+	/**
 	 * Running and future backup jobs of this resource (an id such as {@code vol-1}, or an
 	 * ARN) fail with this status message when they would complete.
 	 */
 	public void failJobsOf(String resource, String message) {
+		setOutcome(resource, Outcome.FAILED, message);
+	}
+
+	/**
+	 * How the running and future backup jobs of this resource (an id or an ARN) end, as
+	 * real AWS Backup may end them.
+	 */
+	public enum Outcome {
+
+		/** {@code FAILED} with the message when it would complete. */
+		FAILED,
+		/**
+		 * {@code PARTIAL} (completed with issues) with the message; its recovery point is
+		 * {@code COMPLETED}, usable.
+		 */
+		PARTIAL,
+		/**
+		 * {@code PARTIAL} with the message, and its recovery point {@code PARTIAL}: not
+		 * usable.
+		 */
+		PARTIAL_UNUSABLE,
+		/**
+		 * Stays {@code CREATED} (accepted, not yet scheduled) until the outcome is
+		 * cleared.
+		 */
+		CREATED,
+		/** Waits {@code PENDING} in its start window until the outcome is cleared. */
+		PENDING,
+		/**
+		 * {@code PENDING} for the job's duration, then {@code EXPIRED}: its start window
+		 * passed.
+		 */
+		EXPIRED
+
+	}
+
+	/** Backup jobs of this resource end so (see {@link Outcome}). */
+	public void setOutcome(String resource, Outcome outcome, String message) {
 		synchronized (lock) {
-			failingResources.put(resourceId(resource), message);
+			outcomes.put(resourceId(resource), outcome);
+			outcomeMessages.put(resourceId(resource), message);
+		}
+	}
+
+	/** Backup jobs of this resource run normally again. */
+	public void clearOutcome(String resource) {
+		synchronized (lock) {
+			outcomes.remove(resourceId(resource));
+			outcomeMessages.remove(resourceId(resource));
 		}
 	}
 
@@ -221,17 +315,29 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			recoveryPoints.clear();
 			vaults.clear();
 			tags.clear();
-			failingResources.clear();
+			outcomes.clear();
+			outcomeMessages.clear();
+			optIn.clear();
+			optIn.putAll(DEFAULT_OPT_IN);
 		}
 		faults = Faults.NONE;
 		held = false;
 		createdResourceWhileRunning = true;
+		serviceLinkedRoleCreatable = true;
+		deleteDuration = DEFAULT_DELETE_DURATION;
 	}
 
 	/** Every backup job ever started, as ListBackupJobs describes it. */
 	public List<Map<String, Object>> backupJobs() {
 		synchronized (lock) {
 			return backupJobs.values().stream().map(BackupJob::describe).toList();
+		}
+	}
+
+	/** The {@code Metadata} a restore job was started with. */
+	public Map<String, String> restoreMetadata(String restoreJobId) {
+		synchronized (lock) {
+			return restoreJob(restoreJobId).metadata;
 		}
 	}
 
@@ -307,15 +413,16 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			case "DescribeBackupJob" -> ok(backupJob(path.get(1)).describe());
 			case "ListBackupJobs" -> ok(listBackupJobs(query));
 			case "StopBackupJob" -> ok(stopBackupJob(path.get(1)));
-			case "ListRecoveryPointsByBackupVault" -> ok(listRecoveryPoints(path.get(1), region(exchange)));
+			case "ListRecoveryPointsByBackupVault" -> ok(listRecoveryPoints(path.get(1), region(exchange), query));
 			case "DescribeRecoveryPoint" -> ok(recoveryPoint(path.get(1), path.get(3)).describe());
 			case "DeleteRecoveryPoint" -> ok(deleteRecoveryPoint(path.get(1), path.get(3)));
 			case "GetRecoveryPointRestoreMetadata" -> ok(restoreMetadata(path.get(1), path.get(3)));
 			case "StartRestoreJob" -> ok(startRestoreJob(in));
 			case "DescribeRestoreJob" -> ok(restoreJob(path.get(1)).describe());
-			case "DescribeRegionSettings" ->
-				ok(Map.of("ResourceTypeOptInPreference", Map.of("EBS", true, "EFS", true, "EC2", true, "S3", false),
-						"ResourceTypeManagementPreference", Map.of("EFS", true, "DynamoDB", true)));
+			case "ListRestoreJobs" -> ok(listRestoreJobs(query));
+			case "DescribeRegionSettings" -> ok(Map.of("ResourceTypeOptInPreference", Map.copyOf(optIn),
+					"ResourceTypeManagementPreference", Map.of("EFS", true, "DynamoDB", true)));
+			case "UpdateRegionSettings" -> ok(updateRegionSettings(in));
 			case "TagResource", "ListTags", "UntagResource" -> tagCall(exchange, operation, path.get(1), body, in);
 			default -> vaultCall(exchange, operation, path, in, body);
 		};
@@ -347,7 +454,7 @@ public final class AwsBackupSimulator implements AutoCloseable {
 					: method.equals("POST") ? "StopBackupJob" : "DescribeBackupJob";
 			case "restore-jobs" ->
 				n == 1 ? (method.equals("PUT") ? "StartRestoreJob" : "ListRestoreJobs") : "DescribeRestoreJob";
-			case "account-settings" -> "DescribeRegionSettings";
+			case "account-settings" -> method.equals("PUT") ? "UpdateRegionSettings" : "DescribeRegionSettings";
 			case "tags" -> method.equals("POST") ? "TagResource" : "ListTags";
 			case "untag" -> "UntagResource";
 			case "backup-vaults" -> {
@@ -382,6 +489,16 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		required(in, "IamRoleArn");
 		String token = (String) in.get("IdempotencyToken");
 		Arn arn = Arn.parse(resourceArn);
+		long startWindow = minutes(in, "StartWindowMinutes", 480);
+		long completeWindow = minutes(in, "CompleteWindowMinutes", 10080);
+		if (startWindow < 60) {
+			throw new ApiError(400, "InvalidParameterValueException",
+					"StartWindowMinutes must be at least 60 minutes, was " + startWindow);
+		}
+		if (completeWindow < 1) {
+			throw new ApiError(400, "InvalidParameterValueException",
+					"CompleteWindowMinutes must be positive, was " + completeWindow);
+		}
 		synchronized (lock) {
 			if (token != null && backupTokens.containsKey(token)) {
 				return backupJobs.get(backupTokens.get(token)).started();
@@ -390,6 +507,10 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		if (!vaultExists(vault, region(exchange))) {
 			throw new ApiError(400, "ResourceNotFoundException", "Backup vault " + vault + " does not exist");
 		}
+		// what AWS Backup records for the restore: the volume as it is now
+		Map<String, String> sourceMetadata = moto == null ? Map.of()
+				: arn.isVolume() ? moto.volumeMetadata(arn.region(), arn.resourceId())
+						: moto.fileSystemMetadata(arn.region(), arn.resourceId());
 		synchronized (lock) {
 			if (token != null && backupTokens.containsKey(token)) {
 				return backupJobs.get(backupTokens.get(token)).started();
@@ -404,7 +525,8 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			Map<String, String> rpTags = in.get("RecoveryPointTags") instanceof Map<?, ?> m ? (Map<String, String>) m
 					: Map.of();
 			BackupJob job = new BackupJob(UUID.randomUUID().toString().toUpperCase(), vault, arn, resourceArn,
-					(String) in.get("IamRoleArn"), Map.copyOf(rpTags), clock.instant(), jobDuration);
+					(String) in.get("IamRoleArn"), Map.copyOf(rpTags), clock.instant(), jobDuration, startWindow);
+			job.sourceMetadata = Map.copyOf(sourceMetadata);
 			backupJobs.put(job.id, job);
 			if (token != null) {
 				backupTokens.put(token, job.id);
@@ -424,17 +546,112 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * {@code ListBackupJobs}: the filters {@code ByResourceArn}, {@code ByState},
+	 * {@code ByBackupVaultName} and {@code ByResourceType}, paged by {@code MaxResults}
+	 * (1 to 1000) and {@code NextToken}.
+	 */
 	private Map<String, Object> listBackupJobs(Map<String, String> query) {
+		String state = query.get("state");
+		if (state != null && !BACKUP_JOB_STATES.contains(state)) {
+			throw new ApiError(400, "InvalidParameterValueException",
+					"ByState '" + state + "' is not one of " + BACKUP_JOB_STATES);
+		}
+		String type = resourceTypeFilter(query);
 		synchronized (lock) {
 			List<Map<String, Object>> jobs = backupJobs.values()
 				.stream()
 				.filter((j) -> query.get("resourceArn") == null || j.resourceArn.equals(query.get("resourceArn")))
-				.filter((j) -> query.get("state") == null || j.state.equals(query.get("state")))
+				.filter((j) -> state == null || j.state.equals(state))
 				.filter((j) -> query.get("backupVaultName") == null || j.vault.equals(query.get("backupVaultName")))
+				.filter((j) -> type == null || type.equals(j.resource.isVolume() ? "EBS" : "EFS"))
 				.map(BackupJob::describe)
 				.toList();
-			return Map.of("BackupJobs", jobs);
+			return page(jobs, query, "BackupJobs");
 		}
+	}
+
+	/**
+	 * {@code ListRestoreJobs}: the filters {@code ByStatus} and {@code ByResourceType},
+	 * paged like every list call.
+	 */
+	private Map<String, Object> listRestoreJobs(Map<String, String> query) {
+		String status = query.get("status");
+		if (status != null && !RESTORE_JOB_STATUSES.contains(status)) {
+			throw new ApiError(400, "InvalidParameterValueException",
+					"ByStatus '" + status + "' is not one of " + RESTORE_JOB_STATUSES);
+		}
+		String type = resourceTypeFilter(query);
+		synchronized (lock) {
+			List<Map<String, Object>> jobs = restoreJobs.values()
+				.stream()
+				.map(RestoreJob::describe)
+				.filter((j) -> status == null || status.equals(j.get("Status")))
+				.filter((j) -> type == null || type.equals(j.get("ResourceType")))
+				.toList();
+			return page(jobs, query, "RestoreJobs");
+		}
+	}
+
+	private static final List<String> BACKUP_JOB_STATES = List.of("CREATED", "PENDING", "RUNNING", "ABORTING",
+			"ABORTED", "COMPLETED", "FAILED", "EXPIRED", "PARTIAL");
+
+	private static final List<String> RESTORE_JOB_STATUSES = List.of("PENDING", "RUNNING", "COMPLETED", "ABORTED",
+			"FAILED");
+
+	private static String resourceTypeFilter(Map<String, String> query) {
+		String type = query.get("resourceType");
+		if (type != null && !type.matches("^[a-zA-Z0-9\\-\\_\\.]{1,50}$")) {
+			throw new ApiError(400, "InvalidParameterValueException", "ByResourceType '" + type + "' is not valid");
+		}
+		return type;
+	}
+
+	/**
+	 * One page of a list answer: {@code MaxResults} must be 1 to 1000 (AWS's model);
+	 * without it a page holds up to 1000; {@code NextToken} is the opaque token of the
+	 * previous page.
+	 */
+	private static Map<String, Object> page(List<Map<String, Object>> all, Map<String, String> query, String member) {
+		int max = 1000;
+		String maxResults = query.get("maxResults");
+		if (maxResults != null) {
+			try {
+				max = Integer.parseInt(maxResults);
+			}
+			catch (NumberFormatException ex) {
+				max = 0;
+			}
+			if (max < 1 || max > 1000) {
+				throw new ApiError(400, "InvalidParameterValueException",
+						"MaxResults must be between 1 and 1000, was " + maxResults);
+			}
+		}
+		int from = 0;
+		String token = query.get("nextToken");
+		if (token != null) {
+			try {
+				from = Integer
+					.parseInt(new String(java.util.Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8)
+						.replaceFirst("^page:", ""));
+			}
+			catch (IllegalArgumentException ex) {
+				from = -1;
+			}
+			if (from < 0 || from > all.size()) {
+				throw new ApiError(400, "InvalidParameterValueException", "NextToken '" + token + "' is not valid");
+			}
+		}
+		int to = Math.min(all.size(), from + max);
+		Map<String, Object> out = new LinkedHashMap<>();
+		out.put(member, all.subList(from, to));
+		if (to < all.size()) {
+			out.put("NextToken",
+					java.util.Base64.getUrlEncoder()
+						.withoutPadding()
+						.encodeToString(("page:" + to).getBytes(StandardCharsets.UTF_8)));
+		}
+		return out;
 	}
 
 	private Map<String, Object> stopBackupJob(String id) {
@@ -450,20 +667,43 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		}
 	}
 
+	// ---- region settings
+
+	/** {@code UpdateRegionSettings}: changes the opt-in of the resource types given. */
+	private Map<String, Object> updateRegionSettings(Map<String, Object> in) {
+		if (in.get("ResourceTypeOptInPreference") instanceof Map<?, ?> preferences) {
+			for (Map.Entry<?, ?> entry : preferences.entrySet()) {
+				if (!(entry.getValue() instanceof Boolean on)) {
+					throw new ApiError(400, "InvalidParameterValueException",
+							"ResourceTypeOptInPreference." + entry.getKey() + " must be true or false");
+				}
+				optIn.put(String.valueOf(entry.getKey()), on);
+			}
+		}
+		return Map.of();
+	}
+
 	// ---- recovery points
 
-	private Map<String, Object> listRecoveryPoints(String vault, String region)
+	/**
+	 * {@code ListRecoveryPointsByBackupVault}: the filters {@code ByResourceArn} and
+	 * {@code ByResourceType}, paged like every list call.
+	 */
+	private Map<String, Object> listRecoveryPoints(String vault, String region, Map<String, String> query)
 			throws IOException, InterruptedException {
 		if (!vaultExists(vault, region)) {
 			throw new ApiError(400, "ResourceNotFoundException", "Backup vault " + vault + " does not exist");
 		}
+		String type = resourceTypeFilter(query);
 		synchronized (lock) {
-			return Map.of("RecoveryPoints",
-					recoveryPoints.getOrDefault(vault, Map.of())
-						.values()
-						.stream()
-						.map(RecoveryPoint::describe)
-						.toList());
+			List<Map<String, Object>> points = recoveryPoints.getOrDefault(vault, Map.of())
+				.values()
+				.stream()
+				.filter((p) -> query.get("resourceArn") == null || p.resourceArn.equals(query.get("resourceArn")))
+				.filter((p) -> type == null || type.equals(p.source.isVolume() ? "EBS" : "EFS"))
+				.map(RecoveryPoint::describe)
+				.toList();
+			return page(points, query, "RecoveryPoints");
 		}
 	}
 
@@ -478,12 +718,37 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * As AWS Backup: the point goes {@code DELETING} and is gone after
+	 * {@code deleteDuration}; without the service-linked role permission
+	 * ({@link #setServiceLinkedRoleCreatable(boolean) false}) the call succeeds but the
+	 * point ends {@code EXPIRED}, not deleted; a point that a running restore reads is
+	 * refused with {@code InvalidResourceStateException}.
+	 */
 	private Map<String, Object> deleteRecoveryPoint(String vault, String arn) {
 		synchronized (lock) {
-			recoveryPoint(vault, arn);
-			recoveryPoints.get(vault).remove(arn);
-			tags.remove(arn);
-			log.info("recovery point {} deleted from {}", arn, vault);
+			RecoveryPoint point = recoveryPoint(vault, arn);
+			for (RestoreJob job : restoreJobs.values()) {
+				if (job.point == point && !job.terminal()) {
+					throw new ApiError(400, "InvalidResourceStateException",
+							"Recovery point " + arn + " cannot be deleted: restore job " + job.id + " is using it");
+				}
+			}
+			if (point.status.equals("DELETING")) {
+				throw new ApiError(400, "InvalidResourceStateException",
+						"Recovery point " + arn + " is already being deleted");
+			}
+			if (!serviceLinkedRoleCreatable) {
+				point.status = "EXPIRED";
+				point.message = "Insufficient permissions to delete the recovery point: the caller cannot create"
+						+ " the service-linked role AWSServiceRoleForBackup (iam:CreateServiceLinkedRole)";
+				log.info("recovery point {} left EXPIRED: no permission to create the service-linked role", arn);
+				return Map.of();
+			}
+			point.status = "DELETING";
+			point.message = null;
+			point.goneAt = clock.instant().plus(deleteDuration);
+			log.info("recovery point {} deleting from {}", arn, vault);
 			return Map.of();
 		}
 	}
@@ -495,12 +760,14 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			metadata.put("volumeId", point.source.resourceId());
 			metadata.put("encrypted", "false");
 			metadata.put("volumeType", "gp3");
+			metadata.putAll(point.sourceMetadata);
 		}
 		else {
 			metadata.put("file-system-id", point.source.resourceId());
 			metadata.put("Encrypted", "false");
 			metadata.put("PerformanceMode", "generalPurpose");
 			metadata.put("newFileSystem", "true");
+			metadata.putAll(point.sourceMetadata);
 		}
 		return Map.of("BackupVaultArn", vaultArn(vault, point.source), "RecoveryPointArn", arn, "RestoreMetadata",
 				metadata, "ResourceType", point.source.isVolume() ? "EBS" : "EFS");
@@ -513,7 +780,16 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		String rpArn = required(in, "RecoveryPointArn");
 		required(in, "IamRoleArn");
 		String token = (String) in.get("IdempotencyToken");
-		Map<String, String> metadata = in.get("Metadata") instanceof Map<?, ?> m ? (Map<String, String>) m : Map.of();
+		if (!(in.get("Metadata") instanceof Map<?, ?> m)) {
+			throw new ApiError(400, "MissingParameterValueException", "Metadata is required");
+		}
+		Map<String, String> metadata = (Map<String, String>) m;
+		if (metadata.get("KmsKeyId") != null && !"true".equalsIgnoreCase(metadata.get("Encrypted"))
+				&& metadata.containsKey("newFileSystem")) {
+			// EFS refuses a key for a file system that is not encrypted
+			throw new ApiError(400, "InvalidParameterValueException",
+					"KmsKeyId is given but Encrypted is not true: an EFS file system with a KMS key must be encrypted");
+		}
 		synchronized (lock) {
 			if (token != null && restoreTokens.containsKey(token)) {
 				return Map.of("RestoreJobId", restoreTokens.get(token));
@@ -525,6 +801,10 @@ public final class AwsBackupSimulator implements AutoCloseable {
 				.findFirst()
 				.orElseThrow(
 						() -> new ApiError(400, "ResourceNotFoundException", "Recovery point " + rpArn + " not found"));
+			if (!point.status.equals("COMPLETED")) {
+				throw new ApiError(400, "InvalidRequestException",
+						"Recovery point " + rpArn + " is " + point.status + " and cannot be restored");
+			}
 			RestoreJob job = new RestoreJob(
 					String.valueOf(100000 + restoreJobs.size() + ThreadLocalRandom.current().nextInt(1000) * 1000L),
 					point, Map.copyOf(metadata), token, clock.instant(), jobDuration);
@@ -652,6 +932,17 @@ public final class AwsBackupSimulator implements AutoCloseable {
 						toCreate.add(job);
 					}
 				}
+				Instant now = clock.instant();
+				for (Map<String, RecoveryPoint> points : recoveryPoints.values()) {
+					points.values().removeIf((p) -> {
+						boolean gone = p.status.equals("DELETING") && !now.isBefore(p.goneAt);
+						if (gone) {
+							tags.remove(p.arn);
+							log.info("recovery point {} deleted from {}", p.arn, p.vault);
+						}
+						return gone;
+					});
+				}
 			}
 			for (RestoreJob job : toCreate) {
 				createRestoredResource(job);
@@ -673,7 +964,7 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			else if (source.isVolume()) {
 				String zone = job.metadata.getOrDefault("availabilityZone", source.region() + "a");
 				int size = Integer.parseInt(job.metadata.getOrDefault("volumeSize", "1"));
-				id = moto.createVolume(source.region(), zone, size);
+				id = moto.createVolume(source.region(), zone, size, job.metadata.getOrDefault("volumeType", "gp3"));
 			}
 			else {
 				id = moto.createFileSystem(source.region(),
@@ -735,9 +1026,14 @@ public final class AwsBackupSimulator implements AutoCloseable {
 
 		Instant completedAt;
 
+		final long startWindowMinutes;
+
+		Map<String, String> sourceMetadata = Map.of();
+
 		BackupJob(String id, String vault, Arn resource, String resourceArn, String roleArn,
-				Map<String, String> recoveryPointTags, Instant createdAt, Duration duration) {
+				Map<String, String> recoveryPointTags, Instant createdAt, Duration duration, long startWindowMinutes) {
 			this.id = id;
+			this.startWindowMinutes = startWindowMinutes;
 			this.vault = vault;
 			this.resource = resource;
 			this.resourceArn = resourceArn;
@@ -751,7 +1047,7 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		}
 
 		boolean terminal() {
-			return List.of("COMPLETED", "FAILED", "ABORTED", "EXPIRED").contains(state);
+			return List.of("COMPLETED", "FAILED", "ABORTED", "EXPIRED", "PARTIAL").contains(state);
 		}
 
 		void advance() {
@@ -762,18 +1058,43 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			if (terminal() || held) {
 				return;
 			}
+			Outcome outcome = outcomes.get(resource.resourceId());
+			String outcomeMessage = outcomeMessages.get(resource.resourceId());
+			if (outcome == Outcome.CREATED || outcome == Outcome.PENDING) {
+				state = outcome.name();
+				return;
+			}
 			elapsedMillis += TICK.toMillis();
+			if (outcome == Outcome.EXPIRED) {
+				state = "PENDING";
+				if (elapsedMillis >= duration.toMillis()) {
+					elapsedMillis = 0;
+					message = outcomeMessage != null ? outcomeMessage
+							: "The backup job did not start within its start window of " + startWindowMinutes
+									+ " minutes";
+					end("EXPIRED");
+				}
+				return;
+			}
 			state = "RUNNING";
 			if (elapsedMillis >= duration.toMillis()) {
-				String failure = failingResources.get(resource.resourceId());
-				if (failure != null) {
-					message = failure;
+				if (outcome == Outcome.FAILED) {
+					message = outcomeMessage;
 					end("FAILED");
 					return;
 				}
-				end("COMPLETED");
+				boolean partial = outcome == Outcome.PARTIAL || outcome == Outcome.PARTIAL_UNUSABLE;
+				if (partial) {
+					message = outcomeMessage;
+				}
+				end(partial ? "PARTIAL" : "COMPLETED");
 				RecoveryPoint point = new RecoveryPoint(recoveryPointArn, vault, resource, resourceArn, roleArn,
 						createdAt, completedAt, bytes(duration.toMillis()));
+				point.sourceMetadata = sourceMetadata;
+				if (outcome == Outcome.PARTIAL_UNUSABLE) {
+					point.status = "PARTIAL";
+					point.message = outcomeMessage;
+				}
 				recoveryPoints.computeIfAbsent(vault, (v) -> new LinkedHashMap<>()).put(recoveryPointArn, point);
 				tags.put(recoveryPointArn, new ConcurrentHashMap<>(recoveryPointTags));
 			}
@@ -804,7 +1125,7 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			out.put("IamRoleArn", roleArn);
 			out.put("CreationDate", epoch(createdAt));
 			out.put("State", state);
-			double percent = state.equals("COMPLETED") ? 100.0
+			double percent = state.equals("COMPLETED") || state.equals("PARTIAL") ? 100.0
 					: Math.min(99.0, 100.0 * elapsedMillis / Math.max(1, duration.toMillis()));
 			out.put("PercentDone", String.format(java.util.Locale.ROOT, "%.1f", percent));
 			out.put("BytesTransferred", bytes(elapsedMillis));
@@ -819,16 +1140,53 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			if (completedAt != null) {
 				out.put("CompletionDate", epoch(completedAt));
 			}
-			if (state.equals("COMPLETED")) {
+			if (state.equals("COMPLETED") || state.equals("PARTIAL")) {
 				out.put("RecoveryPointArn", recoveryPointArn);
 			}
+			out.put("StartBy", epoch(createdAt.plus(Duration.ofMinutes(startWindowMinutes))));
 			return out;
 		}
 
 	}
 
-	private record RecoveryPoint(String arn, String vault, Arn source, String resourceArn, String roleArn,
-			Instant createdAt, Instant completedAt, long size) {
+	private static final class RecoveryPoint {
+
+		final String arn;
+
+		final String vault;
+
+		final Arn source;
+
+		final String resourceArn;
+
+		final String roleArn;
+
+		final Instant createdAt;
+
+		final Instant completedAt;
+
+		final long size;
+
+		/** COMPLETED, DELETING (gone at {@link #goneAt}) or EXPIRED. */
+		String status = "COMPLETED";
+
+		String message;
+
+		Instant goneAt;
+
+		Map<String, String> sourceMetadata = Map.of();
+
+		RecoveryPoint(String arn, String vault, Arn source, String resourceArn, String roleArn, Instant createdAt,
+				Instant completedAt, long size) {
+			this.arn = arn;
+			this.vault = vault;
+			this.source = source;
+			this.resourceArn = resourceArn;
+			this.roleArn = roleArn;
+			this.createdAt = createdAt;
+			this.completedAt = completedAt;
+			this.size = size;
+		}
 
 		Map<String, Object> describe() {
 			Map<String, Object> out = new LinkedHashMap<>();
@@ -838,7 +1196,10 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			out.put("ResourceArn", resourceArn);
 			out.put("ResourceType", source.isVolume() ? "EBS" : "EFS");
 			out.put("IamRoleArn", roleArn);
-			out.put("Status", "COMPLETED");
+			out.put("Status", status);
+			if (message != null) {
+				out.put("StatusMessage", message);
+			}
 			out.put("CreationDate", epoch(createdAt));
 			out.put("CompletionDate", epoch(completedAt));
 			out.put("BackupSizeInBytes", size);
@@ -879,6 +1240,10 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			this.token = token;
 			this.createdAt = createdAt;
 			this.duration = duration;
+		}
+
+		boolean terminal() {
+			return status.equals("COMPLETED") || status.equals("FAILED") || status.equals("ABORTED");
 		}
 
 		/**
@@ -975,6 +1340,17 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		return s;
 	}
 
+	private static long minutes(Map<String, Object> in, String field, long absent) {
+		Object value = in.get(field);
+		if (value == null) {
+			return absent;
+		}
+		if (!(value instanceof Number n)) {
+			throw new ApiError(400, "InvalidParameterValueException", field + " must be a number of minutes");
+		}
+		return n.longValue();
+	}
+
 	private static Map<String, String> query(String raw) {
 		Map<String, String> out = new HashMap<>();
 		if (raw == null) {
@@ -1007,6 +1383,11 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			case "fail-resource" ->
 				failJobsOf(required(in, "resource"), String.valueOf(in.getOrDefault("message", "simulated failure")));
 			case "job-duration" -> setJobDuration(Duration.ofMillis(((Number) in.get("millis")).longValue()));
+			case "outcome" -> setOutcome(required(in, "resource"), outcome(required(in, "outcome")),
+					in.get("message") == null ? null : String.valueOf(in.get("message")));
+			case "clear-outcome" -> clearOutcome(required(in, "resource"));
+			case "service-linked-role" -> setServiceLinkedRoleCreatable(!Boolean.FALSE.equals(in.get("creatable")));
+			case "delete-duration" -> setDeleteDuration(Duration.ofMillis(((Number) in.get("millis")).longValue()));
 			case "created-resource-while-running" ->
 				setCreatedResourceReportedWhileRunning(Boolean.TRUE.equals(in.get("whileRunning")));
 			case "jobs" -> {
@@ -1015,10 +1396,21 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			default -> throw new ApiError(404, "UnknownOperationException",
 					"no control operation " + method + " " + what
 							+ "; try faults, hold, release, reset, fail-resource, job-duration,"
-							+ " created-resource-while-running, jobs");
+							+ " created-resource-while-running, outcome, clear-outcome, service-linked-role,"
+							+ " delete-duration, jobs");
 		}
 		log.info("simulator control: {}", what);
 		return ok(Map.of());
+	}
+
+	private static Outcome outcome(String name) {
+		try {
+			return Outcome.valueOf(name);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ApiError(400, "InvalidParameterValueException",
+					"outcome '" + name + "' is not one of " + List.of(Outcome.values()));
+		}
 	}
 
 	private static Answer ok(Map<String, ?> body) {

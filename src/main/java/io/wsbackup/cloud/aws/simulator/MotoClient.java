@@ -75,10 +75,82 @@ final class MotoClient {
 		return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
 	}
 
+	/**
+	 * What AWS Backup records about a volume for its restore: {@code availabilityZone},
+	 * {@code volumeSize}, {@code volumeType}, {@code encrypted} and, when encrypted,
+	 * {@code kmsKeyId}; empty when moto does not know the volume.
+	 */
+	Map<String, String> volumeMetadata(String region, String volumeId) throws IOException, InterruptedException {
+		String form = "Action=DescribeVolumes&Version=2016-11-15&VolumeId.1="
+				+ URLEncoder.encode(volumeId, StandardCharsets.UTF_8);
+		HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/"))
+			.header("Authorization", authorization(region, "ec2"))
+			.header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+			.POST(HttpRequest.BodyPublishers.ofString(form))
+			.build();
+		HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+		Map<String, String> out = new java.util.LinkedHashMap<>();
+		if (response.statusCode() != 200) {
+			return out;
+		}
+		String body = response.body();
+		put(out, "availabilityZone", body, "availabilityZone");
+		put(out, "volumeSize", body, "size");
+		put(out, "volumeType", body, "volumeType");
+		put(out, "encrypted", body, "encrypted");
+		if ("true".equals(out.get("encrypted"))) {
+			put(out, "kmsKeyId", body, "kmsKeyId");
+		}
+		return out;
+	}
+
+	/**
+	 * What AWS Backup records about a file system for its restore: {@code Encrypted},
+	 * {@code KmsKeyId} (when encrypted) and {@code PerformanceMode}; empty when moto does
+	 * not know it.
+	 */
+	Map<String, String> fileSystemMetadata(String region, String fileSystemId)
+			throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create(base() + "/2015-02-01/file-systems?FileSystemId="
+					+ URLEncoder.encode(fileSystemId, StandardCharsets.UTF_8)))
+			.header("Authorization", authorization(region, "elasticfilesystem"))
+			.GET()
+			.build();
+		HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+		Map<String, String> out = new java.util.LinkedHashMap<>();
+		if (response.statusCode() != 200) {
+			return out;
+		}
+		String body = response.body();
+		Matcher encrypted = Pattern.compile("\"Encrypted\"\\s*:\\s*(true|false)").matcher(body);
+		if (encrypted.find()) {
+			out.put("Encrypted", encrypted.group(1));
+		}
+		Matcher mode = Pattern.compile("\"PerformanceMode\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
+		if (mode.find()) {
+			out.put("PerformanceMode", mode.group(1));
+		}
+		Matcher key = Pattern.compile("\"KmsKeyId\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
+		if ("true".equals(out.get("Encrypted")) && key.find()) {
+			out.put("KmsKeyId", key.group(1));
+		}
+		return out;
+	}
+
+	private static void put(Map<String, String> out, String key, String xml, String element) {
+		Matcher matcher = Pattern.compile("<" + element + ">([^<]*)</" + element + ">").matcher(xml);
+		if (matcher.find() && !matcher.group(1).isBlank()) {
+			out.put(key, matcher.group(1));
+		}
+	}
+
 	/** Creates an EBS volume (EC2 query API) and returns its id. */
-	String createVolume(String region, String availabilityZone, int sizeGiB) throws IOException, InterruptedException {
+	String createVolume(String region, String availabilityZone, int sizeGiB, String volumeType)
+			throws IOException, InterruptedException {
 		String form = "Action=CreateVolume&Version=2016-11-15&AvailabilityZone="
-				+ URLEncoder.encode(availabilityZone, StandardCharsets.UTF_8) + "&Size=" + sizeGiB + "&VolumeType=gp3";
+				+ URLEncoder.encode(availabilityZone, StandardCharsets.UTF_8) + "&Size=" + sizeGiB + "&VolumeType="
+				+ URLEncoder.encode(volumeType, StandardCharsets.UTF_8);
 		HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/"))
 			.header("Authorization", authorization(region, "ec2"))
 			.header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")

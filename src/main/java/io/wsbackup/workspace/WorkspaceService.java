@@ -60,7 +60,7 @@ public class WorkspaceService {
 					+ "or namespaces (or namespaceSelector) for the kubernetes workloads provider to find it");
 		}
 		// one registration at a time reads the others' storage and inserts its own
-		// workspaces.lockStorageAdmission();
+		workspaces.lockStorageAdmission();
 		StorageAdmission.Admitted admitted = storageAdmission.admitStorage(storage, workspaces.list(null));
 		if (!admitted.problems().isEmpty()) {
 			throw WsbackupException.invalid("the storage of workspace " + name + " cannot be backed up: "

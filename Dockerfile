@@ -3,7 +3,7 @@
 # Runs as the non-root user 10001 (k8s/deployment.yaml runs it so, with a read-only root file system); the working
 # directory /app holds the jar and the job settings (./jobs, the jar's spring.config.import). Schedules are not in the
 # image: the cluster mounts them (k8s/schedules/).
-FROM eclipse-temurin:17-jre
+FROM eclipse-temurin:25-jre
 
 ARG JAR=target/wsbackup-0.1.0.jar
 

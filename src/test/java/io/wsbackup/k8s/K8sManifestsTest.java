@@ -346,7 +346,7 @@ class K8sManifestsTest {
 	@Test
 	void theRunnerRunsAsItsImagesNonRootUserOnAReadOnlyRootWithWritableTmpAndDataDir() throws IOException {
 		String dockerfile = Files.readString(Path.of("Dockerfile"));
-		assertThat(dockerfile).containsPattern("(?m)^FROM eclipse-temurin:17-jre$");
+		assertThat(dockerfile).containsPattern("(?m)^FROM eclipse-temurin:25-jre$");
 		assertThat(dockerfile).containsPattern("(?m)^WORKDIR " + Pattern.quote(runner.getWorkingDir()) + "$");
 		assertThat(dockerfile).containsPattern("(?m)^EXPOSE " + serverPort() + "$");
 		assertThat(dockerfile).containsPattern("(?m)^USER " + pod.getSecurityContext().getRunAsUser() + ":"

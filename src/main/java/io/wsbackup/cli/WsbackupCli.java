@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,8 +80,6 @@ public final class WsbackupCli {
 
 	private final Map<String, String> environment;
 
-	private final HttpClient http;
-
 	private final Clock clock;
 
 	private final JsonMapper json = JsonMapper.builder()
@@ -97,14 +94,13 @@ public final class WsbackupCli {
 	 * given environment.
 	 */
 	public WsbackupCli(PrintStream out, PrintStream err, Map<String, String> environment) {
-		this(out, err, environment, RunnerClient.defaultHttpClient(), Clock.systemUTC());
+		this(out, err, environment, Clock.systemUTC());
 	}
 
-	WsbackupCli(PrintStream out, PrintStream err, Map<String, String> environment, HttpClient http, Clock clock) {
+	WsbackupCli(PrintStream out, PrintStream err, Map<String, String> environment, Clock clock) {
 		this.out = out;
 		this.err = err;
 		this.environment = Map.copyOf(environment);
-		this.http = http;
 		this.clock = clock;
 		Operations.ALL.forEach((operation) -> this.operationsByCommand.put(operation.commandName(), operation));
 	}
@@ -321,7 +317,7 @@ public final class WsbackupCli {
 			token = this.environment.get(TOKEN_VARIABLE);
 		}
 		try {
-			return new RunnerClient(this.http, this.json, endpoint, token);
+			return new RunnerClient(this.json, endpoint, token);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new ParameterException(command.commandSpec().commandLine(), ex.getMessage(), ex);

@@ -35,7 +35,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>
  * Exit codes: 0 on success, 1 when the operation failed, was refused (also for want of a
  * valid token, 401, or of the admin role, 403) or the runner could not be reached (the
- * error as JSON on stdout), 2 on bad usage (the message on stderr). Every call carries
+ * error as JSON on stdout), 2 on bad usage (the message on stderr), 3 when a backup that
+ * {@code --wait} or {@code --follow} followed was cancelled. Every call carries
  * {@code --token}, else {@value #TOKEN_VARIABLE}, as a bearer token.
  */
 public final class WsbackupCli {
@@ -60,6 +61,11 @@ public final class WsbackupCli {
 
 	static final int USAGE = 2;
 
+	/**
+	 * The exit code of a {@code --wait} or {@code --follow} whose backup was cancelled.
+	 */
+	static final int CANCELLED = 3;
+
 	private static final String CLI_INPUT_JSON = "--cli-input-json";
 
 	private static final String GENERATE_CLI_SKELETON = "--generate-cli-skeleton";
@@ -71,6 +77,19 @@ public final class WsbackupCli {
 	private static final String WAIT = "--wait";
 
 	private static final String POLL_SECONDS = "--poll-seconds";
+
+	private static final String OUTPUT = "--output";
+
+	private static final String MAX_ITEMS = "--max-items";
+
+	private static final String FOLLOW = "--follow";
+
+	private static final String WORKSPACE_NAME = "--workspace-name";
+
+	private static final String ENVIRONMENT_NAME = "--environment-name";
+
+	/** The page size of the look-ups the CLI makes itself (the API's largest). */
+	private static final int LOOKUP_PAGE_SIZE = 1000;
 
 	private static final String FILE_PREFIX = "file://";
 
@@ -116,7 +135,7 @@ public final class WsbackupCli {
 	 * usage
 	 */
 	public int run(String[] args) {
-		CommandLine commandLine = new CommandLine(commandSpec());
+		CommandLine commandLine = new CommandLine(commandLineSpec(commandNamed(args)));
 		commandLine.setOut(new PrintWriter(this.out, true, StandardCharsets.UTF_8));
 		commandLine.setErr(new PrintWriter(this.err, true, StandardCharsets.UTF_8));
 		commandLine.setExecutionStrategy(this::execute);
@@ -130,17 +149,42 @@ public final class WsbackupCli {
 		}
 	}
 
-	private CommandSpec commandSpec() {
+	/**
+	 * The command the arguments name (the first argument that is not an option), or null:
+	 * only its options are built, which saves a tenth of a second per call.
+	 */
+	private Operation commandNamed(String[] args) {
+		for (String arg : args) {
+			if (!arg.startsWith("-")) {
+				return this.operationsByCommand.get(arg);
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The command line: every command with its description (for the top-level help and
+	 * suggestions), the options of the one called only.
+	 */
+	private CommandSpec commandLineSpec(Operation called) {
 		CommandSpec top = CommandSpec.create().name("wsbackup").mixinStandardHelpOptions(true).version(version());
 		top.usageMessage()
 			.description("Backs up ML workspaces through a wsbackup runner.",
 					"The runner is --endpoint, else $" + ENDPOINT_VARIABLE + ", else " + DEFAULT_ENDPOINT + ".",
 					"Calls carry the bearer token --token, else $" + TOKEN_VARIABLE
 							+ " (./wsbackup reads the embedded default's data/admin-token when neither is given).")
-			.footer("", "Exit codes: 0 success, 1 the operation failed or the runner cannot be reached, 2 bad usage.");
+			.footer("", "Exit codes: 0 success, 1 the operation failed or the runner cannot be reached, 2 bad usage,",
+					"3 the backup followed by --wait or --follow was cancelled.");
 		this.operationsByCommand.values()
-			.forEach((operation) -> top.addSubcommand(operation.commandName(), commandSpec(operation)));
+			.forEach((operation) -> top.addSubcommand(operation.commandName(),
+					(operation == called) ? commandSpec(operation) : summarySpec(operation)));
 		return top;
+	}
+
+	private static CommandSpec summarySpec(Operation operation) {
+		CommandSpec spec = CommandSpec.create().name(operation.commandName());
+		spec.usageMessage().description(operation.description());
+		return spec;
 	}
 
 	private CommandSpec commandSpec(Operation operation) {
@@ -152,9 +196,37 @@ public final class WsbackupCli {
 			.usageHelp(true)
 			.description("Show this help message and exit.")
 			.build());
+		FieldDescriptions descriptions = FieldDescriptions.load();
 		for (Field field : operation.fields()) {
-			spec.addOption(fieldOption(field));
+			spec.addOption(fieldOption(field, descriptions.describe(operation.name(), field.name())));
 		}
+		if (operation.selectsWorkspace() && !operation.hasField("workspaceName")) {
+			spec.addOption(OptionSpec.builder(WORKSPACE_NAME)
+				.paramLabel("<workspaceName>")
+				.type(String.class)
+				.description("Instead of --workspace-crn: " + descriptions.describe(operation.name(), "workspaceName")
+						+ " The CLI looks the CRN up (exit 2 if no workspace or several have the name).")
+				.build());
+			spec.addOption(OptionSpec.builder(ENVIRONMENT_NAME)
+				.paramLabel("<environmentName>")
+				.type(String.class)
+				.description("With --workspace-name: " + descriptions.describe(operation.name(), "environmentName"))
+				.build());
+		}
+		if (operation.paging() != null) {
+			spec.addOption(OptionSpec.builder(MAX_ITEMS)
+				.paramLabel("<n>")
+				.type(Integer.class)
+				.description("Prints at most n items, asking for as many pages as needed (else every page); "
+						+ "when more are left, the answer's nextToken continues with --starting-token.")
+				.build());
+		}
+		spec.addOption(OptionSpec.builder(OUTPUT)
+			.paramLabel("<json|text|table>")
+			.type(String.class)
+			.description("How the answer is printed: json (default, the runner's answer as is), table (aligned "
+					+ "columns for reading), text (tab-separated rows for cut and awk).")
+			.build());
 		spec.addOption(OptionSpec.builder(CLI_INPUT_JSON)
 			.paramLabel("<file://path|json>")
 			.type(String.class)
@@ -185,22 +257,33 @@ public final class WsbackupCli {
 				.description("Follows the work the command starts to its end, a progress line on stderr at each "
 						+ "change;", operation.waitOption().exitHelp())
 				.build());
+		}
+		if (Operations.LIST_WORKSPACE_EVENTS.equals(operation.name())) {
+			spec.addOption(OptionSpec.builder(FOLLOW)
+				.arity("0")
+				.type(boolean.class)
+				.description("Prints the latest events (--max-items, default a page), then new ones as they come, "
+						+ "one a line (a JSON object in json), until interrupted; with --backup-crn, until that "
+						+ "backup ends, exiting 0 if it succeeded, 1 if it failed, 3 if it was cancelled.")
+				.build());
+		}
+		if (operation.waitOption() != null || Operations.LIST_WORKSPACE_EVENTS.equals(operation.name())) {
 			spec.addOption(OptionSpec.builder(POLL_SECONDS)
 				.type(BigDecimal.class)
 				.defaultValue("2")
 				.hidden(true)
-				.description("Seconds between two polls with --wait.")
+				.description("Seconds between two polls with --wait or --follow.")
 				.build());
 		}
 		return spec;
 	}
 
-	private OptionSpec fieldOption(Field field) {
+	private OptionSpec fieldOption(Field field, String meaning) {
 		OptionSpec.Builder option = OptionSpec.builder(field.optionName())
 			.type(field.type().optionType())
 			.paramLabel("<" + field.name() + ">")
-			.description(field.name() + " (" + field.type().name().toLowerCase().replace('_', '-')
-					+ (field.required() ? ", required" : "") + ")"
+			.description(((meaning != null) ? meaning + " " : "") + "(" + field.name() + ", "
+					+ field.type().name().toLowerCase().replace('_', '-') + (field.required() ? ", required" : "") + ")"
 					+ ((field.type() == FieldType.STRING_LIST) ? "; repeat the option for each value" : "")
 					+ ((field.type() == FieldType.OBJECT) ? "; the object as JSON text, e.g. '{\"key\": \"value\"}' "
 							+ "(it replaces the field of " + CLI_INPUT_JSON + " whole)" : ""));
@@ -261,25 +344,114 @@ public final class WsbackupCli {
 			this.out.println(this.json.writeValueAsString(skeleton(operation)));
 			return OK;
 		}
+		Output output = output(command);
 		ObjectNode request = request(operation, command);
-		Duration pollInterval = command.hasMatchedOption(WAIT) ? pollInterval(command) : null;
+		Integer maxItems = maxItems(command);
+		boolean follow = command.hasMatchedOption(FOLLOW);
+		Duration pollInterval = (command.hasMatchedOption(WAIT) || follow) ? pollInterval(command) : null;
 		RunnerClient runner = runner(command);
 		try {
-			RunnerClient.Answer answer = runner.call(operation.name(), request);
-			if (answer.ok() && pollInterval != null) {
-				return new FollowLoop(runner, this.json, this.out, this.err, this.clock, pollInterval)
-					.follow(operation.waitOption().follower().apply(answer.body()));
+			if (!resolveWorkspace(operation, command, request, runner, output)) {
+				return FAILED;
 			}
-			print(answer.body());
+			if (follow) {
+				return new EventsFollow(runner, output, this.err, pollInterval).follow(request, maxItems);
+			}
+			RunnerClient.Answer answer = (operation.paging() != null)
+					? Pager.pages(runner, operation.name(), operation.paging(), request, maxItems)
+					: runner.call(operation.name(), request);
+			if (answer.ok() && pollInterval != null) {
+				return new FollowLoop(runner, this.json, output, this.err, this.clock, pollInterval)
+					.follow(operation.waitOption().follower().apply(request, answer.body()));
+			}
+			output.print(answer.body());
 			if (answer.refusedCaller()) {
 				this.err.println(callerHint(answer.status(), runner, operation));
 			}
 			return answer.ok() ? OK : FAILED;
 		}
 		catch (RunnerClient.UnreachableException ex) {
-			print(ex.toError(this.json));
+			output.print(ex.toError(this.json));
 			return FAILED;
 		}
+	}
+
+	private Output output(ParseResult command) {
+		String value = command.matchedOptionValue(OUTPUT, "json");
+		try {
+			return new Output(Output.Format.parse(value.strip()), this.json, this.out);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ParameterException(command.commandSpec().commandLine(), ex.getMessage());
+		}
+	}
+
+	private static Integer maxItems(ParseResult command) {
+		Integer maxItems = command.matchedOptionValue(MAX_ITEMS, null);
+		if (maxItems != null && maxItems < 1) {
+			throw new ParameterException(command.commandSpec().commandLine(),
+					MAX_ITEMS + " must be at least 1, not " + maxItems);
+		}
+		return maxItems;
+	}
+
+	/**
+	 * Puts the CRN of the workspace named by --workspace-name (and --environment-name, or
+	 * those fields of the request) into the request when no CRN is given, looking it up
+	 * with listWorkspaces.
+	 * @return false when the look-up itself failed (its error printed)
+	 * @throws ParameterException when no workspace or several have the name
+	 */
+	private boolean resolveWorkspace(Operation operation, ParseResult command, ObjectNode request, RunnerClient runner,
+			Output output) {
+		if (!operation.selectsWorkspace() || !isEmpty(request.get("workspaceCrn"))) {
+			return true;
+		}
+		String name = command.hasMatchedOption(WORKSPACE_NAME) ? command.matchedOptionValue(WORKSPACE_NAME, "")
+				: request.path("workspaceName").asString("");
+		String environment = command.hasMatchedOption(ENVIRONMENT_NAME)
+				? command.matchedOptionValue(ENVIRONMENT_NAME, "") : request.path("environmentName").asString("");
+		if (name.isBlank()) {
+			return true;
+		}
+		ObjectNode lookup = this.json.createObjectNode().put("workspaceNameContains", name);
+		if (!environment.isBlank()) {
+			lookup.put("environmentName", environment);
+		}
+		lookup.put("pageSize", LOOKUP_PAGE_SIZE);
+		RunnerClient.Answer answer = Pager.pages(runner, Operations.LIST_WORKSPACES,
+				new Operation.Paging("workspaces", false), lookup, null);
+		if (!answer.ok()) {
+			output.print(answer.body());
+			if (answer.refusedCaller()) {
+				this.err.println(callerHint(answer.status(), runner, operation));
+			}
+			return false;
+		}
+		List<JsonNode> matches = answer.body()
+			.path("workspaces")
+			.valueStream()
+			.filter((workspace) -> name.equals(workspace.path("workspaceName").asString("")))
+			.toList();
+		String where = environment.isBlank() ? "" : " in environment '" + environment + "'";
+		CommandLine commandLine = command.commandSpec().commandLine();
+		if (matches.isEmpty()) {
+			throw new ParameterException(commandLine, "No workspace is named '" + name + "'" + where
+					+ "; wsbackup list-workspaces --output table shows them");
+		}
+		if (matches.size() > 1) {
+			throw new ParameterException(commandLine,
+					matches.size() + " workspaces are named '" + name + "', in the environments "
+							+ String.join(", ",
+									matches.stream().map((w) -> w.path("environmentName").asString("?")).toList())
+							+ "; add " + ENVIRONMENT_NAME + " or give " + "--workspace-crn");
+		}
+		request.put("workspaceCrn", matches.get(0).path("workspaceCrn").asString());
+		if (operation.hasField("workspaceName")) {
+			request.remove("workspaceName");
+			request.remove("environmentName");
+		}
+		return true;
 	}
 
 	/** What to do about a 401 or 403, on stderr (the runner's error is on stdout). */
@@ -324,10 +496,6 @@ public final class WsbackupCli {
 		}
 	}
 
-	private void print(JsonNode body) {
-		this.out.println(this.json.writeValueAsString(body));
-	}
-
 	/**
 	 * The operation's skeleton template as it is, else an object of the fields, each with
 	 * its type's skeleton value.
@@ -367,10 +535,14 @@ public final class WsbackupCli {
 				request.set(field.name(), field.type().toJson(command.matchedOption(field.optionName()).getValue()));
 			}
 		}
+		boolean workspaceNamed = command.hasMatchedOption(WORKSPACE_NAME)
+				&& !command.matchedOptionValue(WORKSPACE_NAME, "").isBlank();
 		List<String> missing = operation.fields()
 			.stream()
 			.filter((field) -> field.required() && isEmpty(request.get(field.name())))
-			.map(Field::optionName)
+			.filter((field) -> !(workspaceNamed && field.name().equals("workspaceCrn")))
+			.map((field) -> field.optionName() + ((operation.selectsWorkspace() && field.name().equals("workspaceCrn"))
+					? " (or " + WORKSPACE_NAME + " [" + ENVIRONMENT_NAME + "])" : ""))
 			.toList();
 		if (!missing.isEmpty()) {
 			throw new ParameterException(commandLine, "Missing required option" + ((missing.size() > 1) ? "s" : "")

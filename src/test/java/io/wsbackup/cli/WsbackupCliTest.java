@@ -585,14 +585,14 @@ class WsbackupCliTest {
 		}
 
 		@Test
-		void cancelledBackupExitsOneWithBackupCancelled() {
+		void cancelledBackupExitsThreeWithBackupCancelled() {
 			WsbackupCliTest.this.runner.answer("backupWorkspace", 200, STARTED)
 				.answer("describeWorkspaceBackup", 200, backup("cancelled", null, null));
 
 			Result result = cli("backup-workspace", "--workspace-crn", "crn:ws:1", "--backup-name", "b", "--wait",
 					"--poll-seconds", "0");
 
-			assertThat(result.exit()).isEqualTo(1);
+			assertThat(result.exit()).isEqualTo(3);
 			assertThat(result.stdoutJson().path("code").asString()).isEqualTo("BACKUP_CANCELLED");
 			assertThat(result.stdoutJson().path("backupCrn").asString()).isEqualTo("crn:b:1");
 		}

@@ -10,15 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the {@code wsbackup} script against the packaged jar (failsafe runs this after
- * {@code package}), from another directory, to prove the CLI starts from the fat jar
- * without Spring.
+ * Runs the {@code wsbackup} script against the packaged jars (failsafe runs this after
+ * {@code package}), from another directory, to prove the CLI starts from its thin jar
+ * ({@code target/cli}) without Spring and with class-data sharing, while
+ * {@code aws-simulator} still runs from the runner's jar.
  */
 class WsbackupScriptIT {
 
@@ -94,6 +97,72 @@ class WsbackupScriptIT {
 		finally {
 			Files.delete(tokenFile);
 		}
+	}
+
+	@Test
+	void runsTheThinCliJarAndRecordsAClassDataSharingArchiveThatLaterCallsMap() throws Exception {
+		Path archive = Path.of("target", "cli", "wsbackup-cli.jsa");
+		Files.deleteIfExists(archive);
+		Path javaLog = elsewhere.resolve("java-args.txt");
+		Map<String, String> recordingJava = Map.of("JAVA", recordingJava(javaLog, true).toString());
+
+		Run first = wsbackup("", recordingJava, "list-workspaces", "--generate-cli-skeleton");
+		String firstArgs = Files.readString(javaLog);
+		Run second = wsbackup("", recordingJava, "list-workspaces", "--generate-cli-skeleton");
+		String secondArgs = Files.readString(javaLog);
+
+		assertThat(first.exit()).as(first.stderr()).isZero();
+		assertThat(second.exit()).as(second.stderr()).isZero();
+		assertThat(firstArgs)
+			.contains("/target/cli/wsbackup-", "-cli.jar", "-XX:TieredStopAtLevel=1", "-XX:ArchiveClassesAtExit=",
+					"io.wsbackup.cli.WsbackupCli")
+			.doesNotContain("PropertiesLauncher");
+		assertThat(archive).isNotEmptyFile();
+		assertThat(secondArgs).contains("-XX:SharedArchiveFile=" + archive.toAbsolutePath())
+			.doesNotContain("ArchiveClassesAtExit");
+		assertThat(second.stdout()).isEqualTo(first.stdout()).contains("\"pageSize\"");
+	}
+
+	@Test
+	void awsSimulatorStillRunsFromTheRunnersJar() throws Exception {
+		Path javaLog = elsewhere.resolve("java-args.txt");
+
+		Run run = wsbackup("", Map.of("JAVA", recordingJava(javaLog, false).toString()), "aws-simulator", "--port",
+				"0");
+
+		assertThat(run.exit()).isZero();
+		assertThat(Files.readString(javaLog)).contains("PropertiesLauncher",
+				"-Dloader.main=io.wsbackup.cloud.aws.simulator.AwsBackupSimulator", "/target/wsbackup-");
+	}
+
+	@Test
+	void theThinJarHoldsOnlyTheCliPackageAndItsResources() throws IOException {
+		Path jar;
+		try (var jars = Files.list(Path.of("target", "cli"))) {
+			jar = jars.filter((path) -> path.getFileName().toString().endsWith("-cli.jar")).findFirst().orElseThrow();
+		}
+		try (JarFile cli = new JarFile(jar.toFile())) {
+			assertThat(cli.stream().map(JarEntry::getName))
+				.allMatch((name) -> name.startsWith("io/wsbackup/cli/") || name.startsWith("api/")
+						|| name.startsWith("META-INF/") || name.equals("io/") || name.equals("io/wsbackup/"))
+				.contains("io/wsbackup/cli/WsbackupCli.class", "api/field-descriptions.properties");
+			assertThat(cli.getManifest().getMainAttributes().getValue("Class-Path")).contains("lib/picocli.jar",
+					"lib/jackson-databind.jar");
+		}
+		assertThat(Path.of("target", "cli", "lib", "jackson-databind.jar")).isNotEmptyFile();
+	}
+
+	/**
+	 * A stand-in for java that writes its arguments to the log, then runs the real java
+	 * with them, or not.
+	 */
+	private static Path recordingJava(Path log, boolean run) throws IOException {
+		Path script = elsewhere.resolve(run ? "java-recording" : "java-recording-only");
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		Files.writeString(script, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\" > '" + log + "'\n"
+				+ (run ? "exec '" + java + "' \"$@\"\n" : "exit 0\n"));
+		script.toFile().setExecutable(true);
+		return script;
 	}
 
 	private static Run wsbackup(String endpoint, String... args) throws Exception {

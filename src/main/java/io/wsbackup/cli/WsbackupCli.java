@@ -66,27 +66,27 @@ public final class WsbackupCli {
 	 */
 	static final int CANCELLED = 3;
 
-	private static final String CLI_INPUT_JSON = "--cli-input-json";
+	static final String CLI_INPUT_JSON = "--cli-input-json";
 
-	private static final String GENERATE_CLI_SKELETON = "--generate-cli-skeleton";
+	static final String GENERATE_CLI_SKELETON = "--generate-cli-skeleton";
 
-	private static final String ENDPOINT = "--endpoint";
+	static final String ENDPOINT = "--endpoint";
 
-	private static final String TOKEN = "--token";
+	static final String TOKEN = "--token";
 
-	private static final String WAIT = "--wait";
+	static final String WAIT = "--wait";
 
-	private static final String POLL_SECONDS = "--poll-seconds";
+	static final String POLL_SECONDS = "--poll-seconds";
 
-	private static final String OUTPUT = "--output";
+	static final String OUTPUT = "--output";
 
-	private static final String MAX_ITEMS = "--max-items";
+	static final String MAX_ITEMS = "--max-items";
 
-	private static final String FOLLOW = "--follow";
+	static final String FOLLOW = "--follow";
 
-	private static final String WORKSPACE_NAME = "--workspace-name";
+	static final String WORKSPACE_NAME = "--workspace-name";
 
-	private static final String ENVIRONMENT_NAME = "--environment-name";
+	static final String ENVIRONMENT_NAME = "--environment-name";
 
 	/** The page size of the look-ups the CLI makes itself (the API's largest). */
 	private static final int LOOKUP_PAGE_SIZE = 1000;
@@ -109,6 +109,11 @@ public final class WsbackupCli {
 	private final Map<String, Operation> operationsByCommand = new LinkedHashMap<>();
 
 	/**
+	 * Whether ordinary command lines skip picocli ({@link FastArgs}); tests turn it off.
+	 */
+	private boolean fastPath = true;
+
+	/**
 	 * A CLI writing to the given streams and reading {@value #ENDPOINT_VARIABLE} from the
 	 * given environment.
 	 */
@@ -124,6 +129,12 @@ public final class WsbackupCli {
 		Operations.ALL.forEach((operation) -> this.operationsByCommand.put(operation.commandName(), operation));
 	}
 
+	/** This CLI parsing every command line with picocli, for tests that compare. */
+	WsbackupCli picocliOnly() {
+		this.fastPath = false;
+		return this;
+	}
+
 	public static void main(String[] args) {
 		System.exit(new WsbackupCli(System.out, System.err, System.getenv()).run(args));
 	}
@@ -135,6 +146,21 @@ public final class WsbackupCli {
 	 * usage
 	 */
 	public int run(String[] args) {
+		FastArgs fast = this.fastPath ? FastArgs.parse(args, this.operationsByCommand, this::jsonObjectOrNull) : null;
+		if (fast != null) {
+			try {
+				return call(fast.operation(), fast);
+			}
+			catch (UsageException ex) {
+				this.err.println(ex.getMessage());
+				this.err.println("Try 'wsbackup " + fast.operation().commandName() + " --help' for more information.");
+				return USAGE;
+			}
+			finally {
+				this.out.flush();
+				this.err.flush();
+			}
+		}
 		CommandLine commandLine = new CommandLine(commandLineSpec(commandNamed(args)));
 		commandLine.setOut(new PrintWriter(this.out, true, StandardCharsets.UTF_8));
 		commandLine.setErr(new PrintWriter(this.err, true, StandardCharsets.UTF_8));
@@ -187,7 +213,7 @@ public final class WsbackupCli {
 		return spec;
 	}
 
-	private CommandSpec commandSpec(Operation operation) {
+	CommandSpec commandSpec(Operation operation) {
 		CommandSpec spec = CommandSpec.create().name(operation.commandName());
 		spec.usageMessage().description(operation.description());
 		// help only: registerWorkspace has a field "version", so --version cannot be
@@ -317,6 +343,31 @@ public final class WsbackupCli {
 		return (ObjectNode) value;
 	}
 
+	/** The value of an OBJECT option, or null where picocli would report an error. */
+	private ObjectNode jsonObjectOrNull(String text) {
+		try {
+			return jsonObjectOption(text);
+		}
+		catch (CommandLine.TypeConversionException ex) {
+			return null;
+		}
+	}
+
+	/** The options of a command picocli parsed. */
+	private record ParsedArgs(ParseResult parsed) implements Args {
+
+		@Override
+		public boolean hasMatchedOption(String option) {
+			return this.parsed.hasMatchedOption(option);
+		}
+
+		@Override
+		public <T> T matchedOptionValue(String option, T fallback) {
+			return this.parsed.matchedOptionValue(option, fallback);
+		}
+
+	}
+
 	/**
 	 * A usage error: the message and where to find help on stderr, without the whole
 	 * usage.
@@ -338,8 +389,21 @@ public final class WsbackupCli {
 		if (!parseResult.hasSubcommand()) {
 			throw new ParameterException(parseResult.commandSpec().commandLine(), "Missing the command");
 		}
-		ParseResult command = parseResult.subcommand();
-		Operation operation = this.operationsByCommand.get(command.commandSpec().name());
+		ParseResult parsed = parseResult.subcommand();
+		Operation operation = this.operationsByCommand.get(parsed.commandSpec().name());
+		try {
+			return call(operation, new ParsedArgs(parsed));
+		}
+		catch (UsageException ex) {
+			throw new ParameterException(parsed.commandSpec().commandLine(), ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Runs the operation with the options given, however they were parsed.
+	 * @throws UsageException on bad usage found past parsing
+	 */
+	private int call(Operation operation, Args command) {
 		if (command.hasMatchedOption(GENERATE_CLI_SKELETON)) {
 			this.out.println(this.json.writeValueAsString(skeleton(operation)));
 			return OK;
@@ -376,21 +440,20 @@ public final class WsbackupCli {
 		}
 	}
 
-	private Output output(ParseResult command) {
+	private Output output(Args command) {
 		String value = command.matchedOptionValue(OUTPUT, "json");
 		try {
 			return new Output(Output.Format.parse(value.strip()), this.json, this.out);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new ParameterException(command.commandSpec().commandLine(), ex.getMessage());
+			throw new UsageException(ex.getMessage());
 		}
 	}
 
-	private static Integer maxItems(ParseResult command) {
+	private static Integer maxItems(Args command) {
 		Integer maxItems = command.matchedOptionValue(MAX_ITEMS, null);
 		if (maxItems != null && maxItems < 1) {
-			throw new ParameterException(command.commandSpec().commandLine(),
-					MAX_ITEMS + " must be at least 1, not " + maxItems);
+			throw new UsageException(MAX_ITEMS + " must be at least 1, not " + maxItems);
 		}
 		return maxItems;
 	}
@@ -400,9 +463,9 @@ public final class WsbackupCli {
 	 * those fields of the request) into the request when no CRN is given, looking it up
 	 * with listWorkspaces.
 	 * @return false when the look-up itself failed (its error printed)
-	 * @throws ParameterException when no workspace or several have the name
+	 * @throws UsageException when no workspace or several have the name
 	 */
-	private boolean resolveWorkspace(Operation operation, ParseResult command, ObjectNode request, RunnerClient runner,
+	private boolean resolveWorkspace(Operation operation, Args command, ObjectNode request, RunnerClient runner,
 			Output output) {
 		if (!operation.selectsWorkspace() || !isEmpty(request.get("workspaceCrn"))) {
 			return true;
@@ -434,17 +497,14 @@ public final class WsbackupCli {
 			.filter((workspace) -> name.equals(workspace.path("workspaceName").asString("")))
 			.toList();
 		String where = environment.isBlank() ? "" : " in environment '" + environment + "'";
-		CommandLine commandLine = command.commandSpec().commandLine();
 		if (matches.isEmpty()) {
-			throw new ParameterException(commandLine, "No workspace is named '" + name + "'" + where
+			throw new UsageException("No workspace is named '" + name + "'" + where
 					+ "; wsbackup list-workspaces --output table shows them");
 		}
 		if (matches.size() > 1) {
-			throw new ParameterException(commandLine,
-					matches.size() + " workspaces are named '" + name + "', in the environments "
-							+ String.join(", ",
-									matches.stream().map((w) -> w.path("environmentName").asString("?")).toList())
-							+ "; add " + ENVIRONMENT_NAME + " or give " + "--workspace-crn");
+			throw new UsageException(matches.size() + " workspaces are named '" + name + "', in the environments "
+					+ String.join(", ", matches.stream().map((w) -> w.path("environmentName").asString("?")).toList())
+					+ "; add " + ENVIRONMENT_NAME + " or give " + "--workspace-crn");
 		}
 		request.put("workspaceCrn", matches.get(0).path("workspaceCrn").asString());
 		if (operation.hasField("workspaceName")) {
@@ -466,10 +526,10 @@ public final class WsbackupCli {
 						+ " (the embedded default writes its admin token to data/admin-token)";
 	}
 
-	private static Duration pollInterval(ParseResult command) {
+	private static Duration pollInterval(Args command) {
 		BigDecimal seconds = command.matchedOptionValue(POLL_SECONDS, BigDecimal.valueOf(2));
 		if (seconds.signum() < 0) {
-			throw new ParameterException(command.commandSpec().commandLine(), POLL_SECONDS + " must not be negative");
+			throw new UsageException(POLL_SECONDS + " must not be negative");
 		}
 		return Duration.ofMillis(seconds.movePointRight(3).longValue());
 	}
@@ -478,7 +538,7 @@ public final class WsbackupCli {
 	 * The client of the runner named by --endpoint, else the variable, else the default,
 	 * with the token of --token, else of its variable, else none.
 	 */
-	private RunnerClient runner(ParseResult command) {
+	private RunnerClient runner(Args command) {
 		String endpoint = command.matchedOptionValue(ENDPOINT, null);
 		if (endpoint == null || endpoint.isBlank()) {
 			endpoint = this.environment.get(ENDPOINT_VARIABLE);
@@ -492,7 +552,7 @@ public final class WsbackupCli {
 			return new RunnerClient(this.json, endpoint, token);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new ParameterException(command.commandSpec().commandLine(), ex.getMessage(), ex);
+			throw new UsageException(ex.getMessage());
 		}
 	}
 
@@ -525,14 +585,12 @@ public final class WsbackupCli {
 	 * The request: the fields of {@code --cli-input-json}, overridden by the options
 	 * given; fields unknown to the table are passed on for the runner to judge.
 	 */
-	private ObjectNode request(Operation operation, ParseResult command) {
-		CommandLine commandLine = command.commandSpec().commandLine();
+	private ObjectNode request(Operation operation, Args command) {
 		ObjectNode request = command.hasMatchedOption(CLI_INPUT_JSON)
-				? cliInputJson(commandLine, command.matchedOptionValue(CLI_INPUT_JSON, ""))
-				: this.json.createObjectNode();
+				? cliInputJson(command.matchedOptionValue(CLI_INPUT_JSON, "")) : this.json.createObjectNode();
 		for (Field field : operation.fields()) {
 			if (command.hasMatchedOption(field.optionName())) {
-				request.set(field.name(), field.type().toJson(command.matchedOption(field.optionName()).getValue()));
+				request.set(field.name(), field.type().toJson(command.matchedOptionValue(field.optionName(), null)));
 			}
 		}
 		boolean workspaceNamed = command.hasMatchedOption(WORKSPACE_NAME)
@@ -545,8 +603,8 @@ public final class WsbackupCli {
 					? " (or " + WORKSPACE_NAME + " [" + ENVIRONMENT_NAME + "])" : ""))
 			.toList();
 		if (!missing.isEmpty()) {
-			throw new ParameterException(commandLine, "Missing required option" + ((missing.size() > 1) ? "s" : "")
-					+ ": " + String.join(", ", missing) + " (or the field in " + CLI_INPUT_JSON + ")");
+			throw new UsageException("Missing required option" + ((missing.size() > 1) ? "s" : "") + ": "
+					+ String.join(", ", missing) + " (or the field in " + CLI_INPUT_JSON + ")");
 		}
 		return request;
 	}
@@ -556,7 +614,7 @@ public final class WsbackupCli {
 				|| (value.isContainer() && value.isEmpty());
 	}
 
-	private ObjectNode cliInputJson(CommandLine commandLine, String value) {
+	private ObjectNode cliInputJson(String value) {
 		String text = value;
 		String source = CLI_INPUT_JSON;
 		if (value.startsWith(FILE_PREFIX)) {
@@ -566,7 +624,7 @@ public final class WsbackupCli {
 				text = Files.readString(file, StandardCharsets.UTF_8);
 			}
 			catch (IOException | RuntimeException ex) {
-				throw new ParameterException(commandLine, "Cannot read " + source + ": " + ex);
+				throw new UsageException("Cannot read " + source + ": " + ex);
 			}
 		}
 		JsonNode input;
@@ -575,10 +633,10 @@ public final class WsbackupCli {
 		}
 		catch (JacksonException ex) {
 			String hint = value.startsWith(FILE_PREFIX) ? "" : " (a file is given as " + FILE_PREFIX + "path)";
-			throw new ParameterException(commandLine, source + " is not valid JSON: " + ex.getOriginalMessage() + hint);
+			throw new UsageException(source + " is not valid JSON: " + ex.getOriginalMessage() + hint);
 		}
 		if (input == null || !input.isObject()) {
-			throw new ParameterException(commandLine, source + " must be a JSON object, {...}");
+			throw new UsageException(source + " must be a JSON object, {...}");
 		}
 		return (ObjectNode) input;
 	}

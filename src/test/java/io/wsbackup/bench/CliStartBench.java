@@ -14,12 +14,13 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Benchmark 8, CLI start-up (issue 15): the wall time of {@code ./wsbackup list-workspaces}
- * (a new JVM per call: the script, the thin CLI jar, class-data sharing) against the same
- * call made with {@code curl} piped into {@code jq .}, both against the runner in this
- * JVM with a few registered workspaces, alternating one of each; median of 20 after 3
- * warm-up rounds (the first call of the CLI records its class-data-sharing archive). Run
- * from the repository's root after {@code package}. No test asserts a speed.
+ * Benchmark 8, CLI start-up (issue 15): the wall time of
+ * {@code ./wsbackup list-workspaces} (a new JVM per call: the script, the thin CLI jar,
+ * class-data sharing) against the same call made with {@code curl} piped into
+ * {@code jq .}, both against the runner in this JVM with a few registered workspaces,
+ * alternating one of each; median of 20 after 3 warm-up rounds (the first call of the CLI
+ * records its class-data-sharing archive). Run from the repository's root after
+ * {@code package}. No test asserts a speed.
  */
 public final class CliStartBench {
 
@@ -82,7 +83,10 @@ public final class CliStartBench {
 		}
 	}
 
-	/** Runs the command to its end; its wall time in ms. Fails unless it lists the workspaces. */
+	/**
+	 * Runs the command to its end; its wall time in ms. Fails unless it lists the
+	 * workspaces.
+	 */
 	private static double timed(List<String> command, String endpoint) throws IOException, InterruptedException {
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
 		builder.environment().put("WSBACKUP_ENDPOINT", endpoint);

@@ -143,7 +143,7 @@ public final class WsbackupCli {
 	 * Runs one command.
 	 * @param args the command line, without the program name
 	 * @return the exit code: 0 success, 1 failed operation or unreachable runner, 2 bad
-	 * usage
+	 * usage, 3 a followed backup was cancelled
 	 */
 	public int run(String[] args) {
 		FastArgs fast = this.fastPath ? FastArgs.parse(args, this.operationsByCommand, this::jsonObjectOrNull) : null;

@@ -28,7 +28,7 @@ public final class CliStartBench {
 
 	private static final int CALLS = 20;
 
-	private static final int WARM_UP = 3;
+	private static final int WARM_UP = 10;
 
 	private static final int WORKSPACES = 5;
 

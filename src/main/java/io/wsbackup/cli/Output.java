@@ -224,19 +224,27 @@ final class Output {
 		return body.isObject() && body.path("code").isString() && body.path("message").isString();
 	}
 
-	/** The answer's list: its one array of objects, else null. */
+	/**
+	 * The answer's list: a list the CLI knows (workspaces, backups, events), else the
+	 * array of objects that is the whole answer (schedules, for instance); null for an
+	 * answer with more to it, which prints field by field.
+	 */
 	private static String listField(JsonNode body) {
 		String found = null;
 		for (Map.Entry<String, JsonNode> property : body.properties()) {
-			JsonNode value = property.getValue();
-			if (value.isArray() && (value.isEmpty() || value.path(0).isObject())) {
+			if (COLUMNS.containsKey(property.getKey()) && property.getValue().isArray()) {
 				if (found != null) {
 					return null;
 				}
 				found = property.getKey();
 			}
 		}
-		return found;
+		if (found != null || body.size() != 1) {
+			return found;
+		}
+		Map.Entry<String, JsonNode> only = body.properties().iterator().next();
+		JsonNode value = only.getValue();
+		return (value.isArray() && (value.isEmpty() || value.path(0).isObject())) ? only.getKey() : null;
 	}
 
 	private static void flatten(String prefix, JsonNode node, List<String[]> rows) {

@@ -96,6 +96,28 @@ class OperatorViewsTest {
 		}
 
 		@Test
+		void anAnswerWithAListAndMoreIsShownWholeFieldByField() {
+			OperatorViewsTest.this.runner.answer("describeWorkspaceBackup", 200, """
+					{'backup': {'backupCrn': 'crn:b:1', 'warnings': [],
+					 'recoveryPoints': [{'resource': 'vol-a', 'sizeBytes': 5}]}}""");
+
+			Result result = cli("describe-workspace-backup", "--backup-crn", "crn:b:1", "--output", "text");
+
+			assertThat(result.stdout().lines()).containsExactly("backup.backupCrn\tcrn:b:1", "backup.warnings\t-",
+					"backup.recoveryPoints[0].resource\tvol-a", "backup.recoveryPoints[0].sizeBytes\t5");
+		}
+
+		@Test
+		void aListThatIsTheWholeAnswerIsATableOfItsPlainValues() {
+			OperatorViewsTest.this.runner.answer("listSchedules", 200,
+					"{'schedules': [{'schedule': 'nightly', 'state': 'NORMAL', 'workspaces': ['a']}]}");
+
+			Result result = cli("list-schedules", "--output", "table");
+
+			assertThat(result.stdout().lines()).containsExactly("SCHEDULE  STATE", "nightly   NORMAL");
+		}
+
+		@Test
 		void anErrorInATableIsItsCodeAndMessageWithExitOne() {
 			OperatorViewsTest.this.runner.answer("listWorkspaces", 401,
 					"{'code': 'UNAUTHENTICATED', 'message': 'a bearer token is needed'}");

@@ -128,7 +128,7 @@ final class Output {
 			rows.forEach((row) -> this.out.println(String.join("\t", row)));
 			return;
 		}
-		int[] widths = { 20, 5, 20, 30 };
+		int[] widths = { 20, 7, 28, 30 };
 		if (header) {
 			this.out.println(fixed(headers(columns), widths));
 		}

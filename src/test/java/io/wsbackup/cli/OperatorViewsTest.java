@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -342,6 +343,24 @@ class OperatorViewsTest {
 
 			assertThat(result.exit()).isEqualTo(3);
 			assertThat(result.stdout().lines()).first().asString().startsWith("TIME");
+		}
+
+		@Test
+		void followedEventsInATableKeepTheirColumnsForTheLongestLevelAndStep() {
+			OperatorViewsTest.this.runner.answer("listWorkspaceEvents", 200, """
+					{'events': [{'id': 1, 'occurredAt': '2026-11-21T10:00:00Z', 'level': 'WARNING',
+					 'step': 'restartWorkspaceAfterFailure', 'message': 'cancelled'},
+					 {'id': 2, 'occurredAt': '2026-11-21T10:00:01Z', 'level': 'INFO', 'step': 'recordCatalog',
+					 'message': 'recorded'}], 'nextToken': null}""")
+				.answer("describeWorkspaceBackup", 200, backup("succeeded"));
+
+			Result result = cli("list-workspace-events", "--workspace-crn", "crn:ws:1", "--backup-crn", "crn:b:1",
+					"--follow", "--poll-seconds", "0", "--output", "table");
+
+			List<String> lines = result.stdout().lines().toList();
+			assertThat(lines).hasSize(3);
+			assertThat(lines.get(1).indexOf("cancelled")).isEqualTo(lines.get(0).indexOf("MESSAGE"));
+			assertThat(lines.get(2).indexOf("recorded")).isEqualTo(lines.get(0).indexOf("MESSAGE"));
 		}
 
 		private static String backup(String status) {

@@ -6,16 +6,20 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code backup-workspace --wait}: polls {@code describeWorkspaceBackup} while the
- * backup's status is {@code running}. Exit 0 with {@code {backupCrn, vaultName}} if it
- * {@code succeeded}; exit 1 with {@code BACKUP_CANCELLED} if it was {@code cancelled},
- * {@code BACKUP_FAILED} for any other end.
+ * backup's status is {@code running} or {@code cancelling} (a cancel is followed to its
+ * end). Exit 0 with {@code {backupCrn, vaultName}} if it {@code succeeded}; exit 3 with
+ * {@code BACKUP_CANCELLED} if it was {@code cancelled}; exit 1 with {@code BACKUP_FAILED}
+ * for any other end.
  */
 final class BackupFollower implements Follower {
 
 	/** The end of the {@code --wait} option's help. */
-	static final String WAIT_HELP = "exits 0 if the backup succeeded, 1 if it failed or was cancelled.";
+	static final String WAIT_HELP = "exits 0 if the backup succeeded, 1 if it failed, 3 if it was cancelled "
+			+ "(a cancel is followed until the backup is cancelled).";
 
 	private static final String RUNNING = "running";
+
+	private static final String CANCELLING = "cancelling";
 
 	private static final String SUCCEEDED = "succeeded";
 
@@ -55,7 +59,7 @@ final class BackupFollower implements Follower {
 
 	@Override
 	public boolean running(String status) {
-		return RUNNING.equals(status);
+		return RUNNING.equals(status) || CANCELLING.equals(status);
 	}
 
 	@Override
@@ -73,7 +77,7 @@ final class BackupFollower implements Follower {
 		error.put("code", CANCELLED.equals(status) ? "BACKUP_CANCELLED" : "BACKUP_FAILED");
 		error.put("message", reason.isBlank() ? "the backup ended with status '" + status + "'" : reason);
 		error.put("backupCrn", this.backupCrn);
-		return new Outcome(error, WsbackupCli.FAILED);
+		return new Outcome(error, CANCELLED.equals(status) ? WsbackupCli.CANCELLED : WsbackupCli.FAILED);
 	}
 
 	@Override

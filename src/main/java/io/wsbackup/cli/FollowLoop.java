@@ -32,7 +32,7 @@ final class FollowLoop {
 
 	private final JsonMapper json;
 
-	private final PrintStream out;
+	private final Output out;
 
 	private final PrintStream err;
 
@@ -40,8 +40,7 @@ final class FollowLoop {
 
 	private final Duration pollInterval;
 
-	FollowLoop(RunnerClient runner, JsonMapper json, PrintStream out, PrintStream err, Clock clock,
-			Duration pollInterval) {
+	FollowLoop(RunnerClient runner, JsonMapper json, Output out, PrintStream err, Clock clock, Duration pollInterval) {
 		this.runner = runner;
 		this.json = json;
 		this.out = out;
@@ -60,6 +59,12 @@ final class FollowLoop {
 			while (true) {
 				RunnerClient.Answer answer = this.runner.call(follower.describeOperation(), follower.describeRequest());
 				if (!answer.ok()) {
+					Follower.Outcome end = follower.outcomeOfError(answer);
+					if (end != null) {
+						this.err.println(this.clock.instant().truncatedTo(ChronoUnit.SECONDS) + "  " + end.line());
+						print(end.result());
+						return end.exitCode();
+					}
 					print(answer.body());
 					this.err.println(follower.stillRunningHint());
 					return WsbackupCli.FAILED;
@@ -143,7 +148,7 @@ final class FollowLoop {
 	}
 
 	private void print(JsonNode body) {
-		this.out.println(this.json.writeValueAsString(body));
+		this.out.print(body);
 	}
 
 	private void pause() {

@@ -30,6 +30,15 @@ interface Follower {
 	Outcome outcome(JsonNode described);
 
 	/**
+	 * The end that an error answer of {@link #describeOperation()} means, or {@code null}
+	 * when it means that following failed (the default): a deleted backup is no longer
+	 * found, which is how its delete ends.
+	 */
+	default Outcome outcomeOfError(RunnerClient.Answer answer) {
+		return null;
+	}
+
+	/**
 	 * The line for stderr when following stops on an error while the work may still run.
 	 */
 	String stillRunningHint();
@@ -53,6 +62,12 @@ interface Follower {
 	 * @param exitCode the CLI's exit code
 	 */
 	record Outcome(JsonNode result, int exitCode) {
+
+		/** The last progress line of an end that no describe answer shows. */
+		String line() {
+			JsonNode status = this.result.path("status");
+			return status.isString() ? status.stringValue() : this.result.path("code").asString("");
+		}
 
 	}
 

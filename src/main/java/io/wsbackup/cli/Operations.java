@@ -33,41 +33,62 @@ final class Operations {
 	 */
 	static final String RESTORE_WORKSPACE_TEMPLATE = "/api/restore-workspace-input.json";
 
+	static final String LIST_WORKSPACES = "listWorkspaces";
+
+	static final String LIST_WORKSPACE_EVENTS = "listWorkspaceEvents";
+
+	static final String DELETE_BACKUP = "deleteBackup";
+
 	static final List<Operation> ALL = List.of(
 			Operation.of("registerWorkspace", "Registers an existing ML workspace so that it can be backed up.",
 					required("workspaceName", STRING), required("environmentName", STRING),
 					optional("accountId", STRING), optional("region", STRING), optional("version", STRING),
 					optional("volumes", STRING_LIST), optional("sharedFileSystem", STRING),
-					optional("externalNfs", BOOLEAN), optional("namespaces", STRING_LIST),
+					optional("externalNfs",
+							BOOLEAN),
+					optional(
+							"namespaces", STRING_LIST),
 					optional("namespaceSelector", STRING), optional("kubeContext", STRING)),
-			Operation.of("listWorkspaces", "Lists the registered workspaces, optionally of one environment.",
-					optional("environmentName", STRING)),
+			Operation.of(LIST_WORKSPACES,
+					"Lists the registered workspaces (optionally of one environment) with their last backup attempt and last success.",
+					optional("environmentName", STRING), optional("workspaceNameContains", STRING),
+					optional("pageSize", INTEGER), optional("startingToken", STRING))
+				.withPaging("workspaces", false),
 			Operation.of(DESCRIBE_WORKSPACE, "Describes a workspace, by CRN or by name and environment.",
 					optional("workspaceCrn", STRING), optional("workspaceName", STRING),
 					optional("environmentName", STRING)),
 			Operation.of(BACKUP_WORKSPACE, "Starts a backup of a workspace; --wait follows it to its end.",
 					required("workspaceCrn", STRING), required("backupName", STRING),
 					optional("backupJobTimeoutMinutes", INTEGER))
-				.withWait(BackupFollower.WAIT_HELP, BackupFollower::new),
-			Operation.of("listWorkspaceBackups", "Lists a workspace's backups, by CRN or by name and environment.",
-					optional("workspaceCrn", STRING), optional("workspaceName", STRING),
-					optional("environmentName", STRING)),
+				.withWait(BackupFollower.WAIT_HELP, (request, started) -> new BackupFollower(started)),
+			Operation
+				.of("listWorkspaceBackups",
+						"Lists a workspace's backups, newest first, by CRN or by name and environment.",
+						optional("workspaceCrn", STRING), optional("workspaceName", STRING),
+						optional("environmentName", STRING), optional("backupStatus", STRING),
+						optional("backupNameContains", STRING), optional("pageSize", INTEGER),
+						optional("startingToken", STRING))
+				.withPaging("backups", false),
 			Operation.of(DESCRIBE_WORKSPACE_BACKUP, "Describes a backup: status, progress, recovery points.",
 					required("backupCrn", STRING)),
-			Operation.of("listWorkspaceEvents", "Lists a workspace's events, optionally of one backup.",
-					required("workspaceCrn", STRING), optional("backupCrn", STRING), optional("maxItems", INTEGER)),
+			Operation.of(LIST_WORKSPACE_EVENTS,
+					"Lists a workspace's events (optionally of one backup), oldest first; --follow prints new ones as they come.",
+					required("workspaceCrn", STRING), optional("backupCrn", STRING), optional("pageSize", INTEGER),
+					optional("startingToken", STRING))
+				.withPaging("events", true),
 			Operation.of("cancelBackup",
 					"Cancels a running backup: its cloud snapshots are stopped and the workspace put back as it was.",
 					required("backupCrn", STRING)),
-			Operation.of("deleteBackup",
-					"Deletes a backup: its recovery points leave the vault, then it leaves the catalog (in the background).",
-					required("backupCrn", STRING)),
+			Operation.of(DELETE_BACKUP,
+					"Deletes a backup: its recovery points leave the vault, then it leaves the catalog (in the background); --wait follows it to its end.",
+					required("backupCrn", STRING))
+				.withWait(DeleteFollower.WAIT_HELP, DeleteFollower::new),
 			Operation.of(RESTORE_WORKSPACE,
 					"Restores a backup into a NEW workspace, made from newWorkspaceParameters; --wait follows the restore until the workspace is installed.",
 					required("backupCrn", STRING), required("newWorkspaceParameters", OBJECT),
 					optional("useStaticSubdomain", BOOLEAN), optional("restoreJobTimeoutMinutes", INTEGER))
 				.withSkeletonTemplate(RESTORE_WORKSPACE_TEMPLATE)
-				.withWait(RestoreFollower.WAIT_HELP, RestoreFollower::new),
+				.withWait(RestoreFollower.WAIT_HELP, (request, started) -> new RestoreFollower(started)),
 			Operation.of("checkPrerequisites",
 					"Says what is missing before a workspace can be backed up (account, role, opt-in, vault, resources).",
 					required("workspaceCrn", STRING)),

@@ -1,12 +1,12 @@
 package io.wsbackup.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,14 +21,16 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Calls the runner's RPC API over HTTP: {@code POST <endpoint>/api/v1/ml/<operation>}
  * with a JSON body. Knows nothing of the runner's classes, only its wire format.
+ * <p>
+ * It uses {@link HttpURLConnection}, not {@code java.net.http.HttpClient}: the latter's
+ * selector thread waits in native code, and the JVM's exit waits up to 300 ms for such
+ * threads, a third of a call's time; it also loads the TLS trust store for plain http.
  */
 final class RunnerClient {
 
 	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
 	private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
-
-	private final HttpClient http;
 
 	private final JsonMapper json;
 
@@ -42,8 +44,8 @@ final class RunnerClient {
 	 * A client of the runner at the endpoint, without a token.
 	 * @throws IllegalArgumentException when the endpoint is not an http(s) URL
 	 */
-	RunnerClient(HttpClient http, JsonMapper json, String endpoint) {
-		this(http, json, endpoint, null);
+	RunnerClient(JsonMapper json, String endpoint) {
+		this(json, endpoint, null);
 	}
 
 	/**
@@ -52,8 +54,7 @@ final class RunnerClient {
 	 * @param token the bearer token, or {@code null} to send none
 	 * @throws IllegalArgumentException when the endpoint is not an http(s) URL
 	 */
-	RunnerClient(HttpClient http, JsonMapper json, String endpoint, String token) {
-		this.http = http;
+	RunnerClient(JsonMapper json, String endpoint, String token) {
 		this.json = json;
 		this.endpoint = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
 		this.operations = operationsUri(this.endpoint);
@@ -63,10 +64,6 @@ final class RunnerClient {
 	/** Whether calls carry a bearer token. */
 	boolean hasToken() {
 		return this.token != null;
-	}
-
-	static HttpClient defaultHttpClient() {
-		return HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
 	}
 
 	String endpoint() {
@@ -80,27 +77,39 @@ final class RunnerClient {
 	 * @throws UnreachableException when no HTTP answer came back
 	 */
 	Answer call(String operation, ObjectNode request) {
-		HttpRequest.Builder builder = HttpRequest.newBuilder(this.operations.resolve(operation))
-			.timeout(REQUEST_TIMEOUT)
-			.header("Content-Type", "application/json")
-			.header("Accept", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(this.json.writeValueAsString(request), StandardCharsets.UTF_8));
-		if (this.token != null) {
-			builder.header("Authorization", "Bearer " + this.token);
-		}
-		HttpRequest httpRequest = builder.build();
-		HttpResponse<String> response;
+		byte[] body = this.json.writeValueAsBytes(request);
 		try {
-			response = this.http.send(httpRequest, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+			HttpURLConnection connection = (HttpURLConnection) this.operations.resolve(operation)
+				.toURL()
+				.openConnection();
+			connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+			connection.setReadTimeout((int) REQUEST_TIMEOUT.toMillis());
+			connection.setRequestMethod("POST");
+			connection.setDoOutput(true);
+			connection.setRequestProperty("Content-Type", "application/json");
+			connection.setRequestProperty("Accept", "application/json");
+			if (this.token != null) {
+				connection.setRequestProperty("Authorization", "Bearer " + this.token);
+			}
+			try (OutputStream out = connection.getOutputStream()) {
+				out.write(body);
+			}
+			int status = connection.getResponseCode();
+			InputStream in = (status >= 400) ? connection.getErrorStream() : connection.getInputStream();
+			String text;
+			if (in == null) {
+				text = "";
+			}
+			else {
+				try (in) {
+					text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+				}
+			}
+			return new Answer(status, body(status, text));
 		}
-		catch (IOException ex) {
+		catch (IOException | IllegalArgumentException ex) {
 			throw new UnreachableException(this.endpoint, reason(ex));
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new UnreachableException(this.endpoint, "interrupted");
-		}
-		return new Answer(response.statusCode(), body(response));
 	}
 
 	private static URI operationsUri(String endpoint) {
@@ -118,8 +127,7 @@ final class RunnerClient {
 		return uri;
 	}
 
-	private JsonNode body(HttpResponse<String> response) {
-		String text = response.body();
+	private JsonNode body(int status, String text) {
 		try {
 			JsonNode body = this.json.readTree(text);
 			if (body != null && !body.isMissingNode()) {
@@ -130,9 +138,9 @@ final class RunnerClient {
 			// not JSON: described below
 		}
 		ObjectNode error = this.json.createObjectNode();
-		error.put("code", (response.statusCode() >= 500) ? "INTERNAL" : "UNKNOWN");
-		error.put("message", "the runner at " + this.endpoint + " answered HTTP " + response.statusCode()
-				+ " without a JSON body" + (text.isBlank() ? "" : ": " + abbreviate(text.strip())));
+		error.put("code", (status >= 500) ? "INTERNAL" : "UNKNOWN");
+		error.put("message", "the runner at " + this.endpoint + " answered HTTP " + status + " without a JSON body"
+				+ (text.isBlank() ? "" : ": " + abbreviate(text.strip())));
 		return error;
 	}
 

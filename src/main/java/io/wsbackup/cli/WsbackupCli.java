@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +35,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>
  * Exit codes: 0 on success, 1 when the operation failed, was refused (also for want of a
  * valid token, 401, or of the admin role, 403) or the runner could not be reached (the
- * error as JSON on stdout), 2 on bad usage (the message on stderr). Every call carries
+ * error as JSON on stdout), 2 on bad usage (the message on stderr), 3 when a backup that
+ * {@code --wait} or {@code --follow} followed was cancelled. Every call carries
  * {@code --token}, else {@value #TOKEN_VARIABLE}, as a bearer token.
  */
 public final class WsbackupCli {
@@ -61,17 +61,35 @@ public final class WsbackupCli {
 
 	static final int USAGE = 2;
 
-	private static final String CLI_INPUT_JSON = "--cli-input-json";
+	/**
+	 * The exit code of a {@code --wait} or {@code --follow} whose backup was cancelled.
+	 */
+	static final int CANCELLED = 3;
 
-	private static final String GENERATE_CLI_SKELETON = "--generate-cli-skeleton";
+	static final String CLI_INPUT_JSON = "--cli-input-json";
 
-	private static final String ENDPOINT = "--endpoint";
+	static final String GENERATE_CLI_SKELETON = "--generate-cli-skeleton";
 
-	private static final String TOKEN = "--token";
+	static final String ENDPOINT = "--endpoint";
 
-	private static final String WAIT = "--wait";
+	static final String TOKEN = "--token";
 
-	private static final String POLL_SECONDS = "--poll-seconds";
+	static final String WAIT = "--wait";
+
+	static final String POLL_SECONDS = "--poll-seconds";
+
+	static final String OUTPUT = "--output";
+
+	static final String MAX_ITEMS = "--max-items";
+
+	static final String FOLLOW = "--follow";
+
+	static final String WORKSPACE_NAME = "--workspace-name";
+
+	static final String ENVIRONMENT_NAME = "--environment-name";
+
+	/** The page size of the look-ups the CLI makes itself (the API's largest). */
+	private static final int LOOKUP_PAGE_SIZE = 1000;
 
 	private static final String FILE_PREFIX = "file://";
 
@@ -80,8 +98,6 @@ public final class WsbackupCli {
 	private final PrintStream err;
 
 	private final Map<String, String> environment;
-
-	private final HttpClient http;
 
 	private final Clock clock;
 
@@ -93,20 +109,30 @@ public final class WsbackupCli {
 	private final Map<String, Operation> operationsByCommand = new LinkedHashMap<>();
 
 	/**
+	 * Whether ordinary command lines skip picocli ({@link FastArgs}); tests turn it off.
+	 */
+	private boolean fastPath = true;
+
+	/**
 	 * A CLI writing to the given streams and reading {@value #ENDPOINT_VARIABLE} from the
 	 * given environment.
 	 */
 	public WsbackupCli(PrintStream out, PrintStream err, Map<String, String> environment) {
-		this(out, err, environment, RunnerClient.defaultHttpClient(), Clock.systemUTC());
+		this(out, err, environment, Clock.systemUTC());
 	}
 
-	WsbackupCli(PrintStream out, PrintStream err, Map<String, String> environment, HttpClient http, Clock clock) {
+	WsbackupCli(PrintStream out, PrintStream err, Map<String, String> environment, Clock clock) {
 		this.out = out;
 		this.err = err;
 		this.environment = Map.copyOf(environment);
-		this.http = http;
 		this.clock = clock;
 		Operations.ALL.forEach((operation) -> this.operationsByCommand.put(operation.commandName(), operation));
+	}
+
+	/** This CLI parsing every command line with picocli, for tests that compare. */
+	WsbackupCli picocliOnly() {
+		this.fastPath = false;
+		return this;
 	}
 
 	public static void main(String[] args) {
@@ -117,10 +143,25 @@ public final class WsbackupCli {
 	 * Runs one command.
 	 * @param args the command line, without the program name
 	 * @return the exit code: 0 success, 1 failed operation or unreachable runner, 2 bad
-	 * usage
+	 * usage, 3 a followed backup was cancelled
 	 */
 	public int run(String[] args) {
-		CommandLine commandLine = new CommandLine(commandSpec());
+		FastArgs fast = this.fastPath ? FastArgs.parse(args, this.operationsByCommand, this::jsonObjectOrNull) : null;
+		if (fast != null) {
+			try {
+				return call(fast.operation(), fast);
+			}
+			catch (UsageException ex) {
+				this.err.println(ex.getMessage());
+				this.err.println("Try 'wsbackup " + fast.operation().commandName() + " --help' for more information.");
+				return USAGE;
+			}
+			finally {
+				this.out.flush();
+				this.err.flush();
+			}
+		}
+		CommandLine commandLine = new CommandLine(commandLineSpec(commandNamed(args)));
 		commandLine.setOut(new PrintWriter(this.out, true, StandardCharsets.UTF_8));
 		commandLine.setErr(new PrintWriter(this.err, true, StandardCharsets.UTF_8));
 		commandLine.setExecutionStrategy(this::execute);
@@ -134,20 +175,45 @@ public final class WsbackupCli {
 		}
 	}
 
-	private CommandSpec commandSpec() {
+	/**
+	 * The command the arguments name (the first argument that is not an option), or null:
+	 * only its options are built, which saves a tenth of a second per call.
+	 */
+	private Operation commandNamed(String[] args) {
+		for (String arg : args) {
+			if (!arg.startsWith("-")) {
+				return this.operationsByCommand.get(arg);
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The command line: every command with its description (for the top-level help and
+	 * suggestions), the options of the one called only.
+	 */
+	private CommandSpec commandLineSpec(Operation called) {
 		CommandSpec top = CommandSpec.create().name("wsbackup").mixinStandardHelpOptions(true).version(version());
 		top.usageMessage()
 			.description("Backs up ML workspaces through a wsbackup runner.",
 					"The runner is --endpoint, else $" + ENDPOINT_VARIABLE + ", else " + DEFAULT_ENDPOINT + ".",
 					"Calls carry the bearer token --token, else $" + TOKEN_VARIABLE
 							+ " (./wsbackup reads the embedded default's data/admin-token when neither is given).")
-			.footer("", "Exit codes: 0 success, 1 the operation failed or the runner cannot be reached, 2 bad usage.");
+			.footer("", "Exit codes: 0 success, 1 the operation failed or the runner cannot be reached, 2 bad usage,",
+					"3 the backup followed by --wait or --follow was cancelled.");
 		this.operationsByCommand.values()
-			.forEach((operation) -> top.addSubcommand(operation.commandName(), commandSpec(operation)));
+			.forEach((operation) -> top.addSubcommand(operation.commandName(),
+					(operation == called) ? commandSpec(operation) : summarySpec(operation)));
 		return top;
 	}
 
-	private CommandSpec commandSpec(Operation operation) {
+	private static CommandSpec summarySpec(Operation operation) {
+		CommandSpec spec = CommandSpec.create().name(operation.commandName());
+		spec.usageMessage().description(operation.description());
+		return spec;
+	}
+
+	CommandSpec commandSpec(Operation operation) {
 		CommandSpec spec = CommandSpec.create().name(operation.commandName());
 		spec.usageMessage().description(operation.description());
 		// help only: registerWorkspace has a field "version", so --version cannot be
@@ -156,9 +222,37 @@ public final class WsbackupCli {
 			.usageHelp(true)
 			.description("Show this help message and exit.")
 			.build());
+		FieldDescriptions descriptions = FieldDescriptions.load();
 		for (Field field : operation.fields()) {
-			spec.addOption(fieldOption(field));
+			spec.addOption(fieldOption(field, descriptions.describe(operation.name(), field.name())));
 		}
+		if (operation.selectsWorkspace() && !operation.hasField("workspaceName")) {
+			spec.addOption(OptionSpec.builder(WORKSPACE_NAME)
+				.paramLabel("<workspaceName>")
+				.type(String.class)
+				.description("Instead of --workspace-crn: " + descriptions.describe(operation.name(), "workspaceName")
+						+ " The CLI looks the CRN up (exit 2 if no workspace or several have the name).")
+				.build());
+			spec.addOption(OptionSpec.builder(ENVIRONMENT_NAME)
+				.paramLabel("<environmentName>")
+				.type(String.class)
+				.description("With --workspace-name: " + descriptions.describe(operation.name(), "environmentName"))
+				.build());
+		}
+		if (operation.paging() != null) {
+			spec.addOption(OptionSpec.builder(MAX_ITEMS)
+				.paramLabel("<n>")
+				.type(Integer.class)
+				.description("Prints at most n items, asking for as many pages as needed (else every page); "
+						+ "when more are left, the answer's nextToken continues with --starting-token.")
+				.build());
+		}
+		spec.addOption(OptionSpec.builder(OUTPUT)
+			.paramLabel("<json|text|table>")
+			.type(String.class)
+			.description("How the answer is printed: json (default, the runner's answer as is), table (aligned "
+					+ "columns for reading), text (tab-separated rows for cut and awk).")
+			.build());
 		spec.addOption(OptionSpec.builder(CLI_INPUT_JSON)
 			.paramLabel("<file://path|json>")
 			.type(String.class)
@@ -189,22 +283,33 @@ public final class WsbackupCli {
 				.description("Follows the work the command starts to its end, a progress line on stderr at each "
 						+ "change;", operation.waitOption().exitHelp())
 				.build());
+		}
+		if (Operations.LIST_WORKSPACE_EVENTS.equals(operation.name())) {
+			spec.addOption(OptionSpec.builder(FOLLOW)
+				.arity("0")
+				.type(boolean.class)
+				.description("Prints the latest events (--max-items, default a page), then new ones as they come, "
+						+ "one a line (a JSON object in json), until interrupted; with --backup-crn, until that "
+						+ "backup ends, exiting 0 if it succeeded, 1 if it failed, 3 if it was cancelled.")
+				.build());
+		}
+		if (operation.waitOption() != null || Operations.LIST_WORKSPACE_EVENTS.equals(operation.name())) {
 			spec.addOption(OptionSpec.builder(POLL_SECONDS)
 				.type(BigDecimal.class)
 				.defaultValue("2")
 				.hidden(true)
-				.description("Seconds between two polls with --wait.")
+				.description("Seconds between two polls with --wait or --follow.")
 				.build());
 		}
 		return spec;
 	}
 
-	private OptionSpec fieldOption(Field field) {
+	private OptionSpec fieldOption(Field field, String meaning) {
 		OptionSpec.Builder option = OptionSpec.builder(field.optionName())
 			.type(field.type().optionType())
 			.paramLabel("<" + field.name() + ">")
-			.description(field.name() + " (" + field.type().name().toLowerCase().replace('_', '-')
-					+ (field.required() ? ", required" : "") + ")"
+			.description(((meaning != null) ? meaning + " " : "") + "(" + field.name() + ", "
+					+ field.type().name().toLowerCase().replace('_', '-') + (field.required() ? ", required" : "") + ")"
 					+ ((field.type() == FieldType.STRING_LIST) ? "; repeat the option for each value" : "")
 					+ ((field.type() == FieldType.OBJECT) ? "; the object as JSON text, e.g. '{\"key\": \"value\"}' "
 							+ "(it replaces the field of " + CLI_INPUT_JSON + " whole)" : ""));
@@ -238,6 +343,31 @@ public final class WsbackupCli {
 		return (ObjectNode) value;
 	}
 
+	/** The value of an OBJECT option, or null where picocli would report an error. */
+	private ObjectNode jsonObjectOrNull(String text) {
+		try {
+			return jsonObjectOption(text);
+		}
+		catch (CommandLine.TypeConversionException ex) {
+			return null;
+		}
+	}
+
+	/** The options of a command picocli parsed. */
+	private record ParsedArgs(ParseResult parsed) implements Args {
+
+		@Override
+		public boolean hasMatchedOption(String option) {
+			return this.parsed.hasMatchedOption(option);
+		}
+
+		@Override
+		public <T> T matchedOptionValue(String option, T fallback) {
+			return this.parsed.matchedOptionValue(option, fallback);
+		}
+
+	}
+
 	/**
 	 * A usage error: the message and where to find help on stderr, without the whole
 	 * usage.
@@ -259,31 +389,129 @@ public final class WsbackupCli {
 		if (!parseResult.hasSubcommand()) {
 			throw new ParameterException(parseResult.commandSpec().commandLine(), "Missing the command");
 		}
-		ParseResult command = parseResult.subcommand();
-		Operation operation = this.operationsByCommand.get(command.commandSpec().name());
+		ParseResult parsed = parseResult.subcommand();
+		Operation operation = this.operationsByCommand.get(parsed.commandSpec().name());
+		try {
+			return call(operation, new ParsedArgs(parsed));
+		}
+		catch (UsageException ex) {
+			throw new ParameterException(parsed.commandSpec().commandLine(), ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Runs the operation with the options given, however they were parsed.
+	 * @throws UsageException on bad usage found past parsing
+	 */
+	private int call(Operation operation, Args command) {
 		if (command.hasMatchedOption(GENERATE_CLI_SKELETON)) {
 			this.out.println(this.json.writeValueAsString(skeleton(operation)));
 			return OK;
 		}
+		Output output = output(command);
 		ObjectNode request = request(operation, command);
-		Duration pollInterval = command.hasMatchedOption(WAIT) ? pollInterval(command) : null;
+		Integer maxItems = maxItems(command);
+		boolean follow = command.hasMatchedOption(FOLLOW);
+		Duration pollInterval = (command.hasMatchedOption(WAIT) || follow) ? pollInterval(command) : null;
 		RunnerClient runner = runner(command);
 		try {
-			RunnerClient.Answer answer = runner.call(operation.name(), request);
-			if (answer.ok() && pollInterval != null) {
-				return new FollowLoop(runner, this.json, this.out, this.err, this.clock, pollInterval)
-					.follow(operation.waitOption().follower().apply(answer.body()));
+			if (!resolveWorkspace(operation, command, request, runner, output)) {
+				return FAILED;
 			}
-			print(answer.body());
+			if (follow) {
+				return new EventsFollow(runner, output, this.err, pollInterval).follow(request, maxItems);
+			}
+			RunnerClient.Answer answer = (operation.paging() != null)
+					? Pager.pages(runner, operation.name(), operation.paging(), request, maxItems)
+					: runner.call(operation.name(), request);
+			if (answer.ok() && pollInterval != null) {
+				return new FollowLoop(runner, this.json, output, this.err, this.clock, pollInterval)
+					.follow(operation.waitOption().follower().apply(request, answer.body()));
+			}
+			output.print(answer.body());
 			if (answer.refusedCaller()) {
 				this.err.println(callerHint(answer.status(), runner, operation));
 			}
 			return answer.ok() ? OK : FAILED;
 		}
 		catch (RunnerClient.UnreachableException ex) {
-			print(ex.toError(this.json));
+			output.print(ex.toError(this.json));
 			return FAILED;
 		}
+	}
+
+	private Output output(Args command) {
+		String value = command.matchedOptionValue(OUTPUT, "json");
+		try {
+			return new Output(Output.Format.parse(value.strip()), this.json, this.out);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new UsageException(ex.getMessage());
+		}
+	}
+
+	private static Integer maxItems(Args command) {
+		Integer maxItems = command.matchedOptionValue(MAX_ITEMS, null);
+		if (maxItems != null && maxItems < 1) {
+			throw new UsageException(MAX_ITEMS + " must be at least 1, not " + maxItems);
+		}
+		return maxItems;
+	}
+
+	/**
+	 * Puts the CRN of the workspace named by --workspace-name (and --environment-name, or
+	 * those fields of the request) into the request when no CRN is given, looking it up
+	 * with listWorkspaces.
+	 * @return false when the look-up itself failed (its error printed)
+	 * @throws UsageException when no workspace or several have the name
+	 */
+	private boolean resolveWorkspace(Operation operation, Args command, ObjectNode request, RunnerClient runner,
+			Output output) {
+		if (!operation.selectsWorkspace() || !isEmpty(request.get("workspaceCrn"))) {
+			return true;
+		}
+		String name = command.hasMatchedOption(WORKSPACE_NAME) ? command.matchedOptionValue(WORKSPACE_NAME, "")
+				: request.path("workspaceName").asString("");
+		String environment = command.hasMatchedOption(ENVIRONMENT_NAME)
+				? command.matchedOptionValue(ENVIRONMENT_NAME, "") : request.path("environmentName").asString("");
+		if (name.isBlank()) {
+			return true;
+		}
+		ObjectNode lookup = this.json.createObjectNode().put("workspaceNameContains", name);
+		if (!environment.isBlank()) {
+			lookup.put("environmentName", environment);
+		}
+		lookup.put("pageSize", LOOKUP_PAGE_SIZE);
+		RunnerClient.Answer answer = Pager.pages(runner, Operations.LIST_WORKSPACES,
+				new Operation.Paging("workspaces", false), lookup, null);
+		if (!answer.ok()) {
+			output.print(answer.body());
+			if (answer.refusedCaller()) {
+				this.err.println(callerHint(answer.status(), runner, operation));
+			}
+			return false;
+		}
+		List<JsonNode> matches = answer.body()
+			.path("workspaces")
+			.valueStream()
+			.filter((workspace) -> name.equals(workspace.path("workspaceName").asString("")))
+			.toList();
+		String where = environment.isBlank() ? "" : " in environment '" + environment + "'";
+		if (matches.isEmpty()) {
+			throw new UsageException("No workspace is named '" + name + "'" + where
+					+ "; wsbackup list-workspaces --output table shows them");
+		}
+		if (matches.size() > 1) {
+			throw new UsageException(matches.size() + " workspaces are named '" + name + "', in the environments "
+					+ String.join(", ", matches.stream().map((w) -> w.path("environmentName").asString("?")).toList())
+					+ "; add " + ENVIRONMENT_NAME + " or give " + "--workspace-crn");
+		}
+		request.put("workspaceCrn", matches.get(0).path("workspaceCrn").asString());
+		if (operation.hasField("workspaceName")) {
+			request.remove("workspaceName");
+			request.remove("environmentName");
+		}
+		return true;
 	}
 
 	/** What to do about a 401 or 403, on stderr (the runner's error is on stdout). */
@@ -298,10 +526,10 @@ public final class WsbackupCli {
 						+ " (the embedded default writes its admin token to data/admin-token)";
 	}
 
-	private static Duration pollInterval(ParseResult command) {
+	private static Duration pollInterval(Args command) {
 		BigDecimal seconds = command.matchedOptionValue(POLL_SECONDS, BigDecimal.valueOf(2));
 		if (seconds.signum() < 0) {
-			throw new ParameterException(command.commandSpec().commandLine(), POLL_SECONDS + " must not be negative");
+			throw new UsageException(POLL_SECONDS + " must not be negative");
 		}
 		return Duration.ofMillis(seconds.movePointRight(3).longValue());
 	}
@@ -310,7 +538,7 @@ public final class WsbackupCli {
 	 * The client of the runner named by --endpoint, else the variable, else the default,
 	 * with the token of --token, else of its variable, else none.
 	 */
-	private RunnerClient runner(ParseResult command) {
+	private RunnerClient runner(Args command) {
 		String endpoint = command.matchedOptionValue(ENDPOINT, null);
 		if (endpoint == null || endpoint.isBlank()) {
 			endpoint = this.environment.get(ENDPOINT_VARIABLE);
@@ -321,15 +549,11 @@ public final class WsbackupCli {
 			token = this.environment.get(TOKEN_VARIABLE);
 		}
 		try {
-			return new RunnerClient(this.http, this.json, endpoint, token);
+			return new RunnerClient(this.json, endpoint, token);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new ParameterException(command.commandSpec().commandLine(), ex.getMessage(), ex);
+			throw new UsageException(ex.getMessage());
 		}
-	}
-
-	private void print(JsonNode body) {
-		this.out.println(this.json.writeValueAsString(body));
 	}
 
 	/**
@@ -361,24 +585,26 @@ public final class WsbackupCli {
 	 * The request: the fields of {@code --cli-input-json}, overridden by the options
 	 * given; fields unknown to the table are passed on for the runner to judge.
 	 */
-	private ObjectNode request(Operation operation, ParseResult command) {
-		CommandLine commandLine = command.commandSpec().commandLine();
+	private ObjectNode request(Operation operation, Args command) {
 		ObjectNode request = command.hasMatchedOption(CLI_INPUT_JSON)
-				? cliInputJson(commandLine, command.matchedOptionValue(CLI_INPUT_JSON, ""))
-				: this.json.createObjectNode();
+				? cliInputJson(command.matchedOptionValue(CLI_INPUT_JSON, "")) : this.json.createObjectNode();
 		for (Field field : operation.fields()) {
 			if (command.hasMatchedOption(field.optionName())) {
-				request.set(field.name(), field.type().toJson(command.matchedOption(field.optionName()).getValue()));
+				request.set(field.name(), field.type().toJson(command.matchedOptionValue(field.optionName(), null)));
 			}
 		}
+		boolean workspaceNamed = command.hasMatchedOption(WORKSPACE_NAME)
+				&& !command.matchedOptionValue(WORKSPACE_NAME, "").isBlank();
 		List<String> missing = operation.fields()
 			.stream()
 			.filter((field) -> field.required() && isEmpty(request.get(field.name())))
-			.map(Field::optionName)
+			.filter((field) -> !(workspaceNamed && field.name().equals("workspaceCrn")))
+			.map((field) -> field.optionName() + ((operation.selectsWorkspace() && field.name().equals("workspaceCrn"))
+					? " (or " + WORKSPACE_NAME + " [" + ENVIRONMENT_NAME + "])" : ""))
 			.toList();
 		if (!missing.isEmpty()) {
-			throw new ParameterException(commandLine, "Missing required option" + ((missing.size() > 1) ? "s" : "")
-					+ ": " + String.join(", ", missing) + " (or the field in " + CLI_INPUT_JSON + ")");
+			throw new UsageException("Missing required option" + ((missing.size() > 1) ? "s" : "") + ": "
+					+ String.join(", ", missing) + " (or the field in " + CLI_INPUT_JSON + ")");
 		}
 		return request;
 	}
@@ -388,7 +614,7 @@ public final class WsbackupCli {
 				|| (value.isContainer() && value.isEmpty());
 	}
 
-	private ObjectNode cliInputJson(CommandLine commandLine, String value) {
+	private ObjectNode cliInputJson(String value) {
 		String text = value;
 		String source = CLI_INPUT_JSON;
 		if (value.startsWith(FILE_PREFIX)) {
@@ -398,7 +624,7 @@ public final class WsbackupCli {
 				text = Files.readString(file, StandardCharsets.UTF_8);
 			}
 			catch (IOException | RuntimeException ex) {
-				throw new ParameterException(commandLine, "Cannot read " + source + ": " + ex);
+				throw new UsageException("Cannot read " + source + ": " + ex);
 			}
 		}
 		JsonNode input;
@@ -407,10 +633,10 @@ public final class WsbackupCli {
 		}
 		catch (JacksonException ex) {
 			String hint = value.startsWith(FILE_PREFIX) ? "" : " (a file is given as " + FILE_PREFIX + "path)";
-			throw new ParameterException(commandLine, source + " is not valid JSON: " + ex.getOriginalMessage() + hint);
+			throw new UsageException(source + " is not valid JSON: " + ex.getOriginalMessage() + hint);
 		}
 		if (input == null || !input.isObject()) {
-			throw new ParameterException(commandLine, source + " must be a JSON object, {...}");
+			throw new UsageException(source + " must be a JSON object, {...}");
 		}
 		return (ObjectNode) input;
 	}

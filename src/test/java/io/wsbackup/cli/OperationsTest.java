@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -86,6 +89,34 @@ class OperationsTest {
 			.allSatisfy((operation) -> assertThat(operation.skeletonTemplate()).isNotNull());
 		assertThatIllegalStateException().isThrownBy(FieldType.OBJECT::skeletonValue)
 			.withMessageContaining("skeleton template");
+	}
+
+	@ParameterizedTest
+	@MethodSource("operations")
+	void everyFieldOfEveryOperationSaysWhatItMeans(Operation operation) {
+		FieldDescriptions descriptions = FieldDescriptions.load();
+
+		assertThat(operation.fields())
+			.allSatisfy((field) -> assertThat(descriptions.describe(operation.name(), field.name()))
+				.as(operation.name() + "." + field.name())
+				.isNotBlank());
+	}
+
+	/**
+	 * The REST field reference is made from the descriptions the CLI's help shows; with
+	 * {@code -Dwsbackup.docs.write=true} this test writes it instead.
+	 */
+	@Test
+	void theRestFieldReferenceIsMadeFromTheSameDescriptions() throws IOException {
+		Path page = Path.of("docs", "api-fields.md");
+		String made = FieldDescriptions.load().markdown(Operations.ALL);
+		if (Boolean.getBoolean("wsbackup.docs.write")) {
+			Files.writeString(page, made, StandardCharsets.UTF_8);
+		}
+
+		assertThat(Files.readString(page, StandardCharsets.UTF_8))
+			.as("docs/api-fields.md is not made from field-descriptions.properties; rewrite it with -Dwsbackup.docs.write=true")
+			.isEqualTo(made);
 	}
 
 	@ParameterizedTest

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -586,14 +585,14 @@ class WsbackupCliTest {
 		}
 
 		@Test
-		void cancelledBackupExitsOneWithBackupCancelled() {
+		void cancelledBackupExitsThreeWithBackupCancelled() {
 			WsbackupCliTest.this.runner.answer("backupWorkspace", 200, STARTED)
 				.answer("describeWorkspaceBackup", 200, backup("cancelled", null, null));
 
 			Result result = cli("backup-workspace", "--workspace-crn", "crn:ws:1", "--backup-name", "b", "--wait",
 					"--poll-seconds", "0");
 
-			assertThat(result.exit()).isEqualTo(1);
+			assertThat(result.exit()).isEqualTo(3);
 			assertThat(result.stdoutJson().path("code").asString()).isEqualTo("BACKUP_CANCELLED");
 			assertThat(result.stdoutJson().path("backupCrn").asString()).isEqualTo("crn:b:1");
 		}
@@ -760,7 +759,7 @@ class WsbackupCliTest {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
 		int exit = new WsbackupCli(new PrintStream(out, true, StandardCharsets.UTF_8),
-				new PrintStream(err, true, StandardCharsets.UTF_8), environment, HttpClient.newHttpClient(), NOW)
+				new PrintStream(err, true, StandardCharsets.UTF_8), environment, NOW)
 			.run(args);
 		return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
 	}

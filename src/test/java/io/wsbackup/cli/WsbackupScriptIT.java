@@ -10,15 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the {@code wsbackup} script against the packaged jar (failsafe runs this after
- * {@code package}), from another directory, to prove the CLI starts from the fat jar
- * without Spring.
+ * Runs the {@code wsbackup} script against the packaged jars (failsafe runs this after
+ * {@code package}), from another directory, to prove the CLI starts from its thin jar
+ * ({@code target/cli}) without Spring and with class-data sharing, while
+ * {@code aws-simulator} still runs from the runner's jar.
  */
 class WsbackupScriptIT {
 
@@ -94,6 +97,104 @@ class WsbackupScriptIT {
 		finally {
 			Files.delete(tokenFile);
 		}
+	}
+
+	@Test
+	void runsTheThinCliJarAndRecordsAClassDataSharingArchiveThatEveryCallMaps() throws Exception {
+		Path archive = Path.of("target", "cli", "wsbackup-cli.jsa");
+		Files.deleteIfExists(archive);
+		Path javaLog = elsewhere.resolve("java-args.txt");
+		Map<String, String> recordingJava = Map.of("JAVA", recordingJava(javaLog, true).toString());
+
+		Files.deleteIfExists(javaLog);
+		Run first = wsbackup("", recordingJava, "list-workspaces", "--generate-cli-skeleton");
+		String firstArgs = Files.readString(javaLog);
+		Files.delete(javaLog);
+		Run second = wsbackup("", recordingJava, "list-workspaces", "--generate-cli-skeleton");
+		String secondArgs = Files.readString(javaLog);
+
+		assertThat(first.exit()).as(first.stderr()).isZero();
+		assertThat(second.exit()).as(second.stderr()).isZero();
+		assertThat(firstArgs)
+			.contains("/target/cli/wsbackup-", "-cli.jar", "-XX:TieredStopAtLevel=1", "-XX:ArchiveClassesAtExit=",
+					"io.wsbackup.cli.CliTraining", "-XX:SharedArchiveFile=" + archive.toAbsolutePath(),
+					"io.wsbackup.cli.WsbackupCli")
+			.doesNotContain("PropertiesLauncher");
+		assertThat(archive).isNotEmptyFile();
+		assertThat(secondArgs).contains("-XX:SharedArchiveFile=" + archive.toAbsolutePath())
+			.doesNotContain("ArchiveClassesAtExit", "CliTraining");
+		assertThat(second.stdout()).isEqualTo(first.stdout()).contains("\"pageSize\"");
+	}
+
+	@Test
+	void theArchiveHoldsTheClassesOfAnOrdinaryCall() throws Exception {
+		Path archive = Path.of("target", "cli", "wsbackup-cli.jsa");
+		Files.deleteIfExists(archive);
+		assertThat(wsbackup("", "list-workspaces", "--generate-cli-skeleton").exit()).isZero();
+		Path classes = elsewhere.resolve("classes.txt");
+
+		Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:SharedArchiveFile=" + archive.toAbsolutePath(),
+				"-Xlog:class+load:file=" + classes, "-cp", cliJar().toString(), "io.wsbackup.cli.WsbackupCli",
+				"list-workspaces", "--output", "table", "--endpoint", "http://127.0.0.1:9")
+			.redirectErrorStream(true)
+			.redirectOutput(elsewhere.resolve("out.txt").toFile())
+			.start();
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+		assertThat(Files.readAllLines(classes))
+			.filteredOn((line) -> line.contains(" io.wsbackup.cli.Output ")
+					|| line.contains(" io.wsbackup.cli.RunnerClient ") || line.contains(" io.wsbackup.cli.FastArgs "))
+			.hasSize(3)
+			.allMatch((line) -> line.contains("shared objects file"));
+	}
+
+	@Test
+	void awsSimulatorStillRunsFromTheRunnersJar() throws Exception {
+		Path javaLog = elsewhere.resolve("java-args.txt");
+		Files.deleteIfExists(javaLog);
+
+		Run run = wsbackup("", Map.of("JAVA", recordingJava(javaLog, false).toString()), "aws-simulator", "--port",
+				"0");
+
+		assertThat(run.exit()).isZero();
+		assertThat(Files.readString(javaLog)).contains("PropertiesLauncher",
+				"-Dloader.main=io.wsbackup.cloud.aws.simulator.AwsBackupSimulator", "/target/wsbackup-");
+	}
+
+	@Test
+	void theThinJarHoldsOnlyTheCliPackageAndItsResources() throws IOException {
+		try (JarFile cli = new JarFile(cliJar().toFile())) {
+			assertThat(cli.stream().map(JarEntry::getName))
+				.allMatch((name) -> name.startsWith("io/wsbackup/cli/") || name.startsWith("api/")
+						|| name.startsWith("META-INF/") || name.equals("io/") || name.equals("io/wsbackup/"))
+				.contains("io/wsbackup/cli/WsbackupCli.class", "api/field-descriptions.properties");
+			assertThat(cli.getManifest().getMainAttributes().getValue("Class-Path")).contains("lib/picocli.jar",
+					"lib/jackson-databind.jar");
+		}
+		assertThat(Path.of("target", "cli", "lib", "jackson-databind.jar")).isNotEmptyFile();
+	}
+
+	private static Path cliJar() throws IOException {
+		try (var jars = Files.list(Path.of("target", "cli"))) {
+			return jars.filter((path) -> path.getFileName().toString().endsWith("-cli.jar"))
+				.findFirst()
+				.orElseThrow()
+				.toAbsolutePath();
+		}
+	}
+
+	/**
+	 * A stand-in for java that adds its arguments to the log, then runs the real java
+	 * with them, or not.
+	 */
+	private static Path recordingJava(Path log, boolean run) throws IOException {
+		Path script = elsewhere.resolve(run ? "java-recording" : "java-recording-only");
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		Files.writeString(script, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\" >> '" + log + "'\n"
+				+ (run ? "exec '" + java + "' \"$@\"\n" : "exit 0\n"));
+		script.toFile().setExecutable(true);
+		return script;
 	}
 
 	private static Run wsbackup(String endpoint, String... args) throws Exception {

@@ -1,4 +1,4 @@
-# The runner's image, from the packaged jar (README "Deploy"):
+# The runner's image, from the packaged jar (docs/deploy.md):
 #   ./mvnw -q -DskipTests package && docker build -t wsbackup:0.1.0 .
 # Runs as the non-root user 10001 (k8s/deployment.yaml runs it so, with a read-only root file system); the working
 # directory /app holds the jar and the job settings (./jobs, the jar's spring.config.import). Schedules are not in the

@@ -181,10 +181,11 @@ final class Compensation {
 	 * Records in the catalog, with their sizes, the recovery points that a failed or
 	 * cancelled backup's completed snapshots left in the vault (every one tagged with the
 	 * backup's CRN, also one that completed after the last poll), so that the catalog
-	 * shows what the vault keeps. The rule (README "Cancel and failure"): they are kept
-	 * for a restart, which reuses them and starts only the other snapshots again;
-	 * deleting the backup removes them. Recording one twice keeps the first record. A
-	 * vault that cannot be listed now is said in a warning, and the compensation goes on.
+	 * shows what the vault keeps. The rule (docs/operator-views.md "Cancel and failure"):
+	 * they are kept for a restart, which reuses them and starts only the other snapshots
+	 * again; deleting the backup removes them. Recording one twice keeps the first
+	 * record. A vault that cannot be listed now is said in a warning, and the
+	 * compensation goes on.
 	 * @return how many recovery points the backup keeps
 	 */
 	int keepCompletedRecoveryPoints(BackupRun run, String step) {

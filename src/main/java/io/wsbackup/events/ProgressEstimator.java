@@ -12,7 +12,7 @@ import java.util.Map;
  * waiting step keeps its {@link State} in the job context between polls.
  *
  * <p>
- * The rules (README "Progress and ETA"):
+ * The rules (docs/operator-views.md "Progress and ETA"):
  * <ul>
  * <li><b>Weighted by bytes.</b> When every resource's total size is known (the cloud
  * gives it, a completed resource's size is what it transferred, or it can be derived from

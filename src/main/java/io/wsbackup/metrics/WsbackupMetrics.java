@@ -36,7 +36,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Every metric of wsbackup (README "Metrics"), in Micrometer, exposed by
+ * Every metric of wsbackup (docs/metrics.md), in Micrometer, exposed by
  * {@code /actuator/prometheus}. Two kinds:
  * <ul>
  * <li>events counted where they happen, in this runner: jobs started and ended (the jobs'

@@ -240,7 +240,7 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 	}
 
 	/**
-	 * Settings of the metrics (README "Metrics").
+	 * Settings of the metrics (docs/metrics.md).
 	 *
 	 * @param refreshInterval how often the gauges read from the store (the last
 	 * successful backup of each workspace) are read again
@@ -254,7 +254,7 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 	}
 
 	/**
-	 * Crash recovery (README "Crash recovery").
+	 * Crash recovery (docs/crash-recovery.md).
 	 *
 	 * @param enabled scan for executions to recover (on by default); a runner heartbeats
 	 * and owns its executions either way, so that no other runner takes them over

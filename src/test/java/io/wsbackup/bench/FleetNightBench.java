@@ -62,7 +62,7 @@ public final class FleetNightBench {
 
 	static final int WORKSPACES = Integer.getInteger("bench.workspaces", DEFAULT_WORKSPACES);
 
-	/** The schedule's cap, see README "Performance" for why. */
+	/** The schedule's cap, see docs/performance.md for why. */
 	static final int K = Integer.getInteger("bench.k", 20);
 
 	static final Duration JOB = Duration.ofSeconds(2);

@@ -54,7 +54,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * All of {@code k8s/} parses with fabric8, and its names agree with each other, with the
  * runner's own configuration (health groups, port, settings, schedule and job files),
- * with the Dockerfile and with the README's "Deploy" section.
+ * with the Dockerfile and with the deployment guide, docs/deploy.md.
  */
 class K8sManifestsTest {
 
@@ -234,7 +234,7 @@ class K8sManifestsTest {
 		k8s.all(Secret.class).forEach((s) -> definedSecrets.add(s.getMetadata().getName()));
 		assertThat(secrets).isNotEmpty().allSatisfy((name, keys) -> {
 			if (!definedSecrets.contains(name)) {
-				assertThat(deploy).as("README \"Deploy\" says how to create the Secret " + name)
+				assertThat(deploy).as("docs/deploy.md says how to create the Secret " + name)
 					.contains("kubectl -n wsbackup create secret generic " + name);
 				keys.forEach((key) -> assertThat(deploy).as("the key " + key + " of " + name)
 					.containsPattern(
@@ -416,7 +416,7 @@ class K8sManifestsTest {
 		for (Path file : K8sDirectory.files()) {
 			String relative = K8sDirectory.ROOT.relativize(file).toString();
 			if (!relative.equals("README.md")) {
-				assertThat(deploy).as("README \"Deploy\" names k8s/" + relative).contains(relative);
+				assertThat(deploy).as("docs/deploy.md names k8s/" + relative).contains(relative);
 			}
 		}
 		assertThat(deploy).contains("kubectl apply -k k8s/").contains("Dockerfile");
@@ -468,13 +468,13 @@ class K8sManifestsTest {
 		return new Binder(ConfigurationPropertySources.from(sources));
 	}
 
+	/** The deployment guide, docs/deploy.md (the README links to it). */
 	private static String deploySection() {
 		try {
-			String readme = Files.readString(Path.of("README.md"));
-			int start = readme.indexOf("\n## Deploy\n");
-			assertThat(start).as("README has a section \"Deploy\"").isNotNegative();
-			int end = readme.indexOf("\n## ", start + 1);
-			return readme.substring(start, end < 0 ? readme.length() : end);
+			String guide = Files.readString(Path.of("docs", "deploy.md"));
+			assertThat(Files.readString(Path.of("README.md"))).as("the README links the deployment guide")
+				.contains("(docs/deploy.md)");
+			return guide;
 		}
 		catch (IOException ex) {
 			throw new AssertionError(ex);

@@ -83,23 +83,29 @@ class ApiErrors {
 	 * What the framework refuses with a status of its own, the actuator's endpoints among
 	 * them (a parameter that is not a number: "Parameter mapping failure").
 	 */
+	/*
+	 * The two below are written straight to the response: they are met mostly on the
+	 * actuator's endpoints, whose content negotiation (a vendor type first) left the body
+	 * empty for a caller that accepts anything, as curl does.
+	 */
+
 	@ExceptionHandler(ResponseStatusException.class)
-	ResponseEntity<ApiError> refusedByFramework(ResponseStatusException ex) {
+	void refusedByFramework(ResponseStatusException ex, HttpServletResponse response) throws IOException {
 		int status = ex.getStatusCode().value();
 		if (status >= 500) {
-			return error(ErrorCode.INTERNAL, internal(ex));
+			write(response, ErrorCode.INTERNAL, internal(ex));
+			return;
 		}
-		ErrorCode code = ErrorPage.codeOf(status);
-		String message = (status == 400)
-				? "a parameter of the request is missing or of the wrong type"
-						+ " (executionId and count are whole numbers, jobName and parameters text)"
-				: ErrorPage.messageOf(status);
-		return error(code, message);
+		write(response, ErrorPage.codeOf(status),
+				(status == 400)
+						? "a parameter of the request is missing or of the wrong type"
+								+ " (executionId and count are whole numbers, jobName and parameters text)"
+						: ErrorPage.messageOf(status));
 	}
 
 	@ExceptionHandler(InvalidParameterException.class)
-	ResponseEntity<ApiError> undecodableQuery(InvalidParameterException ex) {
-		return error(ErrorCode.INVALID_ARGUMENT,
+	void undecodableQuery(InvalidParameterException ex, HttpServletResponse response) throws IOException {
+		write(response, ErrorCode.INVALID_ARGUMENT,
 				"the query string cannot be decoded: send its parameters percent-encoded in UTF-8");
 	}
 

@@ -265,7 +265,7 @@ public class AwsCloud implements CloudPort, AutoCloseable {
 		if (state.isTerminal()) {
 			followed.remove(jobId);
 			if (untagged.add(jobId)) {
-				unprotect(job.resourceArn());
+				unprotectUnlessInUse(job.resourceArn(), jobId);
 			}
 		}
 		else {
@@ -335,7 +335,7 @@ public class AwsCloud implements CloudPort, AutoCloseable {
 				if (backupState(job.state()).isTerminal()) {
 					followed.remove(jobId);
 					if (untagged.add(jobId)) {
-						unprotect(job.resourceArn());
+						unprotectUnlessInUse(job.resourceArn(), jobId);
 						log.info("backup job {} ended {}: protection tag removed from {}", jobId, job.stateAsString(),
 								resourceIdOf(job.resourceArn()));
 					}
@@ -895,6 +895,34 @@ public class AwsCloud implements CloudPort, AutoCloseable {
 	}
 
 	/** Removes the protection tag; a failure is logged, not thrown (the job did end). */
+	/**
+	 * Removes the protection tag of a disk whose backup job ended, unless another backup
+	 * job on it has not ended: a later backup of the same workspace may have tagged it
+	 * and started its own job meanwhile (by another runner, too), and the tag must stay
+	 * until that one ends. When AWS Backup cannot say, the tag stays (a tag left is the
+	 * safe side; the job that does end later removes it).
+	 */
+	private void unprotectUnlessInUse(String resourceArn, String endedJobId) {
+		if (resourceArn == null) {
+			return;
+		}
+		try {
+			for (BackupJob other : backup.listBackupJobsPaginator((r) -> r.byResourceArn(resourceArn)).backupJobs()) {
+				if (!other.backupJobId().equals(endedJobId) && !backupState(other.state()).isTerminal()) {
+					log.info("backup job {} ended; {} keeps tag {} for backup job {}", endedJobId,
+							resourceIdOf(resourceArn), settings.protectionTagKey(), other.backupJobId());
+					return;
+				}
+			}
+		}
+		catch (SdkException ex) {
+			log.warn("backup job {} ended; {} keeps tag {}: the jobs on it could not be listed: {}", endedJobId,
+					resourceIdOf(resourceArn), settings.protectionTagKey(), ex.getMessage());
+			return;
+		}
+		unprotect(resourceArn);
+	}
+
 	private void unprotect(String resourceArn) {
 		if (resourceArn == null) {
 			return;

@@ -252,6 +252,41 @@ class AwsBackupBehaviourTest {
 		}
 	}
 
+	@Test
+	void aDiskKeepsItsProtectionTagWhileALaterJobOnItRunsWhenAnEarlierJobIsSeenToEnd() {
+		String volumeId = aws.newVolume();
+		ProtectedResource volume = new ProtectedResource(ResourceKind.VOLUME, volumeId);
+		aws.simulator.setOutcome(volumeId, Outcome.PENDING, null);
+		AwsCloud first = aws.cloud();
+		String earlier = first.startSnapshot(request(volume, "t-1"));
+		first.close(); // its runner is gone before it sees the job end
+		aws.simulator.clearOutcome(volumeId);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> aws.backup.describeBackupJob((r) -> r.backupJobId(earlier)).stateAsString(),
+					"COMPLETED"::equals);
+
+		// a later backup of the disk (another runner) tags it and starts its own job
+		aws.simulator.setOutcome(volumeId, Outcome.PENDING, null);
+		AwsCloud second = aws.cloud();
+		AwsCloud third = aws.cloud();
+		try {
+			String later = second.startSnapshot(request(volume, "t-2"));
+			assertThat(third.snapshotProgress(later).state().isTerminal()).isFalse();
+
+			// a third runner now sees the earlier job's end: the later job still runs
+			assertThat(third.snapshotProgress(earlier).state()).isEqualTo(CloudJobState.COMPLETED);
+			assertThat(volumeTags(volumeId)).extracting(Tag::key).contains("wsbackup:in-use");
+
+			aws.simulator.clearOutcome(volumeId);
+			await().atMost(Duration.ofSeconds(10)).until(() -> third.snapshotProgress(later).state().isTerminal());
+			assertThat(volumeTags(volumeId)).extracting(Tag::key).doesNotContain("wsbackup:in-use");
+		}
+		finally {
+			second.close();
+			third.close();
+		}
+	}
+
 	// ---- region settings
 
 	@Test

@@ -144,7 +144,12 @@ class ApiErrors {
 		response.setStatus(code.httpStatus());
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
 		response.setCharacterEncoding("UTF-8");
-		response.getWriter().write(JSON.writeValueAsString(new ApiError(code.name(), message)));
+		response.getWriter().write(body(code, message));
+	}
+
+	/** {@code {code, message}} as JSON text, for writers that have no converter. */
+	static String body(ErrorCode code, String message) {
+		return JSON.writeValueAsString(new ApiError(code.name(), message));
 	}
 
 }

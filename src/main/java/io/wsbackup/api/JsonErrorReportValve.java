@@ -34,8 +34,7 @@ public class JsonErrorReportValve extends ErrorReportValve {
 			response.setCharacterEncoding("UTF-8");
 			Writer writer = response.getReporter();
 			if (writer != null) {
-				writer.write("{\"code\":\"" + ErrorPage.codeOf(status).name() + "\",\"message\":\""
-						+ message.replace("\"", "'") + "\"}");
+				writer.write(ApiErrors.body(ErrorPage.codeOf(status), message));
 				response.finishResponse();
 			}
 		}

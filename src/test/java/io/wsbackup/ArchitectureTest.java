@@ -12,6 +12,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.GeneralCodingRules.ACCESS_STANDARD_STREAMS;
 import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /** The architecture rules of STYLE.md, as tests. */
 class ArchitectureTest {
@@ -95,6 +96,57 @@ class ArchitectureTest {
 	void onlyTheCliWritesToStandardStreamsAndNobodyUsesJavaUtilLogging() {
 		noClasses().that().resideOutsideOfPackage("io.wsbackup.cli..").should(ACCESS_STANDARD_STREAMS).check(main);
 		NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING.check(main);
+	}
+
+	/** Every package of the service: none reaches back to a package that reaches it. */
+	@Test
+	void noPackageCycles() {
+		slices().matching("io.wsbackup.(**)").should().beFreeOfCycles().check(main);
+	}
+
+	private static final String[] JOBS = { "io.wsbackup.backup..", "io.wsbackup.restore..", "io.wsbackup.deletion..",
+			"io.wsbackup.retention.." };
+
+	/**
+	 * A job's wing never reaches into another job's wing: what they share lives on the
+	 * floor below.
+	 */
+	@Test
+	void jobsNeverDependOnEachOther() {
+		for (String job : JOBS) {
+			String[] others = java.util.Arrays.stream(JOBS)
+				.filter((other) -> !other.equals(job))
+				.toArray(String[]::new);
+			noClasses().that()
+				.resideInAPackage(job)
+				.should()
+				.dependOnClassesThat()
+				.resideInAnyPackage(others)
+				.allowEmptyShould(true)
+				.check(main);
+		}
+	}
+
+	/**
+	 * The execution floor (runner, ownership, step guard, job context, failures,
+	 * launches) and what lies below it know no job and nothing that starts jobs.
+	 */
+	@Test
+	void theExecutionFloorKnowsNoJob() {
+		noClasses().that()
+			.resideInAnyPackage("io.wsbackup.execution..", "io.wsbackup.catalog..", "io.wsbackup.events..",
+					"io.wsbackup.workspace..", "io.wsbackup.cloud..", "io.wsbackup.system..", "io.wsbackup.metrics..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage(JOBS)
+			.check(main);
+		noClasses().that()
+			.resideInAnyPackage("io.wsbackup.execution..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.wsbackup.launcher..", "io.wsbackup.recovery..", "io.wsbackup.schedule..",
+					"io.wsbackup.api..", "io.wsbackup.overview..")
+			.check(main);
 	}
 
 }

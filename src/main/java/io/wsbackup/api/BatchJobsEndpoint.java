@@ -88,11 +88,12 @@ public class BatchJobsEndpoint {
 				case STARTING, STARTED, STOPPING -> "running";
 				case COMPLETED -> "completed";
 				case FAILED -> "failed";
-				case STOPPED -> io.wsbackup.system.JobFailures.CANCELLED.equals(e.getExitStatus().getExitCode()) || e
+				case STOPPED -> io.wsbackup.execution.JobFailures.CANCELLED.equals(e.getExitStatus().getExitCode()) || e
 					.getStepExecutions()
 					.stream()
-					.anyMatch((s) -> io.wsbackup.system.JobFailures.CANCELLED.equals(s.getExitStatus().getExitCode()))
-							? "cancelled" : "stopped";
+					.anyMatch(
+							(s) -> io.wsbackup.execution.JobFailures.CANCELLED.equals(s.getExitStatus().getExitCode()))
+									? "cancelled" : "stopped";
 				case ABANDONED -> "abandoned";
 				default -> e.getStatus().name().toLowerCase(java.util.Locale.ROOT);
 			};

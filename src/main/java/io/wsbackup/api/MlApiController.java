@@ -17,7 +17,7 @@ import io.wsbackup.launcher.Launcher;
 import io.wsbackup.system.WsbackupException;
 import io.wsbackup.system.WsbackupProperties;
 import io.wsbackup.restore.RestoreInput;
-import io.wsbackup.system.JobFailures;
+import io.wsbackup.execution.JobFailures;
 import io.wsbackup.system.security.Callers;
 import io.wsbackup.workspace.Crn;
 import io.wsbackup.workspace.RestoreRecord;

@@ -15,7 +15,7 @@ import io.wsbackup.cloud.CloudPort;
 import io.wsbackup.cloud.SnapshotProgress;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.events.ProgressEstimator;
-import io.wsbackup.system.PollSchedule;
+import io.wsbackup.execution.PollSchedule;
 import io.wsbackup.system.WsbackupProperties;
 
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package io.wsbackup.backup;
 
 import io.wsbackup.catalog.Backup;
-import io.wsbackup.system.JobContext;
+import io.wsbackup.execution.JobContext;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.workspace.Crn;
 import io.wsbackup.workspace.Workspace;

@@ -11,7 +11,7 @@ import org.springframework.batch.core.step.StepExecution;
  */
 class CancelledExitStatus implements StepExecutionListener {
 
-	static final String CANCELLED = io.wsbackup.system.JobFailures.CANCELLED;
+	static final String CANCELLED = io.wsbackup.execution.JobFailures.CANCELLED;
 
 	@Override
 	public ExitStatus afterStep(StepExecution stepExecution) {

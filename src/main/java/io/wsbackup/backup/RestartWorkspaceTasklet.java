@@ -1,6 +1,6 @@
 package io.wsbackup.backup;
 
-import io.wsbackup.system.JobFailures;
+import io.wsbackup.execution.JobFailures;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.events.EventLog;

@@ -6,7 +6,7 @@ import io.wsbackup.events.EventLog;
 import io.wsbackup.metrics.WsbackupMetrics;
 import io.wsbackup.metrics.WsbackupMetrics.JobKind;
 import io.wsbackup.metrics.WsbackupMetrics.Outcome;
-import io.wsbackup.recovery.StepGuard;
+import io.wsbackup.execution.StepGuard;
 import io.wsbackup.workspace.Crn;
 
 import org.slf4j.MDC;

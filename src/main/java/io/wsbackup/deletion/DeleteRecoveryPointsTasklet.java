@@ -8,7 +8,7 @@ import io.wsbackup.catalog.RecoveryPoint;
 import io.wsbackup.cloud.CloudPort;
 import io.wsbackup.cloud.RecoveryPointSummary;
 import io.wsbackup.events.EventLog;
-import io.wsbackup.system.JobContext;
+import io.wsbackup.execution.JobContext;
 import io.wsbackup.workspace.Crn;
 
 import org.springframework.batch.core.repository.JobRepository;

@@ -1,5 +1,7 @@
 package io.wsbackup.recovery;
 
+import io.wsbackup.execution.ExecutionEvents;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -10,7 +10,7 @@ import io.wsbackup.cloud.CloudJobState;
 import io.wsbackup.cloud.CloudPort;
 import io.wsbackup.cloud.RestoreProgress;
 import io.wsbackup.events.EventLog;
-import io.wsbackup.system.PollSchedule;
+import io.wsbackup.execution.PollSchedule;
 import io.wsbackup.workspace.Workspace;
 import io.wsbackup.workspace.WorkspaceRepository;
 

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.wsbackup.events.EventLog;
-import io.wsbackup.system.JobFailures;
+import io.wsbackup.execution.JobFailures;
 import io.wsbackup.workspace.Workspace;
 import io.wsbackup.workspace.WorkspaceRepository;
 import io.wsbackup.workspace.WorkspaceStatus;

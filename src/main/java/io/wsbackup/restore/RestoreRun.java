@@ -5,7 +5,7 @@ import java.util.List;
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.RecoveryPoint;
-import io.wsbackup.system.JobContext;
+import io.wsbackup.execution.JobContext;
 import io.wsbackup.workspace.Crn;
 import io.wsbackup.workspace.Workspace;
 import io.wsbackup.workspace.WorkspaceRepository;

@@ -3,7 +3,7 @@ package io.wsbackup.bench;
 import java.time.Duration;
 import java.time.Instant;
 
-import io.wsbackup.system.PollSchedule;
+import io.wsbackup.execution.PollSchedule;
 import io.wsbackup.system.WsbackupProperties;
 
 /**

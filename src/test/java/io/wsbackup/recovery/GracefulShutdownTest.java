@@ -1,5 +1,9 @@
 package io.wsbackup.recovery;
 
+import io.wsbackup.execution.RunnerRegistry;
+
+import io.wsbackup.execution.Runner;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,13 @@
 package io.wsbackup.recovery;
 
+import io.wsbackup.execution.ExecutionEvents;
+
+import io.wsbackup.execution.Launches;
+
+import io.wsbackup.execution.RunnerRegistry;
+
+import io.wsbackup.execution.Runner;
+
 import java.time.Duration;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package io.wsbackup.recovery;
 
+import io.wsbackup.execution.Runner;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

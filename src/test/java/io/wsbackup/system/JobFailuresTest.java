@@ -1,5 +1,7 @@
 package io.wsbackup.system;
 
+import io.wsbackup.execution.JobFailures;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

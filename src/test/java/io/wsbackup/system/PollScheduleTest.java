@@ -1,5 +1,7 @@
 package io.wsbackup.system;
 
+import io.wsbackup.execution.PollSchedule;
+
 import java.time.Duration;
 import java.time.Instant;
 

@@ -1,4 +1,6 @@
-package io.wsbackup.system;
+package io.wsbackup.execution;
+
+import io.wsbackup.system.WsbackupProperties;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.wsbackup.recovery;
+package io.wsbackup.execution;
 
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;

@@ -1,4 +1,4 @@
-package io.wsbackup.recovery;
+package io.wsbackup.execution;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -34,7 +34,7 @@ public class Runner {
 	private static final Logger log = LoggerFactory.getLogger(Runner.class);
 
 	/** Where an execution of this JVM stands. */
-	enum Local {
+	public enum Local {
 
 		/** Launched, its thread has not begun. */
 		QUEUED,
@@ -71,7 +71,7 @@ public class Runner {
 		this("runner-" + UUID.randomUUID().toString().substring(0, 13), hostName());
 	}
 
-	Runner(String id, String host) {
+	public Runner(String id, String host) {
 		this.id = id;
 		this.host = host;
 	}
@@ -91,18 +91,18 @@ public class Runner {
 
 	// --- the store
 
-	void heartbeatSucceeded() {
+	public void heartbeatSucceeded() {
 		if (reachableSince == null) {
 			reachableSince = System.nanoTime();
 		}
 	}
 
 	/** For tests: a runner that has reached the store since {@code nanoTime}. */
-	void reachedStoreSince(long nanoTime) {
+	public void reachedStoreSince(long nanoTime) {
 		reachableSince = nanoTime;
 	}
 
-	void heartbeatFailed() {
+	public void heartbeatFailed() {
 		reachableSince = null;
 	}
 
@@ -111,7 +111,7 @@ public class Runner {
 	 * {@code period}: only then may it call another runner dead, since after an outage
 	 * every heartbeat is stale and each runner needs that long to show it is alive.
 	 */
-	boolean reachedStoreFor(Duration period) {
+	public boolean reachedStoreFor(Duration period) {
 		Long since = reachableSince;
 		return since != null && System.nanoTime() - since >= period.toNanos();
 	}
@@ -132,7 +132,7 @@ public class Runner {
 	}
 
 	/** Whether this JVM is launching the job of this subject right now. */
-	boolean launching(String jobName, String subjectCrn) {
+	public boolean launching(String jobName, String subjectCrn) {
 		return launching.contains(jobName + " " + subjectCrn);
 	}
 
@@ -165,7 +165,7 @@ public class Runner {
 		return executions.containsKey(executionId);
 	}
 
-	Map<Long, Local> executions() {
+	public Map<Long, Local> executions() {
 		return Map.copyOf(executions);
 	}
 
@@ -195,12 +195,12 @@ public class Runner {
 
 	// --- shutdown and parking
 
-	boolean releasing() {
+	public boolean releasing() {
 		return releasing;
 	}
 
 	/** The shutdown began: running steps park before their next chunk. */
-	void beginRelease() {
+	public void beginRelease() {
 		releasing = true;
 		synchronized (monitor) {
 			monitor.notifyAll();
@@ -225,7 +225,7 @@ public class Runner {
 	 * The runner runs jobs again after a stop (a context stopped and started again, as
 	 * the test framework does with the contexts it caches).
 	 */
-	void endRelease() {
+	public void endRelease() {
 		releasing = false;
 	}
 
@@ -240,7 +240,7 @@ public class Runner {
 	}
 
 	/** Called by the shutdown once it released the executions parked for it. */
-	void forget(long executionId) {
+	public void forget(long executionId) {
 		if (executions.get(executionId) != Local.RUNNING) {
 			executions.remove(executionId);
 		}

@@ -1,4 +1,4 @@
-package io.wsbackup.system;
+package io.wsbackup.execution;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

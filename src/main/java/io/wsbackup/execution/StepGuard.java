@@ -1,4 +1,4 @@
-package io.wsbackup.recovery;
+package io.wsbackup.execution;
 
 import java.time.Duration;
 import java.util.Map;

@@ -1,4 +1,6 @@
-package io.wsbackup.system;
+package io.wsbackup.workspace;
+
+import io.wsbackup.system.WsbackupProperties;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,10 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-
-import io.wsbackup.workspace.WorkspaceRepository;
-import io.wsbackup.workspace.WorkspaceService;
-import io.wsbackup.workspace.WorkspaceStorage;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package io.wsbackup.system;
+package io.wsbackup.execution;
 
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;

@@ -1,4 +1,6 @@
-package io.wsbackup.system;
+package io.wsbackup.execution;
+
+import io.wsbackup.system.WsbackupProperties;
 
 import java.time.Clock;
 
@@ -21,7 +23,7 @@ public class BatchConfiguration {
 
 	@Bean
 	@BatchTaskExecutor
-	TaskExecutor jobTaskExecutor(WsbackupProperties properties, io.wsbackup.recovery.Runner runner) {
+	TaskExecutor jobTaskExecutor(WsbackupProperties properties, io.wsbackup.execution.Runner runner) {
 		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
 		executor.setCorePoolSize(properties.jobs().maxConcurrent());
 		executor.setMaxPoolSize(properties.jobs().maxConcurrent());

@@ -1,4 +1,4 @@
-package io.wsbackup.recovery;
+package io.wsbackup.execution;
 
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.events.EventLog;
@@ -17,9 +17,9 @@ import org.springframework.stereotype.Component;
  * cannot be written (the store is down) is logged only.
  */
 @Component
-class ExecutionEvents {
+public class ExecutionEvents {
 
-	static final String STEP = "recovery";
+	public static final String STEP = "recovery";
 
 	private static final Logger log = LoggerFactory.getLogger(ExecutionEvents.class);
 
@@ -27,16 +27,16 @@ class ExecutionEvents {
 
 	private final BackupRepository backups;
 
-	ExecutionEvents(EventLog events, BackupRepository backups) {
+	public ExecutionEvents(EventLog events, BackupRepository backups) {
 		this.events = events;
 		this.backups = backups;
 	}
 
-	void info(JobParameters parameters, String message) {
+	public void info(JobParameters parameters, String message) {
 		write(parameters, false, message);
 	}
 
-	void warning(JobParameters parameters, String message) {
+	public void warning(JobParameters parameters, String message) {
 		write(parameters, true, message);
 	}
 

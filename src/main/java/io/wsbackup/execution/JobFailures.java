@@ -1,4 +1,4 @@
-package io.wsbackup.system;
+package io.wsbackup.execution;
 
 import java.util.Comparator;
 import java.util.Optional;
@@ -82,7 +82,7 @@ public final class JobFailures {
 			return "the step failed";
 		}
 		String first = description.lines().findFirst().orElse("").strip();
-		// "io.wsbackup.backup.BackupStepException: the vault is on fire" -> the message
+		// "io.example.StepException: the vault is on fire" -> the message
 		java.util.regex.Matcher named = java.util.regex.Pattern
 			.compile("^(?:[a-zA-Z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error|Throwable)?: (.*)$")
 			.matcher(first);

@@ -6,6 +6,7 @@ import io.wsbackup.execution.Launches;
 
 import io.wsbackup.execution.RunnerRegistry;
 
+import io.wsbackup.execution.LaunchableJob;
 import io.wsbackup.execution.Runner;
 
 import java.time.Duration;
@@ -174,7 +175,7 @@ public class RecoveryScanner {
 		String what = "the " + launch.jobName() + " launch of " + launch.subjectCrn() + ", requested at "
 				+ TIME.format(launch.requestedAt());
 		try {
-			Launcher.Resumed resumed = launcher.resumeLaunch(launch.jobName(), launch.subjectCrn(), runner.id());
+			LaunchableJob.Resumed resumed = launcher.resumeLaunch(launch.jobName(), launch.subjectCrn(), runner.id());
 			String message = reason + " before its job began; " + what + " was completed by runner " + runner.describe()
 					+ ": " + resumed.outcome();
 			log.warn(message);

@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import io.wsbackup.launcher.Launcher;
+import io.wsbackup.backup.BackupLauncher;
 import io.wsbackup.schedule.Schedule.Retention;
 import io.wsbackup.schedule.Schedule.WorkspaceSelector;
 import io.wsbackup.workspace.Crn;
@@ -229,7 +229,7 @@ public final class ScheduleFiles {
 			throw problem(file, node,
 					"backup-name '" + pattern + "' has a date pattern in braces that is not valid: " + ex.getMessage());
 		}
-		if (!Launcher.isValidBackupName(sample)) {
+		if (!BackupLauncher.isValidBackupName(sample)) {
 			throw problem(file, node, "backup-name '" + pattern + "' makes names like '" + sample
 					+ "', which are not valid backup names: use letters, digits, '.', '_' and '-', at most 100");
 		}

@@ -39,6 +39,9 @@ class BackupCancelTest extends WsbackupTestSupport {
 	Launcher launcher;
 
 	@Autowired
+	BackupLauncher backupLauncher;
+
+	@Autowired
 	WorkspaceRepository workspaces;
 
 	@Autowired
@@ -128,7 +131,7 @@ class BackupCancelTest extends WsbackupTestSupport {
 		assertThat(reload(backup).status()).isEqualTo(BackupStatus.CANCELLED);
 
 		cloud.releaseSnapshots();
-		launcher.restartBackup(backup.crn().toString());
+		backupLauncher.restartBackup(backup.crn().toString());
 		JobExecution restarted = awaitJobEnd(backup);
 
 		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);

@@ -42,6 +42,9 @@ class BackupJobTest extends WsbackupTestSupport {
 	Launcher launcher;
 
 	@Autowired
+	BackupLauncher backupLauncher;
+
+	@Autowired
 	WorkspaceRepository workspaces;
 
 	@Autowired
@@ -159,7 +162,7 @@ class BackupJobTest extends WsbackupTestSupport {
 		}
 
 		fix.accept(injection);
-		long restartedId = launcher.restartBackup(backup.crn().toString());
+		long restartedId = backupLauncher.restartBackup(backup.crn().toString());
 		// the job's listener points the backup at the new execution when it starts; until
 		// then a backup that stayed succeeded (restartWorkspace failed) still names the
 		// old one, which has ended
@@ -205,7 +208,7 @@ class BackupJobTest extends WsbackupTestSupport {
 		assertThat(jobIds).hasSize(3);
 		jobIds.values()
 			.forEach((id) -> await().until(() -> cloud.snapshotProgress(id).state().name().equals("COMPLETED")));
-		launcher.restartBackup(backup.crn().toString());
+		backupLauncher.restartBackup(backup.crn().toString());
 		JobExecution restarted = awaitJobEnd(backup);
 
 		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -228,7 +231,7 @@ class BackupJobTest extends WsbackupTestSupport {
 			.contains(second);
 		assertThat(workloads.running(ws)).isTrue();
 
-		launcher.restartBackup(backup.crn().toString());
+		backupLauncher.restartBackup(backup.crn().toString());
 		JobExecution restarted = awaitJobEnd(backup);
 
 		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -277,7 +280,7 @@ class BackupJobTest extends WsbackupTestSupport {
 		cloud.holdSnapshots();
 		Backup running = launcher.backupWorkspace(ws.crn().toString(), "running-now", null, CREATOR);
 
-		assertThatThrownBy(() -> launcher.restartBackup(failed.crn().toString()))
+		assertThatThrownBy(() -> backupLauncher.restartBackup(failed.crn().toString()))
 			.isInstanceOfSatisfying(WsbackupException.class,
 					(ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION))
 			.hasMessageContaining("running-now");

@@ -16,6 +16,7 @@ import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.events.Event;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.backup.BackupLauncher;
 import io.wsbackup.launcher.Launcher;
 import io.wsbackup.workspace.Workspace;
 import io.wsbackup.workspace.WorkspaceRepository;
@@ -43,6 +44,9 @@ class RecoveryScanTest extends WsbackupTestSupport {
 
 	@Autowired
 	Launcher launcher;
+
+	@Autowired
+	BackupLauncher backupLauncher;
 
 	@Autowired
 	JobOperator jobOperator;
@@ -152,7 +156,7 @@ class RecoveryScanTest extends WsbackupTestSupport {
 		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
 		assertThat(cloud.startedSnapshots()).as("the cloud job whose id was never recorded").hasSize(1);
 
-		launcher.restartBackup(backup.crn().toString());
+		backupLauncher.restartBackup(backup.crn().toString());
 		JobExecution done = awaitJobEnd(backup);
 
 		assertThat(done.getStatus()).isEqualTo(BatchStatus.COMPLETED);

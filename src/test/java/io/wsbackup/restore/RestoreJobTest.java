@@ -11,7 +11,6 @@ import io.wsbackup.catalog.RecoveryPoint;
 import io.wsbackup.events.Event;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.launcher.Launcher;
-import io.wsbackup.launcher.Launcher.RestoreStarted;
 import io.wsbackup.system.ErrorCode;
 import io.wsbackup.system.WsbackupException;
 import io.wsbackup.workspace.Workspace;
@@ -42,6 +41,9 @@ class RestoreJobTest extends WsbackupTestSupport {
 
 	@Autowired
 	Launcher launcher;
+
+	@Autowired
+	RestoreLauncher restoreLauncher;
 
 	@Autowired
 	WorkspaceRepository workspaces;
@@ -168,7 +170,7 @@ class RestoreJobTest extends WsbackupTestSupport {
 			.anyMatch((m) -> m.startsWith("restore failed in step " + step) && m.contains("Created so far"));
 
 		fix.accept(this);
-		long restartedAs = launcher.restartRestore(started.workspaceCrn().toString());
+		long restartedAs = restoreLauncher.restartRestore(started.workspaceCrn().toString());
 		// the restarted execution's own end: the workspace names it only once its job
 		// began
 		JobExecution restarted = await().atMost(Duration.ofSeconds(30))

@@ -56,8 +56,8 @@ final class FastArgs implements Args {
 	}
 
 	/**
-	 * The options of a command, as {@link WsbackupCli} declares them to picocli (without
-	 * {@code --help}).
+	 * The options of a command, as {@link CommandLineSpecs} declares them to picocli
+	 * (without {@code --help}).
 	 */
 	static Map<String, Kind> options(Operation operation) {
 		Map<String, Kind> options = new LinkedHashMap<>();
@@ -71,26 +71,26 @@ final class FastArgs implements Args {
 			});
 		}
 		if (operation.selectsWorkspace() && !operation.hasField("workspaceName")) {
-			options.put(WsbackupCli.WORKSPACE_NAME, Kind.STRING);
-			options.put(WsbackupCli.ENVIRONMENT_NAME, Kind.STRING);
+			options.put(GlobalOptions.WORKSPACE_NAME, Kind.STRING);
+			options.put(GlobalOptions.ENVIRONMENT_NAME, Kind.STRING);
 		}
 		if (operation.paging() != null) {
-			options.put(WsbackupCli.MAX_ITEMS, Kind.INTEGER);
+			options.put(GlobalOptions.MAX_ITEMS, Kind.INTEGER);
 		}
-		options.put(WsbackupCli.OUTPUT, Kind.STRING);
-		options.put(WsbackupCli.CLI_INPUT_JSON, Kind.STRING);
-		options.put(WsbackupCli.GENERATE_CLI_SKELETON, Kind.FLAG);
-		options.put(WsbackupCli.ENDPOINT, Kind.STRING);
-		options.put(WsbackupCli.TOKEN, Kind.STRING);
+		options.put(GlobalOptions.OUTPUT, Kind.STRING);
+		options.put(GlobalOptions.CLI_INPUT_JSON, Kind.STRING);
+		options.put(GlobalOptions.GENERATE_CLI_SKELETON, Kind.FLAG);
+		options.put(GlobalOptions.ENDPOINT, Kind.STRING);
+		options.put(GlobalOptions.TOKEN, Kind.STRING);
 		boolean events = Operations.LIST_WORKSPACE_EVENTS.equals(operation.name());
 		if (operation.waitOption() != null) {
-			options.put(WsbackupCli.WAIT, Kind.FLAG);
+			options.put(GlobalOptions.WAIT, Kind.FLAG);
 		}
 		if (events) {
-			options.put(WsbackupCli.FOLLOW, Kind.FLAG);
+			options.put(GlobalOptions.FOLLOW, Kind.FLAG);
 		}
 		if (operation.waitOption() != null || events) {
-			options.put(WsbackupCli.POLL_SECONDS, Kind.DECIMAL);
+			options.put(GlobalOptions.POLL_SECONDS, Kind.DECIMAL);
 		}
 		return options;
 	}

@@ -41,9 +41,9 @@ class FastArgsTest {
 	@ParameterizedTest
 	@MethodSource("operations")
 	void everyCommandHasTheOptionsItDeclaresToPicocli(Operation operation) {
-		WsbackupCli cli = new WsbackupCli(System.out, System.err, Map.of());
+		CommandLineSpecs specs = new CommandLineSpecs(Operations.ALL, new Requests(JsonMapper.builder().build()));
 		Set<String> declared = new HashSet<>();
-		for (OptionSpec option : cli.commandSpec(operation).options()) {
+		for (OptionSpec option : specs.command(operation).options()) {
 			declared.add(option.longestName());
 		}
 		declared.remove("--help");

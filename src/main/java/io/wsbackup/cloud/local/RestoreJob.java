@@ -17,8 +17,8 @@ import io.wsbackup.cloud.CloudJobState;
  * {@code <restoresRoot>/.partial-<jobId>/}, checks the SHA-256 of every file it writes
  * against the manifest, and renames the copy to the job's target directory only when
  * every file matched and none is missing. Files are copied on up to
- * {@link LocalCloud#COPY_THREADS} threads at once. A restore never writes into an
- * existing directory.
+ * {@link LocalJob#COPY_THREADS} threads at once. A restore never writes into an existing
+ * directory.
  *
  * <p>
  * Restarting it from scratch is safe: the partial copy is deleted first, and when the
@@ -27,13 +27,16 @@ import io.wsbackup.cloud.CloudJobState;
  */
 final class RestoreJob extends LocalJob {
 
-	RestoreJob(LocalCloud cloud, ActiveJob job) {
-		super(cloud, job);
+	private final RecoveryPoints recoveryPoints;
+
+	RestoreJob(LocalJobs jobs, RecoveryPoints recoveryPoints, ActiveJob job) {
+		super(jobs, job);
+		this.recoveryPoints = recoveryPoints;
 	}
 
 	@Override
 	Path partialDir(JobRecord record) {
-		return Path.of(record.targetPath()).resolveSibling(LocalCloud.PARTIAL_PREFIX + record.jobId());
+		return Path.of(record.targetPath()).resolveSibling(PARTIAL_PREFIX + record.jobId());
 	}
 
 	@Override
@@ -52,8 +55,8 @@ final class RestoreJob extends LocalJob {
 	}
 
 	private void restore(JobRecord record, Path partial, Path target) throws IOException {
-		Path recoveryPoint = cloud.vaultDir(record.vaultName()).resolve(record.recoveryPointId());
-		Path data = recoveryPoint.resolve(LocalCloud.DATA_DIR);
+		Path recoveryPoint = recoveryPoints.dir(record.vaultName(), record.recoveryPointId());
+		Path data = recoveryPoint.resolve(RecoveryPoints.DATA_DIR);
 		if (!Files.isRegularFile(recoveryPoint.resolve(RecoveryPointInfo.FILE)) || !Files.isDirectory(data)) {
 			throw new IOException(
 					"recovery point " + record.recoveryPointId() + " not found in vault " + record.vaultName());
@@ -96,18 +99,17 @@ final class RestoreJob extends LocalJob {
 				Files.createSymbolicLink(partial.resolve(node.relativePath()), Files.readSymbolicLink(node.path()));
 			}
 		}
-		ParallelWork.forEach(files, LocalCloud.COPY_THREADS, cloud.executor(), FileTrees.Copier::new,
-				(copier, node) -> {
-					Path copy = partial.resolve(node.relativePath());
-					String sha256 = checksums.get(node.relativePath());
-					String actual = copy(copier, node, copy);
-					if (!sha256.equals(actual)) {
-						throw new IOException("restore verification failed: " + node.relativePath()
-								+ ": checksum mismatch in recovery point " + record.recoveryPointId() + " (manifest "
-								+ sha256 + ", data " + actual + ")");
-					}
-					FileTrees.copyAttributes(node, copy);
-				});
+		ParallelWork.forEach(files, COPY_THREADS, jobs.executor(), FileTrees.Copier::new, (copier, node) -> {
+			Path copy = partial.resolve(node.relativePath());
+			String sha256 = checksums.get(node.relativePath());
+			String actual = copy(copier, node, copy);
+			if (!sha256.equals(actual)) {
+				throw new IOException(
+						"restore verification failed: " + node.relativePath() + ": checksum mismatch in recovery point "
+								+ record.recoveryPointId() + " (manifest " + sha256 + ", data " + actual + ")");
+			}
+			FileTrees.copyAttributes(node, copy);
+		});
 		for (int i = directories.size() - 1; i >= 0; i--) {
 			FileTrees.Node dir = directories.get(i);
 			FileTrees.copyAttributes(dir, dir.relativePath().isEmpty() ? partial : partial.resolve(dir.relativePath()));

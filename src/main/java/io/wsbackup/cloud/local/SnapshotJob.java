@@ -23,7 +23,7 @@ import io.wsbackup.workspace.ProtectedResource;
  * to {@code <vault>/<recoveryPointId>/} once complete. Files unchanged since the previous
  * recovery point of the same resource (same path, size and modification time) are
  * hard-linked to it and keep its checksum; the others are copied and hashed in one pass.
- * Files are copied or linked on up to {@link LocalCloud#COPY_THREADS} threads at once.
+ * Files are copied or linked on up to {@link LocalJob#COPY_THREADS} threads at once.
  * Symbolic links are kept as links, empty directories are kept, modification times and
  * POSIX permissions are kept.
  *
@@ -34,29 +34,33 @@ import io.wsbackup.workspace.ProtectedResource;
  */
 final class SnapshotJob extends LocalJob {
 
-	SnapshotJob(LocalCloud cloud, ActiveJob job) {
-		super(cloud, job);
+	private final RecoveryPoints recoveryPoints;
+
+	SnapshotJob(LocalJobs jobs, RecoveryPoints recoveryPoints, ActiveJob job) {
+		super(jobs, job);
+		this.recoveryPoints = recoveryPoints;
 	}
 
 	@Override
 	Path partialDir(JobRecord record) {
-		return cloud.vaultDir(record.vaultName()).resolve(LocalCloud.PARTIAL_PREFIX + record.jobId());
+		return recoveryPoints.dir(record.vaultName(), record.recoveryPointId())
+			.resolveSibling(PARTIAL_PREFIX + record.jobId());
 	}
 
 	@Override
 	boolean completedBefore(JobRecord record) {
-		Path target = cloud.vaultDir(record.vaultName()).resolve(record.recoveryPointId());
+		Path target = recoveryPoints.dir(record.vaultName(), record.recoveryPointId());
 		if (!Files.isRegularFile(target.resolve(RecoveryPointInfo.FILE))) {
 			return false;
 		}
-		RecoveryPointInfo done = cloud.readRecoveryPoint(target);
+		RecoveryPointInfo done = recoveryPoints.read(target);
 		job.update(record.running(record.startedAt(), done.sizeBytes()));
 		return true;
 	}
 
 	@Override
 	void work(JobRecord record, Path partial) throws IOException {
-		snapshot(record, partial, cloud.vaultDir(record.vaultName()).resolve(record.recoveryPointId()));
+		snapshot(record, partial, recoveryPoints.dir(record.vaultName(), record.recoveryPointId()));
 	}
 
 	@Override
@@ -81,7 +85,7 @@ final class SnapshotJob extends LocalJob {
 		job.running(total);
 		log.info("Snapshot job {} of {}: {} entries, {} bytes", record.jobId(), source, tree.size(), total);
 
-		Optional<RecoveryPointInfo> previous = cloud.latestRecoveryPoint(record.vaultName(),
+		Optional<RecoveryPointInfo> previous = recoveryPoints.latest(record.vaultName(),
 				new ProtectedResource(record.resourceKind(), record.resourceId()));
 		boolean empty = tree.stream().noneMatch((node) -> node.kind() != FileTrees.Kind.DIRECTORY);
 		if (empty && previous.isPresent() && previous.get().fileCount() > 0) {
@@ -91,14 +95,14 @@ final class SnapshotJob extends LocalJob {
 					+ "storage is not mounted, mount it and restart the backup");
 		}
 		Path previousData = previous
-			.map((rp) -> cloud.vaultDir(record.vaultName()).resolve(rp.recoveryPointId()).resolve(LocalCloud.DATA_DIR))
+			.map((rp) -> recoveryPoints.dir(record.vaultName(), rp.recoveryPointId()).resolve(RecoveryPoints.DATA_DIR))
 			.orElse(null);
 		Manifest previousManifest = previous
-			.map((rp) -> Manifest.readMeta(cloud.vaultDir(record.vaultName()).resolve(rp.recoveryPointId()),
-					cloud.json()))
+			.map((rp) -> Manifest.readMeta(recoveryPoints.dir(record.vaultName(), rp.recoveryPointId()),
+					recoveryPoints.json()))
 			.orElse(Manifest.empty());
 
-		Path data = partial.resolve(LocalCloud.DATA_DIR);
+		Path data = partial.resolve(RecoveryPoints.DATA_DIR);
 		Files.createDirectories(partial);
 		// directories first, a level at a time (a directory needs its parent only);
 		// then links; then the files, on several threads
@@ -127,29 +131,27 @@ final class SnapshotJob extends LocalJob {
 		Queue<Manifest.Entry> entries = new ConcurrentLinkedQueue<>();
 		AtomicLong copied = new AtomicLong();
 		AtomicLong linked = new AtomicLong();
-		ParallelWork.forEach(files, LocalCloud.COPY_THREADS, cloud.executor(), FileTrees.Copier::new,
-				(copier, node) -> {
-					Path copy = data.resolve(node.relativePath());
-					try {
-						cloud.beforeSnapshotFile(node.relativePath());
-						job.checkStop();
-						Manifest.Entry before = previousManifest.get(node.relativePath());
-						String sha256 = (before != null) ? link(node, before, previousData, copy) : null;
-						if (sha256 != null) {
-							linked.incrementAndGet();
-						}
-						else {
-							sha256 = copier.copyAndHash(node.path(), copy, job);
-							FileTrees.copyAttributes(node, copy);
-							copied.addAndGet(node.size());
-						}
-						entries.add(
-								new Manifest.Entry(node.relativePath(), node.size(), node.mtime().toInstant(), sha256));
-					}
-					catch (IOException ex) {
-						throw ioError(node, source, ex);
-					}
-				});
+		ParallelWork.forEach(files, COPY_THREADS, jobs.executor(), FileTrees.Copier::new, (copier, node) -> {
+			Path copy = data.resolve(node.relativePath());
+			try {
+				jobs.beforeSnapshotFile(node.relativePath());
+				job.checkStop();
+				Manifest.Entry before = previousManifest.get(node.relativePath());
+				String sha256 = (before != null) ? link(node, before, previousData, copy) : null;
+				if (sha256 != null) {
+					linked.incrementAndGet();
+				}
+				else {
+					sha256 = copier.copyAndHash(node.path(), copy, job);
+					FileTrees.copyAttributes(node, copy);
+					copied.addAndGet(node.size());
+				}
+				entries.add(new Manifest.Entry(node.relativePath(), node.size(), node.mtime().toInstant(), sha256));
+			}
+			catch (IOException ex) {
+				throw ioError(node, source, ex);
+			}
+		});
 		long copiedBytes = copied.get();
 		long linkedFiles = linked.get();
 		// directories last, deepest first: their times change as their content is
@@ -162,12 +164,11 @@ final class SnapshotJob extends LocalJob {
 		job.checkStop();
 
 		Manifest manifest = Manifest.of(entries);
-		manifest.write(partial, cloud.json());
+		manifest.write(partial, recoveryPoints.json());
 		RecoveryPointInfo info = new RecoveryPointInfo(record.recoveryPointId(), record.vaultName(),
-				record.resourceKind(), record.resourceId(), cloud.now(), total, copiedBytes, entries.size(),
-				linkedFiles, previous.map(RecoveryPointInfo::recoveryPointId).orElse(null), record.jobId(),
-				record.tags());
-		cloud.json().writeValue(partial.resolve(RecoveryPointInfo.FILE).toFile(), info);
+				record.resourceKind(), record.resourceId(), jobs.now(), total, copiedBytes, entries.size(), linkedFiles,
+				previous.map(RecoveryPointInfo::recoveryPointId).orElse(null), record.jobId(), record.tags());
+		recoveryPoints.json().writeValue(partial.resolve(RecoveryPointInfo.FILE).toFile(), info);
 		job.checkStop();
 		try {
 			Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);

@@ -1,0 +1,216 @@
+package io.wsbackup.cloud.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.wsbackup.cloud.CloudException;
+import io.wsbackup.workspace.ProtectedResource;
+
+/**
+ * The recovery points in the vaults of the local cloud: each is a directory
+ * {@code <vault>/rp-<yyyyMMddHHmmss>-<hex>/} holding {@code data/},
+ * {@code manifest.sha256}, {@code manifest.meta} and {@code recovery-point.json}, which a
+ * snapshot job writes last. They are listed, read, verified against their manifest and
+ * deleted here.
+ */
+final class RecoveryPoints {
+
+	private static final Logger log = LoggerFactory.getLogger(RecoveryPoints.class);
+
+	static final String DATA_DIR = "data";
+
+	static final String DELETING_PREFIX = ".deleting-";
+
+	private static final Pattern RECOVERY_POINT_ID = Pattern.compile("rp-\\d{14}-[0-9a-f]{8}");
+
+	private static final DateTimeFormatter RECOVERY_POINT_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
+		.withZone(ZoneOffset.UTC);
+
+	private final Vaults vaults;
+
+	private final JsonMapper json;
+
+	RecoveryPoints(Vaults vaults, JsonMapper json) {
+		this.vaults = vaults;
+		this.json = json;
+	}
+
+	/** A new recovery point id, named after the time its snapshot starts. */
+	static String newId(Instant now) {
+		return "rp-" + RECOVERY_POINT_TIME.format(now) + "-"
+				+ HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+	}
+
+	/** The directory of a recovery point, which may not exist. */
+	Path dir(String vaultName, String recoveryPointId) {
+		return vaults.dir(vaultName).resolve(recoveryPointId);
+	}
+
+	/** Reads and writes the recovery points' JSON files. */
+	JsonMapper json() {
+		return json;
+	}
+
+	/**
+	 * The complete recovery points of a vault, oldest first; unreadable ones are skipped.
+	 */
+	List<RecoveryPointInfo> list(String vaultName) {
+		List<RecoveryPointInfo> points = new ArrayList<>();
+		for (Path dir : Vaults.subdirectories(vaults.dir(vaultName), "rp-*")) {
+			if (!Files.isRegularFile(dir.resolve(RecoveryPointInfo.FILE))) {
+				continue;
+			}
+			try {
+				points.add(read(dir));
+			}
+			catch (RuntimeException ex) {
+				log.warn("Skipping the unreadable recovery point {}: {}", dir, ex.getMessage());
+			}
+		}
+		points
+			.sort(Comparator.comparing(RecoveryPointInfo::createdAt).thenComparing(RecoveryPointInfo::recoveryPointId));
+		return points;
+	}
+
+	/**
+	 * One complete recovery point.
+	 * @throws CloudException (non-retryable) when the vault has no such recovery point or
+	 * it is unreadable
+	 */
+	RecoveryPointInfo get(String vaultName, String recoveryPointId) {
+		checkId(recoveryPointId);
+		Path dir = dir(vaultName, recoveryPointId);
+		if (!Files.isRegularFile(dir.resolve(RecoveryPointInfo.FILE))) {
+			throw new CloudException("recovery point " + recoveryPointId + " not found in vault " + vaultName, false);
+		}
+		try {
+			return read(dir);
+		}
+		catch (RuntimeException ex) {
+			throw new CloudException("recovery point " + recoveryPointId + " of vault " + vaultName + " is unreadable: "
+					+ ex.getMessage(), false, ex);
+		}
+	}
+
+	/** The newest recovery point of this resource in the vault, if any. */
+	Optional<RecoveryPointInfo> latest(String vaultName, ProtectedResource resource) {
+		List<RecoveryPointInfo> points = list(vaultName);
+		for (int i = points.size() - 1; i >= 0; i--) {
+			if (points.get(i).resource().equals(resource)) {
+				return Optional.of(points.get(i));
+			}
+		}
+		return Optional.empty();
+	}
+
+	/** The {@code recovery-point.json} of the recovery point in {@code dir}. */
+	RecoveryPointInfo read(Path dir) {
+		return json.readValue(dir.resolve(RecoveryPointInfo.FILE).toFile(), RecoveryPointInfo.class);
+	}
+
+	/**
+	 * Deletes a recovery point, first moving it out of sight; deleting an absent one does
+	 * nothing.
+	 * @throws CloudException (retryable) when it cannot be deleted
+	 */
+	void delete(String vaultName, String recoveryPointId) {
+		checkId(recoveryPointId);
+		Path vault = vaults.dir(vaultName);
+		Path dir = vault.resolve(recoveryPointId);
+		if (!Files.exists(dir)) {
+			log.debug("Recovery point {} of vault {} is already gone", recoveryPointId, vaultName);
+			return;
+		}
+		Path doomed = vault.resolve(DELETING_PREFIX + recoveryPointId);
+		try {
+			// out of sight first, so that no one lists, links to or restores a
+			// half-deleted recovery point
+			Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+			FileTrees.deleteTree(doomed);
+			log.info("Recovery point {} of vault {} deleted", recoveryPointId, vaultName);
+		}
+		catch (IOException ex) {
+			throw new CloudException("cannot delete recovery point " + recoveryPointId + " of vault " + vaultName + ": "
+					+ FileTrees.describe(ex), true, ex);
+		}
+	}
+
+	/**
+	 * Checks a recovery point against its manifest: every file listed is present with its
+	 * checksum, and no other file is in its data.
+	 * @return one line per problem, naming the file ({@code checksum mismatch},
+	 * {@code missing}, {@code not in the manifest}); empty when the recovery point is
+	 * intact
+	 * @throws CloudException (non-retryable) when the vault has no such recovery point
+	 */
+	List<String> verify(String vaultName, String recoveryPointId) {
+		RecoveryPointInfo info = get(vaultName, recoveryPointId);
+		Path dir = dir(vaultName, info.recoveryPointId());
+		List<String> problems = new ArrayList<>();
+		Map<String, String> expected;
+		try {
+			expected = new LinkedHashMap<>(Manifest.readChecksums(dir));
+		}
+		catch (IOException ex) {
+			return List.of(Manifest.CHECKSUM_FILE + ": unreadable or missing (" + FileTrees.describe(ex) + ")");
+		}
+		Path data = dir.resolve(DATA_DIR);
+		List<FileTrees.Node> tree;
+		try {
+			tree = Files.isDirectory(data) ? FileTrees.walk(data) : List.of();
+		}
+		catch (IOException ex) {
+			return List.of("data: unreadable (" + FileTrees.describe(ex) + ")");
+		}
+		for (FileTrees.Node node : tree) {
+			if (node.kind() != FileTrees.Kind.FILE) {
+				continue;
+			}
+			String sha256 = expected.remove(node.relativePath());
+			if (sha256 == null) {
+				problems.add(node.relativePath() + ": not in the manifest");
+				continue;
+			}
+			try {
+				String actual = FileTrees.hashFile(node.path());
+				if (!actual.equals(sha256)) {
+					problems.add(
+							node.relativePath() + ": checksum mismatch (manifest " + sha256 + ", data " + actual + ")");
+				}
+			}
+			catch (IOException ex) {
+				problems.add(node.relativePath() + ": unreadable (" + FileTrees.describe(ex) + ")");
+			}
+		}
+		expected.keySet().forEach((path) -> problems.add(path + ": missing"));
+		if (!problems.isEmpty()) {
+			log.warn("Recovery point {} of vault {} is damaged: {}", recoveryPointId, vaultName, problems);
+		}
+		return problems;
+	}
+
+	private static void checkId(String recoveryPointId) {
+		if (recoveryPointId == null || !RECOVERY_POINT_ID.matcher(recoveryPointId).matches()) {
+			throw new CloudException("invalid recovery point id '" + recoveryPointId + "'", false);
+		}
+	}
+
+}

@@ -1,5 +1,6 @@
 package io.wsbackup.cloud.aws;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,8 @@ final class AwsBackupJobFollower implements AutoCloseable {
 
 	private final AwsCloud.Settings settings;
 
+	private final Clock clock;
+
 	private final Set<String> untagged = ConcurrentHashMap.newKeySet();
 
 	private final Map<String, Instant> followed = new ConcurrentHashMap<>();
@@ -52,10 +55,11 @@ final class AwsBackupJobFollower implements AutoCloseable {
 
 	private boolean closed;
 
-	AwsBackupJobFollower(BackupClient backup, AwsResources resources, AwsCloud.Settings settings) {
+	AwsBackupJobFollower(BackupClient backup, AwsResources resources, AwsCloud.Settings settings, Clock clock) {
 		this.backup = backup;
 		this.resources = resources;
 		this.settings = settings;
+		this.clock = clock;
 	}
 
 	/** A job was just started: it is followed until it ends. */
@@ -85,7 +89,7 @@ final class AwsBackupJobFollower implements AutoCloseable {
 	 */
 	private void follow(String jobId, boolean seenNow) {
 		if (seenNow) {
-			followed.put(jobId, Instant.now());
+			followed.put(jobId, clock.instant());
 		}
 		else {
 			followed.putIfAbsent(jobId, Instant.EPOCH);
@@ -99,7 +103,7 @@ final class AwsBackupJobFollower implements AutoCloseable {
 	}
 
 	private void followJobs() {
-		Instant recent = Instant.now().minus(settings.followInterval());
+		Instant recent = clock.instant().minus(settings.followInterval());
 		for (Map.Entry<String, Instant> entry : followed.entrySet()) {
 			String jobId = entry.getKey();
 			if (entry.getValue().isAfter(recent)) {

@@ -1,5 +1,6 @@
 package io.wsbackup.cloud.aws;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,16 +113,26 @@ public class AwsCloud implements CloudPort, AutoCloseable {
 
 	}
 
+	/** An adapter on the system clock. */
 	public AwsCloud(BackupClient backup, Ec2Client ec2, EfsClient efs, StsClient sts, IamClient iam,
 			Settings settings) {
+		this(backup, ec2, efs, sts, iam, settings, Clock.systemUTC());
+	}
+
+	/**
+	 * An adapter whose clock times the follow interval and the wait for deleted recovery
+	 * points.
+	 */
+	public AwsCloud(BackupClient backup, Ec2Client ec2, EfsClient efs, StsClient sts, IamClient iam, Settings settings,
+			Clock clock) {
 		this.backup = backup;
 		this.settings = settings;
 		AwsResources resources = new AwsResources(ec2, efs, sts, settings);
-		this.follower = new AwsBackupJobFollower(backup, resources, settings);
+		this.follower = new AwsBackupJobFollower(backup, resources, settings, clock);
 		this.snapshots = new AwsSnapshots(backup, resources, this.follower, settings);
 		this.restoreMetadata = new AwsRestoreMetadata(ec2, settings);
 		this.restores = new AwsRestores(backup, resources, this.restoreMetadata, settings);
-		this.recoveryPoints = new AwsRecoveryPoints(backup, settings);
+		this.recoveryPoints = new AwsRecoveryPoints(backup, settings, clock);
 		this.prerequisites = new AwsPrerequisites(backup, ec2, efs, sts, iam, settings);
 	}
 

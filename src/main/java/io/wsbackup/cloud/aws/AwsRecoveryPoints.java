@@ -1,5 +1,6 @@
 package io.wsbackup.cloud.aws;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,9 +32,12 @@ final class AwsRecoveryPoints {
 
 	private final AwsCloud.Settings settings;
 
-	AwsRecoveryPoints(BackupClient backup, AwsCloud.Settings settings) {
+	private final Clock clock;
+
+	AwsRecoveryPoints(BackupClient backup, AwsCloud.Settings settings, Clock clock) {
 		this.backup = backup;
 		this.settings = settings;
+		this.clock = clock;
 	}
 
 	/**
@@ -58,7 +62,7 @@ final class AwsRecoveryPoints {
 			}
 			// deleted before (a delete that gave up waiting): follow it on
 		}
-		Instant until = Instant.now().plus(settings.deleteWait());
+		Instant until = clock.instant().plus(settings.deleteWait());
 		long waitMillis = 100;
 		String status;
 		do {
@@ -92,7 +96,7 @@ final class AwsRecoveryPoints {
 			}
 			waitMillis = Math.min(waitMillis * 2, 5_000);
 		}
-		while (Instant.now().isBefore(until));
+		while (clock.instant().isBefore(until));
 		throw new CloudException("recovery point " + recoveryPointId + " in vault " + vaultName + " is still " + status
 				+ " " + settings.deleteWait().toSeconds() + " s after DeleteRecoveryPoint; delete the backup again"
 				+ " later to follow it until it is gone", true);

@@ -1,6 +1,7 @@
 package io.wsbackup.cloud.aws;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -42,7 +43,7 @@ import org.springframework.context.annotation.Configuration;
 public class AwsCloudConfiguration {
 
 	@Bean
-	CloudPort awsCloud(WsbackupProperties properties, WsbackupMetrics metrics) {
+	CloudPort awsCloud(WsbackupProperties properties, WsbackupMetrics metrics, Clock clock) {
 		WsbackupProperties.Cloud.Aws aws = properties.cloud().aws();
 		Region region = aws.region() != null ? Region.of(aws.region())
 				: DefaultAwsRegionProviderChain.builder().build().getRegion();
@@ -56,7 +57,8 @@ public class AwsCloudConfiguration {
 				configure(StsClient.builder(), region, credentials, aws.stsEndpoint(), retry, counted).build(),
 				configure(IamClient.builder(), region, credentials, aws.iamEndpoint(), retry, counted).build(),
 				new AwsCloud.Settings(region.id(), aws.iamRoleArn(), aws.kmsKeyArn(), aws.protectionTagKey(),
-						aws.protectionTagValue(), aws.fileSystemKmsKeyArn(), aws.deleteWait(), aws.followInterval()));
+						aws.protectionTagValue(), aws.fileSystemKmsKeyArn(), aws.deleteWait(), aws.followInterval()),
+				clock);
 		// jobs a previous runner started: their disks lose the protection tag when they
 		// end
 		cloud.followRunningJobs();

@@ -1,6 +1,7 @@
 package io.wsbackup.cloud.aws;
 
 import java.util.Set;
+import java.util.function.Supplier;
 
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -42,6 +43,16 @@ final class AwsErrors {
 			return new CloudException(what + " failed: AWS could not be reached: " + ex.getMessage(), true, ex);
 		}
 		return new CloudException(what + " failed: " + ex.getMessage(), false, ex);
+	}
+
+	/** Runs an SDK call of {@code what}, translating its failure. */
+	static <T> T call(String what, Supplier<T> call) {
+		try {
+			return call.get();
+		}
+		catch (SdkException ex) {
+			throw translate(what, ex);
+		}
 	}
 
 	/** The AWS error code, or an empty string when the response had none. */

@@ -153,7 +153,7 @@ class AwsCloudTest {
 
 		String restored = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
 			assertThat(cloud.restoreProgress(restoreJob).state()).isNotEqualTo(CloudJobState.COMPLETED);
-			return AwsCloud
+			return AwsResources
 				.resourceIdOf(aws.backup.describeRestoreJob((r) -> r.restoreJobId(restoreJob)).createdResourceArn());
 		}, (id) -> id != null && volumeTags(id).stream().anyMatch((t) -> t.key().equals("workspaceCrn")));
 
@@ -209,7 +209,7 @@ class AwsCloudTest {
 
 		String restored = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
 			restarted.restoreProgress(restoreJob);
-			return AwsCloud
+			return AwsResources
 				.resourceIdOf(aws.backup.describeRestoreJob((r) -> r.restoreJobId(restoreJob)).createdResourceArn());
 		}, (id) -> id != null && volumeTags(id).stream().anyMatch((t) -> t.key().equals("backupCrn")));
 		assertThat(volumeTags(restored)).contains(Tag.builder().key("wsbackup:in-use").value("true").build(),

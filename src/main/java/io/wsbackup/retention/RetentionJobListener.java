@@ -33,11 +33,7 @@ class RetentionJobListener implements JobExecutionListener {
 		try {
 			String schedule = execution.getJobParameters().getString(RetentionParameters.SCHEDULE);
 			if (execution.getStatus() == BatchStatus.COMPLETED) {
-				long started = (execution.getExecutionContext()
-					.get(RetentionParameters.HANDLED) instanceof Map<?, ?> handled)
-							? handled.values().stream().filter((o) -> String.valueOf(o).startsWith("started")).count()
-							: 0;
-				log.info("retention sweep of schedule {}: {} delete(s) started", schedule, started);
+				log.info("retention sweep of schedule {}: {} delete(s) started", schedule, startedDeletes(execution));
 			}
 			else {
 				log.error(
@@ -54,6 +50,14 @@ class RetentionJobListener implements JobExecutionListener {
 		finally {
 			MDC.remove(MDC_WORKSPACE);
 		}
+	}
+
+	private static long startedDeletes(JobExecution execution) {
+		Object handled = execution.getExecutionContext().get(RetentionParameters.HANDLED);
+		if (!(handled instanceof Map<?, ?> outcomes)) {
+			return 0;
+		}
+		return outcomes.values().stream().filter((outcome) -> String.valueOf(outcome).startsWith("started")).count();
 	}
 
 }

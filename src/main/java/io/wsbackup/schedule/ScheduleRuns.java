@@ -303,7 +303,13 @@ public class ScheduleRuns {
 				: (status == BackupStatus.FAILED) ? ItemStatus.FAILED : ItemStatus.CANCELLED;
 		runs.updateItem(runId, crn, ended, backupCrn, status == null ? "the backup left the catalog" : null);
 		if (!schedule.retention().isEmpty()) {
-			retention.sweep(schedule, crn, "after " + backupCrn);
+			try {
+				retention.sweep(schedule, crn, "after " + backupCrn);
+			}
+			catch (RuntimeException ex) {
+				log.error("schedule {}: the retention sweep of workspace {} could not be started; the next sweep "
+						+ "of every schedule covers it", schedule.name(), crn, ex);
+			}
 		}
 	}
 

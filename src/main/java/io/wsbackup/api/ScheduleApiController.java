@@ -3,7 +3,7 @@ package io.wsbackup.api;
 import java.util.List;
 import java.util.Map;
 
-import io.wsbackup.schedule.RetentionPolicy;
+import io.wsbackup.retention.RetentionPolicy;
 import io.wsbackup.schedule.Schedule;
 import io.wsbackup.schedule.ScheduleRunRepository.Run;
 import io.wsbackup.schedule.ScheduleService;

@@ -7,7 +7,9 @@ import org.quartz.JobExecutionContext;
 /**
  * The Quartz job of the retention sweep on its own ({@code retention-sweep}, cron
  * {@code wsbackup.schedules.retention-cron}): every schedule's retention, in addition to
- * the sweep of a workspace after each of its scheduled backups.
+ * the sweep of a workspace after each of its scheduled backups. Each fire starts one
+ * {@code enforceRetention} job per schedule, named after the fire's time, so that a fire
+ * run again (Quartz recovering it) adopts the jobs it started.
  */
 @DisallowConcurrentExecution
 class RetentionSweepJob implements Job {
@@ -20,7 +22,7 @@ class RetentionSweepJob implements Job {
 
 	@Override
 	public void execute(JobExecutionContext context) {
-		sweeper.sweepAll();
+		sweeper.sweepAll("retention-sweep@" + context.getScheduledFireTime().toInstant());
 	}
 
 }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.wsbackup.retention.Retention;
+
 /**
  * One schedule, as declared in a file of the schedules directory (see
  * {@code schedules/README.md}): when it fires, which workspaces it backs up, how the
@@ -72,21 +74,6 @@ public record Schedule(String name, String cron, ZoneId timeZone, WorkspaceSelec
 		public String toString() {
 			return this.all ? "all"
 					: (this.environment != null) ? "environment=" + this.environment : "crns=" + this.crns;
-		}
-
-	}
-
-	/**
-	 * What the retention sweep keeps of the schedule's backups of each workspace.
-	 *
-	 * @param keepLast keep this many of the newest successful backups ({@code null}: no
-	 * count limit)
-	 * @param maxAge delete backups older than this ({@code null}: no age limit)
-	 */
-	public record Retention(Integer keepLast, Duration maxAge) {
-
-		public boolean isEmpty() {
-			return this.keepLast == null && this.maxAge == null;
 		}
 
 	}

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.wsbackup.backup.BackupLauncher;
-import io.wsbackup.schedule.Schedule.Retention;
+import io.wsbackup.retention.Retention;
 import io.wsbackup.schedule.Schedule.WorkspaceSelector;
 import io.wsbackup.workspace.Crn;
 import org.quartz.CronExpression;

@@ -1,6 +1,6 @@
 package io.wsbackup.schedule;
 
-import java.time.Instant;
+import java.time.Clock;
 
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
@@ -22,9 +22,12 @@ class ScheduleFireJob implements Job {
 
 	private final ScheduleRuns runs;
 
-	ScheduleFireJob(Schedules schedules, ScheduleRuns runs) {
+	private final Clock clock;
+
+	ScheduleFireJob(Schedules schedules, ScheduleRuns runs, Clock clock) {
 		this.schedules = schedules;
 		this.runs = runs;
+		this.clock = clock;
 	}
 
 	@Override
@@ -32,7 +35,7 @@ class ScheduleFireJob implements Job {
 		String name = context.getMergedJobDataMap().getString(QuartzKeys.SCHEDULE);
 		schedules.find(name)
 			.ifPresentOrElse(
-					(schedule) -> runs.fired(schedule, context.getScheduledFireTime().toInstant(), Instant.now()),
+					(schedule) -> runs.fired(schedule, context.getScheduledFireTime().toInstant(), clock.instant()),
 					() -> log.warn("schedule {} fired but no file on this runner declares it; nothing done", name));
 	}
 

@@ -1,6 +1,7 @@
 package io.wsbackup.schedule;
 
 import java.text.ParseException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -29,18 +30,11 @@ import io.wsbackup.workspace.WorkspaceRepository;
 import io.wsbackup.workspace.WorkspaceStatus;
 import org.quartz.CronExpression;
 import org.quartz.JobDataMap;
-import org.quartz.Scheduler;
-import org.quartz.SchedulerException;
-import org.quartz.SimpleScheduleBuilder;
-import org.quartz.Trigger;
-import org.quartz.TriggerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What happens when a schedule fires: the fire is checked against the start window (a
@@ -55,28 +49,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * when a backup of the schedule ends on this runner: {@link #backupEnded}). A slot's
  * start is skipped, with an event, when the workspace already has a backup or restore
  * running or when it cannot start within the start window. Once started, the backup is
- * followed until it ends ({@code await.<name>}), and then the workspace's retention is
- * swept.
+ * followed until it ends ({@code await.<name>}), and then a sweep of the workspace's
+ * retention ({@code enforceRetention}) is started. The triggers are planned by
+ * {@link RunTriggers}.
  */
 @Service
 public class ScheduleRuns {
 
 	private static final Logger log = LoggerFactory.getLogger(ScheduleRuns.class);
-
-	static final String RUN_ID = "runId";
-
-	static final String WORKSPACE_CRN = "workspaceCrn";
-
-	static final String FIRE_TIME = "fireTime";
-
-	static final String PHASE = "phase";
-
-	static final String BACKUP_CRN = "backupCrn";
-
-	static final String ATTEMPT = "attempt";
-
-	/** The longest wait of due starts for the cap (shorter when the poll interval is). */
-	static final Duration CAP_RECHECK = Duration.ofSeconds(1);
 
 	private final Schedules schedules;
 
@@ -92,18 +72,17 @@ public class ScheduleRuns {
 
 	private final RetentionSweeper retention;
 
-	private final Scheduler scheduler;
-
-	private final TransactionTemplate transaction;
+	private final RunTriggers triggers;
 
 	private final WsbackupProperties properties;
 
 	private final WsbackupMetrics metrics;
 
+	private final Clock clock;
+
 	public ScheduleRuns(Schedules schedules, ScheduleRunRepository runs, WorkspaceRepository workspaces,
 			BackupRepository backups, Launcher launcher, EventLog events, RetentionSweeper retention,
-			Scheduler scheduler, PlatformTransactionManager transactionManager, WsbackupProperties properties,
-			WsbackupMetrics metrics) {
+			RunTriggers triggers, WsbackupProperties properties, WsbackupMetrics metrics, Clock clock) {
 		this.schedules = schedules;
 		this.runs = runs;
 		this.workspaces = workspaces;
@@ -111,10 +90,10 @@ public class ScheduleRuns {
 		this.launcher = launcher;
 		this.events = events;
 		this.retention = retention;
-		this.scheduler = scheduler;
-		this.transaction = QuartzKeys.transaction(transactionManager);
+		this.triggers = triggers;
 		this.properties = properties;
 		this.metrics = metrics;
+		this.clock = clock;
 	}
 
 	/**
@@ -158,12 +137,7 @@ public class ScheduleRuns {
 		log.info("schedule {} run {} ({}, due {}): {} workspace(s), stagger {}", schedule.name(), runId, kind, fireTime,
 				slots.size(), schedule.stagger());
 		if (!slots.isEmpty()) {
-			JobDataMap data = new JobDataMap();
-			data.put(RUN_ID, runId);
-			data.put(FIRE_TIME, String.valueOf(fireTime.toEpochMilli()));
-			data.put(PHASE, "start");
-			data.put(ATTEMPT, "0");
-			transaction.executeWithoutResult((tx) -> schedule(schedule, data, fireTime));
+			triggers.firstTurn(schedule, runId, fireTime);
 		}
 		return runId;
 	}
@@ -172,10 +146,10 @@ public class ScheduleRuns {
 	 * One fire of a run's trigger: a start turn of the run, or a check of a backup's end.
 	 */
 	void slotFired(Schedule schedule, JobDataMap data) {
-		String runId = data.getString(RUN_ID);
+		String runId = data.getString(RunTriggers.RUN_ID);
 		if (schedule == null) {
-			if ("await".equals(data.getString(PHASE))) {
-				runs.updateItem(runId, data.getString(WORKSPACE_CRN), ItemStatus.SKIPPED, null,
+			if ("await".equals(data.getString(RunTriggers.PHASE))) {
+				runs.updateItem(runId, data.getString(RunTriggers.WORKSPACE_CRN), ItemStatus.SKIPPED, null,
 						"the schedule was removed");
 			}
 			else {
@@ -185,7 +159,7 @@ public class ScheduleRuns {
 			}
 			return;
 		}
-		if ("await".equals(data.getString(PHASE))) {
+		if ("await".equals(data.getString(RunTriggers.PHASE))) {
 			await(schedule, data);
 		}
 		else {
@@ -201,8 +175,8 @@ public class ScheduleRuns {
 	 * wait for the cap.
 	 */
 	private void turn(Schedule schedule, JobDataMap data) {
-		String runId = data.getString(RUN_ID);
-		Instant now = Instant.now();
+		String runId = data.getString(RunTriggers.RUN_ID);
+		Instant now = clock.instant();
 		Instant next = null;
 		try {
 			String creator = schedules.creatorCrn(schedule);
@@ -223,7 +197,7 @@ public class ScheduleRuns {
 				}
 				if (free <= 0) {
 					atCap = true;
-					next = now.plus(capRecheck());
+					next = now.plus(triggers.capRecheck());
 					continue;
 				}
 				if (start(schedule, data, item.workspaceCrn(), creator, now)) {
@@ -243,7 +217,7 @@ public class ScheduleRuns {
 			next = now.plus(properties.schedules().pollInterval());
 		}
 		if (next != null) {
-			again(schedule, data, next);
+			triggers.again(schedule, data, next);
 		}
 	}
 
@@ -261,7 +235,7 @@ public class ScheduleRuns {
 				.stream()
 				.filter((s) -> schedules.creatorCrn(s).equals(creator))
 				.findFirst()
-				.ifPresent(this::turnsNow);
+				.ifPresent(triggers::turnsNow);
 		}
 		catch (RuntimeException ex) {
 			log.warn("the turns of the schedule of backup {} could not be brought forward: {}", ended.backupCrn(),
@@ -270,38 +244,11 @@ public class ScheduleRuns {
 	}
 
 	/**
-	 * Brings the schedule's start turns that wait at the cap (due within a re-check)
-	 * forward to now; turns waiting for a later slot keep their time.
-	 */
-	void turnsNow(Schedule schedule) {
-		Date now = new Date();
-		Date recheck = Date.from(now.toInstant().plus(capRecheck()));
-		transaction.executeWithoutResult((tx) -> {
-			try {
-				for (Trigger trigger : scheduler.getTriggersOfJob(QuartzKeys.runJob(schedule.name()))) {
-					if (trigger.getStartTime().after(now) && !trigger.getStartTime().after(recheck)) {
-						scheduler.rescheduleJob(trigger.getKey(), trigger.getTriggerBuilder().startAt(now).build());
-					}
-				}
-			}
-			catch (SchedulerException ex) {
-				throw new IllegalStateException(ex.getMessage(), ex);
-			}
-		});
-	}
-
-	/** How soon due starts are looked at again while the cap is reached. */
-	private Duration capRecheck() {
-		Duration poll = properties.schedules().pollInterval();
-		return poll.compareTo(CAP_RECHECK) < 0 ? poll : CAP_RECHECK;
-	}
-
-	/**
 	 * Starts one workspace's backup, unless it is skipped.
 	 * @return whether a backup was started
 	 */
 	private boolean start(Schedule schedule, JobDataMap turn, String crn, String creator, Instant now) {
-		String runId = turn.getString(RUN_ID);
+		String runId = turn.getString(RunTriggers.RUN_ID);
 		Optional<Workspace> workspace = workspaces.find(Crn.parse(crn, Crn.WORKSPACE));
 		if (workspace.isEmpty()) {
 			runs.updateItem(runId, crn, ItemStatus.SKIPPED, null, "the workspace is no longer registered");
@@ -320,18 +267,13 @@ public class ScheduleRuns {
 					+ workspace.get().name() + " is " + workspace.get().status() + " (a backup or restore is running)");
 			return false;
 		}
-		String name = schedule.backupNameAt(Instant.ofEpochMilli(Long.parseLong(turn.getString(FIRE_TIME))));
+		String name = schedule
+			.backupNameAt(Instant.ofEpochMilli(Long.parseLong(turn.getString(RunTriggers.FIRE_TIME))));
 		try {
 			Integer timeout = schedule.timeout() == null ? null : (int) schedule.timeout().toMinutes();
 			Backup backup = launcher.backupWorkspace(crn, name, timeout, creator);
 			runs.updateItem(runId, crn, ItemStatus.RUNNING, backup.crn().toString(), null);
-			JobDataMap data = new JobDataMap();
-			data.put(RUN_ID, runId);
-			data.put(WORKSPACE_CRN, crn);
-			data.put(PHASE, "await");
-			data.put(BACKUP_CRN, backup.crn().toString());
-			data.put(ATTEMPT, "0");
-			again(schedule, data, now.plus(properties.schedules().pollInterval()));
+			triggers.awaitBackup(schedule, runId, crn, backup.crn().toString(), now);
 			return true;
 		}
 		catch (WsbackupException ex) {
@@ -349,19 +291,25 @@ public class ScheduleRuns {
 	}
 
 	private void await(Schedule schedule, JobDataMap data) {
-		String runId = data.getString(RUN_ID);
-		String crn = data.getString(WORKSPACE_CRN);
-		String backupCrn = data.getString(BACKUP_CRN);
+		String runId = data.getString(RunTriggers.RUN_ID);
+		String crn = data.getString(RunTriggers.WORKSPACE_CRN);
+		String backupCrn = data.getString(RunTriggers.BACKUP_CRN);
 		BackupStatus status = backups.find(Crn.parse(backupCrn, Crn.BACKUP)).map(Backup::status).orElse(null);
 		if (status == BackupStatus.RUNNING || status == BackupStatus.CANCELLING) {
-			again(schedule, data, Instant.now().plus(properties.schedules().pollInterval()));
+			triggers.again(schedule, data, clock.instant().plus(properties.schedules().pollInterval()));
 			return;
 		}
 		ItemStatus ended = (status == BackupStatus.SUCCEEDED) ? ItemStatus.SUCCEEDED
 				: (status == BackupStatus.FAILED) ? ItemStatus.FAILED : ItemStatus.CANCELLED;
 		runs.updateItem(runId, crn, ended, backupCrn, status == null ? "the backup left the catalog" : null);
 		if (!schedule.retention().isEmpty()) {
-			retention.sweep(schedule, crn);
+			try {
+				retention.sweep(schedule, crn, "after " + backupCrn);
+			}
+			catch (RuntimeException ex) {
+				log.error("schedule {}: the retention sweep of workspace {} could not be started; the next sweep "
+						+ "of every schedule covers it", schedule.name(), crn, ex);
+			}
 		}
 	}
 
@@ -370,32 +318,6 @@ public class ScheduleRuns {
 		log.warn("schedule {}: workspace {}: {}", schedule.name(), crn, message);
 		runs.updateItem(runId, crn, ItemStatus.SKIPPED, null, message);
 		events.warning(crn, null, eventStep(schedule), message);
-	}
-
-	private void again(Schedule schedule, JobDataMap data, Instant at) {
-		data.put(ATTEMPT, String.valueOf(Integer.parseInt(data.getString(ATTEMPT)) + 1));
-		transaction.executeWithoutResult((tx) -> schedule(schedule, data, at));
-	}
-
-	private void schedule(Schedule schedule, JobDataMap data, Instant at) {
-		boolean await = "await".equals(data.getString(PHASE));
-		String name = await
-				? "await." + schedule.name() + "." + data.getString(RUN_ID) + "."
-						+ Crn.parse(data.getString(WORKSPACE_CRN)).resourceId() + "." + data.getString(ATTEMPT)
-				: "run." + schedule.name() + "." + data.getString(RUN_ID) + ".turn." + data.getString(ATTEMPT);
-		Trigger trigger = TriggerBuilder.newTrigger()
-			.withIdentity(name, QuartzKeys.GROUP)
-			.forJob(await ? QuartzKeys.awaitJob(schedule.name()) : QuartzKeys.runJob(schedule.name()))
-			.usingJobData(data)
-			.startAt(Date.from(at))
-			.withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
-			.build();
-		try {
-			scheduler.scheduleJob(trigger);
-		}
-		catch (SchedulerException ex) {
-			throw new IllegalStateException("cannot plan " + name + ": " + ex.getMessage(), ex);
-		}
 	}
 
 	/**

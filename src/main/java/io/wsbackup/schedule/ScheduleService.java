@@ -1,9 +1,11 @@
 package io.wsbackup.schedule;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import io.wsbackup.retention.RetentionPolicy;
 import io.wsbackup.schedule.ScheduleRunRepository.Run;
 import io.wsbackup.system.WsbackupException;
 import org.quartz.Scheduler;
@@ -44,14 +46,18 @@ public class ScheduleService {
 
 	private final TransactionTemplate transaction;
 
+	private final Clock clock;
+
 	public ScheduleService(Schedules schedules, ScheduleRunRepository runs, ScheduleRuns runner,
-			RetentionSweeper retention, Scheduler scheduler, PlatformTransactionManager transactionManager) {
+			RetentionSweeper retention, Scheduler scheduler, PlatformTransactionManager transactionManager,
+			Clock clock) {
 		this.schedules = schedules;
 		this.runs = runs;
 		this.runner = runner;
 		this.retention = retention;
 		this.scheduler = scheduler;
 		this.transaction = QuartzKeys.transaction(transactionManager);
+		this.clock = clock;
 	}
 
 	public List<ScheduleState> list() {
@@ -98,9 +104,12 @@ public class ScheduleService {
 	 * @return the run's id
 	 */
 	public String trigger(String name) {
-		return runner.startRun(schedules.require(name), Instant.now(), "manual");
+		return runner.startRun(schedules.require(name), clock.instant(), "manual");
 	}
 
+	/**
+	 * What the schedule's next retention sweep would delete, and why; nothing is deleted.
+	 */
 	public List<RetentionPolicy.Doomed> previewRetention(String name) {
 		return retention.preview(schedules.require(name));
 	}

@@ -257,7 +257,11 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 
 		clock.advance(Duration.ofDays(3));
 		assertThat(service.previewRetention("keep1")).isEmpty();
-		retention.sweepAll();
+		for (long sweep : retention.sweepAll("sweep-" + UUID.randomUUID())) {
+			assertThat(await().atMost(Duration.ofSeconds(15))
+				.until(() -> jobRepository.getJobExecution(sweep), (e) -> e != null && e.getEndTime() != null)
+				.getStatus()).isEqualTo(org.springframework.batch.core.BatchStatus.COMPLETED);
+		}
 		assertThat(backups.find(last.crn())).isPresent();
 	}
 

@@ -1,4 +1,4 @@
-package io.wsbackup.schedule;
+package io.wsbackup.retention;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,14 +10,13 @@ import java.util.Map;
 
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupStatus;
-import io.wsbackup.schedule.Schedule.Retention;
 
 /**
- * Which of a schedule's backups a retention sweep deletes, per workspace: of the
- * succeeded ones, those beyond the newest {@code keep-last} and those older than
- * {@code max-age}, but never the newest succeeded one; of the failed and cancelled ones,
- * those older than {@code max-age}. Running, cancelling and deleting backups are left
- * alone. Pure: the same backups and time give the same answer.
+ * Which of a schedule's backups a retention sweep ({@code enforceRetention}) deletes, per
+ * workspace: of the succeeded ones, those beyond the newest {@code keep-last} and those
+ * older than {@code max-age}, but never the newest succeeded one; of the failed and
+ * cancelled ones, those older than {@code max-age}. Running, cancelling and deleting
+ * backups are left alone. Pure: the same backups and time give the same answer.
  */
 public final class RetentionPolicy {
 

@@ -1,4 +1,4 @@
-package io.wsbackup.schedule;
+package io.wsbackup.retention;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -6,7 +6,6 @@ import java.util.List;
 
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupStatus;
-import io.wsbackup.schedule.Schedule.Retention;
 import io.wsbackup.workspace.Crn;
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,139 @@
+package io.wsbackup.schedule;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+
+import io.wsbackup.system.WsbackupProperties;
+import io.wsbackup.workspace.Crn;
+import org.quartz.JobDataMap;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The one-shot Quartz triggers that carry a schedule's run forward
+ * ({@link ScheduleRuns}): its start turns ({@code run.<name>}) and the checks of its
+ * started backups' ends ({@code await.<name>}), each with its data (run, phase,
+ * workspace, backup, attempt) and planned in a transaction of the Quartz store, so that
+ * they survive a restart and are taken over by another runner of the cluster.
+ */
+@Component
+class RunTriggers {
+
+	static final String RUN_ID = "runId";
+
+	static final String WORKSPACE_CRN = "workspaceCrn";
+
+	static final String FIRE_TIME = "fireTime";
+
+	static final String PHASE = "phase";
+
+	static final String BACKUP_CRN = "backupCrn";
+
+	static final String ATTEMPT = "attempt";
+
+	/** The longest wait of due starts for the cap (shorter when the poll interval is). */
+	static final Duration CAP_RECHECK = Duration.ofSeconds(1);
+
+	private final Scheduler scheduler;
+
+	private final TransactionTemplate transaction;
+
+	private final WsbackupProperties properties;
+
+	private final Clock clock;
+
+	RunTriggers(Scheduler scheduler, PlatformTransactionManager transactionManager, WsbackupProperties properties,
+			Clock clock) {
+		this.scheduler = scheduler;
+		this.transaction = QuartzKeys.transaction(transactionManager);
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	/** Plans a new run's first start turn, at its fire time. */
+	void firstTurn(Schedule schedule, String runId, Instant fireTime) {
+		JobDataMap data = new JobDataMap();
+		data.put(RUN_ID, runId);
+		data.put(FIRE_TIME, String.valueOf(fireTime.toEpochMilli()));
+		data.put(PHASE, "start");
+		data.put(ATTEMPT, "0");
+		transaction.executeWithoutResult((tx) -> plan(schedule, data, fireTime));
+	}
+
+	/** Plans the first check of a started backup's end, a poll interval from now. */
+	void awaitBackup(Schedule schedule, String runId, String workspaceCrn, String backupCrn, Instant now) {
+		JobDataMap data = new JobDataMap();
+		data.put(RUN_ID, runId);
+		data.put(WORKSPACE_CRN, workspaceCrn);
+		data.put(PHASE, "await");
+		data.put(BACKUP_CRN, backupCrn);
+		data.put(ATTEMPT, "0");
+		again(schedule, data, now.plus(properties.schedules().pollInterval()));
+	}
+
+	/**
+	 * Plans the next fire of a start turn or a check: the same data, the next attempt.
+	 */
+	void again(Schedule schedule, JobDataMap data, Instant at) {
+		data.put(ATTEMPT, String.valueOf(Integer.parseInt(data.getString(ATTEMPT)) + 1));
+		transaction.executeWithoutResult((tx) -> plan(schedule, data, at));
+	}
+
+	/**
+	 * Brings the schedule's start turns that wait at the cap (due within a re-check)
+	 * forward to now; turns waiting for a later slot keep their time.
+	 */
+	void turnsNow(Schedule schedule) {
+		Date now = Date.from(clock.instant());
+		Date recheck = Date.from(now.toInstant().plus(capRecheck()));
+		transaction.executeWithoutResult((tx) -> {
+			try {
+				for (Trigger trigger : scheduler.getTriggersOfJob(QuartzKeys.runJob(schedule.name()))) {
+					if (trigger.getStartTime().after(now) && !trigger.getStartTime().after(recheck)) {
+						scheduler.rescheduleJob(trigger.getKey(), trigger.getTriggerBuilder().startAt(now).build());
+					}
+				}
+			}
+			catch (SchedulerException ex) {
+				throw new IllegalStateException(ex.getMessage(), ex);
+			}
+		});
+	}
+
+	/** How soon due starts are looked at again while the cap is reached. */
+	Duration capRecheck() {
+		Duration poll = properties.schedules().pollInterval();
+		return poll.compareTo(CAP_RECHECK) < 0 ? poll : CAP_RECHECK;
+	}
+
+	private void plan(Schedule schedule, JobDataMap data, Instant at) {
+		boolean await = "await".equals(data.getString(PHASE));
+		String name = await
+				? "await." + schedule.name() + "." + data.getString(RUN_ID) + "."
+						+ Crn.parse(data.getString(WORKSPACE_CRN)).resourceId() + "." + data.getString(ATTEMPT)
+				: "run." + schedule.name() + "." + data.getString(RUN_ID) + ".turn." + data.getString(ATTEMPT);
+		Trigger trigger = TriggerBuilder.newTrigger()
+			.withIdentity(name, QuartzKeys.GROUP)
+			.forJob(await ? QuartzKeys.awaitJob(schedule.name()) : QuartzKeys.runJob(schedule.name()))
+			.usingJobData(data)
+			.startAt(Date.from(at))
+			.withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+			.build();
+		try {
+			scheduler.scheduleJob(trigger);
+		}
+		catch (SchedulerException ex) {
+			throw new IllegalStateException("cannot plan " + name + ": " + ex.getMessage(), ex);
+		}
+	}
+
+}

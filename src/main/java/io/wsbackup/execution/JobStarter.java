@@ -172,9 +172,11 @@ public class JobStarter {
 	/**
 	 * Starts a job, or restarts it when its last execution failed or stopped; when
 	 * another runner or thread has just started it, that execution is returned (and not
-	 * owned here). Spring Batch keeps one running execution per job instance.
+	 * owned here). Spring Batch keeps one running execution per job instance. Without a
+	 * launch record: for a job that answers no operator and changes nothing before it
+	 * starts (a retention sweep, which its schedule starts again).
 	 */
-	private JobExecution startOrAdopt(Job job, JobParameters parameters) {
+	public JobExecution startOrAdopt(Job job, JobParameters parameters) {
 		try {
 			return owned(jobOperator.start(job, parameters));
 		}

@@ -1,22 +1,15 @@
 package io.wsbackup.retention;
 
-import io.wsbackup.execution.Runner;
-import io.wsbackup.execution.RunnerRegistry;
+import java.util.Map;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.wsbackup.execution.JobStarter;
+import io.wsbackup.execution.LaunchableJob;
+import io.wsbackup.system.WsbackupException;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParameters;
-import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
-import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
-import org.springframework.batch.core.launch.JobOperator;
-import org.springframework.batch.core.launch.JobRestartException;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 
 /**
@@ -24,30 +17,25 @@ import org.springframework.stereotype.Service;
  * sweep: starting a sweep whose job another runner or thread has started (or completed)
  * adopts that execution, and starting one whose job failed restarts it where it stopped.
  * The execution is owned by this runner, so that the recovery scan finds it should the
- * runner die.
+ * runner die, and restarts it. A sweep answers no operator and changes nothing before it
+ * starts, so it leaves no launch record: a sweep lost to a crash before its job began is
+ * the next sweep's work.
  */
 @Service
-public class RetentionLauncher {
-
-	private static final Logger log = LoggerFactory.getLogger(RetentionLauncher.class);
-
-	private final JobOperator jobOperator;
-
-	private final JobRepository jobRepository;
+public class RetentionLauncher implements LaunchableJob {
 
 	private final Job enforceRetentionJob;
 
-	private final Runner runner;
+	private final JobStarter starter;
 
-	private final RunnerRegistry runners;
-
-	public RetentionLauncher(JobOperator jobOperator, JobRepository jobRepository,
-			@Qualifier("enforceRetentionJob") Job enforceRetentionJob, Runner runner, RunnerRegistry runners) {
-		this.jobOperator = jobOperator;
-		this.jobRepository = jobRepository;
+	public RetentionLauncher(@Qualifier("enforceRetentionJob") Job enforceRetentionJob, JobStarter starter) {
 		this.enforceRetentionJob = enforceRetentionJob;
-		this.runner = runner;
-		this.runners = runners;
+		this.starter = starter;
+	}
+
+	@Override
+	public String jobName() {
+		return RetentionParameters.JOB_NAME;
 	}
 
 	/**
@@ -55,36 +43,36 @@ public class RetentionLauncher {
 	 * @return its job execution's id
 	 */
 	public long start(RetentionSweep sweep) {
-		JobParameters parameters = sweep.toJobParameters();
-		try {
-			JobExecution execution = jobOperator.start(enforceRetentionJob, parameters);
-			own(execution.getId());
-			return execution.getId();
-		}
-		catch (JobExecutionAlreadyRunningException | JobInstanceAlreadyCompleteException
-				| DataIntegrityViolationException raced) {
-			JobExecution last = jobRepository.getLastJobExecution(RetentionParameters.JOB_NAME, parameters);
-			if (last == null) {
-				throw new IllegalStateException(raced.getMessage(), raced);
-			}
-			log.info("the retention sweep {} of schedule {} was started already as job execution {} ({}); adopted",
-					sweep.runId(), sweep.schedule(), last.getId(), last.getStatus());
-			return last.getId();
-		}
-		catch (JobRestartException | InvalidJobParametersException ex) {
-			throw new IllegalStateException(ex.getMessage(), ex);
-		}
+		return starter.startOrAdopt(enforceRetentionJob, sweep.toJobParameters()).getId();
 	}
 
-	private void own(long executionId) {
-		try {
-			runners.own(executionId, runner.id());
-		}
-		catch (RuntimeException ex) {
-			// the step records it when it begins
-			log.warn("the owner of job execution {} could not be recorded yet: {}", executionId, ex.getMessage());
-		}
-		runner.launched(executionId);
+	/** A sweep is started by its schedule, which knows what the schedule keeps. */
+	@Override
+	public long launch(Map<String, String> parameters, String creatorCrn) {
+		throw WsbackupException.invalid("the " + RetentionParameters.JOB_NAME
+				+ " job is started by a schedule's retention, after each scheduled backup and every hour;"
+				+ " POST /api/v1/ml/triggerSchedule runs a schedule now");
+	}
+
+	@Override
+	public long restart(JobParameters parameters) {
+		return start(RetentionSweep.of(parameters));
+	}
+
+	@Override
+	public void stop(JobExecution execution) {
+		starter.stop(execution);
+	}
+
+	@Override
+	public long restartRecovered(JobParameters parameters) {
+		return start(RetentionSweep.of(parameters));
+	}
+
+	@Override
+	public Resumed resumeLaunch(String subjectCrn) {
+		return new Resumed(new JobParameters(),
+				"a retention sweep leaves no launch record; the next sweep does what " + subjectCrn + " left");
 	}
 
 }

@@ -6,6 +6,8 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.wsbackup.system.ErrorCode;
+import io.wsbackup.system.WsbackupException;
 import io.wsbackup.WsbackupTestSupport;
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupStatus;
@@ -29,6 +31,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -126,6 +129,22 @@ class RetentionJobTest extends WsbackupTestSupport {
 			assertThat(messages(ws, gone)).filteredOn((m) -> m.contains(" deletes backup " + gone.name())).hasSize(1);
 		}
 		assertThat(reload(made.get(3)).status()).isEqualTo(BackupStatus.SUCCEEDED);
+	}
+
+	@Test
+	void theLauncherRoutesASweepsExecutionToTheRetentionWing() {
+		String schedule = "route-" + UUID.randomUUID().toString().substring(0, 8);
+		Workspace ws = newWorkspace();
+		long execution = retentionLauncher.start(new RetentionSweep(schedule, creator(schedule), new Retention(1, null),
+				ws.crn().toString(), "run-" + UUID.randomUUID()));
+
+		assertThat(awaitEnd(execution).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		// restarting a completed sweep through the router adopts it: the sweep does not run twice
+		assertThat(launcher.restartExecution(execution)).isEqualTo(execution);
+		assertThatThrownBy(() -> launcher.launch(RetentionParameters.JOB_NAME, java.util.Map.of(), creator(schedule)))
+			.isInstanceOfSatisfying(WsbackupException.class,
+					(ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+			.hasMessageContaining("started by a schedule's retention");
 	}
 
 	/** The schedule's backups of the workspace, oldest first, each succeeded. */

@@ -176,6 +176,11 @@ public abstract class WsbackupTestSupport {
 			return new MutableClock();
 		}
 
+		@Bean
+		JobEnds jobEnds() {
+			return new JobEnds();
+		}
+
 	}
 
 }

@@ -9,6 +9,7 @@ import io.wsbackup.metrics.WsbackupMetrics.JobKind;
 import io.wsbackup.metrics.WsbackupMetrics.Outcome;
 import io.wsbackup.workspace.Crn;
 
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import org.springframework.batch.core.BatchStatus;
@@ -64,10 +65,12 @@ class BackupJobListener implements JobExecutionListener {
 	public void afterJob(JobExecution execution) {
 		String workspaceCrn = execution.getJobParameters().getString(BackupParameters.WORKSPACE_CRN);
 		Outcome outcome = Outcome.of(execution.getStatus());
+		BackupStatus ended = null;
 		try {
 			Crn backupCrn = Crn.parse(execution.getJobParameters().getString(BackupParameters.BACKUP_CRN));
 			BatchStatus status = execution.getStatus();
 			if (status == BatchStatus.COMPLETED) {
+				ended = BackupStatus.SUCCEEDED;
 				metrics.backedUp(workspaceCrn,
 						backups.recoveryPoints(backupCrn)
 							.stream()
@@ -78,9 +81,11 @@ class BackupJobListener implements JobExecutionListener {
 				return;
 			}
 			BackupStatus backupStatus = backups.find(backupCrn).map((b) -> b.status()).orElse(null);
+			ended = backupStatus;
 			if (status == BatchStatus.STOPPED) {
 				if (backupStatus == BackupStatus.RUNNING || backupStatus == BackupStatus.CANCELLING) {
 					stoppedFromOutside(execution, backupStatus);
+					ended = BackupStatus.CANCELLED;
 				}
 				return;
 			}
@@ -91,9 +96,11 @@ class BackupJobListener implements JobExecutionListener {
 				compensation.stopRunningSnapshots(BackupRun.of(execution, jobRepository));
 				backups.moveStatus(backupCrn, backupStatus, BackupStatus.CANCELLED,
 						"cancelled; the job had also failed: " + reason);
+				ended = BackupStatus.CANCELLED;
 			}
 			else if (backupStatus == BackupStatus.RUNNING) {
 				backups.moveStatus(backupCrn, backupStatus, BackupStatus.FAILED, reason);
+				ended = BackupStatus.FAILED;
 			}
 			events.error(workspaceCrn, backupCrn.toString(), BackupParameters.JOB_NAME,
 					"backup job execution " + execution.getId() + " ended " + status + " in step "
@@ -101,20 +108,24 @@ class BackupJobListener implements JobExecutionListener {
 		}
 		finally {
 			metrics.jobEnded(JobKind.BACKUP, execution, workspaceCrn, outcome);
-			publish(execution.getJobParameters().getString(BackupParameters.BACKUP_CRN), workspaceCrn);
+			publish(new BackupEnded(execution.getJobParameters().getString(BackupParameters.BACKUP_CRN), workspaceCrn,
+					ended));
 			MDC.remove("backupCrn");
 			MDC.remove("workspaceCrn");
 		}
 	}
 
-	/** Tells the listeners of {@link BackupEnded}; none of them can fail the job. */
-	private void publish(String backupCrn, String workspaceCrn) {
+	/**
+	 * Tells the listeners of {@link BackupEnded}, after the catalog took the outcome (its
+	 * writes here commit on their own); none of them can fail the job.
+	 */
+	private void publish(BackupEnded ended) {
 		try {
-			publisher.publishEvent(new BackupEnded(backupCrn, workspaceCrn));
+			publisher.publishEvent(ended);
 		}
 		catch (RuntimeException ex) {
-			org.slf4j.LoggerFactory.getLogger(BackupJobListener.class)
-				.warn("a listener of the end of backup {} failed: {}", backupCrn, ex.toString());
+			LoggerFactory.getLogger(BackupJobListener.class)
+				.warn("a listener of the end of backup {} failed: {}", ended.backupCrn(), ex.toString());
 		}
 	}
 

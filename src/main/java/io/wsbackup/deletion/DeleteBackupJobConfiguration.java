@@ -15,9 +15,9 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -33,43 +33,10 @@ public class DeleteBackupJobConfiguration {
 
 	@Bean
 	Job deleteBackupJob(JobRepository jobRepository, PlatformTransactionManager tx, BackupRepository backups,
-			CloudPort cloud, EventLog events, WsbackupMetrics metrics, StepGuard guard) {
+			CloudPort cloud, EventLog events, WsbackupMetrics metrics, StepGuard guard,
+			ApplicationEventPublisher publisher) {
 		return new JobBuilder(DeleteParameters.JOB_NAME, jobRepository).listener(guard.jobListener())
-			.listener(new JobExecutionListener() {
-
-				@Override
-				public void beforeJob(JobExecution execution) {
-					metrics.jobStarted(JobKind.DELETE, null);
-					String crn = execution.getJobParameters().getString(DeleteParameters.BACKUP_CRN);
-					MDC.put("backupCrn", crn);
-					backups.find(Crn.parse(crn))
-						.ifPresent((b) -> backups.setJobExecutionId(b.crn(), execution.getId()));
-				}
-
-				@Override
-				public void afterJob(JobExecution execution) {
-					try {
-						String crn = execution.getJobParameters().getString(DeleteParameters.BACKUP_CRN);
-						if (execution.getStatus() != BatchStatus.COMPLETED) {
-							backups.find(Crn.parse(crn))
-								.ifPresent(
-										(b) -> events.error(b.workspaceCrn().toString(), crn, DeleteParameters.JOB_NAME,
-												"deleting backup " + b.name() + " failed: "
-														+ execution.getAllFailureExceptions()
-															.stream()
-															.findFirst()
-															.map(Throwable::getMessage)
-															.orElse("the job did not complete")
-														+ "; it stays deleting, delete it again to resume"));
-						}
-					}
-					finally {
-						MDC.remove("backupCrn");
-						metrics.jobEnded(JobKind.DELETE, execution, null, Outcome.of(execution.getStatus()));
-					}
-				}
-
-			})
+			.listener(new DeleteJobListener(backups, events, metrics, publisher))
 			.start(new StepBuilder(DeleteRecoveryPointsTasklet.STEP, jobRepository)
 				.tasklet(new DeleteRecoveryPointsTasklet(backups, cloud, events, jobRepository), tx)
 				.stepOperations(guard.stepOperations())

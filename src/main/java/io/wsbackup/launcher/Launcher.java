@@ -1,5 +1,6 @@
 package io.wsbackup.launcher;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -50,7 +51,9 @@ public class Launcher {
 		this.backups = backups;
 		this.restores = restores;
 		this.deletes = deletes;
-		this.jobs = jobs.stream().collect(Collectors.toUnmodifiableMap(LaunchableJob::jobName, Function.identity()));
+		// a HashMap: a name that is no job's, null too, finds no wing
+		this.jobs = jobs.stream()
+			.collect(Collectors.toMap(LaunchableJob::jobName, Function.identity(), (a, b) -> a, HashMap::new));
 		this.starter = starter;
 		this.launches = launches;
 	}

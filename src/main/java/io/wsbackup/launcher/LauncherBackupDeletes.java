@@ -1,25 +1,27 @@
 package io.wsbackup.launcher;
 
+import io.wsbackup.deletion.DeleteLauncher;
 import io.wsbackup.retention.BackupDeletes;
 
 import org.springframework.stereotype.Component;
 
 /**
- * The retention sweep's deletes, started through the {@link Launcher} like every other
- * delete (durable, idempotent, refused while a restore reads from the backup).
+ * The retention sweep's deletes, started by the deletion wing like every other delete
+ * (durable, idempotent, refused while a restore reads from the backup). It lives here,
+ * above both wings, so that neither job reaches into the other.
  */
 @Component
 class LauncherBackupDeletes implements BackupDeletes {
 
-	private final Launcher launcher;
+	private final DeleteLauncher deletes;
 
-	LauncherBackupDeletes(Launcher launcher) {
-		this.launcher = launcher;
+	LauncherBackupDeletes(DeleteLauncher deletes) {
+		this.deletes = deletes;
 	}
 
 	@Override
 	public long deleteBackup(String backupCrn) {
-		return launcher.deleteBackup(backupCrn);
+		return deletes.deleteBackup(backupCrn);
 	}
 
 }

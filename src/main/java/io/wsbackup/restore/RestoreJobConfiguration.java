@@ -24,12 +24,12 @@ import org.slf4j.MDC;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -49,7 +49,8 @@ public class RestoreJobConfiguration {
 	@Bean
 	Job restoreWorkspaceJob(JobRepository jobRepository, PlatformTransactionManager tx, BackupRepository backups,
 			WorkspaceRepository workspaces, CloudPort cloud, WorkloadPort workloads, EventLog events, Clock clock,
-			WsbackupProperties properties, WsbackupMetrics metrics, StepGuard guard, Runner runner) {
+			WsbackupProperties properties, WsbackupMetrics metrics, StepGuard guard, Runner runner,
+			ApplicationEventPublisher publisher) {
 		Step validate = step(ValidateRestoreTasklet.STEP, jobRepository, tx, guard,
 				new ValidateRestoreTasklet(backups, workspaces, cloud, events, jobRepository), true);
 		List<Step> steps = List.of(validate,
@@ -74,55 +75,8 @@ public class RestoreJobConfiguration {
 			.allowStartIfComplete(true)
 			.build();
 		JobBuilder job = new JobBuilder(RestoreParameters.JOB_NAME, jobRepository).listener(guard.jobListener())
-			.listener(new JobExecutionListener() {
-
-				@Override
-				public void beforeJob(JobExecution execution) {
-					metrics.jobStarted(JobKind.RESTORE, sourceWorkspace(execution, backups));
-					String crn = execution.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN);
-					MDC.put("workspaceCrn", crn);
-					workspaces.setRestoreJobExecutionId(Crn.parse(crn), execution.getId());
-				}
-
-				@Override
-				public void afterJob(JobExecution execution) {
-					try {
-						// never a workspace that claims to be being restored when no job
-						// restores it any more
-						if (execution.getStatus() != org.springframework.batch.core.BatchStatus.COMPLETED) {
-							Crn crn = Crn
-								.parse(execution.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN));
-							workspaces.find(crn)
-								.filter((w) -> w.status() == io.wsbackup.workspace.WorkspaceStatus.RESTORE_STARTED)
-								.ifPresent((w) -> workspaces.moveStatus(crn,
-										io.wsbackup.workspace.WorkspaceStatus.RESTORE_STARTED,
-										io.wsbackup.workspace.WorkspaceStatus.RESTORE_FAILED));
-						}
-					}
-					finally {
-						metrics.jobEnded(JobKind.RESTORE, execution, sourceWorkspace(execution, backups),
-								Outcome.of(execution.getStatus()));
-						MDC.remove("workspaceCrn");
-					}
-				}
-
-			});
+			.listener(new RestoreJobListener(backups, workspaces, metrics, publisher));
 		return CompensatedFlow.of(job, steps, compensate).from(compensate).on("*").fail().end().build();
-	}
-
-	/**
-	 * The workspace the restored backup was taken of (the metrics' {@code workspace});
-	 * the new workspace when the backup has left the catalog.
-	 */
-	private static String sourceWorkspace(JobExecution execution, BackupRepository backups) {
-		String target = execution.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN);
-		try {
-			String backupCrn = execution.getJobParameters().getString(RestoreParameters.BACKUP_CRN);
-			return backups.find(Crn.parse(backupCrn)).map((b) -> b.workspaceCrn().toString()).orElse(target);
-		}
-		catch (RuntimeException storeAway) {
-			return target;
-		}
 	}
 
 	private static Step step(String name, JobRepository jobRepository, PlatformTransactionManager tx, StepGuard guard,

@@ -10,7 +10,7 @@ import io.wsbackup.system.WsbackupException;
  * The syntax and the limits of the fields a workspace is registered (or restored) with,
  * checked before anything is written. Each limit is at most what its column holds
  * ({@code sql/*}/V3, V4), so that no request ever reaches the store with a value it
- * cannot keep; README "REST API" lists them. A refusal is {@code INVALID_ARGUMENT} naming
+ * cannot keep; docs/rest-api.md lists them. A refusal is {@code INVALID_ARGUMENT} naming
  * the field and what it may be.
  */
 public final class WorkspaceFields {

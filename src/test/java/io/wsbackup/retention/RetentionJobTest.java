@@ -139,7 +139,8 @@ class RetentionJobTest extends WsbackupTestSupport {
 				ws.crn().toString(), "run-" + UUID.randomUUID()));
 
 		assertThat(awaitEnd(execution).getStatus()).isEqualTo(BatchStatus.COMPLETED);
-		// restarting a completed sweep through the router adopts it: the sweep does not run twice
+		// restarting a completed sweep through the router adopts it: the sweep does not
+		// run twice
 		assertThat(launcher.restartExecution(execution)).isEqualTo(execution);
 		assertThatThrownBy(() -> launcher.launch(RetentionParameters.JOB_NAME, java.util.Map.of(), creator(schedule)))
 			.isInstanceOfSatisfying(WsbackupException.class,

@@ -126,7 +126,7 @@ public class SecurityConfiguration {
 				throw new IllegalStateException("wsbackup refuses to start with the mysql profile and no "
 						+ "credentials: configure bearer tokens (wsbackup.security.tokens[0].name, .role "
 						+ "admin|viewer, .sha256 = the hex SHA-256 of the token) or an OIDC issuer "
-						+ "(wsbackup.security.oidc.issuer-uri); see README, \"Security\"");
+						+ "(wsbackup.security.oidc.issuer-uri); see docs/security.md");
 			}
 			log.warn("no credentials configured (wsbackup.security.tokens, wsbackup.security.oidc.issuer-uri or "
 					+ "wsbackup.security.admin-token-file): every call but health and info is refused");

@@ -1,0 +1,86 @@
+package io.wsbackup.deletion;
+
+import io.wsbackup.catalog.BackupRepository;
+import io.wsbackup.events.EventLog;
+import io.wsbackup.metrics.WsbackupMetrics;
+import io.wsbackup.metrics.WsbackupMetrics.JobKind;
+import io.wsbackup.metrics.WsbackupMetrics.Outcome;
+import io.wsbackup.workspace.Crn;
+
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.context.ApplicationEventPublisher;
+
+/**
+ * Around every {@code deleteBackup} execution: puts the backup's CRN in the logging MDC
+ * and points the catalog entry at this execution; when the execution ends without
+ * completing, writes an ERROR event saying the backup stays {@code deleting} and how to
+ * resume; counts the execution in the metrics; and publishes {@link DeleteEnded}.
+ */
+class DeleteJobListener implements JobExecutionListener {
+
+	private final BackupRepository backups;
+
+	private final EventLog events;
+
+	private final WsbackupMetrics metrics;
+
+	private final ApplicationEventPublisher publisher;
+
+	DeleteJobListener(BackupRepository backups, EventLog events, WsbackupMetrics metrics,
+			ApplicationEventPublisher publisher) {
+		this.backups = backups;
+		this.events = events;
+		this.metrics = metrics;
+		this.publisher = publisher;
+	}
+
+	@Override
+	public void beforeJob(JobExecution execution) {
+		metrics.jobStarted(JobKind.DELETE, null);
+		String crn = execution.getJobParameters().getString(DeleteParameters.BACKUP_CRN);
+		MDC.put("backupCrn", crn);
+		backups.find(Crn.parse(crn)).ifPresent((b) -> backups.setJobExecutionId(b.crn(), execution.getId()));
+	}
+
+	@Override
+	public void afterJob(JobExecution execution) {
+		String crn = execution.getJobParameters().getString(DeleteParameters.BACKUP_CRN);
+		boolean deleted = execution.getStatus() == BatchStatus.COMPLETED;
+		String reason = deleted ? null
+				: execution.getAllFailureExceptions()
+					.stream()
+					.findFirst()
+					.map(Throwable::getMessage)
+					.orElse("the job did not complete");
+		try {
+			if (!deleted) {
+				backups.find(Crn.parse(crn))
+					.ifPresent((b) -> events.error(b.workspaceCrn().toString(), crn, DeleteParameters.JOB_NAME,
+							"deleting backup " + b.name() + " failed: " + reason
+									+ "; it stays deleting, delete it again to resume"));
+			}
+		}
+		finally {
+			MDC.remove("backupCrn");
+			metrics.jobEnded(JobKind.DELETE, execution, null, Outcome.of(execution.getStatus()));
+			publish(new DeleteEnded(crn, deleted, reason));
+		}
+	}
+
+	/** Tells the listeners of {@link DeleteEnded}; none of them can fail the job. */
+	private void publish(DeleteEnded ended) {
+		try {
+			publisher.publishEvent(ended);
+		}
+		catch (RuntimeException ex) {
+			LoggerFactory.getLogger(DeleteJobListener.class)
+				.warn("a listener of the end of the delete of {} failed: {}", ended.backupCrn(), ex.toString());
+		}
+	}
+
+}

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs the {@code wsbackup} script against the packaged jars (failsafe runs this after
  * {@code package}), from another directory, to prove the CLI starts from its thin jar
  * ({@code target/cli}) without Spring and with class-data sharing, while
- * {@code aws-simulator} still runs from the runner's jar.
+ * {@code aws-simulator} runs from its own jar.
  */
 class WsbackupScriptIT {
 
@@ -150,7 +150,7 @@ class WsbackupScriptIT {
 	}
 
 	@Test
-	void awsSimulatorStillRunsFromTheRunnersJar() throws Exception {
+	void awsSimulatorRunsFromItsOwnJar() throws Exception {
 		Path javaLog = elsewhere.resolve("java-args.txt");
 		Files.deleteIfExists(javaLog);
 
@@ -158,8 +158,36 @@ class WsbackupScriptIT {
 				"0");
 
 		assertThat(run.exit()).isZero();
-		assertThat(Files.readString(javaLog)).contains("PropertiesLauncher",
-				"-Dloader.main=io.wsbackup.cloud.aws.simulator.AwsBackupSimulator", "/target/wsbackup-");
+		assertThat(Files.readString(javaLog)).contains("-jar", "/target/aws-simulator/wsbackup-", "-aws-simulator.jar",
+				"--port");
+	}
+
+	@Test
+	void theRunnersJarHoldsNoSimulatorClassAndTheSimulatorsJarNothingElse() throws IOException {
+		try (var jars = Files.list(Path.of("target"))) {
+			Path runner = jars
+				.filter((path) -> path.getFileName().toString().matches("wsbackup-[0-9.]+(-SNAPSHOT)?\\.jar"))
+				.findFirst()
+				.orElseThrow();
+			try (JarFile jar = new JarFile(runner.toFile())) {
+				assertThat(jar.stream().map(JarEntry::getName))
+					.contains("BOOT-INF/classes/io/wsbackup/launcher/Launcher.class")
+					.noneMatch((name) -> name.contains("/simulator/"));
+			}
+		}
+		try (var jars = Files.list(Path.of("target", "aws-simulator"))) {
+			Path simulator = jars.filter((path) -> path.getFileName().toString().endsWith("-aws-simulator.jar"))
+				.findFirst()
+				.orElseThrow();
+			try (JarFile jar = new JarFile(simulator.toFile())) {
+				assertThat(jar.stream().map(JarEntry::getName).filter((name) -> name.endsWith(".class")))
+					.contains("io/wsbackup/cloud/aws/simulator/AwsBackupSimulator.class")
+					.allMatch((name) -> name.startsWith("io/wsbackup/cloud/aws/simulator/"));
+				assertThat(jar.getManifest().getMainAttributes().getValue("Class-Path"))
+					.contains("lib/jackson-databind.jar", "lib/slf4j-simple.jar");
+			}
+		}
+		assertThat(Path.of("target", "aws-simulator", "lib", "jackson-databind.jar")).isNotEmptyFile();
 	}
 
 	@Test

@@ -1,5 +1,7 @@
 package io.wsbackup.backup;
 
+import io.wsbackup.execution.StepFailedException;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -142,7 +144,7 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 				}
 			}
 			else if (progress.state().isUnsuccessful()) {
-				throw new BackupStepException("the snapshot of " + job.getKey() + " (cloud job " + job.getValue()
+				throw new StepFailedException("the snapshot of " + job.getKey() + " (cloud job " + job.getValue()
 						+ ") ended " + progress.state() + ": "
 						+ (progress.message() == null ? "the cloud gave no reason" : progress.message())
 						+ (progress.state() == CloudJobState.EXPIRED
@@ -177,7 +179,7 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 		}
 		if (now.isAfter(deadline)) {
 			run.save();
-			throw new BackupStepException("the backup timed out: its " + backup.timeoutMinutes()
+			throw new StepFailedException("the backup timed out: its " + backup.timeoutMinutes()
 					+ "-minute timeout ended at " + deadline + " with " + (jobs.size() - recoveryPoints.size())
 					+ " snapshot(s) still running. They keep running in the cloud; restart the backup once they have"
 					+ " completed to record it");

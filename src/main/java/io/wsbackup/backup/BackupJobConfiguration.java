@@ -19,9 +19,9 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -51,31 +51,28 @@ public class BackupJobConfiguration {
 	Job backupWorkspaceJob(JobRepository jobRepository, PlatformTransactionManager tx, WorkspaceRepository workspaces,
 			BackupRepository backups, CloudPort cloud, WorkloadPort workloads, EventLog events, Clock clock,
 			WsbackupProperties properties, WsbackupMetrics metrics, StepGuard guard, Runner runner,
-			org.springframework.context.ApplicationEventPublisher publisher) {
+			ApplicationEventPublisher publisher) {
 		Compensation compensation = new Compensation(workspaces, workloads, cloud, events,
 				properties.backup().workloadStartRetryBackoff(), backups, clock);
-		Step validate = step(ValidateWorkspaceTasklet.STEP, jobRepository, tx, guard,
+		Step validate = step(ValidateWorkspaceTasklet.STEP, tx, guard,
 				new ValidateWorkspaceTasklet(workspaces, backups, cloud, events, jobRepository), true);
-		Step stop = step(StopWorkloadsTasklet.STEP, jobRepository, tx, guard,
+		Step stop = step(StopWorkloadsTasklet.STEP, tx, guard,
 				new StopWorkloadsTasklet(workspaces, workloads, backups, cloud, events, jobRepository), true);
-		Step snapshot = step(
-				SnapshotStorageTasklet.STEP, jobRepository, tx, guard, new SnapshotStorageTasklet(workspaces, backups,
-						workloads, cloud, events, jobRepository, clock, properties.backup().cloudCompletionWindow()),
-				true);
+		Step snapshot = step(SnapshotStorageTasklet.STEP, tx, guard, new SnapshotStorageTasklet(workspaces, backups,
+				workloads, cloud, events, jobRepository, clock, properties.backup().cloudCompletionWindow()), true);
 		// the waiting step sleeps between polls: no database transaction (and no pooled
 		// connection) is held while it
 		// does; what it writes (progress, the context) commits at once
-		Step await = step(AwaitRecoveryPointsTasklet.STEP, jobRepository, WAITING, guard,
-				new AwaitRecoveryPointsTasklet(backups, cloud, events, jobRepository, clock, properties.backup(),
-						runner::pause),
-				false);
-		Step record = step(RecordCatalogTasklet.STEP, jobRepository, tx, guard,
+		Step await = step(AwaitRecoveryPointsTasklet.STEP, WAITING, guard, new AwaitRecoveryPointsTasklet(backups,
+				cloud, events, jobRepository, clock, properties.backup(), runner::pause), false);
+		Step record = step(RecordCatalogTasklet.STEP, tx, guard,
 				new RecordCatalogTasklet(backups, cloud, events, jobRepository, clock), false);
-		Step restart = step(RestartWorkspaceTasklet.STEP, jobRepository, tx, guard,
-				new RestartWorkspaceTasklet(workspaces, compensation, events, jobRepository, backups, false), false);
-		Step compensate = new StepBuilder(RestartWorkspaceTasklet.COMPENSATION_STEP, jobRepository)
-			.tasklet(new RestartWorkspaceTasklet(workspaces, compensation, events, jobRepository, backups, true), tx)
-			.stepOperations(guard.stepOperations())
+		Step restart = step(RestartWorkspaceTasklet.STEP, tx, guard,
+				new RestartWorkspaceTasklet(workspaces, compensation, events, jobRepository), false);
+		BackupEnding ending = new BackupEnding(workspaces, backups, events, compensation, jobRepository);
+		Step compensate = guard
+			.step(RestartWorkspaceAfterFailureTasklet.STEP,
+					new RestartWorkspaceAfterFailureTasklet(ending, jobRepository), tx)
 			.listener(new KeepFailedStepRestartable(jobRepository))
 			.allowStartIfComplete(true)
 			.build();
@@ -83,7 +80,7 @@ public class BackupJobConfiguration {
 		// step fails into the
 		// compensation, which ends the job FAILED.
 		JobBuilder job = new JobBuilder(BackupParameters.JOB_NAME, jobRepository).listener(guard.jobListener())
-			.listener(new BackupJobListener(backups, events, compensation, jobRepository, metrics, publisher));
+			.listener(new BackupJobListener(backups, events, ending, metrics, publisher));
 		return CompensatedFlow.of(job, List.of(validate, stop, snapshot, await, record, restart), compensate)
 			.from(compensate)
 			.on(CancelledExitStatus.CANCELLED)
@@ -95,10 +92,10 @@ public class BackupJobConfiguration {
 			.build();
 	}
 
-	private static Step step(String name, JobRepository jobRepository, PlatformTransactionManager tx, StepGuard guard,
-			Tasklet tasklet, boolean runsAgainOnRestart) {
-		return new StepBuilder(name, jobRepository).tasklet(tasklet, tx)
-			.stepOperations(guard.stepOperations())
+	/** A step of the backup: guarded, and a cancel gives it the exit status CANCELLED. */
+	private static Step step(String name, PlatformTransactionManager tx, StepGuard guard, Tasklet tasklet,
+			boolean runsAgainOnRestart) {
+		return guard.step(name, tasklet, tx)
 			.listener(new CancelledExitStatus())
 			.allowStartIfComplete(runsAgainOnRestart)
 			.build();

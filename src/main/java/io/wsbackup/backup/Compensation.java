@@ -1,5 +1,7 @@
 package io.wsbackup.backup;
 
+import io.wsbackup.execution.StepFailedException;
+
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +100,7 @@ final class Compensation {
 			}
 			catch (RuntimeException ex) {
 				if (attempt == 3) {
-					throw new IllegalStateException("the workloads of workspace " + workspace.name()
+					throw new StepFailedException("the workloads of workspace " + workspace.name()
 							+ " could not be started again and may still be stopped: " + ex.getMessage()
 							+ "; restart the backup job to try again", ex);
 				}

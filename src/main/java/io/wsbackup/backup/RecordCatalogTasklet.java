@@ -1,5 +1,7 @@
 package io.wsbackup.backup;
 
+import io.wsbackup.execution.StepFailedException;
+
 import java.time.Clock;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -52,7 +54,7 @@ class RecordCatalogTasklet implements Tasklet {
 		BackupRun run = BackupRun.of(chunkContext, jobRepository);
 		Backup backup = run.stopIfCancelled(backups, STEP);
 		if (backup.status() != BackupStatus.RUNNING && backup.status() != BackupStatus.SUCCEEDED) {
-			throw new BackupStepException(
+			throw new StepFailedException(
 					"backup " + backup.name() + " is " + backup.status() + "; it cannot be recorded as succeeded");
 		}
 		Map<String, String> recoveryPoints = run.getMap(BackupContextKeys.RECOVERY_POINTS);
@@ -64,7 +66,7 @@ class RecordCatalogTasklet implements Tasklet {
 		for (Map.Entry<String, String> rp : recoveryPoints.entrySet()) {
 			RecoveryPointSummary summary = inVault.get(rp.getValue());
 			if (summary == null) {
-				throw new BackupStepException("recovery point " + rp.getValue() + " of " + rp.getKey()
+				throw new StepFailedException("recovery point " + rp.getValue() + " of " + rp.getKey()
 						+ " is not in vault " + backup.vaultName());
 			}
 			total += summary.sizeBytes();

@@ -1,5 +1,7 @@
 package io.wsbackup.backup;
 
+import io.wsbackup.execution.StepFailedException;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,7 +84,7 @@ class SnapshotStorageTasklet implements Tasklet {
 		if (resources.isEmpty()) {
 			List<ProtectedResource> storage = workloads.listStorage(workspace);
 			if (storage.isEmpty()) {
-				throw new BackupStepException("workspace " + workspace.name() + " has no storage to back up");
+				throw new StepFailedException("workspace " + workspace.name() + " has no storage to back up");
 			}
 			storage.forEach((r) -> resources.put(r.key(), "1"));
 			cloud.ensureVault(workspace.vaultName(),
@@ -143,7 +145,7 @@ class SnapshotStorageTasklet implements Tasklet {
 	 */
 	private void refuseAfterDeadline(Backup backup) {
 		if (clock.instant().isAfter(backup.deadline())) {
-			throw new BackupStepException("the backup's " + backup.timeoutMinutes() + "-minute timeout ended at "
+			throw new StepFailedException("the backup's " + backup.timeoutMinutes() + "-minute timeout ended at "
 					+ backup.deadline() + "; no new cloud snapshot is started for it: start a new backup");
 		}
 	}

@@ -1,5 +1,7 @@
 package io.wsbackup.backup;
 
+import io.wsbackup.execution.StepFailedException;
+
 import java.util.Map;
 
 import io.wsbackup.cloud.CloudJobState;
@@ -71,7 +73,7 @@ class StopWorkloadsTasklet implements Tasklet {
 		}
 		if (workspace.status() == WorkspaceStatus.INSTALLATION_FINISHED
 				&& !workspaces.moveStatus(workspace.crn(), workspace.status(), WorkspaceStatus.BACKUP_STARTED)) {
-			throw new BackupStepException("workspace " + workspace.name() + " changed status while the backup began");
+			throw new StepFailedException("workspace " + workspace.name() + " changed status while the backup began");
 		}
 		StoppedWorkloads stopped = workloads.stop(workspace);
 		Map<String, String> changes = run.getMap(BackupContextKeys.WORKLOAD_CHANGES);

@@ -1,5 +1,7 @@
 package io.wsbackup.backup;
 
+import io.wsbackup.execution.StepFailedException;
+
 import java.util.Comparator;
 import java.util.List;
 
@@ -59,13 +61,13 @@ class ValidateWorkspaceTasklet implements Tasklet {
 		BackupRun run = BackupRun.of(chunkContext, jobRepository);
 		Backup backup = run.stopIfCancelled(backups, STEP);
 		if (backup.status() != BackupStatus.RUNNING && backup.status() != BackupStatus.SUCCEEDED) {
-			throw new BackupStepException("backup " + backup.name() + " is " + backup.status() + ", not running");
+			throw new StepFailedException("backup " + backup.name() + " is " + backup.status() + ", not running");
 		}
 		Workspace workspace = run.workspace(workspaces);
 		String recorded = run.getString(BackupContextKeys.STATUS_TO_REVERT_TO);
 		boolean stoppedByThisBackup = recorded != null && workspace.status() == WorkspaceStatus.BACKUP_STARTED;
 		if (workspace.status() != WorkspaceStatus.INSTALLATION_FINISHED && !stoppedByThisBackup) {
-			throw new BackupStepException("workspace " + workspace.name() + " is " + workspace.status()
+			throw new StepFailedException("workspace " + workspace.name() + " is " + workspace.status()
 					+ "; a backup needs it in " + WorkspaceStatus.INSTALLATION_FINISHED);
 		}
 		// Two launches racing past the launcher's check: the older backup goes on, the
@@ -77,12 +79,12 @@ class ValidateWorkspaceTasklet implements Tasklet {
 			.map(Backup::name)
 			.toList();
 		if (!others.isEmpty()) {
-			throw new BackupStepException(
+			throw new StepFailedException(
 					"workspace " + workspace.name() + " has another backup or delete running: " + others);
 		}
 		List<String> missing = cloud.missingPrerequisites(workspace);
 		if (!missing.isEmpty()) {
-			throw new BackupStepException("cloud prerequisites missing: " + String.join("; ", missing));
+			throw new StepFailedException("cloud prerequisites missing: " + String.join("; ", missing));
 		}
 		if (workspace.storage().externalNfs()) {
 			String warning = "the workspace mounts an external NFS share, which is not backed up";

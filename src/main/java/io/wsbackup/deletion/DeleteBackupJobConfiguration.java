@@ -16,7 +16,6 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -37,14 +36,12 @@ public class DeleteBackupJobConfiguration {
 			ApplicationEventPublisher publisher) {
 		return new JobBuilder(DeleteParameters.JOB_NAME, jobRepository).listener(guard.jobListener())
 			.listener(new DeleteJobListener(backups, events, metrics, publisher))
-			.start(new StepBuilder(DeleteRecoveryPointsTasklet.STEP, jobRepository)
-				.tasklet(new DeleteRecoveryPointsTasklet(backups, cloud, events, jobRepository), tx)
-				.stepOperations(guard.stepOperations())
+			.start(guard
+				.step(DeleteRecoveryPointsTasklet.STEP,
+						new DeleteRecoveryPointsTasklet(backups, cloud, events, jobRepository), tx)
 				.allowStartIfComplete(true)
 				.build())
-			.next(new StepBuilder(RemoveCatalogEntryTasklet.STEP, jobRepository)
-				.tasklet(new RemoveCatalogEntryTasklet(backups, cloud, events), tx)
-				.stepOperations(guard.stepOperations())
+			.next(guard.step(RemoveCatalogEntryTasklet.STEP, new RemoveCatalogEntryTasklet(backups, cloud, events), tx)
 				.build())
 			.build();
 	}

@@ -1,5 +1,7 @@
 package io.wsbackup.deletion;
 
+import io.wsbackup.execution.StepFailedException;
+
 import java.util.List;
 
 import io.wsbackup.catalog.BackupRepository;
@@ -45,7 +47,7 @@ class RemoveCatalogEntryTasklet implements Tasklet {
 				.map((rp) -> rp.recoveryPointId())
 				.toList();
 			if (!left.isEmpty()) {
-				throw new IllegalStateException("vault " + backup.vaultName() + " still holds recovery point(s) " + left
+				throw new StepFailedException("vault " + backup.vaultName() + " still holds recovery point(s) " + left
 						+ " of backup " + backup.name() + "; the catalog entry is kept");
 			}
 			backups.remove(crn);

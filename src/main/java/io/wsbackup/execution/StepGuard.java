@@ -15,6 +15,9 @@ import org.springframework.batch.core.scope.context.StepContext;
 import org.springframework.batch.core.scope.context.StepSynchronizationManager;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.builder.TaskletStepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatContext;
 import org.springframework.batch.infrastructure.repeat.RepeatListener;
 import org.springframework.batch.infrastructure.repeat.RepeatOperations;
@@ -23,6 +26,7 @@ import org.springframework.batch.infrastructure.repeat.exception.ExceptionHandle
 import org.springframework.batch.infrastructure.repeat.support.RepeatTemplate;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Put on every step and job of wsbackup: what makes a job survive a store outage, a
@@ -68,6 +72,17 @@ public class StepGuard {
 		this.runner = runner;
 		this.registry = registry;
 		this.events = events;
+	}
+
+	/**
+	 * The one way every job builds a step: the tasklet in the transaction manager given
+	 * (a waiting step passes one that holds no connection), its chunks guarded. The
+	 * caller adds what is its own (whether the step runs again on a restart, listeners)
+	 * and builds it.
+	 */
+	public TaskletStepBuilder step(String name, Tasklet tasklet, PlatformTransactionManager transactionManager) {
+		return new StepBuilder(name, jobRepository).tasklet(tasklet, transactionManager)
+			.stepOperations(stepOperations());
 	}
 
 	/** The repeat operations of a step: one chunk after the other, guarded. */

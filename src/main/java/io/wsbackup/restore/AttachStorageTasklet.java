@@ -1,5 +1,7 @@
 package io.wsbackup.restore;
 
+import io.wsbackup.execution.StepFailedException;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +61,7 @@ class AttachStorageTasklet implements Tasklet {
 		for (RecoveryPoint rp : run.recoveryPoints(backups)) {
 			String id = restored.get(rp.recoveryPointId());
 			if (id == null) {
-				throw new IllegalStateException("recovery point " + rp.recoveryPointId() + " was not restored");
+				throw new StepFailedException("recovery point " + rp.recoveryPointId() + " was not restored");
 			}
 			storage.put(rp.resource(), id);
 			if (rp.resource().kind() == ResourceKind.VOLUME) {

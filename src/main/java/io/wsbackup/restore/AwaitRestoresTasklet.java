@@ -1,5 +1,7 @@
 package io.wsbackup.restore;
 
+import io.wsbackup.execution.StepFailedException;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,7 +105,7 @@ class AwaitRestoresTasklet implements Tasklet {
 						"recovery point " + job.getKey() + " restored into " + progress.createdResourceId());
 			}
 			else if (progress.state().isUnsuccessful()) {
-				throw new IllegalStateException("the restore of recovery point " + job.getKey() + " (cloud job "
+				throw new StepFailedException("the restore of recovery point " + job.getKey() + " (cloud job "
 						+ job.getValue() + ") ended " + progress.state() + ": "
 						+ (progress.message() == null ? "the cloud gave no reason" : progress.message()));
 			}
@@ -120,7 +122,7 @@ class AwaitRestoresTasklet implements Tasklet {
 		Instant now = clock.instant();
 		if (now.isAfter(deadline)) {
 			run.save();
-			throw new IllegalStateException("the restore timed out at " + deadline + " with "
+			throw new StepFailedException("the restore timed out at " + deadline + " with "
 					+ (jobs.size() - restored.size()) + " restore(s) still running in the cloud");
 		}
 		int percent = Math.min(99, percentSum / Math.max(1, jobs.size()));

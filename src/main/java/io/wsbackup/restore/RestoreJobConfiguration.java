@@ -26,7 +26,6 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.context.ApplicationEventPublisher;
@@ -51,26 +50,25 @@ public class RestoreJobConfiguration {
 			WorkspaceRepository workspaces, CloudPort cloud, WorkloadPort workloads, EventLog events, Clock clock,
 			WsbackupProperties properties, WsbackupMetrics metrics, StepGuard guard, Runner runner,
 			ApplicationEventPublisher publisher) {
-		Step validate = step(ValidateRestoreTasklet.STEP, jobRepository, tx, guard,
+		Step validate = step(ValidateRestoreTasklet.STEP, tx, guard,
 				new ValidateRestoreTasklet(backups, workspaces, cloud, events, jobRepository), true);
 		List<Step> steps = List.of(validate,
-				step(ProvisionWorkspaceTasklet.STEP, jobRepository, tx, guard,
+				step(ProvisionWorkspaceTasklet.STEP, tx, guard,
 						new ProvisionWorkspaceTasklet(backups, workspaces, workloads, events, jobRepository), false),
-				step(RestoreStorageTasklet.STEP, jobRepository, tx, guard,
+				step(RestoreStorageTasklet.STEP, tx, guard,
 						new RestoreStorageTasklet(backups, cloud, events, jobRepository), true),
 				// sleeps between polls without holding a transaction (and a pooled
 				// connection)
-				step(AwaitRestoresTasklet.STEP, jobRepository, new ResourcelessTransactionManager(), guard,
+				step(AwaitRestoresTasklet.STEP, new ResourcelessTransactionManager(), guard,
 						new AwaitRestoresTasklet(workspaces, cloud, events, jobRepository, clock,
 								PollSchedule.of(properties.backup()), runner::pause),
 						false),
-				step(AttachStorageTasklet.STEP, jobRepository, tx, guard,
+				step(AttachStorageTasklet.STEP, tx, guard,
 						new AttachStorageTasklet(backups, workspaces, workloads, events, jobRepository), false),
-				step(StartWorkspaceTasklet.STEP, jobRepository, tx, guard,
+				step(StartWorkspaceTasklet.STEP, tx, guard,
 						new StartWorkspaceTasklet(backups, workspaces, workloads, events, jobRepository), false));
-		Step compensate = new StepBuilder(MarkRestoreFailedTasklet.STEP, jobRepository)
-			.tasklet(new MarkRestoreFailedTasklet(workspaces, events, jobRepository), tx)
-			.stepOperations(guard.stepOperations())
+		Step compensate = guard
+			.step(MarkRestoreFailedTasklet.STEP, new MarkRestoreFailedTasklet(workspaces, events, jobRepository), tx)
 			.listener(new KeepFailedStepRestartable(jobRepository))
 			.allowStartIfComplete(true)
 			.build();
@@ -79,12 +77,9 @@ public class RestoreJobConfiguration {
 		return CompensatedFlow.of(job, steps, compensate).from(compensate).on("*").fail().end().build();
 	}
 
-	private static Step step(String name, JobRepository jobRepository, PlatformTransactionManager tx, StepGuard guard,
-			Tasklet tasklet, boolean runsAgainOnRestart) {
-		return new StepBuilder(name, jobRepository).tasklet(tasklet, tx)
-			.stepOperations(guard.stepOperations())
-			.allowStartIfComplete(runsAgainOnRestart)
-			.build();
+	private static Step step(String name, PlatformTransactionManager tx, StepGuard guard, Tasklet tasklet,
+			boolean runsAgainOnRestart) {
+		return guard.step(name, tasklet, tx).allowStartIfComplete(runsAgainOnRestart).build();
 	}
 
 }

@@ -1,5 +1,7 @@
 package io.wsbackup.restore;
 
+import io.wsbackup.execution.StepFailedException;
+
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.BackupStatus;
@@ -49,13 +51,13 @@ class ValidateRestoreTasklet implements Tasklet {
 		RestoreRun run = RestoreRun.of(chunkContext, jobRepository);
 		Backup backup = run.backup(backups);
 		if (backup.status() != BackupStatus.SUCCEEDED) {
-			throw new IllegalStateException(
+			throw new StepFailedException(
 					"backup " + backup.name() + " is " + backup.status() + "; only a succeeded backup can be restored");
 		}
 		var recoveryPoints = run.recoveryPoints(backups);
 		int points = recoveryPoints.size();
 		if (points == 0) {
-			throw new IllegalStateException("backup " + backup.name() + " has no recovery points to restore");
+			throw new StepFailedException("backup " + backup.name() + " has no recovery points to restore");
 		}
 		var inVault = cloud.listRecoveryPoints(backup.vaultName())
 			.stream()
@@ -63,7 +65,7 @@ class ValidateRestoreTasklet implements Tasklet {
 			.collect(java.util.stream.Collectors.toSet());
 		for (var rp : recoveryPoints) {
 			if (!inVault.contains(rp.recoveryPointId())) {
-				throw new IllegalStateException("recovery point " + rp.recoveryPointId() + " of backup " + backup.name()
+				throw new StepFailedException("recovery point " + rp.recoveryPointId() + " of backup " + backup.name()
 						+ " is no longer in vault " + backup.vaultName());
 			}
 		}
@@ -72,7 +74,7 @@ class ValidateRestoreTasklet implements Tasklet {
 			workspaces.moveStatus(workspace.crn(), WorkspaceStatus.RESTORE_FAILED, WorkspaceStatus.RESTORE_STARTED);
 		}
 		else if (workspace.status() != WorkspaceStatus.RESTORE_STARTED) {
-			throw new IllegalStateException(
+			throw new StepFailedException(
 					"workspace " + workspace.name() + " is " + workspace.status() + ", not being restored");
 		}
 		events.info(workspace.crn().toString(), backup.crn().toString(), STEP, "restoring backup " + backup.name()

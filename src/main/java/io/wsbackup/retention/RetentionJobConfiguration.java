@@ -7,7 +7,6 @@ import io.wsbackup.execution.StepGuard;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -36,10 +35,10 @@ public class RetentionJobConfiguration {
 			BackupRepository backups, BackupDeletes deletes, EventLog events, StepGuard guard) {
 		return new JobBuilder(RetentionParameters.JOB_NAME, jobRepository).listener(guard.jobListener())
 			.listener(new RetentionJobListener())
-			.start(new StepBuilder(DeleteDoomedBackupsTasklet.STEP, jobRepository)
-				.tasklet(new DeleteDoomedBackupsTasklet(doomedBackups, backups, deletes, events, jobRepository), tx)
+			.start(guard
+				.step(DeleteDoomedBackupsTasklet.STEP,
+						new DeleteDoomedBackupsTasklet(doomedBackups, backups, deletes, events, jobRepository), tx)
 				.transactionAttribute(NO_TRANSACTION)
-				.stepOperations(guard.stepOperations())
 				.build())
 			.build();
 	}

@@ -1,5 +1,7 @@
 package io.wsbackup.backup;
 
+import io.wsbackup.execution.JobEndPublisher;
+
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.events.EventLog;
@@ -8,7 +10,6 @@ import io.wsbackup.metrics.WsbackupMetrics.JobKind;
 import io.wsbackup.metrics.WsbackupMetrics.Outcome;
 import io.wsbackup.workspace.Crn;
 
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import org.springframework.batch.core.job.JobExecution;
@@ -31,7 +32,7 @@ class BackupJobListener implements JobExecutionListener {
 
 	private final WsbackupMetrics metrics;
 
-	private final ApplicationEventPublisher publisher;
+	private final JobEndPublisher publisher;
 
 	BackupJobListener(BackupRepository backups, EventLog events, BackupEnding ending, WsbackupMetrics metrics,
 			ApplicationEventPublisher publisher) {
@@ -39,7 +40,7 @@ class BackupJobListener implements JobExecutionListener {
 		this.events = events;
 		this.ending = ending;
 		this.metrics = metrics;
-		this.publisher = publisher;
+		this.publisher = new JobEndPublisher(publisher);
 	}
 
 	@Override
@@ -74,23 +75,9 @@ class BackupJobListener implements JobExecutionListener {
 		}
 		finally {
 			metrics.jobEnded(JobKind.BACKUP, execution, workspaceCrn, outcome);
-			publish(new BackupEnded(backupCrn, workspaceCrn, ended));
+			publisher.publish(new BackupEnded(backupCrn, workspaceCrn, ended));
 			MDC.remove("backupCrn");
 			MDC.remove("workspaceCrn");
-		}
-	}
-
-	/**
-	 * Tells the listeners of {@link BackupEnded}, after the catalog took the outcome (its
-	 * writes here commit on their own); none of them can fail the job.
-	 */
-	private void publish(BackupEnded ended) {
-		try {
-			publisher.publishEvent(ended);
-		}
-		catch (RuntimeException ex) {
-			LoggerFactory.getLogger(BackupJobListener.class)
-				.warn("a listener of the end of backup {} failed: {}", ended.backupCrn(), ex.toString());
 		}
 	}
 

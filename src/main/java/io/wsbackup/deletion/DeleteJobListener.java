@@ -1,5 +1,7 @@
 package io.wsbackup.deletion;
 
+import io.wsbackup.execution.JobEndPublisher;
+
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.metrics.WsbackupMetrics;
@@ -7,7 +9,6 @@ import io.wsbackup.metrics.WsbackupMetrics.JobKind;
 import io.wsbackup.metrics.WsbackupMetrics.Outcome;
 import io.wsbackup.workspace.Crn;
 
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import org.springframework.batch.core.BatchStatus;
@@ -29,14 +30,14 @@ class DeleteJobListener implements JobExecutionListener {
 
 	private final WsbackupMetrics metrics;
 
-	private final ApplicationEventPublisher publisher;
+	private final JobEndPublisher publisher;
 
 	DeleteJobListener(BackupRepository backups, EventLog events, WsbackupMetrics metrics,
 			ApplicationEventPublisher publisher) {
 		this.backups = backups;
 		this.events = events;
 		this.metrics = metrics;
-		this.publisher = publisher;
+		this.publisher = new JobEndPublisher(publisher);
 	}
 
 	@Override
@@ -68,18 +69,7 @@ class DeleteJobListener implements JobExecutionListener {
 		finally {
 			MDC.remove("backupCrn");
 			metrics.jobEnded(JobKind.DELETE, execution, null, Outcome.of(execution.getStatus()));
-			publish(new DeleteEnded(crn, deleted, reason));
-		}
-	}
-
-	/** Tells the listeners of {@link DeleteEnded}; none of them can fail the job. */
-	private void publish(DeleteEnded ended) {
-		try {
-			publisher.publishEvent(ended);
-		}
-		catch (RuntimeException ex) {
-			LoggerFactory.getLogger(DeleteJobListener.class)
-				.warn("a listener of the end of the delete of {} failed: {}", ended.backupCrn(), ex.toString());
+			publisher.publish(new DeleteEnded(crn, deleted, reason));
 		}
 	}
 

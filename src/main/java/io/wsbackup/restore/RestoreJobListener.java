@@ -1,5 +1,7 @@
 package io.wsbackup.restore;
 
+import io.wsbackup.execution.JobEndPublisher;
+
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.execution.JobFailures;
 import io.wsbackup.metrics.WsbackupMetrics;
@@ -9,7 +11,6 @@ import io.wsbackup.workspace.Crn;
 import io.wsbackup.workspace.WorkspaceRepository;
 import io.wsbackup.workspace.WorkspaceStatus;
 
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import org.springframework.batch.core.BatchStatus;
@@ -33,14 +34,14 @@ class RestoreJobListener implements JobExecutionListener {
 
 	private final WsbackupMetrics metrics;
 
-	private final ApplicationEventPublisher publisher;
+	private final JobEndPublisher publisher;
 
 	RestoreJobListener(BackupRepository backups, WorkspaceRepository workspaces, WsbackupMetrics metrics,
 			ApplicationEventPublisher publisher) {
 		this.backups = backups;
 		this.workspaces = workspaces;
 		this.metrics = metrics;
-		this.publisher = publisher;
+		this.publisher = new JobEndPublisher(publisher);
 	}
 
 	@Override
@@ -65,20 +66,10 @@ class RestoreJobListener implements JobExecutionListener {
 		}
 		finally {
 			metrics.jobEnded(JobKind.RESTORE, execution, sourceWorkspace(execution), Outcome.of(execution.getStatus()));
-			publish(new RestoreEnded(crn, execution.getJobParameters().getString(RestoreParameters.BACKUP_CRN),
-					succeeded, succeeded ? null : JobFailures.reason(execution)));
+			publisher
+				.publish(new RestoreEnded(crn, execution.getJobParameters().getString(RestoreParameters.BACKUP_CRN),
+						succeeded, succeeded ? null : JobFailures.reason(execution)));
 			MDC.remove("workspaceCrn");
-		}
-	}
-
-	/** Tells the listeners of {@link RestoreEnded}; none of them can fail the job. */
-	private void publish(RestoreEnded ended) {
-		try {
-			publisher.publishEvent(ended);
-		}
-		catch (RuntimeException ex) {
-			LoggerFactory.getLogger(RestoreJobListener.class)
-				.warn("a listener of the end of the restore of {} failed: {}", ended.workspaceCrn(), ex.toString());
 		}
 	}
 

@@ -3,14 +3,13 @@ package io.wsbackup.launcher;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.wsbackup.backup.BackupLauncher;
-import io.wsbackup.backup.BackupParameters;
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.deletion.DeleteLauncher;
-import io.wsbackup.deletion.DeleteParameters;
 import io.wsbackup.execution.JobStarter;
 import io.wsbackup.execution.LaunchableJob;
 import io.wsbackup.execution.LaunchableJob.Resumed;
@@ -25,11 +24,10 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.stereotype.Service;
 
 /**
- * The one door jobs are started through: REST, CLI (through REST), the actuator endpoint,
- * schedules and crash recovery are thin adapters over it. It routes each operation to the
- * wing of its job ({@link BackupLauncher}, {@link RestoreLauncher},
- * {@link DeleteLauncher}), which checks the request and launches durably through the
- * {@link JobStarter}; operations on an execution go to the wing named by its job.
+ * The one door jobs are started through (REST, CLI, actuator, schedules, crash recovery):
+ * routes each operation, and each execution by its job's name, to its job's wing
+ * ({@link LaunchableJob}), which checks it and launches durably through
+ * {@link JobStarter}.
  */
 @Service
 public class Launcher {
@@ -75,23 +73,21 @@ public class Launcher {
 	}
 
 	/**
-	 * Starts a job by name, for the actuator endpoint, with the same checks as the API.
-	 * @return the job execution's id
-	 * @throws WsbackupException {@code INVALID_ARGUMENT} for an unknown job or missing
-	 * parameter, or the refusal of the job's own launch
+	 * Starts a job by name for the actuator endpoint, with the API's checks; returns the
+	 * execution's id. {@code INVALID_ARGUMENT} for a missing or unknown job.
 	 */
 	public long launch(String jobName, Map<String, String> parameters, String creatorCrn) {
 		LaunchableJob job = jobs.get(jobName);
 		if (job == null) {
-			throw WsbackupException.invalid("unknown job '" + jobName + "'; the jobs are: " + BackupParameters.JOB_NAME
-					+ ", " + DeleteParameters.JOB_NAME);
+			throw WsbackupException
+				.invalid(((jobName == null) ? "jobName is required" : "unknown job '" + jobName + "'")
+						+ "; the jobs are: " + String.join(", ", new TreeSet<>(jobs.keySet())));
 		}
 		return job.launch(parameters == null ? Map.of() : parameters, creatorCrn);
 	}
 
 	/**
-	 * Restarts a failed (or stopped) job execution where it stopped, through its job's
-	 * wing.
+	 * Restarts a failed (or stopped) job execution where it stopped, through its wing.
 	 */
 	public long restartExecution(long executionId) {
 		JobExecution execution = starter.execution(executionId);
@@ -99,9 +95,7 @@ public class Launcher {
 		return wing(job, "job " + job + " cannot be restarted here").restart(execution.getJobParameters());
 	}
 
-	/**
-	 * Stops a running job execution the way its job is stopped (a backup is cancelled).
-	 */
+	/** Stops a running job execution the way its job stops (a backup is cancelled). */
 	public void stopExecution(long executionId) {
 		JobExecution execution = starter.execution(executionId);
 		if (!execution.isRunning()) {

@@ -12,6 +12,7 @@ const PAGE_SIZE = 50;
 const BUSY_BACKUP = new Set(['running', 'cancelling', 'deleting']);
 const FINAL_BACKUP = new Set(['succeeded', 'failed', 'cancelled']);
 const BACKUP_STATUSES = ['running', 'cancelling', 'succeeded', 'failed', 'cancelled', 'deleting'];
+const VERIFICATION_STATUSES = ['verified', 'failed', 'never', 'verifying'];
 // actions that change something: a viewer's console does not show them (console.css, body[data-role='viewer'])
 const WRITE_ACTIONS = new Set(['backup', 'cancel', 'delete', 'restart', 'restore', 'pause', 'resume', 'trigger']);
 
@@ -82,6 +83,28 @@ function badge(status) {
 				: /stopp|paused|partial|skipped/.test(s) ? 'warn'
 					: /running|start|deleting/.test(s) ? 'busy' : '';
 	return h('span', { class: `badge ${kind}`, 'data-status': status }, status ?? '—');
+}
+
+/**
+ * Whether a backup was proven restorable where it lies: never checked, being checked, verified (when), or what
+ * failed. A failed verification is a failure: it is shown as one.
+ */
+function verificationView(b) {
+	const status = b.verificationStatus ?? 'never';
+	if (status === 'verified') {
+		return [h('span', { class: 'badge ok', 'data-verification': status, title: time(b.lastVerifiedAt) }, 'verified'),
+			h('div', { class: 'muted' }, age(b.lastVerifiedAt))];
+	}
+	if (status === 'failed') {
+		return [h('span', { class: 'badge bad', 'data-verification': status }, 'verification failed'),
+			b.verificationFailure
+				? h('div', { class: 'bad-text failure', title: b.verificationFailure }, clip(b.verificationFailure, 160))
+				: null];
+	}
+	if (status === 'verifying') {
+		return h('span', { class: 'badge busy', 'data-verification': status }, 'verifying');
+	}
+	return h('span', { class: 'muted', 'data-verification': status }, 'never');
 }
 
 /** The ETA as an operator reads it: never a time in the past. */
@@ -575,18 +598,22 @@ function backupsTable(id, backups, withWorkspace) {
 	h('td', { class: 'nowrap', 'data-duration': b.durationSeconds ?? '' }, seconds(b.durationSeconds)),
 	h('td', { 'data-size': b.sizeBytes ?? '' }, bytes(b.sizeBytes),
 		b.sizeBytes && b.backupStatus !== 'succeeded' ? h('div', { class: 'muted' }, 'kept for a restart') : null),
+	h('td', { class: 'verification', 'data-verified': b.verificationStatus ?? 'never' },
+		b.backupStatus === 'succeeded' ? verificationView(b) : '—'),
 	h('td', { class: 'col-creator' }, shortCrn(b.creatorCrn)),
 	h('td', { class: 'actions' }, backupActions(b, { workspaceCrn: b.workspaceCrn, workspaceName: b.workspaceName }))));
 	return table(id, ['Name', withWorkspace ? 'Workspace' : null, 'Status', 'Created at', 'Completed', 'Duration', 'Size',
-		'Creator', 'Actions'].filter(Boolean), rows, { class: 'backups' });
+		'Verified', 'Creator', 'Actions'].filter(Boolean), rows, { class: 'backups' });
 }
 
 async function catalogPage(params) {
 	const chosen = params.get('workspace');
 	const status = params.get('status') ?? '';
 	const q = params.get('q') ?? '';
+	const verification = params.get('verification') ?? '';
 	const filters = {
 		pageSize: pageSize(params), ...(status ? { backupStatus: status } : {}), ...(q ? { backupNameContains: q } : {}),
+		...(verification ? { verificationStatus: verification } : {}),
 		...(params.get('token') ? { startingToken: params.get('token') } : {}),
 	};
 	const [choices, answer] = await Promise.all([workspaceChoices(),
@@ -605,14 +632,19 @@ async function catalogPage(params) {
 		onchange: (e) => refine({ status: e.target.value, token: null, pageNo: null }) },
 	h('option', { value: '' }, 'Any status'),
 	BACKUP_STATUSES.map((s) => h('option', { value: s, selected: s === status }, s)));
+	const verificationPicker = h('select', { id: 'catalog-verification',
+		onchange: (e) => refine({ verification: e.target.value, token: null, pageNo: null }) },
+	h('option', { value: '' }, 'Verified or not'),
+	VERIFICATION_STATUSES.map((s) => h('option', { value: s, selected: s === verification }, s)));
 	return {
-		active: backups.some((b) => BUSY_BACKUP.has(b.backupStatus)),
+		active: backups.some((b) => BUSY_BACKUP.has(b.backupStatus) || b.verificationStatus === 'verifying'),
 		nodes: [
 			h('h1', {}, 'Backup Catalog'),
 			h('div', { class: 'filters' }, h('label', { class: 'inline' }, 'Workspace ', picker),
-				h('label', { class: 'inline' }, 'Status ', statusPicker), searchBox('catalog-search', 'Search', q, 'q')),
+				h('label', { class: 'inline' }, 'Status ', statusPicker),
+				h('label', { class: 'inline' }, 'Verification ', verificationPicker), searchBox('catalog-search', 'Search', q, 'q')),
 			backups.length ? backupsTable('catalog', backups, true)
-				: h('p', { class: 'muted', id: 'catalog-empty' }, status || q ? 'No backup matches.' : 'No backups.'),
+				: h('p', { class: 'muted', id: 'catalog-empty' }, status || q || verification ? 'No backup matches.' : 'No backups.'),
 			pager(params, answer.nextToken, 'Backup'),
 		],
 	};
@@ -623,6 +655,9 @@ function backupActions(b, workspace) {
 		b.backupStatus === 'succeeded'
 			? el('button', { type: 'button', 'data-action': 'restore', onclick: () => openRestoreDialog(b, workspace) },
 				'Restore')
+			: null,
+		b.backupStatus === 'succeeded' && b.verificationStatus !== 'verifying'
+			? el('button', { type: 'button', 'data-action': 'verify', onclick: () => verifyBackup(b) }, 'Verify')
 			: null,
 		b.backupStatus === 'running'
 			? el('button', { type: 'button', class: 'danger', 'data-action': 'cancel',
@@ -656,10 +691,11 @@ async function backupPage(params) {
 		b.backupStatus === 'cancelled' ? ['Cancelled', h('span', { class: 'cancelled-text' },
 			'by request; the workspace was put back as it was. Restart runs it again.')] : null,
 		b.failureReason ? ['Failure', h('span', { class: 'bad-text' }, b.failureReason)] : null,
+		b.backupStatus === 'succeeded' ? ['Verification', verificationView(b)] : null,
 		b.warnings?.length ? ['Warnings', h('ul', {}, b.warnings.map((w) => h('li', {}, w)))] : null,
 	].filter(Boolean);
 	return {
-		active: BUSY_BACKUP.has(b.backupStatus),
+		active: BUSY_BACKUP.has(b.backupStatus) || b.verificationStatus === 'verifying',
 		nodes: [
 			h('h1', {}, 'Backup ', h('span', { id: 'backup-title' }, b.backupName)),
 			h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '—')])),
@@ -889,6 +925,15 @@ async function restartBackup(backup) {
 		showNotice(`Backup “${backup.backupName}” restarted (job execution #${restarted.executionId}): it resumes where it `
 			+ 'ended, reusing the recovery points it keeps.',
 		{ backup: { crn: backup.backupCrn, from: backup.backupStatus } });
+	}
+	refresh();
+}
+
+async function verifyBackup(backup) {
+	let started;
+	if (await act(async () => { started = await call('verifyBackup', { backupCrn: backup.backupCrn }); })) {
+		showNotice(`Verification of backup “${backup.backupName}” started (job execution #${started.workflowId}): every `
+			+ 'recovery point is checked where it lies; the Verified column says how it ended.');
 	}
 	refresh();
 }

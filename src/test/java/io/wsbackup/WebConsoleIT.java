@@ -227,6 +227,25 @@ class WebConsoleIT {
 			.ignoreExceptions()
 			.until(() -> text(toCancel).contains("cancelled"));
 
+		// "first" is verified from the catalog: every recovery point checked where it lies; the
+		// Verified column and the verification filter say so
+		By firstVerification = By.cssSelector("tr[data-backup='first'] td.verification");
+		assertThat(attribute(firstVerification, "data-verified")).isEqualTo("never");
+		click(By.cssSelector("tr[data-backup='first'] button[data-action='verify']"));
+		eventually(() -> text(By.id("notice")).contains("Verification of backup “first” started"));
+		await().atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(300))
+			.ignoreExceptions()
+			.until(() -> "verified".equals(attribute(firstVerification, "data-verified")));
+		assertThat(text(firstVerification)).contains("verified", "ago");
+		new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("catalog-verification")))
+			.selectByValue("verified");
+		eventually(() -> browser.findElements(By.cssSelector("#catalog tbody tr")).size() == 1
+				&& text(By.cssSelector("#catalog tbody tr")).contains("first"));
+		screenshot("04-catalog-verified");
+		new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("catalog-verification"))).selectByValue("");
+		eventually(() -> browser.findElements(By.cssSelector("#catalog tbody tr")).size() == 2);
+
 		// the demo workspace's schedule, paused in its file: resumed, paused again, run
 		// now after a confirmation
 		click(By.cssSelector("nav a[data-page='schedules']"));

@@ -125,6 +125,14 @@ class ArchitectureTest {
 				.allowEmptyShould(true)
 				.check(main);
 		}
+		noClasses().that()
+			.resideInAnyPackage(JOBS)
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.wsbackup.launcher..", "io.wsbackup.recovery..", "io.wsbackup.schedule..",
+					"io.wsbackup.api..", "io.wsbackup.overview..", "io.wsbackup.cli..")
+			.as("a job's wing never reaches up to the doors that start it")
+			.check(main);
 	}
 
 	/**

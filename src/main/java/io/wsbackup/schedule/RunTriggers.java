@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Locale;
 
 import io.wsbackup.system.WsbackupProperties;
 import io.wsbackup.workspace.Crn;
@@ -36,6 +37,24 @@ class RunTriggers {
 
 	static final String PHASE = "phase";
 
+	/**
+	 * What a run's trigger fires for: a start turn of the run, or a check of a started
+	 * backup's end. Kept in the trigger's data as {@code start} or {@code await}.
+	 */
+	enum Phase {
+
+		START, AWAIT;
+
+		String stored() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+		static Phase of(JobDataMap data) {
+			return AWAIT.stored().equals(data.getString(PHASE)) ? AWAIT : START;
+		}
+
+	}
+
 	static final String BACKUP_CRN = "backupCrn";
 
 	static final String ATTEMPT = "attempt";
@@ -64,7 +83,7 @@ class RunTriggers {
 		JobDataMap data = new JobDataMap();
 		data.put(RUN_ID, runId);
 		data.put(FIRE_TIME, String.valueOf(fireTime.toEpochMilli()));
-		data.put(PHASE, "start");
+		data.put(PHASE, Phase.START.stored());
 		data.put(ATTEMPT, "0");
 		transaction.executeWithoutResult((tx) -> plan(schedule, data, fireTime));
 	}
@@ -74,7 +93,7 @@ class RunTriggers {
 		JobDataMap data = new JobDataMap();
 		data.put(RUN_ID, runId);
 		data.put(WORKSPACE_CRN, workspaceCrn);
-		data.put(PHASE, "await");
+		data.put(PHASE, Phase.AWAIT.stored());
 		data.put(BACKUP_CRN, backupCrn);
 		data.put(ATTEMPT, "0");
 		again(schedule, data, now.plus(properties.schedules().pollInterval()));
@@ -116,7 +135,7 @@ class RunTriggers {
 	}
 
 	private void plan(Schedule schedule, JobDataMap data, Instant at) {
-		boolean await = "await".equals(data.getString(PHASE));
+		boolean await = Phase.of(data) == Phase.AWAIT;
 		String name = await
 				? "await." + schedule.name() + "." + data.getString(RUN_ID) + "."
 						+ Crn.parse(data.getString(WORKSPACE_CRN)).resourceId() + "." + data.getString(ATTEMPT)

@@ -148,7 +148,7 @@ public class ScheduleRuns {
 	void slotFired(Schedule schedule, JobDataMap data) {
 		String runId = data.getString(RunTriggers.RUN_ID);
 		if (schedule == null) {
-			if ("await".equals(data.getString(RunTriggers.PHASE))) {
+			if (RunTriggers.Phase.of(data) == RunTriggers.Phase.AWAIT) {
 				runs.updateItem(runId, data.getString(RunTriggers.WORKSPACE_CRN), ItemStatus.SKIPPED, null,
 						"the schedule was removed");
 			}
@@ -159,7 +159,7 @@ public class ScheduleRuns {
 			}
 			return;
 		}
-		if ("await".equals(data.getString(RunTriggers.PHASE))) {
+		if (RunTriggers.Phase.of(data) == RunTriggers.Phase.AWAIT) {
 			await(schedule, data);
 		}
 		else {

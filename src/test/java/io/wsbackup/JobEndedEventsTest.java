@@ -49,6 +49,12 @@ class JobEndedEventsTest extends WsbackupTestSupport {
 		assertThat(goodEnd.workspaceCrn()).isEqualTo(ws.crn().toString());
 		assertThat(badEnd.outcome()).isEqualTo(BackupStatus.FAILED).isEqualTo(reload(bad).status());
 		assertThat(badEnd.succeeded()).isFalse();
+		// heard in the jobs' own threads, which are virtual: a job that waits for the
+		// cloud holds no platform thread
+		assertThat(ends.backupThreads()).isNotEmpty().allSatisfy((thread) -> {
+			assertThat(thread.isVirtual()).as(thread.toString()).isTrue();
+			assertThat(thread.getName()).startsWith("job-");
+		});
 	}
 
 	@Test

@@ -17,8 +17,11 @@ public class JobEnds {
 
 	private final List<Object> heard = new CopyOnWriteArrayList<>();
 
+	private final List<Thread> threads = new CopyOnWriteArrayList<>();
+
 	@EventListener
 	void backupEnded(BackupEnded ended) {
+		this.threads.add(Thread.currentThread());
 		this.heard.add(ended);
 	}
 
@@ -30,6 +33,11 @@ public class JobEnds {
 	@EventListener
 	void deleteEnded(DeleteEnded ended) {
 		this.heard.add(ended);
+	}
+
+	/** The threads the backup ends were heard on: the jobs' own. */
+	public List<Thread> backupThreads() {
+		return this.threads;
 	}
 
 	/** Every end heard of this kind, in the order heard. */

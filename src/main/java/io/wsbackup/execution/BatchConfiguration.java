@@ -14,9 +14,10 @@ import org.springframework.core.task.TaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
- * How jobs run: asynchronously on a bounded pool (a launch returns at once; launches
- * beyond the pool wait their turn), with execution contexts stored as readable JSON, and
- * one clock for everything that tells time.
+ * How jobs run: asynchronously on a bounded pool of virtual threads (a launch returns at
+ * once; launches beyond {@code wsbackup.jobs.max-concurrent} wait their turn), with
+ * execution contexts stored as readable JSON, and one clock for everything that tells
+ * time.
  */
 @Configuration(proxyBeanMethods = false)
 public class BatchConfiguration {
@@ -30,10 +31,13 @@ public class BatchConfiguration {
 		executor.setQueueCapacity(100_000);
 		executor.setThreadNamePrefix("job-");
 		executor.setWaitForTasksToCompleteOnShutdown(false);
-		// a job thread parked at a commit point for the shutdown never holds the JVM
-		// (see recovery.Runner); the decorator tells the runner when a job's thread is
-		// done
-		executor.setDaemon(true);
+		// virtual threads: a step that waits for the cloud (awaitRecoveryPoints,
+		// awaitRestores) sleeps for hours without holding a platform thread, and a
+		// thread parked for good costs next to nothing. Like every virtual thread they
+		// are daemons: a job thread parked at a commit point for the shutdown never
+		// holds the JVM (see Runner); the decorator tells the runner when a job's thread
+		// is done
+		executor.setVirtualThreads(true);
 		// never wait for job threads when the context closes: the recovery's graceful
 		// shutdown has them park at a commit point, and parked threads never end
 		executor.setAcceptTasksAfterContextClose(true);

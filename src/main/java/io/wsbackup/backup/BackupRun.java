@@ -1,11 +1,8 @@
 package io.wsbackup.backup;
 
 import io.wsbackup.catalog.Backup;
-import io.wsbackup.execution.JobContext;
+import io.wsbackup.execution.BackupJobRun;
 import io.wsbackup.catalog.BackupRepository;
-import io.wsbackup.workspace.Crn;
-import io.wsbackup.workspace.Workspace;
-import io.wsbackup.workspace.WorkspaceRepository;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
@@ -17,16 +14,10 @@ import org.springframework.batch.core.scope.context.ChunkContext;
  * ({@link BackupContextKeys}). {@link #save()} writes the context in the step's
  * transaction, so a fact recorded before a step returns survives a crash.
  */
-final class BackupRun extends JobContext {
-
-	final Crn backupCrn;
-
-	final Crn workspaceCrn;
+final class BackupRun extends BackupJobRun {
 
 	private BackupRun(JobExecution jobExecution, JobRepository jobRepository) {
-		super(jobExecution, jobRepository);
-		this.backupCrn = Crn.parse(parameter(BackupParameters.BACKUP_CRN));
-		this.workspaceCrn = Crn.parse(parameter(BackupParameters.WORKSPACE_CRN));
+		super(jobExecution, jobRepository, BackupParameters.BACKUP_CRN, BackupParameters.WORKSPACE_CRN);
 	}
 
 	static BackupRun of(ChunkContext chunkContext, JobRepository jobRepository) {
@@ -35,16 +26,6 @@ final class BackupRun extends JobContext {
 
 	static BackupRun of(JobExecution jobExecution, JobRepository jobRepository) {
 		return new BackupRun(jobExecution, jobRepository);
-	}
-
-	Backup backup(BackupRepository backups) {
-		return backups.find(backupCrn)
-			.orElseThrow(() -> new IllegalStateException("backup " + backupCrn + " is not in the catalog"));
-	}
-
-	Workspace workspace(WorkspaceRepository workspaces) {
-		return workspaces.find(workspaceCrn)
-			.orElseThrow(() -> new IllegalStateException("workspace " + workspaceCrn + " is not registered"));
 	}
 
 	/**

@@ -2,13 +2,9 @@ package io.wsbackup.restore;
 
 import java.util.List;
 
-import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.RecoveryPoint;
-import io.wsbackup.execution.JobContext;
-import io.wsbackup.workspace.Crn;
-import io.wsbackup.workspace.Workspace;
-import io.wsbackup.workspace.WorkspaceRepository;
+import io.wsbackup.execution.BackupJobRun;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
@@ -18,16 +14,10 @@ import org.springframework.batch.core.scope.context.ChunkContext;
  * One running restore as a step sees it: the backup, the new workspace, and the job's
  * facts.
  */
-final class RestoreRun extends JobContext {
-
-	final Crn backupCrn;
-
-	final Crn workspaceCrn;
+final class RestoreRun extends BackupJobRun {
 
 	private RestoreRun(JobExecution jobExecution, JobRepository jobRepository) {
-		super(jobExecution, jobRepository);
-		this.backupCrn = Crn.parse(parameter(RestoreParameters.BACKUP_CRN));
-		this.workspaceCrn = Crn.parse(parameter(RestoreParameters.WORKSPACE_CRN));
+		super(jobExecution, jobRepository, RestoreParameters.BACKUP_CRN, RestoreParameters.WORKSPACE_CRN);
 	}
 
 	static RestoreRun of(ChunkContext chunkContext, JobRepository jobRepository) {
@@ -38,18 +28,8 @@ final class RestoreRun extends JobContext {
 		return new RestoreRun(jobExecution, jobRepository);
 	}
 
-	Backup backup(BackupRepository backups) {
-		return backups.find(backupCrn)
-			.orElseThrow(() -> new IllegalStateException("backup " + backupCrn + " is no longer in the catalog"));
-	}
-
 	List<RecoveryPoint> recoveryPoints(BackupRepository backups) {
 		return backups.recoveryPoints(backupCrn);
-	}
-
-	Workspace workspace(WorkspaceRepository workspaces) {
-		return workspaces.find(workspaceCrn)
-			.orElseThrow(() -> new IllegalStateException("workspace " + workspaceCrn + " is not registered"));
 	}
 
 	/** Appends sentences to a newline-separated list fact. */

@@ -23,6 +23,8 @@ import io.wsbackup.api.Views.ProgressView;
 import io.wsbackup.api.Views.WorkspaceView;
 import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.events.Event;
+import io.wsbackup.catalog.BackupRepository;
+import io.wsbackup.catalog.Verification;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.overview.OverviewRepository;
 import io.wsbackup.overview.OverviewRepository.BackupFilter;
@@ -60,8 +62,12 @@ class Listings {
 
 	private final Clock clock;
 
-	Listings(WorkspaceRepository workspaces, OverviewRepository overview, EventLog events, Clock clock) {
+	private final BackupRepository catalog;
+
+	Listings(WorkspaceRepository workspaces, OverviewRepository overview, BackupRepository catalog, EventLog events,
+			Clock clock) {
 		this.workspaces = workspaces;
+		this.catalog = catalog;
 		this.overview = overview;
 		this.events = events;
 		this.clock = clock;
@@ -151,7 +157,11 @@ class Listings {
 			next = PageToken.encode(operation, scope,
 					List.of(last.createdAt().toString(), last.backupCrn().toString()));
 		}
-		return new Page(lines.stream().map(BackupListing::of).toList(), next);
+		Map<Crn, Verification> verifications = catalog
+			.verifications(lines.stream().map(BackupLine::backupCrn).toList());
+		return new Page(lines.stream()
+			.map((b) -> BackupListing.of(b, verifications.getOrDefault(b.backupCrn(), Verification.NEVER)))
+			.toList(), next);
 	}
 
 	/**

@@ -44,6 +44,9 @@ final class Requests {
 	record DeleteBackup(String backupCrn) {
 	}
 
+	record VerifyBackup(String backupCrn) {
+	}
+
 	record ListWorkspaceEvents(String workspaceCrn, String backupCrn, Integer maxItems, Integer pageSize,
 			String startingToken) {
 	}

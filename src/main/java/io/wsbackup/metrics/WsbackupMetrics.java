@@ -72,7 +72,7 @@ public class WsbackupMetrics implements SmartLifecycle {
 	public enum JobKind {
 
 		BACKUP("backupWorkspace", "wsbackup.backups"), RESTORE("restoreWorkspace", "wsbackup.restores"),
-		DELETE("deleteBackup", null);
+		DELETE("deleteBackup", null), VERIFY("verifyBackup", null);
 
 		private final String jobName;
 

@@ -212,6 +212,26 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 	}
 
 	/**
+	 * Checks a recovery point against its manifest ({@link #verify}); one the vault does
+	 * not hold is a problem.
+	 */
+	@Override
+	public List<String> verifyRecoveryPoint(String vaultName, String recoveryPointId) {
+		String point = "recovery point " + recoveryPointId + " of vault " + vaultName;
+		List<String> problems;
+		try {
+			problems = verify(vaultName, recoveryPointId);
+		}
+		catch (CloudException ex) {
+			if (ex.isRetryable()) {
+				throw ex;
+			}
+			return List.of(point + ": " + ex.getMessage());
+		}
+		return problems.stream().map((problem) -> point + ": " + problem).toList();
+	}
+
+	/**
 	 * Checks a recovery point against its manifest: every file listed is present with its
 	 * checksum, and no other file is in its data.
 	 * @return one line per problem, naming the file ({@code checksum mismatch},

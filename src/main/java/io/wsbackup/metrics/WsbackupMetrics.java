@@ -64,6 +64,8 @@ public class WsbackupMetrics implements SmartLifecycle {
 
 	public static final String LAST_SUCCESS = "wsbackup.backup.last.success.timestamp";
 
+	public static final String LAST_VERIFIED = "wsbackup.backup.last.verified.timestamp";
+
 	public static final String SCHEDULE_SKIPS = "wsbackup.schedule.skips";
 
 	public static final String CLOUD_REQUESTS = "wsbackup.cloud.requests";
@@ -156,6 +158,10 @@ public class WsbackupMetrics implements SmartLifecycle {
 
 	private volatile Map<String, Double> lastSuccessSeconds = Map.of();
 
+	private final MultiGauge lastVerified;
+
+	private volatile Map<String, Double> lastVerifiedSeconds = Map.of();
+
 	/**
 	 * Reads the catalog while started (a test context may be stopped and started again).
 	 */
@@ -190,6 +196,11 @@ public class WsbackupMetrics implements SmartLifecycle {
 			.description("when the workspace's newest succeeded backup was recorded in the catalog (epoch seconds); "
 					+ "its registration time while it has none")
 			.register(registry);
+		this.lastVerified = MultiGauge.builder(LAST_VERIFIED)
+			.baseUnit("seconds")
+			.description("when the verification of the workspace's newest verified backup ended (epoch seconds); "
+					+ "its registration time while it has none")
+			.register(registry);
 	}
 
 	/** A job execution of this kind began in this runner (its listener's beforeJob). */
@@ -215,7 +226,7 @@ public class WsbackupMetrics implements SmartLifecycle {
 			counter(job.counterPrefix + ".finished", Tags.of(WORKSPACE, workspaceCrn, "outcome", outcome.tag()))
 				.increment();
 		}
-		if (job == JobKind.BACKUP) {
+		if (job == JobKind.BACKUP || job == JobKind.VERIFY) {
 			refreshSoon();
 		}
 	}
@@ -258,27 +269,32 @@ public class WsbackupMetrics implements SmartLifecycle {
 	}
 
 	/**
-	 * Reads the last successful backup of every registered workspace from the catalog
-	 * into {@code wsbackup_backup_last_success_timestamp_seconds}; a workspace without a
-	 * succeeded backup shows its registration time. Workspaces no longer registered leave
-	 * the gauge.
+	 * Reads the last successful backup and the last verified one of every registered
+	 * workspace from the catalog into
+	 * {@code wsbackup_backup_last_success_timestamp_seconds} and
+	 * {@code wsbackup_backup_last_verified_timestamp_seconds}; a workspace without one
+	 * shows its registration time. Workspaces no longer registered leave the gauges.
 	 */
 	public void refreshFromCatalog() {
-		Map<Crn, Instant> succeeded = backups.lastSucceededAt();
-		Map<String, Double> seconds = new ConcurrentHashMap<>();
-		List<MultiGauge.Row<?>> rows = new ArrayList<>();
-		for (Workspace workspace : workspaces.list(null)) {
-			Instant last = succeeded.getOrDefault(workspace.crn(), workspace.createdAt());
-			String crn = workspace.crn().toString();
-			seconds.put(crn, last.toEpochMilli() / 1000.0);
-			rows.add(MultiGauge.Row.of(Tags.of(WORKSPACE, crn), this, (self) -> self.lastSuccessSeconds(crn)));
-		}
-		lastSuccessSeconds = seconds;
-		lastSuccess.register(rows, true);
+		List<Workspace> registered = workspaces.list(null);
+		lastSuccessSeconds = refresh(lastSuccess, registered, backups.lastSucceededAt(),
+				(self, crn) -> self.lastSuccessSeconds.getOrDefault(crn, Double.NaN));
+		lastVerifiedSeconds = refresh(lastVerified, registered, backups.lastVerifiedAt(),
+				(self, crn) -> self.lastVerifiedSeconds.getOrDefault(crn, Double.NaN));
 	}
 
-	private double lastSuccessSeconds(String crn) {
-		return lastSuccessSeconds.getOrDefault(crn, Double.NaN);
+	private Map<String, Double> refresh(MultiGauge gauge, List<Workspace> registered, Map<Crn, Instant> times,
+			java.util.function.ToDoubleBiFunction<WsbackupMetrics, String> value) {
+		Map<String, Double> seconds = new ConcurrentHashMap<>();
+		List<MultiGauge.Row<?>> rows = new ArrayList<>();
+		for (Workspace workspace : registered) {
+			Instant last = times.getOrDefault(workspace.crn(), workspace.createdAt());
+			String crn = workspace.crn().toString();
+			seconds.put(crn, last.toEpochMilli() / 1000.0);
+			rows.add(MultiGauge.Row.of(Tags.of(WORKSPACE, crn), this, (self) -> value.applyAsDouble(self, crn)));
+		}
+		gauge.register(rows, true);
+		return seconds;
 	}
 
 	private void refreshSoon() {

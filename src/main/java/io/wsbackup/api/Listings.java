@@ -120,16 +120,18 @@ class Listings {
 
 	BackupsPage listWorkspaceBackups(Workspace w, Requests.ListWorkspaceBackups r) {
 		BackupFilter filter = new BackupFilter(w.crn(), null, statuses(r.backupStatus()),
-				nameFilter(r.backupNameContains(), "backupNameContains"));
-		List<String> scope = Arrays.asList(w.crn().toString(), r.backupStatus(), filter.nameContains());
+				nameFilter(r.backupNameContains(), "backupNameContains"), verification(r.verificationStatus()));
+		List<String> scope = Arrays.asList(w.crn().toString(), r.backupStatus(), filter.nameContains(),
+				filter.verificationStatus());
 		Page page = backups("listWorkspaceBackups", filter, scope, r.pageSize(), r.startingToken());
 		return new BackupsPage(w.crn().toString(), page.backups(), page.nextToken());
 	}
 
 	AllBackupsPage listBackups(Requests.ListBackups r) {
 		BackupFilter filter = new BackupFilter(null, r.environmentName(), statuses(r.backupStatus()),
-				nameFilter(r.backupNameContains(), "backupNameContains"));
-		List<String> scope = Arrays.asList(r.environmentName(), r.backupStatus(), filter.nameContains());
+				nameFilter(r.backupNameContains(), "backupNameContains"), verification(r.verificationStatus()));
+		List<String> scope = Arrays.asList(r.environmentName(), r.backupStatus(), filter.nameContains(),
+				filter.verificationStatus());
 		Page page = backups("listBackups", filter, scope, r.pageSize(), r.startingToken());
 		return new AllBackupsPage(page.backups(), page.nextToken());
 	}
@@ -222,6 +224,22 @@ class Listings {
 			throw WsbackupException.invalid("backupStatus '" + backupStatus
 					+ "' is not a backup status; the statuses are "
 					+ Arrays.stream(BackupStatus.values()).map(BackupStatus::text).collect(Collectors.joining(", ")));
+		}
+	}
+
+	private static String verification(String verificationStatus) {
+		if (verificationStatus == null || verificationStatus.isBlank()) {
+			return null;
+		}
+		try {
+			return Verification.Status.of(verificationStatus).text();
+		}
+		catch (IllegalArgumentException ex) {
+			throw WsbackupException.invalid(
+					"verificationStatus '" + verificationStatus + "' is not a verification status; the statuses are "
+							+ Arrays.stream(Verification.Status.values())
+								.map(Verification.Status::text)
+								.collect(Collectors.joining(", ")));
 		}
 	}
 

@@ -67,8 +67,8 @@ final class Operations {
 						"Lists a workspace's backups, newest first, by CRN or by name and environment.",
 						optional("workspaceCrn", STRING), optional("workspaceName", STRING),
 						optional("environmentName", STRING), optional("backupStatus", STRING),
-						optional("backupNameContains", STRING), optional("pageSize", INTEGER),
-						optional("startingToken", STRING))
+						optional("backupNameContains", STRING), optional("verificationStatus", STRING),
+						optional("pageSize", INTEGER), optional("startingToken", STRING))
 				.withPaging("backups", false),
 			Operation.of(DESCRIBE_WORKSPACE_BACKUP, "Describes a backup: status, progress, recovery points.",
 					required("backupCrn", STRING)),

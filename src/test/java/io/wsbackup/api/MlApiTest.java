@@ -312,6 +312,16 @@ class MlApiTest extends WsbackupTestSupport {
 		assertThat(listed.path("verificationStatus").asString()).isEqualTo("failed");
 		assertThat(listed.path("lastVerifiedAt").asString()).isEqualTo(described.path("lastVerifiedAt").asString());
 		assertThat(listed.path("verificationFailure").asString()).contains("a.bin: missing");
+		assertThat(post("listBackups", "{\"verificationStatus\": \"failed\"}").body()
+			.path("backups")
+			.valueStream()
+			.map((b) -> b.path("backupCrn").asString())).contains(backupCrn);
+		assertThat(post("listWorkspaceBackups",
+				"{\"workspaceCrn\": \"" + ws.crn() + "\", \"verificationStatus\": \"verified\"}")
+			.body()
+			.path("backups")).isEmpty();
+		assertRefused(post("listBackups", "{\"verificationStatus\": \"sound\"}"), 400, "INVALID_ARGUMENT",
+				"not a verification status");
 	}
 
 	private static void assertRefused(Reply reply, int status, String code, String messagePart) {

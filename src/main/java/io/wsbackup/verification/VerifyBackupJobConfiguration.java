@@ -9,6 +9,7 @@ import io.wsbackup.metrics.WsbackupMetrics;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,15 +25,21 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration(proxyBeanMethods = false)
 public class VerifyBackupJobConfiguration {
 
+	/**
+	 * Checking a recovery point may read a whole volume's files: no store connection is
+	 * held meanwhile (each write commits on its own, the check's fact before the chunk
+	 * returns).
+	 */
+	private static final PlatformTransactionManager CHECKING = new ResourcelessTransactionManager();
+
 	@Bean
-	Job verifyBackupJob(JobRepository jobRepository, PlatformTransactionManager tx, BackupRepository backups,
-			CloudPort cloud, EventLog events, WsbackupMetrics metrics, StepGuard guard,
-			ApplicationEventPublisher publisher) {
+	Job verifyBackupJob(JobRepository jobRepository, BackupRepository backups, CloudPort cloud, EventLog events,
+			WsbackupMetrics metrics, StepGuard guard, ApplicationEventPublisher publisher) {
 		return new JobBuilder(VerifyParameters.JOB_NAME, jobRepository).listener(guard.jobListener())
 			.listener(new VerifyJobListener(backups, events, metrics, publisher))
 			.start(guard
 				.step(VerifyRecoveryPointsTasklet.STEP,
-						new VerifyRecoveryPointsTasklet(backups, cloud, events, jobRepository), tx)
+						new VerifyRecoveryPointsTasklet(backups, cloud, events, jobRepository), CHECKING)
 				.build())
 			.build();
 	}

@@ -20,9 +20,9 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
  * The one step of {@code verifyBackup}, {@code verifyRecoveryPoints}: checks each
- * recovery point of the backup where it lies through the cloud port, one per transaction
+ * recovery point of the backup where it lies through the cloud port, one per chunk
  * ({@code CONTINUABLE}, holding no store connection while it checks), and keeps what each
- * check found in the job context before the step returns, so that a restart checks only
+ * check found in the job context before the chunk returns, so that a restart checks only
  * the points not checked yet. Once all are checked, the backup's verification is recorded
  * in the catalog: {@code verified}, or {@code failed} with every problem, each naming the
  * resource, the recovery point and, on {@code local}, the file.

@@ -10,6 +10,7 @@ import io.wsbackup.WsbackupTestSupport;
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.RecoveryPoint;
 import io.wsbackup.catalog.Verification;
+import io.wsbackup.execution.Launches;
 import io.wsbackup.launcher.Launcher;
 import io.wsbackup.system.ErrorCode;
 import io.wsbackup.system.WsbackupException;
@@ -35,6 +36,9 @@ class VerifyBackupTest extends WsbackupTestSupport {
 
 	@Autowired
 	VerifyLauncher verifications;
+
+	@Autowired
+	Launches launches;
 
 	private Backup succeededBackup(Workspace ws, String name) {
 		Backup backup = launcher.backupWorkspace(ws.crn().toString(), name, null, CREATOR);
@@ -127,6 +131,24 @@ class VerifyBackupTest extends WsbackupTestSupport {
 		assertThat(awaitExecution(again).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(jobRepository.getJobExecution(again).getJobInstance().getId())
 			.isNotEqualTo(jobRepository.getJobExecution(first).getJobInstance().getId());
+	}
+
+	@Test
+	void aVerificationWhoseRunnerDiedBeforeItsJobBeganIsStartedByTheRecoveryOfItsLaunch() {
+		Backup backup = succeededBackup(newWorkspace(), "resumed");
+		// what verifyBackup commits before it starts the job, by a runner that then died
+		backups.verificationStarted(backup.crn());
+		launches.record(VerifyParameters.JOB_NAME, backup.crn().toString(), "dead-runner");
+
+		var resumed = launcher.resumeLaunch(VerifyParameters.JOB_NAME, backup.crn().toString(), "dead-runner");
+
+		assertThat(resumed.outcome()).contains("started as job execution");
+		assertThat(launches.isPending(VerifyParameters.JOB_NAME, backup.crn().toString())).isFalse();
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> backups.verification(backup.crn()).status() == Verification.Status.VERIFIED);
+		assertThat(launcher.resumeLaunch(VerifyParameters.JOB_NAME, backup.crn().toString(), "dead-runner").outcome())
+			.as("a verification no longer verifying has nothing to launch")
+			.contains("nothing to launch");
 	}
 
 	@Test

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleBiFunction;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -277,24 +278,35 @@ public class WsbackupMetrics implements SmartLifecycle {
 	 */
 	public void refreshFromCatalog() {
 		List<Workspace> registered = workspaces.list(null);
-		lastSuccessSeconds = refresh(lastSuccess, registered, backups.lastSucceededAt(),
-				(self, crn) -> self.lastSuccessSeconds.getOrDefault(crn, Double.NaN));
-		lastVerifiedSeconds = refresh(lastVerified, registered, backups.lastVerifiedAt(),
-				(self, crn) -> self.lastVerifiedSeconds.getOrDefault(crn, Double.NaN));
+		lastSuccessSeconds = seconds(registered, backups.lastSucceededAt());
+		lastVerifiedSeconds = seconds(registered, backups.lastVerifiedAt());
+		lastSuccess.register(rows(registered, (self, crn) -> self.lastSuccessSeconds.getOrDefault(crn, Double.NaN)),
+				true);
+		lastVerified.register(rows(registered, (self, crn) -> self.lastVerifiedSeconds.getOrDefault(crn, Double.NaN)),
+				true);
 	}
 
-	private Map<String, Double> refresh(MultiGauge gauge, List<Workspace> registered, Map<Crn, Instant> times,
-			java.util.function.ToDoubleBiFunction<WsbackupMetrics, String> value) {
+	/**
+	 * Each workspace's time, in epoch seconds; its registration time when it has none.
+	 */
+	private static Map<String, Double> seconds(List<Workspace> registered, Map<Crn, Instant> times) {
 		Map<String, Double> seconds = new ConcurrentHashMap<>();
-		List<MultiGauge.Row<?>> rows = new ArrayList<>();
 		for (Workspace workspace : registered) {
 			Instant last = times.getOrDefault(workspace.crn(), workspace.createdAt());
+			seconds.put(workspace.crn().toString(), last.toEpochMilli() / 1000.0);
+		}
+		return seconds;
+	}
+
+	/** One gauge row per workspace, reading its value when scraped. */
+	private List<MultiGauge.Row<?>> rows(List<Workspace> registered,
+			ToDoubleBiFunction<WsbackupMetrics, String> value) {
+		List<MultiGauge.Row<?>> rows = new ArrayList<>();
+		for (Workspace workspace : registered) {
 			String crn = workspace.crn().toString();
-			seconds.put(crn, last.toEpochMilli() / 1000.0);
 			rows.add(MultiGauge.Row.of(Tags.of(WORKSPACE, crn), this, (self) -> value.applyAsDouble(self, crn)));
 		}
-		gauge.register(rows, true);
-		return seconds;
+		return rows;
 	}
 
 	private void refreshSoon() {

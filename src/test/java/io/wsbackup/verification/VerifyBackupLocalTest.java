@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,8 +37,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * verifyBackup on the local provider, as on the embedded default: a backup verified where
- * it lies, then a byte flipped, a file removed and a file added in its vault, each named
- * by the failed verification.
+ * it lies, then a byte flipped, a file removed, a file added, a file made a directory and
+ * a file grown in its vault, each named by the failed verification.
  */
 @SpringBootTest(properties = { "wsbackup.schedules-dir=target/no-schedules", "spring.quartz.auto-startup=false",
 		"wsbackup.workloads.provider=none", "wsbackup.cloud.provider=local", "wsbackup.demo.enabled=false",
@@ -94,10 +95,14 @@ class VerifyBackupLocalTest {
 
 		Files.delete(data.resolve("notes.txt"));
 		Files.writeString(data.resolve("stray.txt"), "not backed up");
+		Files.delete(data.resolve("run.log"));
+		Files.createDirectory(data.resolve("run.log"));
+		Files.write(data.resolve("models/model.bin"), new byte[] { 0 }, StandardOpenOption.APPEND);
 
 		assertThat(verify(backup)).isEqualTo(Verification.Status.FAILED);
 		assertThat(backups.verification(backup.crn()).failure()).contains("models/model.bin: checksum mismatch",
-				"notes.txt: missing", "stray.txt: not in the manifest");
+				"size 11 bytes, the manifest's 10", "notes.txt: missing", "stray.txt: not in the manifest",
+				"run.log: a directory, not the regular file the manifest lists");
 	}
 
 	private Verification.Status verify(Backup backup) {
@@ -112,6 +117,7 @@ class VerifyBackupLocalTest {
 		Files.createDirectories(volume.resolve("models"));
 		Files.write(volume.resolve("models/model.bin"), new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 });
 		Files.writeString(volume.resolve("notes.txt"), "a note");
+		Files.writeString(volume.resolve("run.log"), "a log");
 		Workspace ws = workspaceService.register(name, "env-local", null, null, null,
 				new WorkspaceStorage(List.of(volume.toString()), null, false), null);
 		Backup backup = launcher.backupWorkspace(ws.crn().toString(), "first", null,

@@ -227,8 +227,7 @@ class WebConsoleIT {
 			.ignoreExceptions()
 			.until(() -> text(toCancel).contains("cancelled"));
 
-		// "first" is verified from the catalog: every recovery point checked where it
-		// lies; the
+		// "first" is verified from the catalog: every recovery point checked where it lies; the
 		// Verified column and the verification filter say so
 		By firstVerification = By.cssSelector("tr[data-backup='first'] td.verification");
 		assertThat(attribute(firstVerification, "data-verified")).isEqualTo("never");

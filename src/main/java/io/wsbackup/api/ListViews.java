@@ -8,6 +8,7 @@ import io.wsbackup.api.Views.StorageView;
 import io.wsbackup.api.Views.WorkloadsView;
 import io.wsbackup.api.Views.WorkspaceView;
 import io.wsbackup.catalog.BackupStatus;
+import io.wsbackup.catalog.Verification;
 import io.wsbackup.overview.OverviewRepository.BackupLine;
 
 /**
@@ -32,19 +33,21 @@ final class ListViews {
 	 * One catalog entry in a list: the fields of {@code listWorkspaceBackups} before
 	 * paging, then its workspace, when it ended, how long it took, the size of its
 	 * recorded recovery points (also of a failed or cancelled backup's, which it keeps
-	 * for a restart), why it failed, and its latest job execution.
+	 * for a restart), why it failed, its latest job execution, and how it was last
+	 * verified.
 	 */
 	record BackupListing(String backupCrn, String backupName, String createdAt, String creatorCrn,
 			String workspaceVersionAtBackup, String backupStatus, String workspaceCrn, String workspaceName,
 			String environmentName, String completedAt, Long durationSeconds, Long sizeBytes, int recoveryPointCount,
-			String failureReason, Long jobExecutionId) {
+			String failureReason, Long jobExecutionId, String verificationStatus, String lastVerifiedAt,
+			String verificationFailure) {
 
-		static BackupListing of(BackupLine b) {
+		static BackupListing of(BackupLine b, Verification v) {
 			return new BackupListing(b.backupCrn().toString(), b.backupName(), Views.time(b.createdAt()),
 					b.creatorCrn(), b.workspaceVersion(), b.status().text(), b.workspaceCrn().toString(),
 					b.workspaceName(), b.environmentName(), Views.time(b.completedAt()), b.durationSeconds(),
 					b.sizeBytes(), b.recoveryPoints(), ListViews.failureReason(b.status(), b.failureReason()),
-					b.jobExecutionId());
+					b.jobExecutionId(), v.status().text(), Views.time(v.lastVerifiedAt()), v.failure());
 		}
 
 	}

@@ -23,6 +23,8 @@ import io.wsbackup.api.Views.ProgressView;
 import io.wsbackup.api.Views.WorkspaceView;
 import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.events.Event;
+import io.wsbackup.catalog.BackupRepository;
+import io.wsbackup.catalog.Verification;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.overview.OverviewRepository;
 import io.wsbackup.overview.OverviewRepository.BackupFilter;
@@ -60,8 +62,12 @@ class Listings {
 
 	private final Clock clock;
 
-	Listings(WorkspaceRepository workspaces, OverviewRepository overview, EventLog events, Clock clock) {
+	private final BackupRepository catalog;
+
+	Listings(WorkspaceRepository workspaces, OverviewRepository overview, BackupRepository catalog, EventLog events,
+			Clock clock) {
 		this.workspaces = workspaces;
+		this.catalog = catalog;
 		this.overview = overview;
 		this.events = events;
 		this.clock = clock;
@@ -114,16 +120,18 @@ class Listings {
 
 	BackupsPage listWorkspaceBackups(Workspace w, Requests.ListWorkspaceBackups r) {
 		BackupFilter filter = new BackupFilter(w.crn(), null, statuses(r.backupStatus()),
-				nameFilter(r.backupNameContains(), "backupNameContains"));
-		List<String> scope = Arrays.asList(w.crn().toString(), r.backupStatus(), filter.nameContains());
+				nameFilter(r.backupNameContains(), "backupNameContains"), verification(r.verificationStatus()));
+		List<String> scope = Arrays.asList(w.crn().toString(), r.backupStatus(), filter.nameContains(),
+				filter.verificationStatus());
 		Page page = backups("listWorkspaceBackups", filter, scope, r.pageSize(), r.startingToken());
 		return new BackupsPage(w.crn().toString(), page.backups(), page.nextToken());
 	}
 
 	AllBackupsPage listBackups(Requests.ListBackups r) {
 		BackupFilter filter = new BackupFilter(null, r.environmentName(), statuses(r.backupStatus()),
-				nameFilter(r.backupNameContains(), "backupNameContains"));
-		List<String> scope = Arrays.asList(r.environmentName(), r.backupStatus(), filter.nameContains());
+				nameFilter(r.backupNameContains(), "backupNameContains"), verification(r.verificationStatus()));
+		List<String> scope = Arrays.asList(r.environmentName(), r.backupStatus(), filter.nameContains(),
+				filter.verificationStatus());
 		Page page = backups("listBackups", filter, scope, r.pageSize(), r.startingToken());
 		return new AllBackupsPage(page.backups(), page.nextToken());
 	}
@@ -151,7 +159,11 @@ class Listings {
 			next = PageToken.encode(operation, scope,
 					List.of(last.createdAt().toString(), last.backupCrn().toString()));
 		}
-		return new Page(lines.stream().map(BackupListing::of).toList(), next);
+		Map<Crn, Verification> verifications = catalog
+			.verifications(lines.stream().map(BackupLine::backupCrn).toList());
+		return new Page(lines.stream()
+			.map((b) -> BackupListing.of(b, verifications.getOrDefault(b.backupCrn(), Verification.NEVER)))
+			.toList(), next);
 	}
 
 	/**
@@ -212,6 +224,22 @@ class Listings {
 			throw WsbackupException.invalid("backupStatus '" + backupStatus
 					+ "' is not a backup status; the statuses are "
 					+ Arrays.stream(BackupStatus.values()).map(BackupStatus::text).collect(Collectors.joining(", ")));
+		}
+	}
+
+	private static String verification(String verificationStatus) {
+		if (verificationStatus == null || verificationStatus.isBlank()) {
+			return null;
+		}
+		try {
+			return Verification.Status.of(verificationStatus).text();
+		}
+		catch (IllegalArgumentException ex) {
+			throw WsbackupException.invalid(
+					"verificationStatus '" + verificationStatus + "' is not a verification status; the statuses are "
+							+ Arrays.stream(Verification.Status.values())
+								.map(Verification.Status::text)
+								.collect(Collectors.joining(", ")));
 		}
 	}
 

@@ -12,9 +12,11 @@ import io.wsbackup.api.Views.WorkspaceResponse;
 import io.wsbackup.api.Views.WorkspaceView;
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupRepository;
+import io.wsbackup.catalog.Verification;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.launcher.Launcher;
 import io.wsbackup.system.WsbackupException;
+import io.wsbackup.verification.VerifyLauncher;
 import io.wsbackup.system.WsbackupProperties;
 import io.wsbackup.restore.RestoreInput;
 import io.wsbackup.execution.JobFailures;
@@ -48,8 +50,8 @@ class MlApiController {
 
 	static final List<String> OPERATIONS = List.of("registerWorkspace", "listWorkspaces", "describeWorkspace",
 			"backupWorkspace", "listWorkspaceBackups", "listBackups", "describeWorkspaceBackup", "listWorkspaceEvents",
-			"cancelBackup", "deleteBackup", "restoreWorkspace", "checkPrerequisites", "listSchedules", "pauseSchedule",
-			"resumeSchedule", "triggerSchedule", "previewRetention");
+			"cancelBackup", "deleteBackup", "verifyBackup", "restoreWorkspace", "checkPrerequisites", "listSchedules",
+			"pauseSchedule", "resumeSchedule", "triggerSchedule", "previewRetention");
 
 	private final RequestReader reader;
 
@@ -69,10 +71,13 @@ class MlApiController {
 
 	private final Listings listings;
 
+	private final VerifyLauncher verifications;
+
 	MlApiController(RequestReader reader, WorkspaceService workspaces, BackupRepository backups, EventLog events,
 			Launcher launcher, JobRepository jobRepository, WsbackupProperties properties,
-			WorkspaceRepository workspaceRepository, Listings listings) {
+			WorkspaceRepository workspaceRepository, Listings listings, VerifyLauncher verifications) {
 		this.listings = listings;
+		this.verifications = verifications;
 		this.reader = reader;
 		this.workspaces = workspaces;
 		this.backups = backups;
@@ -155,11 +160,13 @@ class MlApiController {
 		JobExecution execution = b.jobExecutionId() == null ? null : jobRepository.getJobExecution(b.jobExecutionId());
 		String currentStep = currentStep(execution);
 		ProgressView progress = events.latestProgress(crn.toString()).map(ProgressView::of).orElse(null);
+		Verification v = backups.verification(crn);
 		return new BackupResponse(new BackupView(b.crn().toString(), b.name(), b.workspaceCrn().toString(),
 				Views.time(b.createdAt()), b.creatorCrn(), b.workspaceVersion(), b.status().text(), b.vaultName(),
 				b.timeoutMinutes(), ListViews.failureReason(b.status(), b.failureReason()), b.warnings(),
 				backups.recoveryPoints(crn).stream().map(RecoveryPointView::of).toList(), b.jobExecutionId(),
-				execution == null ? null : execution.getStatus().name(), currentStep, progress));
+				execution == null ? null : execution.getStatus().name(), currentStep, progress, v.status().text(),
+				Views.time(v.lastVerifiedAt()), v.failure()));
 	}
 
 	@PostMapping("/cancelBackup")
@@ -173,6 +180,12 @@ class MlApiController {
 	Views.DeleteStarted deleteBackup(@RequestBody(required = false) String body) {
 		var r = reader.read("deleteBackup", body, Requests.DeleteBackup.class);
 		return new Views.DeleteStarted(String.valueOf(launcher.deleteBackup(r.backupCrn())));
+	}
+
+	@PostMapping("/verifyBackup")
+	Views.VerifyStarted verifyBackup(@RequestBody(required = false) String body) {
+		var r = reader.read("verifyBackup", body, Requests.VerifyBackup.class);
+		return new Views.VerifyStarted(String.valueOf(verifications.verifyBackup(r.backupCrn())));
 	}
 
 	@PostMapping("/listWorkspaceEvents")

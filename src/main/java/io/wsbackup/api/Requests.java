@@ -27,12 +27,12 @@ final class Requests {
 	}
 
 	record ListWorkspaceBackups(String workspaceCrn, String workspaceName, String environmentName, String backupStatus,
-			String backupNameContains, Integer pageSize, String startingToken) {
+			String backupNameContains, String verificationStatus, Integer pageSize, String startingToken) {
 	}
 
 	/** The catalog of every workspace (or one environment's), newest first. */
-	record ListBackups(String environmentName, String backupStatus, String backupNameContains, Integer pageSize,
-			String startingToken) {
+	record ListBackups(String environmentName, String backupStatus, String backupNameContains,
+			String verificationStatus, Integer pageSize, String startingToken) {
 	}
 
 	record DescribeWorkspaceBackup(String backupCrn) {
@@ -42,6 +42,9 @@ final class Requests {
 	}
 
 	record DeleteBackup(String backupCrn) {
+	}
+
+	record VerifyBackup(String backupCrn) {
 	}
 
 	record ListWorkspaceEvents(String workspaceCrn, String backupCrn, Integer maxItems, Integer pageSize,

@@ -77,7 +77,17 @@ class ScheduleApiController {
 
 	}
 
-	record RetentionPreview(String schedule, List<DoomedView> toDelete) {
+	/** A backup the retention keeps although its rules alone would delete it, and why. */
+	record KeptView(String backupCrn, String backupName, String workspaceCrn, String createdAt, String reason) {
+
+		static KeptView of(RetentionPolicy.Kept k) {
+			return new KeptView(k.backup().crn().toString(), k.backup().name(), k.backup().workspaceCrn().toString(),
+					Views.time(k.backup().createdAt()), k.reason());
+		}
+
+	}
+
+	record RetentionPreview(String schedule, List<DoomedView> toDelete, List<KeptView> kept) {
 	}
 
 	private final RequestReader reader;
@@ -119,7 +129,8 @@ class ScheduleApiController {
 	RetentionPreview previewRetention(@RequestBody(required = false) String body) {
 		var r = reader.read("previewRetention", body, ScheduleRequest.class);
 		return new RetentionPreview(r.schedule(),
-				schedules.previewRetention(r.schedule()).stream().map(DoomedView::of).toList());
+				schedules.previewRetention(r.schedule()).stream().map(DoomedView::of).toList(),
+				schedules.retentionKept(r.schedule()).stream().map(KeptView::of).toList());
 	}
 
 }

@@ -95,7 +95,8 @@ final class Views {
 	record BackupView(String backupCrn, String backupName, String workspaceCrn, String createdAt, String creatorCrn,
 			String workspaceVersionAtBackup, String backupStatus, String vaultName, int backupJobTimeoutMinutes,
 			String failureReason, List<String> warnings, List<RecoveryPointView> recoveryPoints, Long jobExecutionId,
-			String jobStatus, String currentStep, ProgressView progress) {
+			String jobStatus, String currentStep, ProgressView progress, String verificationStatus,
+			String lastVerifiedAt, String verificationFailure) {
 	}
 
 	record BackupResponse(BackupView backup) {
@@ -115,6 +116,9 @@ final class Views {
 	}
 
 	record DeleteStarted(String workflowId) {
+	}
+
+	record VerifyStarted(String workflowId) {
 	}
 
 	record ApiError(String code, String message) {

@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -230,6 +232,67 @@ public class BackupRepository {
 				+ "LEFT JOIN (SELECT BACKUP_CRN, MAX(CREATED_AT) AS RECORDED_AT FROM WS_RECOVERY_POINT "
 				+ "GROUP BY BACKUP_CRN) rp ON rp.BACKUP_CRN = b.CRN WHERE b.STATUS = ? GROUP BY b.WORKSPACE_CRN")
 			.param(BackupStatus.SUCCEEDED.text())
+			.query((rs) -> {
+				last.put(Crn.parse(rs.getString(1)), Times.fromDb(rs.getObject(2, LocalDateTime.class)));
+			});
+		return last;
+	}
+
+	/** How a backup was last verified; {@link Verification#NEVER} for an unknown one. */
+	public Verification verification(Crn crn) {
+		return verifications(List.of(crn)).getOrDefault(crn, Verification.NEVER);
+	}
+
+	/** How each of these backups was last verified (absent: not in the catalog). */
+	public Map<Crn, Verification> verifications(Collection<Crn> crns) {
+		Map<Crn, Verification> found = new HashMap<>();
+		if (crns.isEmpty()) {
+			return found;
+		}
+		jdbc.sql("SELECT CRN, VERIFICATION_STATUS, LAST_VERIFIED_AT, VERIFICATION_FAILURE FROM WS_BACKUP WHERE CRN IN ("
+				+ String.join(",", Collections.nCopies(crns.size(), "?")) + ")")
+			.params(crns.stream().map(Crn::toString).toList())
+			.query((rs) -> {
+				found.put(Crn.parse(rs.getString(1)), new Verification(Verification.Status.of(rs.getString(2)),
+						Times.fromDb(rs.getObject(3, LocalDateTime.class)), rs.getString(4)));
+			});
+		return found;
+	}
+
+	/**
+	 * Marks a backup {@code verifying}; its last outcome's time stays until the
+	 * verification ends.
+	 */
+	public void verificationStarted(Crn crn) {
+		jdbc.sql("UPDATE WS_BACKUP SET VERIFICATION_STATUS = ?, VERIFICATION_FAILURE = NULL, UPDATED_AT = ? "
+				+ "WHERE CRN = ?")
+			.params(Verification.Status.VERIFYING.text(), Times.toDb(clock.instant()), crn.toString())
+			.update();
+	}
+
+	/**
+	 * Records how a verification ended, now: {@code verified} when it found no problem,
+	 * else {@code failed} with the problems, one per line, bounded like the warnings.
+	 */
+	public void verificationEnded(Crn crn, List<String> problems) {
+		Instant now = clock.instant();
+		String failure = problems.isEmpty() ? null : truncate(String.join("\n", problems), WARNINGS_COLUMN);
+		jdbc.sql("UPDATE WS_BACKUP SET VERIFICATION_STATUS = ?, LAST_VERIFIED_AT = ?, VERIFICATION_FAILURE = ?, "
+				+ "UPDATED_AT = ? WHERE CRN = ?")
+			.params((problems.isEmpty() ? Verification.Status.VERIFIED : Verification.Status.FAILED).text(),
+					Times.toDb(now), failure, Times.toDb(now), crn.toString())
+			.update();
+	}
+
+	/**
+	 * When each workspace's newest verification that found its backup sound ended
+	 * (workspaces without a verified backup are absent).
+	 */
+	public Map<Crn, Instant> lastVerifiedAt() {
+		Map<Crn, Instant> last = new HashMap<>();
+		jdbc.sql("SELECT WORKSPACE_CRN, MAX(LAST_VERIFIED_AT) FROM WS_BACKUP WHERE VERIFICATION_STATUS = ? "
+				+ "GROUP BY WORKSPACE_CRN")
+			.param(Verification.Status.VERIFIED.text())
 			.query((rs) -> {
 				last.put(Crn.parse(rs.getString(1)), Times.fromDb(rs.getObject(2, LocalDateTime.class)));
 			});

@@ -57,17 +57,18 @@ final class Operations {
 			Operation.of(DESCRIBE_WORKSPACE, "Describes a workspace, by CRN or by name and environment.",
 					optional("workspaceCrn", STRING), optional("workspaceName", STRING),
 					optional("environmentName", STRING)),
-			Operation.of(BACKUP_WORKSPACE, "Starts a backup of a workspace; --wait follows it to its end.",
-					required("workspaceCrn", STRING), required("backupName", STRING),
-					optional("backupJobTimeoutMinutes", INTEGER))
+			Operation
+				.of(BACKUP_WORKSPACE, "Starts a backup of a workspace; --wait follows it to its end.",
+						required("workspaceCrn", STRING), required("backupName", STRING),
+						optional("backupJobTimeoutMinutes", INTEGER))
 				.withWait(BackupFollower.WAIT_HELP, (request, started) -> new BackupFollower(started)),
 			Operation
 				.of("listWorkspaceBackups",
 						"Lists a workspace's backups, newest first, by CRN or by name and environment.",
 						optional("workspaceCrn", STRING), optional("workspaceName", STRING),
 						optional("environmentName", STRING), optional("backupStatus", STRING),
-						optional("backupNameContains", STRING), optional("pageSize", INTEGER),
-						optional("startingToken", STRING))
+						optional("backupNameContains", STRING), optional("verificationStatus", STRING),
+						optional("pageSize", INTEGER), optional("startingToken", STRING))
 				.withPaging("backups", false),
 			Operation.of(DESCRIBE_WORKSPACE_BACKUP, "Describes a backup: status, progress, recovery points.",
 					required("backupCrn", STRING)),
@@ -83,6 +84,10 @@ final class Operations {
 					"Deletes a backup: its recovery points leave the vault, then it leaves the catalog (in the background); --wait follows it to its end.",
 					required("backupCrn", STRING))
 				.withWait(DeleteFollower.WAIT_HELP, DeleteFollower::new),
+			Operation.of("verifyBackup",
+					"Checks every recovery point of a succeeded backup where it lies (local: every file against its manifest; aws: each point COMPLETED, its size and restore metadata) and keeps the outcome on the backup; --wait follows it to its end.",
+					required("backupCrn", STRING))
+				.withWait(VerifyFollower.WAIT_HELP, VerifyFollower::new),
 			Operation.of(RESTORE_WORKSPACE,
 					"Restores a backup into a NEW workspace, made from newWorkspaceParameters; --wait follows the restore until the workspace is installed.",
 					required("backupCrn", STRING), required("newWorkspaceParameters", OBJECT),

@@ -20,6 +20,8 @@ import io.wsbackup.workspace.Workspace;
  * non-retryable {@link CloudException};</li>
  * <li>a job that ran and failed is reported through its progress, never thrown;</li>
  * <li>{@link #deleteRecoveryPoint} of an absent recovery point succeeds;</li>
+ * <li>{@link #verifyRecoveryPoint} of an absent recovery point reports it as a problem,
+ * never throws for it;</li>
  * <li>{@link #admitStorage} refuses storage it could not back up, before anything is
  * written.</li>
  * </ul>
@@ -70,6 +72,18 @@ public interface CloudPort extends StorageAdmission {
 
 	/** The recovery points in a vault, oldest first; an absent vault has none. */
 	List<RecoveryPointSummary> listRecoveryPoints(String vaultName);
+
+	/**
+	 * Checks one recovery point where it lies, without restoring it: {@code local}, every
+	 * file of its data against its manifest; {@code aws}, that AWS Backup has it
+	 * {@code COMPLETED} (not {@code EXPIRED}), with its size recorded and its restore
+	 * metadata readable.
+	 * @return one readable sentence per problem, each naming the recovery point (and, for
+	 * {@code local}, the file); empty when the recovery point is sound. A recovery point
+	 * the vault does not hold is a problem, not an exception.
+	 * @throws CloudException when the cloud could not be asked
+	 */
+	List<String> verifyRecoveryPoint(String vaultName, String recoveryPointId);
 
 	/**
 	 * What is missing before this workspace can be backed up (account, region, roles, the

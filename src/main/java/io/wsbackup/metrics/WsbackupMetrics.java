@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleBiFunction;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -64,6 +65,8 @@ public class WsbackupMetrics implements SmartLifecycle {
 
 	public static final String LAST_SUCCESS = "wsbackup.backup.last.success.timestamp";
 
+	public static final String LAST_VERIFIED = "wsbackup.backup.last.verified.timestamp";
+
 	public static final String SCHEDULE_SKIPS = "wsbackup.schedule.skips";
 
 	public static final String CLOUD_REQUESTS = "wsbackup.cloud.requests";
@@ -72,7 +75,7 @@ public class WsbackupMetrics implements SmartLifecycle {
 	public enum JobKind {
 
 		BACKUP("backupWorkspace", "wsbackup.backups"), RESTORE("restoreWorkspace", "wsbackup.restores"),
-		DELETE("deleteBackup", null);
+		DELETE("deleteBackup", null), VERIFY("verifyBackup", null);
 
 		private final String jobName;
 
@@ -156,6 +159,10 @@ public class WsbackupMetrics implements SmartLifecycle {
 
 	private volatile Map<String, Double> lastSuccessSeconds = Map.of();
 
+	private final MultiGauge lastVerified;
+
+	private volatile Map<String, Double> lastVerifiedSeconds = Map.of();
+
 	/**
 	 * Reads the catalog while started (a test context may be stopped and started again).
 	 */
@@ -190,6 +197,11 @@ public class WsbackupMetrics implements SmartLifecycle {
 			.description("when the workspace's newest succeeded backup was recorded in the catalog (epoch seconds); "
 					+ "its registration time while it has none")
 			.register(registry);
+		this.lastVerified = MultiGauge.builder(LAST_VERIFIED)
+			.baseUnit("seconds")
+			.description("when the verification of the workspace's newest verified backup ended (epoch seconds); "
+					+ "its registration time while it has none")
+			.register(registry);
 	}
 
 	/** A job execution of this kind began in this runner (its listener's beforeJob). */
@@ -215,7 +227,7 @@ public class WsbackupMetrics implements SmartLifecycle {
 			counter(job.counterPrefix + ".finished", Tags.of(WORKSPACE, workspaceCrn, "outcome", outcome.tag()))
 				.increment();
 		}
-		if (job == JobKind.BACKUP) {
+		if (job == JobKind.BACKUP || job == JobKind.VERIFY) {
 			refreshSoon();
 		}
 	}
@@ -258,27 +270,43 @@ public class WsbackupMetrics implements SmartLifecycle {
 	}
 
 	/**
-	 * Reads the last successful backup of every registered workspace from the catalog
-	 * into {@code wsbackup_backup_last_success_timestamp_seconds}; a workspace without a
-	 * succeeded backup shows its registration time. Workspaces no longer registered leave
-	 * the gauge.
+	 * Reads the last successful backup and the last verified one of every registered
+	 * workspace from the catalog into
+	 * {@code wsbackup_backup_last_success_timestamp_seconds} and
+	 * {@code wsbackup_backup_last_verified_timestamp_seconds}; a workspace without one
+	 * shows its registration time. Workspaces no longer registered leave the gauges.
 	 */
 	public void refreshFromCatalog() {
-		Map<Crn, Instant> succeeded = backups.lastSucceededAt();
-		Map<String, Double> seconds = new ConcurrentHashMap<>();
-		List<MultiGauge.Row<?>> rows = new ArrayList<>();
-		for (Workspace workspace : workspaces.list(null)) {
-			Instant last = succeeded.getOrDefault(workspace.crn(), workspace.createdAt());
-			String crn = workspace.crn().toString();
-			seconds.put(crn, last.toEpochMilli() / 1000.0);
-			rows.add(MultiGauge.Row.of(Tags.of(WORKSPACE, crn), this, (self) -> self.lastSuccessSeconds(crn)));
-		}
-		lastSuccessSeconds = seconds;
-		lastSuccess.register(rows, true);
+		List<Workspace> registered = workspaces.list(null);
+		lastSuccessSeconds = seconds(registered, backups.lastSucceededAt());
+		lastVerifiedSeconds = seconds(registered, backups.lastVerifiedAt());
+		lastSuccess.register(rows(registered, (self, crn) -> self.lastSuccessSeconds.getOrDefault(crn, Double.NaN)),
+				true);
+		lastVerified.register(rows(registered, (self, crn) -> self.lastVerifiedSeconds.getOrDefault(crn, Double.NaN)),
+				true);
 	}
 
-	private double lastSuccessSeconds(String crn) {
-		return lastSuccessSeconds.getOrDefault(crn, Double.NaN);
+	/**
+	 * Each workspace's time, in epoch seconds; its registration time when it has none.
+	 */
+	private static Map<String, Double> seconds(List<Workspace> registered, Map<Crn, Instant> times) {
+		Map<String, Double> seconds = new ConcurrentHashMap<>();
+		for (Workspace workspace : registered) {
+			Instant last = times.getOrDefault(workspace.crn(), workspace.createdAt());
+			seconds.put(workspace.crn().toString(), last.toEpochMilli() / 1000.0);
+		}
+		return seconds;
+	}
+
+	/** One gauge row per workspace, reading its value when scraped. */
+	private List<MultiGauge.Row<?>> rows(List<Workspace> registered,
+			ToDoubleBiFunction<WsbackupMetrics, String> value) {
+		List<MultiGauge.Row<?>> rows = new ArrayList<>();
+		for (Workspace workspace : registered) {
+			String crn = workspace.crn().toString();
+			rows.add(MultiGauge.Row.of(Tags.of(WORKSPACE, crn), this, (self) -> value.applyAsDouble(self, crn)));
+		}
+		return rows;
 	}
 
 	private void refreshSoon() {

@@ -83,9 +83,11 @@ public class OverviewRepository {
 	 *
 	 * @param statuses only these statuses, when not empty
 	 * @param nameContains only backups whose name contains this, ignoring case
+	 * @param verificationStatus only backups whose verification stands so ({@code never},
+	 * {@code verifying}, {@code verified}, {@code failed}), or {@code null}
 	 */
 	public record BackupFilter(Crn workspaceCrn, String environmentName, Collection<BackupStatus> statuses,
-			String nameContains) {
+			String nameContains, String verificationStatus) {
 	}
 
 	/** Where a page of backups starts: after this entry, in the catalog's order. */
@@ -119,6 +121,10 @@ public class OverviewRepository {
 		if (filter.nameContains() != null && !filter.nameContains().isEmpty()) {
 			sql.append(" AND LOWER(b.NAME) LIKE ? ESCAPE '!'");
 			params.add(containing(filter.nameContains()));
+		}
+		if (filter.verificationStatus() != null) {
+			sql.append(" AND b.VERIFICATION_STATUS = ?");
+			params.add(filter.verificationStatus());
 		}
 		if (after != null) {
 			sql.append(" AND (b.CREATED_AT < ? OR (b.CREATED_AT = ? AND b.CRN > ?))");

@@ -38,6 +38,14 @@ public class RetentionSweeper {
 	}
 
 	/**
+	 * The backups the next sweep keeps only because each is the newest verified backup of
+	 * its workspace.
+	 */
+	public List<RetentionPolicy.Kept> keptAsNewestVerified(Schedule schedule) {
+		return doomed.keptAsNewestVerified(schedules.creatorCrn(schedule), schedule.retention());
+	}
+
+	/**
 	 * Starts a sweep of the schedule's retention; starting the same run again adopts its
 	 * job, or restarts it when it failed.
 	 * @param workspaceCrn only the backups of this workspace, or {@code null} for all

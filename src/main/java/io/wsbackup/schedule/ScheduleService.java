@@ -114,6 +114,14 @@ public class ScheduleService {
 		return retention.preview(schedules.require(name));
 	}
 
+	/**
+	 * The backups the next retention sweep keeps because each is its workspace's newest
+	 * verified.
+	 */
+	public List<RetentionPolicy.Kept> retentionKept(String name) {
+		return retention.keptAsNewestVerified(schedules.require(name));
+	}
+
 	public Optional<Run> lastRun(String name) {
 		return runs.lastRun(schedules.require(name).name());
 	}

@@ -220,7 +220,7 @@ class MalformedRequestsTest extends WsbackupTestSupport {
 		cases.add(post(rw, "{\"backupCrn\": \"$WS\", \"newWorkspaceParameters\": {\"environmentName\": \"env-test\", "
 				+ "\"workspaceName\": \"r-new\"}}", 400, "INVALID_ARGUMENT"));
 		// the other operations' fields
-		for (String op : List.of("describeWorkspaceBackup", "cancelBackup", "deleteBackup")) {
+		for (String op : List.of("describeWorkspaceBackup", "cancelBackup", "deleteBackup", "verifyBackup")) {
 			cases.add(post(op, "{}", 400, "INVALID_ARGUMENT"));
 			cases.add(post(op, "{\"backupCrn\": 5}", 400, "INVALID_ARGUMENT"));
 			cases.add(post(op, "{\"backupCrn\": \"$WS\"}", 400, "INVALID_ARGUMENT"));

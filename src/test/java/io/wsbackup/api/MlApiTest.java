@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import io.wsbackup.WsbackupTestSupport;
+import io.wsbackup.catalog.Backup;
 import io.wsbackup.workspace.Workspace;
 import io.wsbackup.workspace.WorkspaceRepository;
 import io.wsbackup.workspace.WorkspaceStatus;
@@ -268,6 +269,59 @@ class MlApiTest extends WsbackupTestSupport {
 		assertThat(deleted.body().path("workflowId").asString()).matches("\\d+");
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> backups.find(io.wsbackup.workspace.Crn.parse(backupCrn)).isEmpty());
+	}
+
+	@Test
+	void verifyBackupKeepsItsOutcomeOnTheBackupAndDescribeAndListShowIt() throws Exception {
+		Workspace ws = newWorkspace();
+		String unknownBackup = "crn:cdp:ml:us-west-2:123456789012:workspace_backup:" + java.util.UUID.randomUUID();
+		assertRefused(post("verifyBackup", "{\"backupCrn\": \"" + unknownBackup + "\"}"), 404, "NOT_FOUND",
+				"not found");
+		assertRefused(post("verifyBackup", "{\"backupCrn\": \"nope\"}"), 400, "INVALID_ARGUMENT", "is not a CRN");
+		assertRefused(post("verifyBackup", "{\"backupCrn\": \"" + ws.crn() + "\"}"), 400, "INVALID_ARGUMENT",
+				"backupCrn");
+		cloud.holdSnapshots();
+		String backupCrn = post("backupWorkspace", "{\"workspaceCrn\": \"" + ws.crn() + "\", \"backupName\": \"v\"}")
+			.body()
+			.path("backupCrn")
+			.asString();
+		assertRefused(post("verifyBackup", "{\"backupCrn\": \"" + backupCrn + "\"}"), 409, "FAILED_PRECONDITION",
+				"only a succeeded backup can be verified");
+		JsonNode running = post("describeWorkspaceBackup", "{\"backupCrn\": \"" + backupCrn + "\"}").body()
+			.path("backup");
+		assertThat(running.path("verificationStatus").asString()).isEqualTo("never");
+		assertThat(running.path("lastVerifiedAt").isNull()).isTrue();
+		assertThat(running.path("verificationFailure").isNull()).isTrue();
+		cloud.releaseSnapshots();
+		Backup backup = backups.find(io.wsbackup.workspace.Crn.parse(backupCrn)).orElseThrow();
+		awaitJobEnd(backup);
+		cloud.makeUnsound(backups.recoveryPoints(backup.crn()).get(0).recoveryPointId(), "a.bin: missing");
+
+		Reply started = post("verifyBackup", "{\"backupCrn\": \"" + backupCrn + "\"}");
+
+		assertThat(started.status()).isEqualTo(200);
+		assertThat(started.body().path("workflowId").asString()).matches("\\d+");
+		JsonNode described = await().atMost(Duration.ofSeconds(30))
+			.until(() -> post("describeWorkspaceBackup", "{\"backupCrn\": \"" + backupCrn + "\"}").body()
+				.path("backup"), (b) -> b.path("verificationStatus").asString().equals("failed"));
+		assertThat(described.path("lastVerifiedAt").asString()).endsWith("Z");
+		assertThat(described.path("verificationFailure").asString()).contains("a.bin: missing");
+		JsonNode listed = post("listWorkspaceBackups", "{\"workspaceCrn\": \"" + ws.crn() + "\"}").body()
+			.path("backups")
+			.path(0);
+		assertThat(listed.path("verificationStatus").asString()).isEqualTo("failed");
+		assertThat(listed.path("lastVerifiedAt").asString()).isEqualTo(described.path("lastVerifiedAt").asString());
+		assertThat(listed.path("verificationFailure").asString()).contains("a.bin: missing");
+		assertThat(post("listBackups", "{\"verificationStatus\": \"failed\"}").body()
+			.path("backups")
+			.valueStream()
+			.map((b) -> b.path("backupCrn").asString())).contains(backupCrn);
+		assertThat(post("listWorkspaceBackups",
+				"{\"workspaceCrn\": \"" + ws.crn() + "\", \"verificationStatus\": \"verified\"}")
+			.body()
+			.path("backups")).isEmpty();
+		assertRefused(post("listBackups", "{\"verificationStatus\": \"sound\"}"), 400, "INVALID_ARGUMENT",
+				"not a verification status");
 	}
 
 	private static void assertRefused(Reply reply, int status, String code, String messagePart) {

@@ -199,6 +199,21 @@ public abstract class CloudPortContract {
 	}
 
 	@Test
+	void aRecoveryPointJustMadeIsSoundAndOneTheVaultDoesNotHoldIsNamedAsAProblem() {
+		cloud().ensureVault(vault, tags);
+		ProtectedResource resource = newResource("volume-1");
+		String recoveryPointId = awaitSnapshotEnd(cloud().startSnapshot(request(resource, "token-1")))
+			.recoveryPointId();
+
+		assertThat(cloud().verifyRecoveryPoint(vault, recoveryPointId)).isEmpty();
+
+		cloud().deleteRecoveryPoint(vault, recoveryPointId);
+		assertThat(cloud().verifyRecoveryPoint(vault, recoveryPointId)).singleElement()
+			.asString()
+			.contains(recoveryPointId);
+	}
+
+	@Test
 	void unknownJobIdsRaiseANonRetryableCloudException() {
 		cloud().ensureVault(vault, tags);
 		for (String unknown : List.of("no-such-job", "snapshot-" + UUID.randomUUID().toString().replace("-", ""))) {

@@ -112,6 +112,14 @@ public class FakeCloud implements CloudPort {
 
 	private String failNextDelete;
 
+	private final Map<String, String> unsound = new HashMap<>();
+
+	private final List<String> verifyCalls = new ArrayList<>();
+
+	private Integer failVerifyAfter;
+
+	private String failVerifyMessage;
+
 	/**
 	 * The next deleteRecoveryPoint call throws a non-retryable CloudException with this
 	 * message (once).
@@ -307,6 +315,56 @@ public class FakeCloud implements CloudPort {
 			throw new CloudException(message, false);
 		}
 		return recoveryPoints.stream().filter((rp) -> rp.vaultName().equals(vaultName)).toList();
+	}
+
+	/**
+	 * A recovery point it holds is sound unless a test said otherwise
+	 * ({@link #makeUnsound}); one it does not hold is a problem. Scripted failures:
+	 * {@code failNext("verifyRecoveryPoint", ...)}, {@link #failVerifyAfter}; a test may
+	 * hold it with {@code gateNext("verifyRecoveryPoint")}.
+	 */
+	@Override
+	public List<String> verifyRecoveryPoint(String vaultName, String recoveryPointId) {
+		gates.pass("verifyRecoveryPoint");
+		return verifyRecoveryPointNow(vaultName, recoveryPointId);
+	}
+
+	private synchronized List<String> verifyRecoveryPointNow(String vaultName, String recoveryPointId) {
+		verifyCalls.add(recoveryPointId);
+		if (failVerifyAfter != null && failVerifyAfter-- <= 0) {
+			failVerifyAfter = null;
+			throw new CloudException(failVerifyMessage, false);
+		}
+		throwScripted("verifyRecoveryPoint");
+		String point = "recovery point " + recoveryPointId + " of vault " + vaultName;
+		boolean held = recoveryPoints.stream()
+			.anyMatch((rp) -> rp.vaultName().equals(vaultName) && rp.recoveryPointId().equals(recoveryPointId));
+		if (!held) {
+			return List.of(point + ": not in the vault");
+		}
+		String problem = unsound.get(recoveryPointId);
+		return problem == null ? List.of() : List.of(point + ": " + problem);
+	}
+
+	/**
+	 * {@link #verifyRecoveryPoint} finds this problem in the recovery point from now on.
+	 */
+	public synchronized void makeUnsound(String recoveryPointId, String problem) {
+		unsound.put(recoveryPointId, problem);
+	}
+
+	/**
+	 * The verify call after the next {@code calls} ones throws a non-retryable
+	 * CloudException (once).
+	 */
+	public synchronized void failVerifyAfter(int calls, String message) {
+		failVerifyAfter = calls;
+		failVerifyMessage = message;
+	}
+
+	/** The recovery points verified, one entry per call (a failed call too). */
+	public synchronized List<String> verifyCalls() {
+		return List.copyOf(verifyCalls);
 	}
 
 	/** Any id not blank: the fake backs up whatever it is given. */
@@ -518,6 +576,9 @@ public class FakeCloud implements CloudPort {
 		startSnapshotCalls = 0;
 		failNextList = null;
 		failNextDelete = null;
+		unsound.clear();
+		verifyCalls.clear();
+		failVerifyAfter = null;
 		percentPerPoll = DEFAULT_PERCENT_PER_POLL;
 		scriptedSizes.clear();
 		snapshotsHeld = false;

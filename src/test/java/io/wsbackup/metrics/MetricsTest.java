@@ -189,6 +189,28 @@ class MetricsTest extends WsbackupTestSupport {
 	}
 
 	@Test
+	void theLastVerifiedIsTheNewestVerificationThatFoundABackupSoundAndTheRegistrationWithoutOne() throws Exception {
+		Workspace verified = newWorkspace();
+		Workspace never = newWorkspace();
+		Instant t0 = Instant.parse("2026-11-01T02:00:00Z");
+		Crn sound = insert(verified, "sound", t0, BackupStatus.SUCCEEDED, t0.plusSeconds(600));
+		Crn damaged = insert(verified, "damaged", t0.plusSeconds(3600), BackupStatus.SUCCEEDED, t0.plusSeconds(4200));
+		backups.verificationEnded(sound, List.of());
+		double verifiedAt = backups.verification(sound).lastVerifiedAt().toEpochMilli() / 1000.0;
+		backups.verificationEnded(damaged, List.of("volume v: recovery point rp-damaged: a.bin: missing"));
+
+		metrics.refreshFromCatalog();
+
+		String scrape = get("/actuator/prometheus");
+		assertThat(sample(scrape, "wsbackup_backup_last_verified_timestamp_seconds",
+				Map.of("workspace", verified.crn().toString())))
+			.isEqualTo(verifiedAt);
+		assertThat(sample(scrape, "wsbackup_backup_last_verified_timestamp_seconds",
+				Map.of("workspace", never.crn().toString())))
+			.isEqualTo(workspaces.find(never.crn()).orElseThrow().createdAt().toEpochMilli() / 1000.0);
+	}
+
+	@Test
 	void stoppedAndStartedAgainItKeepsReadingTheCatalog() {
 		SimpleMeterRegistry own = new SimpleMeterRegistry();
 		WsbackupMetrics restartable = new WsbackupMetrics(own, workspaces, backups, Duration.ofMillis(100));
@@ -215,7 +237,7 @@ class MetricsTest extends WsbackupTestSupport {
 		assertThat(get("/actuator/metrics/wsbackup.jobs.running")).contains("\"job\"").contains("backupWorkspace");
 	}
 
-	private void insert(Workspace ws, String name, Instant createdAt, BackupStatus status, Instant recordedAt) {
+	private Crn insert(Workspace ws, String name, Instant createdAt, BackupStatus status, Instant recordedAt) {
 		Crn crn = Crn.newBackup(ws.crn());
 		backups.insert(new Backup(crn, ws.crn(), name, CREATOR, createdAt, ws.version(), status, 720, ws.vaultName(),
 				null, List.of(), null));
@@ -224,6 +246,7 @@ class MetricsTest extends WsbackupTestSupport {
 					new ProtectedResource(ResourceKind.VOLUME, ws.storage().volumes().get(0)), "job-" + name,
 					"rp-" + name, 1024L, recordedAt));
 		}
+		return crn;
 	}
 
 	private double finished(String workspaceCrn, String outcome) {

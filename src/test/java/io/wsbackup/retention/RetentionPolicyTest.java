@@ -42,6 +42,29 @@ class RetentionPolicyTest {
 			.containsExactly("older");
 	}
 
+	@Test
+	void theNewestVerifiedBackupStaysBesideTheNewestSucceededAndThePreviewSaysWhy() {
+		Backup newest = backup("newest", NOW.minus(Duration.ofDays(1)), 4L);
+		Backup verified = backup("verified", NOW.minus(Duration.ofDays(2)), 3L);
+		Backup olderVerified = backup("older-verified", NOW.minus(Duration.ofDays(3)), 2L);
+		Backup oldest = backup("oldest", NOW.minus(Duration.ofDays(4)), 1L);
+		List<Backup> all = List.of(oldest, olderVerified, verified, newest);
+		var verifiedCrns = java.util.Set.of(verified.crn(), olderVerified.crn());
+
+		assertThat(RetentionPolicy.doomed(new Retention(1, null), all, verifiedCrns, NOW))
+			.extracting((d) -> d.backup().name())
+			.containsExactly("older-verified", "oldest");
+		assertThat(RetentionPolicy.keptAsNewestVerified(new Retention(1, null), all, verifiedCrns, NOW)).singleElement()
+			.satisfies((k) -> {
+				assertThat(k.backup().name()).isEqualTo("verified");
+				assertThat(k.reason()).isEqualTo("the newest verified backup of its workspace");
+			});
+		assertThat(
+				RetentionPolicy.keptAsNewestVerified(new Retention(1, null), all, java.util.Set.of(newest.crn()), NOW))
+			.as("the newest succeeded backup stays anyway")
+			.isEmpty();
+	}
+
 	private static Backup backup(String name, Instant createdAt, Long jobExecutionId) {
 		return new Backup(Crn.newBackup(WORKSPACE), WORKSPACE, name, "crn:test", createdAt, "2.0.50",
 				BackupStatus.SUCCEEDED, 720, "vault", null, List.of(), jobExecutionId);

@@ -336,6 +336,7 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 			assertThat(rest.at("/lastRun/workspaces/succeeded").asInt()).isEqualTo(1);
 		});
 		assertThat(post("previewRetention", "{\"schedule\": \"rest\"}").path("toDelete")).isEmpty();
+		assertThat(post("previewRetention", "{\"schedule\": \"rest\"}").path("kept")).isEmpty();
 		assertThat(post("pauseSchedule", "{\"schedule\": \"nope\"}").path("code").asString()).isEqualTo("NOT_FOUND");
 	}
 

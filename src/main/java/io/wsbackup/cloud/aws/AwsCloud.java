@@ -220,6 +220,11 @@ public class AwsCloud implements CloudPort, AutoCloseable {
 	}
 
 	@Override
+	public List<String> verifyRecoveryPoint(String vaultName, String recoveryPointId) {
+		return recoveryPoints.verify(vaultName, recoveryPointId);
+	}
+
+	@Override
 	public StorageAdmission.Admitted admitStorage(WorkspaceStorage storage, List<Workspace> registered) {
 		return AwsStorageAdmission.admit(storage, registered);
 	}

@@ -115,6 +115,49 @@ final class AwsRecoveryPoints {
 		}
 	}
 
+	/**
+	 * Checks one recovery point where it lies: {@code DescribeRecoveryPoint} says it
+	 * exists, {@code COMPLETED} (not {@code EXPIRED}) with its size recorded, and
+	 * {@code GetRecoveryPointRestoreMetadata} answers.
+	 * @return one sentence per problem, naming the recovery point; empty when it is sound
+	 */
+	List<String> verify(String vaultName, String recoveryPointId) {
+		String point = "recovery point " + recoveryPointId + " of vault " + vaultName;
+		DescribeRecoveryPointResponse described;
+		try {
+			described = backup
+				.describeRecoveryPoint((r) -> r.backupVaultName(vaultName).recoveryPointArn(recoveryPointId));
+		}
+		catch (SdkException ex) {
+			if (AwsErrors.isNotFound(ex)) {
+				return List.of(point + ": AWS Backup does not have it");
+			}
+			throw AwsErrors.translate("DescribeRecoveryPoint " + recoveryPointId, ex);
+		}
+		List<String> problems = new ArrayList<>();
+		if (described.status() != RecoveryPointStatus.COMPLETED
+				&& described.status() != RecoveryPointStatus.AVAILABLE) {
+			problems.add(point + ": " + described.statusAsString()
+					+ (described.statusMessage() == null ? "" : " (" + described.statusMessage() + ")")
+					+ ", not COMPLETED");
+		}
+		if (described.backupSizeInBytes() == null) {
+			problems.add(point + ": AWS Backup records no size for it");
+		}
+		try {
+			backup
+				.getRecoveryPointRestoreMetadata((r) -> r.backupVaultName(vaultName).recoveryPointArn(recoveryPointId));
+		}
+		catch (SdkException ex) {
+			CloudException translated = AwsErrors.translate("GetRecoveryPointRestoreMetadata " + recoveryPointId, ex);
+			if (translated.isRetryable()) {
+				throw translated;
+			}
+			problems.add(point + ": its restore metadata cannot be read (" + translated.getMessage() + ")");
+		}
+		return problems;
+	}
+
 	/** The usable recovery points of a vault, oldest first; an absent vault has none. */
 	List<RecoveryPointSummary> list(String vaultName) {
 		List<RecoveryPointByBackupVault> points = new ArrayList<>();

@@ -212,11 +212,31 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 	}
 
 	/**
-	 * Checks a recovery point against its manifest: every file listed is present with its
-	 * checksum, and no other file is in its data.
-	 * @return one line per problem, naming the file ({@code checksum mismatch},
-	 * {@code missing}, {@code not in the manifest}); empty when the recovery point is
-	 * intact
+	 * Checks a recovery point against its manifest ({@link #verify}); one the vault does
+	 * not hold is a problem.
+	 */
+	@Override
+	public List<String> verifyRecoveryPoint(String vaultName, String recoveryPointId) {
+		String point = "recovery point " + recoveryPointId + " of vault " + vaultName;
+		List<String> problems;
+		try {
+			problems = verify(vaultName, recoveryPointId);
+		}
+		catch (CloudException ex) {
+			if (ex.isRetryable()) {
+				throw ex;
+			}
+			return List.of(point + ": " + ex.getMessage());
+		}
+		return problems.stream().map((problem) -> point + ": " + problem).toList();
+	}
+
+	/**
+	 * Checks a recovery point against its manifest: every file listed is present, a
+	 * regular file, with its size and checksum, and no other file is in its data.
+	 * @return one line per problem, naming the file ({@code checksum mismatch} with its
+	 * size, {@code missing}, {@code not in the manifest}, a directory or link where a
+	 * file was); empty when the recovery point is intact
 	 * @throws CloudException (non-retryable) when the vault has no such recovery point
 	 */
 	public List<String> verify(String vaultName, String recoveryPointId) {

@@ -154,11 +154,11 @@ final class RecoveryPoints {
 	}
 
 	/**
-	 * Checks a recovery point against its manifest: every file listed is present with its
-	 * checksum, and no other file is in its data.
-	 * @return one line per problem, naming the file ({@code checksum mismatch},
-	 * {@code missing}, {@code not in the manifest}); empty when the recovery point is
-	 * intact
+	 * Checks a recovery point against its manifest: every file listed is present, a
+	 * regular file, with its size and checksum, and no other file is in its data.
+	 * @return one line per problem, naming the file ({@code checksum mismatch} with its
+	 * size, {@code missing}, {@code not in the manifest}, a directory or link where a
+	 * file was); empty when the recovery point is intact
 	 * @throws CloudException (non-retryable) when the vault has no such recovery point
 	 */
 	List<String> verify(String vaultName, String recoveryPointId) {
@@ -180,8 +180,13 @@ final class RecoveryPoints {
 		catch (IOException ex) {
 			return List.of("data: unreadable (" + FileTrees.describe(ex) + ")");
 		}
+		Manifest sizes = Manifest.readMeta(dir, json);
 		for (FileTrees.Node node : tree) {
 			if (node.kind() != FileTrees.Kind.FILE) {
+				if (expected.remove(node.relativePath()) != null) {
+					problems.add(node.relativePath() + ": a " + node.kind().name().toLowerCase()
+							+ ", not the regular file the manifest lists");
+				}
 				continue;
 			}
 			String sha256 = expected.remove(node.relativePath());
@@ -189,11 +194,14 @@ final class RecoveryPoints {
 				problems.add(node.relativePath() + ": not in the manifest");
 				continue;
 			}
+			Manifest.Entry recorded = sizes.get(node.relativePath());
+			String size = (recorded == null || recorded.size() == node.size()) ? ""
+					: "; size " + node.size() + " bytes, the manifest's " + recorded.size();
 			try {
 				String actual = FileTrees.hashFile(node.path());
 				if (!actual.equals(sha256)) {
-					problems.add(
-							node.relativePath() + ": checksum mismatch (manifest " + sha256 + ", data " + actual + ")");
+					problems.add(node.relativePath() + ": checksum mismatch (manifest " + sha256 + ", data " + actual
+							+ ")" + size);
 				}
 			}
 			catch (IOException ex) {

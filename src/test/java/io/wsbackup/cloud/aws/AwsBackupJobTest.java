@@ -14,10 +14,12 @@ import io.wsbackup.metrics.WsbackupMetrics;
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.BackupStatus;
+import io.wsbackup.catalog.Verification;
 import io.wsbackup.cloud.CloudPort;
 import io.wsbackup.cloud.aws.simulator.AwsBackupSimulator.Outcome;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.launcher.Launcher;
+import io.wsbackup.verification.VerifyLauncher;
 import io.wsbackup.system.TestDatabase;
 import io.wsbackup.workspace.Workspace;
 import io.wsbackup.workspace.WorkspaceService;
@@ -32,6 +34,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -59,6 +62,9 @@ class AwsBackupJobTest {
 
 	@Autowired
 	Launcher launcher;
+
+	@Autowired
+	VerifyLauncher verifications;
 
 	@Autowired
 	BackupRepository backups;
@@ -248,6 +254,25 @@ class AwsBackupJobTest {
 		assertThat(awaitExecution(second)).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(backups.find(done.crn())).isEmpty();
 		assertThat(aws.simulator.backupJobs()).as("deleting starts no cloud backup job").hasSize(1);
+	}
+
+	@Test
+	void aRecoveryPointAwsLeftExpiredFailsTheVerificationNamingIt() {
+		Workspace workspace = register(aws.newVolume());
+		Backup done = awaitEnd(launcher.backupWorkspace(workspace.crn().toString(), "b", 60, "crn:cdp:iam:test"));
+		assertThat(done.status()).as("failure: %s", done.failureReason()).isEqualTo(BackupStatus.SUCCEEDED);
+		String point = backups.recoveryPoints(done.crn()).get(0).recoveryPointId();
+		assertThat(awaitExecution(verifications.verifyBackup(done.crn().toString()))).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(backups.verification(done.crn()).status()).isEqualTo(Verification.Status.VERIFIED);
+
+		aws.simulator.setServiceLinkedRoleCreatable(false);
+		assertThatThrownBy(() -> cloud.deleteRecoveryPoint(workspace.vaultName(), point))
+			.hasMessageContaining("left it EXPIRED");
+
+		assertThat(awaitExecution(verifications.verifyBackup(done.crn().toString()))).isEqualTo(BatchStatus.COMPLETED);
+		Verification verification = backups.verification(done.crn());
+		assertThat(verification.status()).isEqualTo(Verification.Status.FAILED);
+		assertThat(verification.failure()).contains(point, "EXPIRED", "not COMPLETED");
 	}
 
 	private Workspace register(String... volumes) {

@@ -246,6 +246,11 @@ class KubernetesBackupJobTest {
 				}
 
 				@Override
+				public List<String> verifyRecoveryPoint(String vaultName, String recoveryPointId) {
+					return local.verifyRecoveryPoint(vaultName, recoveryPointId);
+				}
+
+				@Override
 				public List<String> missingPrerequisites(Workspace workspace) {
 					return local.missingPrerequisites(workspace);
 				}

@@ -1,0 +1,85 @@
+package io.wsbackup.cli;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code verify-backup --wait}: polls {@code describeWorkspaceBackup} while the backup's
+ * {@code verificationStatus} is {@code verifying}. Exit 0 with {@code {backupCrn,
+ * workflowId, status: "verified", lastVerifiedAt}} when every recovery point was found
+ * sound; exit 1 with {@code VERIFICATION_FAILED} and what failed (each problem naming the
+ * resource, the recovery point and, on the local provider, the file) otherwise.
+ */
+final class VerifyFollower implements Follower {
+
+	/** The end of the {@code --wait} option's help. */
+	static final String WAIT_HELP = "exits 0 when the backup is verified, 1 when its verification failed.";
+
+	private static final String VERIFYING = "verifying";
+
+	private static final String VERIFIED = "verified";
+
+	private final String backupCrn;
+
+	private final String workflowId;
+
+	/**
+	 * Follows the verification that {@code verifyBackup} started.
+	 * @param request the request: {@code {backupCrn}}
+	 * @param started the answer: {@code {workflowId}}
+	 */
+	VerifyFollower(ObjectNode request, JsonNode started) {
+		this.backupCrn = request.path("backupCrn").asString();
+		this.workflowId = started.path("workflowId").asString("");
+	}
+
+	@Override
+	public String describeOperation() {
+		return Operations.DESCRIBE_WORKSPACE_BACKUP;
+	}
+
+	@Override
+	public ObjectNode describeRequest() {
+		return JsonNodeFactory.instance.objectNode().put("backupCrn", this.backupCrn);
+	}
+
+	@Override
+	public Progress progress(JsonNode described) {
+		JsonNode backup = described.path("backup");
+		return new Progress(backup.path("verificationStatus").asString(""), JsonNodeFactory.instance.missingNode(),
+				JsonNodeFactory.instance.missingNode());
+	}
+
+	@Override
+	public boolean running(String status) {
+		return VERIFYING.equals(status);
+	}
+
+	@Override
+	public Outcome outcome(JsonNode described) {
+		JsonNode backup = described.path("backup");
+		String status = backup.path("verificationStatus").asString("");
+		if (VERIFIED.equals(status)) {
+			ObjectNode result = JsonNodeFactory.instance.objectNode();
+			result.put("backupCrn", this.backupCrn);
+			result.put("workflowId", this.workflowId);
+			result.put("status", VERIFIED);
+			result.put("lastVerifiedAt", backup.path("lastVerifiedAt").asString(""));
+			return new Outcome(result, WsbackupCli.OK);
+		}
+		ObjectNode error = JsonNodeFactory.instance.objectNode();
+		error.put("code", "VERIFICATION_FAILED");
+		error.put("message", backup.path("verificationFailure").isString()
+				? backup.path("verificationFailure").asString() : "the verification is " + status + ", not verified");
+		error.put("backupCrn", this.backupCrn);
+		return new Outcome(error, WsbackupCli.FAILED);
+	}
+
+	@Override
+	public String stillRunningHint() {
+		return "The verification of " + this.backupCrn + " may still be running in the runner; follow it with: "
+				+ "wsbackup describe-workspace-backup --backup-crn " + this.backupCrn;
+	}
+
+}

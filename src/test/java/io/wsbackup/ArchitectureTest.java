@@ -105,7 +105,7 @@ class ArchitectureTest {
 	}
 
 	private static final String[] JOBS = { "io.wsbackup.backup..", "io.wsbackup.restore..", "io.wsbackup.deletion..",
-			"io.wsbackup.retention.." };
+			"io.wsbackup.retention..", "io.wsbackup.verification.." };
 
 	/**
 	 * A job's wing never reaches into another job's wing: what they share lives on the

@@ -14,7 +14,7 @@ const FINAL_BACKUP = new Set(['succeeded', 'failed', 'cancelled']);
 const BACKUP_STATUSES = ['running', 'cancelling', 'succeeded', 'failed', 'cancelled', 'deleting'];
 const VERIFICATION_STATUSES = ['verified', 'failed', 'never', 'verifying'];
 // actions that change something: a viewer's console does not show them (console.css, body[data-role='viewer'])
-const WRITE_ACTIONS = new Set(['backup', 'cancel', 'delete', 'restart', 'restore', 'pause', 'resume', 'trigger']);
+const WRITE_ACTIONS = new Set(['backup', 'cancel', 'delete', 'restart', 'restore', 'verify', 'pause', 'resume', 'trigger']);
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -767,10 +767,11 @@ function subject(e) {
 	const backup = e.backupName;
 	const workspace = e.workspaceName;
 	const backupLink = (text) => (p.backupCrn ? link('backup', { crn: p.backupCrn }, text) : text);
-	if (e.jobName === 'backupWorkspace' || e.jobName === 'deleteBackup') {
+	if (e.jobName === 'backupWorkspace' || e.jobName === 'deleteBackup' || e.jobName === 'verifyBackup') {
+		const what = { deleteBackup: 'delete of backup ', verifyBackup: 'verification of backup ' }[e.jobName] ?? 'backup ';
 		return {
 			name: backup ?? '',
-			nodes: [e.jobName === 'deleteBackup' ? 'delete of backup ' : 'backup ',
+			nodes: [what,
 				backup ? backupLink(backup) : h('span', { class: 'muted' }, '(deleted backup)'),
 				workspace ? [' of ', p.workspaceCrn ? link('workspace', { crn: p.workspaceCrn }, workspace) : workspace] : ''],
 		};
@@ -781,6 +782,10 @@ function subject(e) {
 			nodes: ['restore into ', workspace ? link('workspace', { crn: p.workspaceCrn }, workspace) : shortCrn(p.workspaceCrn),
 				backup ? [' from ', backupLink(backup)] : ''],
 		};
+	}
+	if (e.jobName === 'enforceRetention') {
+		return { name: p.schedule ?? '', nodes: ['retention of schedule ', p.schedule ?? '',
+			workspace ? [' for ', link('workspace', { crn: p.workspaceCrn }, workspace)] : ''] };
 	}
 	return { name: '', nodes: Object.entries(p).map(([k, v]) => h('div', { class: 'mono' }, `${k}=${v}`)) };
 }

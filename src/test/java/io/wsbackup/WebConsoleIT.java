@@ -323,6 +323,8 @@ class WebConsoleIT {
 		assertThat(text(By.cssSelector("#jobs tr[data-subject='first']"))).contains("completed");
 		assertThat(text(By.cssSelector("#jobs tr[data-subject='to-cancel'][data-outcome='cancelled']")))
 			.contains("cancelled");
+		assertThat(text(By.id("jobs"))).as("the verification of first, named as the operator knows it")
+			.contains("verification of backup first");
 		assertThat(text(By.id("jobs"))).doesNotContain("UNKNOWN", "Exception", "crn:cdp");
 		List<WebElement> jobRows = browser.findElements(By.cssSelector("#jobs tbody tr"));
 		assertThat(jobRows).hasSizeGreaterThanOrEqualTo(5);

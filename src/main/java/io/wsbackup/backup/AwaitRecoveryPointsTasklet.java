@@ -43,9 +43,10 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * with a usable recovery point, and its message becomes a warning on the backup.
  *
  * <p>
- * The deadline is the backup's creation plus its timeout, stored on the first attempt: a
- * restart does not extend it, so restarting a timed-out backup succeeds at once if its
- * snapshots completed meanwhile, and fails again otherwise.
+ * The deadline is the backup's timeout counted from when its job first began, stored by
+ * {@code validateWorkspace} on its first run: a restart does not extend it, so restarting
+ * a timed-out backup succeeds at once if its snapshots completed meanwhile, and fails
+ * again otherwise.
  */
 class AwaitRecoveryPointsTasklet implements Tasklet {
 
@@ -92,7 +93,7 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 		String ws = backup.workspaceCrn().toString();
 		String bk = backup.crn().toString();
 		if (!run.has(BackupContextKeys.DEADLINE)) {
-			run.put(BackupContextKeys.DEADLINE, backup.deadline().toString());
+			run.put(BackupContextKeys.DEADLINE, run.deadline(backup).toString());
 		}
 		Instant deadline = Instant.parse(run.getString(BackupContextKeys.DEADLINE));
 		Map<String, String> jobs = run.getMap(BackupContextKeys.SNAPSHOT_JOBS);

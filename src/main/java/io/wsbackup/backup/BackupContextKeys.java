@@ -36,8 +36,10 @@ public final class BackupContextKeys {
 	public static final String SNAPSHOT_JOBS = "snapshotStorage.jobIds";
 
 	/**
-	 * When the wait gives up, an ISO-8601 instant: the backup's creation plus its
-	 * timeout.
+	 * When the backup times out, an ISO-8601 instant: its timeout counted from the first
+	 * run of {@code validateWorkspace}, when its job first began (not from its request,
+	 * so that a backup waiting for a job thread loses none of its time). Stored once; a
+	 * restart does not extend it.
 	 */
 	public static final String DEADLINE = "awaitRecoveryPoints.deadline";
 

@@ -55,7 +55,7 @@ public class BackupJobConfiguration {
 		Compensation compensation = new Compensation(workspaces, workloads, cloud, events,
 				properties.backup().workloadStartRetryBackoff(), backups, clock);
 		Step validate = step(ValidateWorkspaceTasklet.STEP, tx, guard,
-				new ValidateWorkspaceTasklet(workspaces, backups, cloud, events, jobRepository), true);
+				new ValidateWorkspaceTasklet(workspaces, backups, cloud, events, jobRepository, clock), true);
 		Step stop = step(StopWorkloadsTasklet.STEP, tx, guard,
 				new StopWorkloadsTasklet(workspaces, workloads, backups, cloud, events, jobRepository), true);
 		Step snapshot = step(SnapshotStorageTasklet.STEP, tx, guard, new SnapshotStorageTasklet(workspaces, backups,

@@ -1,5 +1,8 @@
 package io.wsbackup.backup;
 
+import java.time.Duration;
+import java.time.Instant;
+
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.execution.BackupJobRun;
 import io.wsbackup.catalog.BackupRepository;
@@ -26,6 +29,16 @@ final class BackupRun extends BackupJobRun {
 
 	static BackupRun of(JobExecution jobExecution, JobRepository jobRepository) {
 		return new BackupRun(jobExecution, jobRepository);
+	}
+
+	/**
+	 * When the backup times out ({@link BackupContextKeys#DEADLINE}); for a job that
+	 * began before the deadline was kept, its creation plus its timeout.
+	 */
+	Instant deadline(Backup backup) {
+		String stored = getString(BackupContextKeys.DEADLINE);
+		return (stored != null) ? Instant.parse(stored)
+				: backup.createdAt().plus(Duration.ofMinutes(backup.timeoutMinutes()));
 	}
 
 	/**

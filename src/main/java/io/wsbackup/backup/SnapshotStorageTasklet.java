@@ -5,6 +5,7 @@ import io.wsbackup.execution.StepFailedException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +120,7 @@ class SnapshotStorageTasklet implements Tasklet {
 				events.warning(workspace.crn().toString(), backup.crn().toString(), STEP,
 						"snapshot job " + jobId + " of " + key + " ended " + state + "; starting attempt " + attempt);
 			}
-			refuseAfterDeadline(backup);
+			refuseAfterDeadline(backup, run.deadline(backup));
 			ProtectedResource resource = ProtectedResource.fromKey(key);
 			String newJob = cloud.startSnapshot(new SnapshotRequest(workspace.vaultName(), resource,
 					idempotencyToken(backup, resource, attempt), Map.of("workspaceCrn", workspace.crn().toString(),
@@ -143,10 +144,10 @@ class SnapshotStorageTasklet implements Tasklet {
 	 * A new cloud snapshot after the deadline could never be awaited: refuse it rather
 	 * than start it.
 	 */
-	private void refuseAfterDeadline(Backup backup) {
-		if (clock.instant().isAfter(backup.deadline())) {
+	private void refuseAfterDeadline(Backup backup, Instant deadline) {
+		if (clock.instant().isAfter(deadline)) {
 			throw new StepFailedException("the backup's " + backup.timeoutMinutes() + "-minute timeout ended at "
-					+ backup.deadline() + "; no new cloud snapshot is started for it: start a new backup");
+					+ deadline + "; no new cloud snapshot is started for it: start a new backup");
 		}
 	}
 

@@ -1,5 +1,8 @@
 package io.wsbackup.backup;
 
+import java.time.Clock;
+import java.time.Duration;
+
 import io.wsbackup.execution.StepFailedException;
 
 import java.util.Comparator;
@@ -47,8 +50,11 @@ class ValidateWorkspaceTasklet implements Tasklet {
 
 	private final JobRepository jobRepository;
 
+	private final Clock clock;
+
 	ValidateWorkspaceTasklet(WorkspaceRepository workspaces, BackupRepository backups, CloudPort cloud, EventLog events,
-			JobRepository jobRepository) {
+			JobRepository jobRepository, Clock clock) {
+		this.clock = clock;
 		this.workspaces = workspaces;
 		this.backups = backups;
 		this.cloud = cloud;
@@ -93,6 +99,11 @@ class ValidateWorkspaceTasklet implements Tasklet {
 		}
 		if (recorded == null) {
 			run.put(BackupContextKeys.STATUS_TO_REVERT_TO, workspace.status().text());
+			if (!run.has(BackupContextKeys.DEADLINE)) {
+				// the timeout counts from here, the job's first run, not from the request
+				run.put(BackupContextKeys.DEADLINE,
+						clock.instant().plus(Duration.ofMinutes(backup.timeoutMinutes())).toString());
+			}
 			run.save();
 		}
 		events.info(workspace.crn().toString(), backup.crn().toString(), STEP,

@@ -1,6 +1,5 @@
 package io.wsbackup.catalog;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -16,7 +15,7 @@ import io.wsbackup.workspace.Crn;
  * @param createdAt when it was asked for; the timeout counts from here
  * @param workspaceVersion the workspace's version at backup time
  * @param status where it stands
- * @param timeoutMinutes how long it may take, from {@code createdAt}
+ * @param timeoutMinutes how long it may take, from when its job first began
  * @param vaultName where its recovery points go, {@code mlx-<workspace uuid>}
  * @param failureReason why it failed, or {@code null}
  * @param warnings what the operator should know although it did not fail (an external NFS
@@ -29,14 +28,6 @@ public record Backup(Crn crn, Crn workspaceCrn, String name, String creatorCrn, 
 
 	public Backup {
 		warnings = List.copyOf(warnings);
-	}
-
-	/**
-	 * When the backup times out: its creation plus its timeout, whatever restarts
-	 * happened since.
-	 */
-	public Instant deadline() {
-		return createdAt.plus(Duration.ofMinutes(timeoutMinutes));
 	}
 
 }

@@ -27,9 +27,9 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * jobs, one poll per iteration ({@code CONTINUABLE}; no database transaction is held
  * while it sleeps), writing progress to the event log when it changes; records the
  * resource each completed job created. Fails on a failed, aborted or expired job (the
- * cloud's message is the reason), or when the deadline (the request's time plus the
- * restore's timeout, stored on the first attempt) passes. A retryable cloud error skips
- * one poll.
+ * cloud's message is the reason), or when the deadline (the restore's timeout counted
+ * from when its job first began, stored by {@code validateRestore}; the request's time
+ * for a job that began before) passes. A retryable cloud error skips one poll.
  */
 class AwaitRestoresTasklet implements Tasklet {
 

@@ -21,7 +21,9 @@ public final class RestoreContextKeys {
 	public static final String RESTORE_JOBS = "restoreStorage.jobIds";
 
 	/**
-	 * When the wait gives up, ISO-8601: the request's time plus the restore's timeout.
+	 * When the restore times out, ISO-8601: its timeout counted from the first run of
+	 * {@code validateRestore}, when its job first began (not from the request). Stored
+	 * once; a restart does not extend it.
 	 */
 	public static final String DEADLINE = "awaitRestores.deadline";
 

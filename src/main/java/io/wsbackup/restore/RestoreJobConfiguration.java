@@ -51,7 +51,7 @@ public class RestoreJobConfiguration {
 			WsbackupProperties properties, WsbackupMetrics metrics, StepGuard guard, Runner runner,
 			ApplicationEventPublisher publisher) {
 		Step validate = step(ValidateRestoreTasklet.STEP, tx, guard,
-				new ValidateRestoreTasklet(backups, workspaces, cloud, events, jobRepository), true);
+				new ValidateRestoreTasklet(backups, workspaces, cloud, events, jobRepository, clock), true);
 		List<Step> steps = List.of(validate,
 				step(ProvisionWorkspaceTasklet.STEP, tx, guard,
 						new ProvisionWorkspaceTasklet(backups, workspaces, workloads, events, jobRepository), false),

@@ -1,5 +1,8 @@
 package io.wsbackup.restore;
 
+import java.time.Clock;
+import java.time.Duration;
+
 import io.wsbackup.execution.StepFailedException;
 
 import io.wsbackup.catalog.Backup;
@@ -37,8 +40,11 @@ class ValidateRestoreTasklet implements Tasklet {
 
 	private final JobRepository jobRepository;
 
+	private final Clock clock;
+
 	ValidateRestoreTasklet(BackupRepository backups, WorkspaceRepository workspaces, CloudPort cloud, EventLog events,
-			JobRepository jobRepository) {
+			JobRepository jobRepository, Clock clock) {
+		this.clock = clock;
 		this.backups = backups;
 		this.workspaces = workspaces;
 		this.cloud = cloud;
@@ -76,6 +82,12 @@ class ValidateRestoreTasklet implements Tasklet {
 		else if (workspace.status() != WorkspaceStatus.RESTORE_STARTED) {
 			throw new StepFailedException(
 					"workspace " + workspace.name() + " is " + workspace.status() + ", not being restored");
+		}
+		if (!run.has(RestoreContextKeys.DEADLINE)) {
+			// the timeout counts from here, the job's first run, not from the request
+			long minutes = run.longParameter(RestoreParameters.TIMEOUT_MINUTES, 720);
+			run.put(RestoreContextKeys.DEADLINE, clock.instant().plus(Duration.ofMinutes(minutes)).toString());
+			run.save();
 		}
 		events.info(workspace.crn().toString(), backup.crn().toString(), STEP, "restoring backup " + backup.name()
 				+ " (" + points + " recovery point(s)) into new workspace " + workspace.name());

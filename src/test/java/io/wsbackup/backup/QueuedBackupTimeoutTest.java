@@ -1,0 +1,64 @@
+package io.wsbackup.backup;
+
+import java.time.Duration;
+
+import io.wsbackup.WsbackupTestSupport;
+import io.wsbackup.catalog.Backup;
+import io.wsbackup.catalog.BackupStatus;
+import io.wsbackup.events.EventLog;
+import io.wsbackup.launcher.Launcher;
+import io.wsbackup.workspace.Workspace;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A backup's timeout counts from when its job begins, not from its request: a backup that
+ * waited in line for a job thread (here the runner runs one job at a time) keeps its
+ * whole timeout.
+ */
+@TestPropertySource(properties = "wsbackup.jobs.max-concurrent=1")
+class QueuedBackupTimeoutTest extends WsbackupTestSupport {
+
+	private static final String CREATOR = "crn:cdp:iam:us-west-2:123456789012:user:queued-test";
+
+	@Autowired
+	Launcher launcher;
+
+	@Autowired
+	EventLog events;
+
+	@Test
+	void aBackupThatWaitedForAJobThreadKeepsItsWholeTimeout() {
+		Workspace busy = newWorkspace();
+		Workspace waiting = newWorkspace();
+		cloud.holdSnapshots();
+		Backup holding = launcher.backupWorkspace(busy.crn().toString(), "holding", null, CREATOR);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> events.list(busy.crn().toString(), holding.crn().toString(), 1000)
+				.stream()
+				.anyMatch((e) -> e.percentDone() != null));
+
+		Backup queued = launcher.backupWorkspace(waiting.crn().toString(), "queued", 10, CREATOR);
+		// three times its timeout goes by while the only job thread waits for the
+		// holding backup's snapshots
+		clock.advance(Duration.ofMinutes(30));
+		assertThat(events.list(waiting.crn().toString(), queued.crn().toString(), 1000))
+			.as("the queued backup's job has not begun")
+			.noneMatch((e) -> e.message().contains("validated"));
+		cloud.releaseSnapshots();
+
+		assertThat(awaitJobEnd(holding).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		JobExecution queuedEnd = awaitJobEnd(queued);
+		assertThat(queuedEnd.getStatus()).as(String.valueOf(reload(queued).failureReason()))
+			.isEqualTo(BatchStatus.COMPLETED);
+		assertThat(reload(queued).status()).isEqualTo(BackupStatus.SUCCEEDED);
+	}
+
+}

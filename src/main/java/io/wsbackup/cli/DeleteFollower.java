@@ -15,7 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
  * backup stays {@code deleting}; deleting it again resumes), or if the backup is found in
  * another status.
  */
-final class DeleteFollower implements Follower {
+final class DeleteFollower extends BackupWorkFollower {
 
 	/** The end of the {@code --wait} option's help. */
 	static final String WAIT_HELP = "exits 0 once the backup is gone, 1 if the delete failed.";
@@ -27,28 +27,13 @@ final class DeleteFollower implements Follower {
 
 	private static final Set<String> ENDED_WITHOUT_COMPLETING = Set.of("FAILED", "STOPPED", "ABANDONED");
 
-	private final String backupCrn;
-
-	private final String workflowId;
-
 	/**
 	 * Follows the delete that {@code deleteBackup} started.
 	 * @param request the request: {@code {backupCrn}}
 	 * @param started the answer: {@code {workflowId}}
 	 */
 	DeleteFollower(ObjectNode request, JsonNode started) {
-		this.backupCrn = request.path("backupCrn").asString();
-		this.workflowId = started.path("workflowId").asString("");
-	}
-
-	@Override
-	public String describeOperation() {
-		return Operations.DESCRIBE_WORKSPACE_BACKUP;
-	}
-
-	@Override
-	public ObjectNode describeRequest() {
-		return JsonNodeFactory.instance.objectNode().put("backupCrn", this.backupCrn);
+		super(request, started);
 	}
 
 	@Override
@@ -87,17 +72,12 @@ final class DeleteFollower implements Follower {
 		if (answer.status() != 404 || !"NOT_FOUND".equals(answer.body().path("code").asString(""))) {
 			return null;
 		}
-		ObjectNode result = JsonNodeFactory.instance.objectNode();
-		result.put("backupCrn", this.backupCrn);
-		result.put("workflowId", this.workflowId);
-		result.put("status", "deleted");
-		return new Outcome(result, WsbackupCli.OK);
+		return new Outcome(ended("deleted"), WsbackupCli.OK);
 	}
 
 	@Override
 	public String stillRunningHint() {
-		return "The delete of " + this.backupCrn + " may still be running in the runner; follow it with: "
-				+ "wsbackup describe-workspace-backup --backup-crn " + this.backupCrn;
+		return stillRunningHint("delete");
 	}
 
 }

@@ -11,7 +11,7 @@ import tools.jackson.databind.node.ObjectNode;
  * sound; exit 1 with {@code VERIFICATION_FAILED} and what failed (each problem naming the
  * resource, the recovery point and, on the local provider, the file) otherwise.
  */
-final class VerifyFollower implements Follower {
+final class VerifyFollower extends BackupWorkFollower {
 
 	/** The end of the {@code --wait} option's help. */
 	static final String WAIT_HELP = "exits 0 when the backup is verified, 1 when its verification failed.";
@@ -20,28 +20,13 @@ final class VerifyFollower implements Follower {
 
 	private static final String VERIFIED = "verified";
 
-	private final String backupCrn;
-
-	private final String workflowId;
-
 	/**
 	 * Follows the verification that {@code verifyBackup} started.
 	 * @param request the request: {@code {backupCrn}}
 	 * @param started the answer: {@code {workflowId}}
 	 */
 	VerifyFollower(ObjectNode request, JsonNode started) {
-		this.backupCrn = request.path("backupCrn").asString();
-		this.workflowId = started.path("workflowId").asString("");
-	}
-
-	@Override
-	public String describeOperation() {
-		return Operations.DESCRIBE_WORKSPACE_BACKUP;
-	}
-
-	@Override
-	public ObjectNode describeRequest() {
-		return JsonNodeFactory.instance.objectNode().put("backupCrn", this.backupCrn);
+		super(request, started);
 	}
 
 	@Override
@@ -61,10 +46,7 @@ final class VerifyFollower implements Follower {
 		JsonNode backup = described.path("backup");
 		String status = backup.path("verificationStatus").asString("");
 		if (VERIFIED.equals(status)) {
-			ObjectNode result = JsonNodeFactory.instance.objectNode();
-			result.put("backupCrn", this.backupCrn);
-			result.put("workflowId", this.workflowId);
-			result.put("status", VERIFIED);
+			ObjectNode result = ended(VERIFIED);
 			result.put("lastVerifiedAt", backup.path("lastVerifiedAt").asString(""));
 			return new Outcome(result, WsbackupCli.OK);
 		}
@@ -78,8 +60,7 @@ final class VerifyFollower implements Follower {
 
 	@Override
 	public String stillRunningHint() {
-		return "The verification of " + this.backupCrn + " may still be running in the runner; follow it with: "
-				+ "wsbackup describe-workspace-backup --backup-crn " + this.backupCrn;
+		return stillRunningHint("verification");
 	}
 
 }

@@ -128,9 +128,9 @@ class ScheduleApiController {
 	@PostMapping("/previewRetention")
 	RetentionPreview previewRetention(@RequestBody(required = false) String body) {
 		var r = reader.read("previewRetention", body, ScheduleRequest.class);
-		return new RetentionPreview(r.schedule(),
-				schedules.previewRetention(r.schedule()).stream().map(DoomedView::of).toList(),
-				schedules.retentionKept(r.schedule()).stream().map(KeptView::of).toList());
+		var preview = schedules.previewRetention(r.schedule());
+		return new RetentionPreview(r.schedule(), preview.doomed().stream().map(DoomedView::of).toList(),
+				preview.kept().stream().map(KeptView::of).toList());
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.wsbackup.retention;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -37,12 +38,24 @@ public class DoomedBackups {
 	}
 
 	/**
-	 * The schedule's backups that {@link #of} keeps only because each is the newest
-	 * verified backup of its workspace.
+	 * What the next sweep would do, from one read of the catalog: the doomed backups, and
+	 * those kept only because each is the newest verified backup of its workspace.
 	 */
-	public List<RetentionPolicy.Kept> keptAsNewestVerified(String creatorCrn, Retention retention) {
+	public Preview preview(String creatorCrn, Retention retention) {
 		List<Backup> listed = backups.listByCreator(creatorCrn);
-		return RetentionPolicy.keptAsNewestVerified(retention, listed, verified(listed), clock.instant());
+		Set<Crn> verified = verified(listed);
+		Instant now = clock.instant();
+		return new Preview(RetentionPolicy.doomed(retention, listed, verified, now),
+				RetentionPolicy.keptAsNewestVerified(retention, listed, verified, now));
+	}
+
+	/**
+	 * A retention preview.
+	 *
+	 * @param doomed what the sweep would delete, and why
+	 * @param kept what it keeps only as a workspace's newest verified backup
+	 */
+	public record Preview(List<RetentionPolicy.Doomed> doomed, List<RetentionPolicy.Kept> kept) {
 	}
 
 	private Set<Crn> verified(List<Backup> listed) {

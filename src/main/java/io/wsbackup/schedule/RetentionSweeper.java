@@ -32,17 +32,12 @@ public class RetentionSweeper {
 		this.launcher = launcher;
 	}
 
-	/** What the next sweep of the schedule would delete, deleting nothing. */
-	public List<RetentionPolicy.Doomed> preview(Schedule schedule) {
-		return doomed.of(schedules.creatorCrn(schedule), schedule.retention());
-	}
-
 	/**
-	 * The backups the next sweep keeps only because each is the newest verified backup of
-	 * its workspace.
+	 * What the next sweep of the schedule would delete, and what it keeps as a
+	 * workspace's newest verified backup, deleting nothing.
 	 */
-	public List<RetentionPolicy.Kept> keptAsNewestVerified(Schedule schedule) {
-		return doomed.keptAsNewestVerified(schedules.creatorCrn(schedule), schedule.retention());
+	public DoomedBackups.Preview preview(Schedule schedule) {
+		return doomed.preview(schedules.creatorCrn(schedule), schedule.retention());
 	}
 
 	/**

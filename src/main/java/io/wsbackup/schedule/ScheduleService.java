@@ -1,11 +1,12 @@
 package io.wsbackup.schedule;
 
+import io.wsbackup.retention.DoomedBackups;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-import io.wsbackup.retention.RetentionPolicy;
 import io.wsbackup.schedule.ScheduleRunRepository.Run;
 import io.wsbackup.system.WsbackupException;
 import org.quartz.Scheduler;
@@ -108,18 +109,11 @@ public class ScheduleService {
 	}
 
 	/**
-	 * What the schedule's next retention sweep would delete, and why; nothing is deleted.
+	 * What the schedule's next retention sweep would delete, and why, and what it keeps
+	 * as a workspace's newest verified backup; nothing is deleted.
 	 */
-	public List<RetentionPolicy.Doomed> previewRetention(String name) {
+	public DoomedBackups.Preview previewRetention(String name) {
 		return retention.preview(schedules.require(name));
-	}
-
-	/**
-	 * The backups the next retention sweep keeps because each is its workspace's newest
-	 * verified.
-	 */
-	public List<RetentionPolicy.Kept> retentionKept(String name) {
-		return retention.keptAsNewestVerified(schedules.require(name));
 	}
 
 	public Optional<Run> lastRun(String name) {

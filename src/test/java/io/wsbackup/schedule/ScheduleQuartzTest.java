@@ -256,7 +256,7 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 			.anyMatch((m) -> m.contains("retention of schedule keep1 deletes backup " + first.name()));
 
 		clock.advance(Duration.ofDays(3));
-		assertThat(service.previewRetention("keep1")).isEmpty();
+		assertThat(service.previewRetention("keep1").doomed()).isEmpty();
 		for (long sweep : retention.sweepAll("sweep-" + UUID.randomUUID())) {
 			assertThat(await().atMost(Duration.ofSeconds(15))
 				.until(() -> jobRepository.getJobExecution(sweep), (e) -> e != null && e.getEndTime() != null)

@@ -71,7 +71,10 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 	/** How the step sleeps between polls: returns early when the runner shuts down. */
 	interface Pause {
 
-		void sleep(Duration duration) throws InterruptedException;
+		/**
+		 * @param wakeKey the backup's CRN: a cancel of it ends the sleep
+		 */
+		void sleep(Duration duration, String wakeKey) throws InterruptedException;
 
 	}
 
@@ -189,7 +192,7 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 		reportProgress(run, ws, bk, jobs.size(), recoveryPoints.size(), estimate, now);
 		Duration wait = nextWait(run, eta, now, deadline);
 		run.save();
-		pause.sleep(wait);
+		pause.sleep(wait, backup.crn().toString());
 		return RepeatStatus.CONTINUABLE;
 	}
 

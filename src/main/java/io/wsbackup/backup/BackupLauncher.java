@@ -10,6 +10,7 @@ import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.execution.JobStarter;
+import io.wsbackup.execution.Runner;
 import io.wsbackup.execution.JobStarter.LaunchFailedException;
 import io.wsbackup.execution.LaunchableJob;
 import io.wsbackup.system.WsbackupException;
@@ -61,9 +62,12 @@ public class BackupLauncher implements LaunchableJob {
 
 	private final Clock clock;
 
+	private final Runner runner;
+
 	public BackupLauncher(WorkspaceRepository workspaces, BackupRepository backups,
 			@Qualifier("backupWorkspaceJob") Job backupWorkspaceJob, JobStarter starter, EventLog events,
-			WsbackupProperties properties, Clock clock) {
+			WsbackupProperties properties, Clock clock, Runner runner) {
+		this.runner = runner;
 		this.workspaces = workspaces;
 		this.backups = backups;
 		this.backupWorkspaceJob = backupWorkspaceJob;
@@ -265,6 +269,8 @@ public class BackupLauncher implements LaunchableJob {
 			events.warning(backup.workspaceCrn().toString(), crn.toString(), BackupParameters.JOB_NAME,
 					"cancel requested for backup " + backup.name() + "; the running step stops at its next poll");
 		});
+		// a step waiting on this runner polls now rather than after its wait
+		runner.wake(crn.toString());
 		return backup;
 	}
 

@@ -60,6 +60,9 @@ public class Runner {
 
 	private final Object monitor = new Object();
 
+	/** Wake keys given to {@link #wake} and not yet consumed by a pause, with when. */
+	private final Map<String, Long> wakes = new ConcurrentHashMap<>();
+
 	private volatile boolean releasing;
 
 	/** nanoTime of the first successful heartbeat after the last failure, or null. */
@@ -212,12 +215,48 @@ public class Runner {
 	 * that a waiting step reaches its next commit point at once.
 	 */
 	public void pause(Duration duration) throws InterruptedException {
+		pause(duration, null);
+	}
+
+	/**
+	 * Sleeps like {@link #pause(Duration)}, and returns early too when {@link #wake} is
+	 * called with the same key (a backup cancelled while its step waits: the step polls,
+	 * sees the cancel and hands over to the compensation at once rather than after a wait
+	 * of up to {@code poll-max-interval}). A wake that comes just before the pause ends
+	 * it at once.
+	 * @param wakeKey what a wake names (a backup's CRN), or {@code null}
+	 */
+	public void pause(Duration duration, String wakeKey) throws InterruptedException {
 		long end = System.nanoTime() + Math.max(1, duration.toNanos());
-		synchronized (monitor) {
-			long left;
-			while (!releasing && (left = end - System.nanoTime()) > 0) {
-				monitor.wait(Math.max(1, left / 1_000_000));
+		try {
+			synchronized (monitor) {
+				long left;
+				while (!releasing && (wakeKey == null || !wakes.containsKey(wakeKey))
+						&& (left = end - System.nanoTime()) > 0) {
+					monitor.wait(Math.max(1, left / 1_000_000));
+				}
 			}
+		}
+		finally {
+			if (wakeKey != null) {
+				wakes.remove(wakeKey);
+			}
+		}
+	}
+
+	/**
+	 * Ends the pause of the step waiting under this key on this runner, if any, or the
+	 * next one it begins. A step on another runner is not reached: it notices at its next
+	 * poll. Wakes nobody consumed are forgotten after an hour.
+	 */
+	public void wake(String wakeKey) {
+		long now = System.nanoTime();
+		if (wakes.size() > 1_000) {
+			wakes.values().removeIf((at) -> now - at > Duration.ofHours(1).toNanos());
+		}
+		wakes.put(wakeKey, now);
+		synchronized (monitor) {
+			monitor.notifyAll();
 		}
 	}
 

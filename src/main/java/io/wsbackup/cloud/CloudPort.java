@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.wsbackup.workspace.StorageAdmission;
+import io.wsbackup.workspace.ProtectedResource;
 import io.wsbackup.workspace.Workspace;
 
 /**
@@ -84,6 +85,35 @@ public interface CloudPort extends StorageAdmission {
 	 * @throws CloudException when the cloud could not be asked
 	 */
 	List<String> verifyRecoveryPoint(String vaultName, String recoveryPointId);
+
+	/**
+	 * Drill side: checks a resource a restore job created against the recovery point it
+	 * was restored from: {@code local}, every file of the restored directory against the
+	 * recovery point's manifest (size, hash, type; missing and extra files named);
+	 * {@code aws}, the created EBS volume or EFS file system exists, is available, and
+	 * (for a volume) has the size the recovery point recorded.
+	 * @param restored what the restore job created
+	 * ({@code RestoreProgress.createdResourceId}) and its kind
+	 * @param recordedSizeBytes the recovery point's size as the catalog recorded it, or
+	 * {@code null} when unknown
+	 * @return one readable sentence per problem, each naming the restored resource (and,
+	 * for {@code local}, the file); empty when the restored data is sound. A restored
+	 * resource that does not exist is a problem, not an exception.
+	 * @throws CloudException when the cloud could not be asked
+	 */
+	List<String> verifyRestored(ProtectedResource restored, String vaultName, String recoveryPointId,
+			Long recordedSizeBytes);
+
+	/**
+	 * Drill side: deletes a resource a restore job created (a drill's scratch copy) and
+	 * returns once the cloud no longer has it; deleting one already gone succeeds. It
+	 * refuses, with a non-retryable {@link CloudException}, anything that is not a
+	 * restore's creation ({@code local}: a directory outside the restores directory;
+	 * {@code aws}: a volume or file system without the restore's tags), so that a drill
+	 * can never delete a workspace's own storage.
+	 * @throws CloudException when the cloud could not delete it now
+	 */
+	void deleteRestored(ProtectedResource restored);
 
 	/**
 	 * What is missing before this workspace can be backed up (account, region, roles, the

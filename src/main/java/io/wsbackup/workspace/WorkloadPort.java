@@ -60,4 +60,22 @@ public interface WorkloadPort {
 	 */
 	List<String> startRestored(Workspace restored, CapturedWorkloads captured);
 
+	/**
+	 * Drill side: whether the restored workspace's workloads came up (for Kubernetes,
+	 * every Deployment and StatefulSet in its namespaces has its wanted replicas ready).
+	 * An adapter with nothing to check answers none.
+	 * @return one readable sentence per workload not ready, naming it; empty when ready
+	 */
+	List<String> readiness(Workspace restored);
+
+	/**
+	 * Drill side: removes everything {@link #provision}, {@link #attachStorage} and
+	 * {@link #startRestored} created for this restored workspace (for Kubernetes, its
+	 * namespaces and the PersistentVolumes bound to its restored storage), and returns
+	 * once they are gone. Idempotent: what is already gone is skipped. Never touches a
+	 * namespace the workspace's provisioning did not create.
+	 * @return readable sentences naming what was removed, for the event log
+	 */
+	List<String> remove(Workspace restored);
+
 }

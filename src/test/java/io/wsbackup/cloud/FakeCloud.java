@@ -112,6 +112,12 @@ public class FakeCloud implements CloudPort {
 
 	private String failNextDelete;
 
+	private final java.util.Set<String> restoredResources = new java.util.LinkedHashSet<>();
+
+	private final List<String> deletedRestored = new ArrayList<>();
+
+	private final Map<String, String> restoredUnsound = new HashMap<>();
+
 	private final Map<String, String> unsound = new HashMap<>();
 
 	private final List<String> verifyCalls = new ArrayList<>();
@@ -284,8 +290,62 @@ public class FakeCloud implements CloudPort {
 				}
 			}
 		}
+		if (job.state == CloudJobState.COMPLETED) {
+			restoredResources.add("restored-" + job.request.recoveryPointId());
+		}
 		return new RestoreProgress(job.jobId, job.state, job.percent,
 				job.state == CloudJobState.COMPLETED ? "restored-" + job.request.recoveryPointId() : null, job.message);
+	}
+
+	/**
+	 * Drill side: a restored resource is sound unless {@link #makeRestoredUnsound} says
+	 * otherwise; one never created or already deleted is named missing. Scripted with
+	 * {@code failNext("verifyRestored", ...)}.
+	 */
+	@Override
+	public synchronized List<String> verifyRestored(ProtectedResource restored, String vaultName,
+			String recoveryPointId, Long recordedSizeBytes) {
+		throwScripted("verifyRestored");
+		if (!restoredResources.contains(restored.id())) {
+			return List.of("restored " + restored.kind().name().toLowerCase() + " " + restored.id() + " of "
+					+ recoveryPointId + " does not exist");
+		}
+		String problem = restoredUnsound.get(restored.id());
+		return problem == null ? List.of() : List.of("restored " + restored.id() + ": " + problem);
+	}
+
+	/**
+	 * Drill side: forgets the restored resource; scripted with
+	 * {@code failNext("deleteRestored", ...)}.
+	 */
+	@Override
+	public synchronized void deleteRestored(ProtectedResource restored) {
+		throwScripted("deleteRestored");
+		if (restoredResources.remove(restored.id())) {
+			deletedRestored.add(restored.id());
+		}
+	}
+
+	/**
+	 * {@link #verifyRestored} finds this problem in the restored resource from now on.
+	 */
+	public synchronized void makeRestoredUnsound(String restoredId, String problem) {
+		restoredUnsound.put(restoredId, problem);
+	}
+
+	/** The resources restores created and nothing deleted since. */
+	public synchronized java.util.Set<String> restoredResources() {
+		return java.util.Set.copyOf(restoredResources);
+	}
+
+	/** The restored resources {@link #deleteRestored} deleted, in order. */
+	public synchronized List<String> deletedRestored() {
+		return List.copyOf(deletedRestored);
+	}
+
+	/** Restore jobs that have not ended. */
+	public synchronized long runningRestores() {
+		return restores.values().stream().filter((job) -> !job.state.isTerminal()).count();
 	}
 
 	@Override

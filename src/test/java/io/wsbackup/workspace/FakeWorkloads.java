@@ -29,6 +29,10 @@ public class FakeWorkloads implements WorkloadPort {
 	 */
 	private final Map<String, String> failNext = new HashMap<>();
 
+	private final java.util.Set<String> provisioned = new java.util.LinkedHashSet<>();
+
+	private final Map<String, String> notReady = new HashMap<>();
+
 	/** The next call of {@code operation} throws once. */
 	public synchronized void failNext(String operation, String message) {
 		failNext.put(operation, message);
@@ -170,6 +174,7 @@ public class FakeWorkloads implements WorkloadPort {
 	public synchronized ProvisionedWorkloads provision(Workspace restored, CapturedWorkloads captured) {
 		calls.add("provision " + restored.name());
 		throwScripted("provision");
+		provisioned.add(restored.name());
 		return new ProvisionedWorkloads(new WorkloadLocation(List.of(restored.name()), null, null),
 				List.of("namespace " + restored.name() + " created"));
 	}
@@ -188,6 +193,43 @@ public class FakeWorkloads implements WorkloadPort {
 		throwScripted("startRestored");
 		replicas.put(restored.name(), 3);
 		return List.of("model-build churn-v3");
+	}
+
+	/**
+	 * Ready unless {@link #notReady} says otherwise; scripted with
+	 * {@code failNext("readiness", ...)}.
+	 */
+	@Override
+	public synchronized List<String> readiness(Workspace restored) {
+		calls.add("readiness " + restored.name());
+		throwScripted("readiness");
+		String problem = notReady.get(restored.name());
+		return problem == null ? List.of() : List.of("deployment web of " + restored.name() + " " + problem);
+	}
+
+	/**
+	 * Removes the namespace {@link #provision} created; scripted with
+	 * {@code failNext("remove", ...)}.
+	 */
+	@Override
+	public synchronized List<String> remove(Workspace restored) {
+		calls.add("remove " + restored.name());
+		throwScripted("remove");
+		replicas.remove(restored.name());
+		return provisioned.remove(restored.name()) ? List.of("namespace " + restored.name() + " deleted") : List.of();
+	}
+
+	/** The restored workspace's readiness check reports this from now on. */
+	public synchronized void notReady(String workspaceName, String problem) {
+		notReady.put(workspaceName, problem);
+	}
+
+	/**
+	 * Workspaces whose namespace {@link #provision} created and {@link #remove} did not
+	 * remove.
+	 */
+	public synchronized java.util.Set<String> provisioned() {
+		return java.util.Set.copyOf(provisioned);
 	}
 
 }

@@ -234,4 +234,15 @@ public class AwsCloud implements CloudPort, AutoCloseable {
 		return prerequisites.missing(workspace);
 	}
 
+	@Override
+	public List<String> verifyRestored(io.wsbackup.workspace.ProtectedResource restored, String vaultName,
+			String recoveryPointId, Long recordedSizeBytes) {
+		throw new UnsupportedOperationException("HELPER-PENDING");
+	}
+
+	@Override
+	public void deleteRestored(io.wsbackup.workspace.ProtectedResource restored) {
+		throw new UnsupportedOperationException("HELPER-PENDING");
+	}
+
 }

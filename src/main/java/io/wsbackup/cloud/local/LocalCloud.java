@@ -262,4 +262,15 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 		jobs.onSnapshotFile(hook);
 	}
 
+	@Override
+	public List<String> verifyRestored(io.wsbackup.workspace.ProtectedResource restored, String vaultName,
+			String recoveryPointId, Long recordedSizeBytes) {
+		throw new UnsupportedOperationException("HELPER-PENDING");
+	}
+
+	@Override
+	public void deleteRestored(io.wsbackup.workspace.ProtectedResource restored) {
+		throw new UnsupportedOperationException("HELPER-PENDING");
+	}
+
 }

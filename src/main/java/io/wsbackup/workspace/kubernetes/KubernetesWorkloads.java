@@ -157,4 +157,14 @@ public class KubernetesWorkloads implements WorkloadPort {
 		return clients.client(location.kubeContext());
 	}
 
+	@Override
+	public List<String> readiness(Workspace restored) {
+		throw new UnsupportedOperationException("HELPER-PENDING");
+	}
+
+	@Override
+	public List<String> remove(Workspace restored) {
+		throw new UnsupportedOperationException("HELPER-PENDING");
+	}
+
 }

@@ -56,4 +56,16 @@ public class NoWorkloads implements WorkloadPort {
 		return List.of();
 	}
 
+	/** Nothing runs, so nothing to wait for. */
+	@Override
+	public List<String> readiness(Workspace restored) {
+		return List.of();
+	}
+
+	/** Nothing was provisioned, so nothing to remove. */
+	@Override
+	public List<String> remove(Workspace restored) {
+		return List.of();
+	}
+
 }

@@ -209,6 +209,17 @@ class KubernetesBackupJobTest {
 				}
 
 				@Override
+				public java.util.List<String> verifyRestored(io.wsbackup.workspace.ProtectedResource restored,
+						String vaultName, String recoveryPointId, Long recordedSizeBytes) {
+					return local.verifyRestored(restored, vaultName, recoveryPointId, recordedSizeBytes);
+				}
+
+				@Override
+				public void deleteRestored(io.wsbackup.workspace.ProtectedResource restored) {
+					local.deleteRestored(restored);
+				}
+
+				@Override
 				public String startSnapshot(SnapshotRequest request) {
 					recordReplicas();
 					return local.startSnapshot(request);

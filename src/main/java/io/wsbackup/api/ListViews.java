@@ -40,14 +40,15 @@ final class ListViews {
 			String workspaceVersionAtBackup, String backupStatus, String workspaceCrn, String workspaceName,
 			String environmentName, String completedAt, Long durationSeconds, Long sizeBytes, int recoveryPointCount,
 			String failureReason, Long jobExecutionId, String verificationStatus, String lastVerifiedAt,
-			String verificationFailure) {
+			String verificationFailure, String verifiedBy, Long verificationSeconds) {
 
 		static BackupListing of(BackupLine b, Verification v) {
 			return new BackupListing(b.backupCrn().toString(), b.backupName(), Views.time(b.createdAt()),
 					b.creatorCrn(), b.workspaceVersion(), b.status().text(), b.workspaceCrn().toString(),
 					b.workspaceName(), b.environmentName(), Views.time(b.completedAt()), b.durationSeconds(),
 					b.sizeBytes(), b.recoveryPoints(), ListViews.failureReason(b.status(), b.failureReason()),
-					b.jobExecutionId(), v.status().text(), Views.time(v.lastVerifiedAt()), v.failure());
+					b.jobExecutionId(), v.status().text(), Views.time(v.lastVerifiedAt()), v.failure(), v.verifiedBy(),
+					v.seconds());
 		}
 
 	}

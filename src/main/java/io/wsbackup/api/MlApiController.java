@@ -166,7 +166,7 @@ class MlApiController {
 				b.timeoutMinutes(), ListViews.failureReason(b.status(), b.failureReason()), b.warnings(),
 				backups.recoveryPoints(crn).stream().map(RecoveryPointView::of).toList(), b.jobExecutionId(),
 				execution == null ? null : execution.getStatus().name(), currentStep, progress, v.status().text(),
-				Views.time(v.lastVerifiedAt()), v.failure()));
+				Views.time(v.lastVerifiedAt()), v.failure(), v.verifiedBy(), v.seconds()));
 	}
 
 	@PostMapping("/cancelBackup")

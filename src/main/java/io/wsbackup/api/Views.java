@@ -96,7 +96,7 @@ final class Views {
 			String workspaceVersionAtBackup, String backupStatus, String vaultName, int backupJobTimeoutMinutes,
 			String failureReason, List<String> warnings, List<RecoveryPointView> recoveryPoints, Long jobExecutionId,
 			String jobStatus, String currentStep, ProgressView progress, String verificationStatus,
-			String lastVerifiedAt, String verificationFailure) {
+			String lastVerifiedAt, String verificationFailure, String verifiedBy, Long verificationSeconds) {
 	}
 
 	record BackupResponse(BackupView backup) {

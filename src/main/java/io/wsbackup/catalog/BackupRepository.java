@@ -249,12 +249,15 @@ public class BackupRepository {
 		if (crns.isEmpty()) {
 			return found;
 		}
-		jdbc.sql("SELECT CRN, VERIFICATION_STATUS, LAST_VERIFIED_AT, VERIFICATION_FAILURE FROM WS_BACKUP WHERE CRN IN ("
+		jdbc.sql("SELECT CRN, VERIFICATION_STATUS, LAST_VERIFIED_AT, VERIFICATION_FAILURE, VERIFIED_BY, "
+				+ "VERIFICATION_SECONDS FROM WS_BACKUP WHERE CRN IN ("
 				+ String.join(",", Collections.nCopies(crns.size(), "?")) + ")")
 			.params(crns.stream().map(Crn::toString).toList())
 			.query((rs) -> {
-				found.put(Crn.parse(rs.getString(1)), new Verification(Verification.Status.of(rs.getString(2)),
-						Times.fromDb(rs.getObject(3, LocalDateTime.class)), rs.getString(4)));
+				found.put(Crn.parse(rs.getString(1)),
+						new Verification(Verification.Status.of(rs.getString(2)),
+								Times.fromDb(rs.getObject(3, LocalDateTime.class)), rs.getString(4), rs.getString(5),
+								rs.getObject(6) == null ? null : rs.getLong(6)));
 			});
 		return found;
 	}
@@ -275,12 +278,22 @@ public class BackupRepository {
 	 * else {@code failed} with the problems, one per line, bounded like the warnings.
 	 */
 	public void verificationEnded(Crn crn, List<String> problems) {
+		verificationEnded(crn, problems, Verification.IN_PLACE, null);
+	}
+
+	/**
+	 * Records how a verification ended, now, how it was made
+	 * ({@link Verification#IN_PLACE} or {@link Verification#DRILL}) and how long it took
+	 * ({@code null}: not measured).
+	 */
+	public void verificationEnded(Crn crn, List<String> problems, String verifiedBy, java.time.Duration took) {
 		Instant now = clock.instant();
 		String failure = problems.isEmpty() ? null : truncate(String.join("\n", problems), WARNINGS_COLUMN);
 		jdbc.sql("UPDATE WS_BACKUP SET VERIFICATION_STATUS = ?, LAST_VERIFIED_AT = ?, VERIFICATION_FAILURE = ?, "
-				+ "UPDATED_AT = ? WHERE CRN = ?")
+				+ "VERIFIED_BY = ?, VERIFICATION_SECONDS = ?, UPDATED_AT = ? WHERE CRN = ?")
 			.params((problems.isEmpty() ? Verification.Status.VERIFIED : Verification.Status.FAILED).text(),
-					Times.toDb(now), failure, Times.toDb(now), crn.toString())
+					Times.toDb(now), failure, verifiedBy, took == null ? null : Math.max(0, took.toSeconds()),
+					Times.toDb(now), crn.toString())
 			.update();
 	}
 

@@ -11,11 +11,21 @@ import java.util.Arrays;
  * @param lastVerifiedAt when its last verification ended, or {@code null} when none did
  * @param failure what the last verification found wrong (one line per problem), or
  * {@code null} unless it failed
+ * @param verifiedBy how the last verification that ended was made: {@code in-place} (job
+ * {@code verifyBackup}) or {@code drill} (job {@code drillBackup}: restored into a
+ * scratch workspace and checked there), or {@code null}
+ * @param seconds how long that verification took, or {@code null} when not recorded
  */
-public record Verification(Status status, Instant lastVerifiedAt, String failure) {
+public record Verification(Status status, Instant lastVerifiedAt, String failure, String verifiedBy, Long seconds) {
 
 	/** A backup never verified. */
-	public static final Verification NEVER = new Verification(Status.NEVER, null, null);
+	public static final Verification NEVER = new Verification(Status.NEVER, null, null, null, null);
+
+	/** {@link #verifiedBy} of a verification where the backup lies. */
+	public static final String IN_PLACE = "in-place";
+
+	/** {@link #verifiedBy} of a restore drill. */
+	public static final String DRILL = "drill";
 
 	/** Where a backup's verification stands. */
 	public enum Status {

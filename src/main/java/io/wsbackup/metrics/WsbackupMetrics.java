@@ -75,7 +75,7 @@ public class WsbackupMetrics implements SmartLifecycle {
 	public enum JobKind {
 
 		BACKUP("backupWorkspace", "wsbackup.backups"), RESTORE("restoreWorkspace", "wsbackup.restores"),
-		DELETE("deleteBackup", null), VERIFY("verifyBackup", null);
+		DELETE("deleteBackup", null), VERIFY("verifyBackup", null), DRILL("drillBackup", null);
 
 		private final String jobName;
 

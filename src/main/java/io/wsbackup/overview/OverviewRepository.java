@@ -18,6 +18,7 @@ import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.events.Event;
 import io.wsbackup.system.Times;
 import io.wsbackup.workspace.Crn;
+import io.wsbackup.workspace.WorkspaceRepository;
 import io.wsbackup.workspace.WorkspaceStatus;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -279,17 +280,15 @@ public class OverviewRepository {
 		String inEnvironment = environmentName == null ? ""
 				: " AND b.WORKSPACE_CRN IN (SELECT CRN FROM WS_WORKSPACE WHERE ENVIRONMENT_NAME = ?)";
 		List<Object> env = environmentName == null ? List.of() : List.of(environmentName);
-		int workspaces = count(
-				"SELECT COUNT(*) FROM WS_WORKSPACE" + (environmentName == null ? "" : " WHERE ENVIRONMENT_NAME = ?"),
-				env);
+		int workspaces = count("SELECT COUNT(*) FROM WS_WORKSPACE WHERE " + WorkspaceRepository.NOT_SCRATCH
+				+ (environmentName == null ? "" : " AND ENVIRONMENT_NAME = ?"), env);
 		int protectedRecently = count(
 				"SELECT COUNT(DISTINCT b.WORKSPACE_CRN) FROM WS_BACKUP b WHERE b.STATUS = ? " + "AND b.CREATED_AT >= ?"
 						+ inEnvironment,
 				concat(List.of(BackupStatus.SUCCEEDED.text(), Times.toDb(protectedSince)), env));
-		int never = count(
-				"SELECT COUNT(*) FROM WS_WORKSPACE w WHERE NOT EXISTS (SELECT 1 FROM WS_BACKUP b2 WHERE "
-						+ "b2.WORKSPACE_CRN = w.CRN AND b2.STATUS = ?)"
-						+ (environmentName == null ? "" : " AND w.ENVIRONMENT_NAME = ?"),
+		int never = count("SELECT COUNT(*) FROM WS_WORKSPACE w WHERE w." + WorkspaceRepository.NOT_SCRATCH
+				+ " AND NOT EXISTS (SELECT 1 FROM WS_BACKUP b2 WHERE " + "b2.WORKSPACE_CRN = w.CRN AND b2.STATUS = ?)"
+				+ (environmentName == null ? "" : " AND w.ENVIRONMENT_NAME = ?"),
 				concat(List.of(BackupStatus.SUCCEEDED.text()), env));
 		// a failed backup is the last attempt when no backup of its workspace (other than
 		// one being deleted) is newer, ties broken as NEWEST_FIRST does
@@ -301,7 +300,8 @@ public class OverviewRepository {
 						+ "COALESCE(b.JOB_EXECUTION_ID, 9223372036854775807))))",
 				concat(concat(List.of(BackupStatus.FAILED.text()), env), List.of(BackupStatus.DELETING.text())));
 		int running = count(
-				"SELECT COUNT(*) FROM WS_WORKSPACE w WHERE (w.STATUS IN (?, ?) OR w.CRN IN (SELECT "
+				"SELECT COUNT(*) FROM WS_WORKSPACE w WHERE w." + WorkspaceRepository.NOT_SCRATCH
+						+ " AND (w.STATUS IN (?, ?) OR w.CRN IN (SELECT "
 						+ "b.WORKSPACE_CRN FROM WS_BACKUP b WHERE b.STATUS IN (?, ?)))"
 						+ (environmentName == null ? "" : " AND w.ENVIRONMENT_NAME = ?"),
 				concat(List.of(WorkspaceStatus.BACKUP_STARTED.text(), WorkspaceStatus.RESTORE_STARTED.text(),

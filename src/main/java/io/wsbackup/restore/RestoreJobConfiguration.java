@@ -50,9 +50,29 @@ public class RestoreJobConfiguration {
 			WorkspaceRepository workspaces, CloudPort cloud, WorkloadPort workloads, EventLog events, Clock clock,
 			WsbackupProperties properties, WsbackupMetrics metrics, StepGuard guard, Runner runner,
 			ApplicationEventPublisher publisher) {
+		List<Step> steps = restoreSteps(jobRepository, tx, backups, workspaces, cloud, workloads, events, clock,
+				properties, guard, runner);
+		Step compensate = guard
+			.step(MarkRestoreFailedTasklet.STEP, new MarkRestoreFailedTasklet(workspaces, events, jobRepository), tx)
+			.listener(new KeepFailedStepRestartable(jobRepository))
+			.allowStartIfComplete(true)
+			.build();
+		JobBuilder job = new JobBuilder(RestoreParameters.JOB_NAME, jobRepository).listener(guard.jobListener())
+			.listener(new RestoreJobListener(backups, workspaces, metrics, publisher));
+		return CompensatedFlow.of(job, steps, compensate).from(compensate).on("*").fail().end().build();
+	}
+
+	/**
+	 * The six steps that restore a backup into a new workspace, shared with
+	 * {@code drillBackup} (which restores into a scratch workspace). Step names are
+	 * persisted and matched on restart: never rename them.
+	 */
+	static List<Step> restoreSteps(JobRepository jobRepository, PlatformTransactionManager tx, BackupRepository backups,
+			WorkspaceRepository workspaces, CloudPort cloud, WorkloadPort workloads, EventLog events, Clock clock,
+			WsbackupProperties properties, StepGuard guard, Runner runner) {
 		Step validate = step(ValidateRestoreTasklet.STEP, tx, guard,
 				new ValidateRestoreTasklet(backups, workspaces, cloud, events, jobRepository, clock), true);
-		List<Step> steps = List.of(validate,
+		return List.of(validate,
 				step(ProvisionWorkspaceTasklet.STEP, tx, guard,
 						new ProvisionWorkspaceTasklet(backups, workspaces, workloads, events, jobRepository), false),
 				step(RestoreStorageTasklet.STEP, tx, guard,
@@ -67,14 +87,6 @@ public class RestoreJobConfiguration {
 						new AttachStorageTasklet(backups, workspaces, workloads, events, jobRepository), false),
 				step(StartWorkspaceTasklet.STEP, tx, guard,
 						new StartWorkspaceTasklet(backups, workspaces, workloads, events, jobRepository), false));
-		Step compensate = guard
-			.step(MarkRestoreFailedTasklet.STEP, new MarkRestoreFailedTasklet(workspaces, events, jobRepository), tx)
-			.listener(new KeepFailedStepRestartable(jobRepository))
-			.allowStartIfComplete(true)
-			.build();
-		JobBuilder job = new JobBuilder(RestoreParameters.JOB_NAME, jobRepository).listener(guard.jobListener())
-			.listener(new RestoreJobListener(backups, workspaces, metrics, publisher));
-		return CompensatedFlow.of(job, steps, compensate).from(compensate).on("*").fail().end().build();
 	}
 
 	private static Step step(String name, PlatformTransactionManager tx, StepGuard guard, Tasklet tasklet,

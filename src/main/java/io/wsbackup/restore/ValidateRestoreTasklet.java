@@ -79,7 +79,11 @@ class ValidateRestoreTasklet implements Tasklet {
 		if (workspace.status() == WorkspaceStatus.RESTORE_FAILED) {
 			workspaces.moveStatus(workspace.crn(), WorkspaceStatus.RESTORE_FAILED, WorkspaceStatus.RESTORE_STARTED);
 		}
-		else if (workspace.status() != WorkspaceStatus.RESTORE_STARTED) {
+		else if (workspace.status() != WorkspaceStatus.RESTORE_STARTED
+				&& !(workspace.status() == WorkspaceStatus.INSTALLATION_FINISHED
+						&& workspaces.drillOf(workspace.crn()).isPresent())) {
+			// a drill's scratch workspace taken back from a dead runner after it started
+			// goes on to the drill's checks
 			throw new StepFailedException(
 					"workspace " + workspace.name() + " is " + workspace.status() + ", not being restored");
 		}

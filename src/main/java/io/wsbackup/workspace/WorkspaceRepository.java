@@ -20,6 +20,12 @@ public class WorkspaceRepository {
 			+ "SHARED_FILE_SYSTEM, EXTERNAL_NFS, CREATED_AT, RESTORED_FROM_BACKUP_CRN, NAMESPACES, NAMESPACE_SELECTOR, "
 			+ "KUBE_CONTEXT, PROVISIONING_PARAMETERS";
 
+	/**
+	 * A drill's scratch workspace is never listed (so never scheduled, counted or shown
+	 * among the workspaces): it exists only while its drill runs.
+	 */
+	public static final String NOT_SCRATCH = "DRILL_OF_BACKUP_CRN IS NULL";
+
 	private final JdbcClient jdbc;
 
 	private final Clock clock;
@@ -42,6 +48,46 @@ public class WorkspaceRepository {
 					Json.writeStrings(w.workloads().namespaces()), w.workloads().namespaceSelector(),
 					w.workloads().kubeContext(), w.provisioningParameters(), Times.toDb(clock.instant()))
 			.update();
+	}
+
+	/**
+	 * Marks a workspace as the scratch workspace of a drill of this backup (in the
+	 * drill's launch transaction, after {@link #insert}).
+	 */
+	public void markScratch(Crn crn, String backupCrn) {
+		jdbc.sql("UPDATE WS_WORKSPACE SET DRILL_OF_BACKUP_CRN = ? WHERE CRN = ?")
+			.params(backupCrn, crn.toString())
+			.update();
+	}
+
+	/**
+	 * The backup whose drill this scratch workspace serves, or empty for any other
+	 * workspace.
+	 */
+	public Optional<String> drillOf(Crn crn) {
+		return jdbc
+			.sql("SELECT DRILL_OF_BACKUP_CRN FROM WS_WORKSPACE WHERE CRN = ? AND DRILL_OF_BACKUP_CRN IS NOT NULL")
+			.param(crn.toString())
+			.query(String.class)
+			.optional();
+	}
+
+	/**
+	 * Deletes a drill's scratch workspace from the catalog; never any other workspace.
+	 * @return whether it was there
+	 */
+	public boolean deleteScratch(Crn crn) {
+		return jdbc.sql("DELETE FROM WS_WORKSPACE WHERE CRN = ? AND DRILL_OF_BACKUP_CRN IS NOT NULL")
+			.param(crn.toString())
+			.update() == 1;
+	}
+
+	/** The scratch workspaces of drills, oldest first. */
+	public List<Workspace> scratchWorkspaces() {
+		return jdbc
+			.sql("SELECT " + COLUMNS + " FROM WS_WORKSPACE WHERE DRILL_OF_BACKUP_CRN IS NOT NULL ORDER BY CREATED_AT")
+			.query(WorkspaceRepository::map)
+			.list();
 	}
 
 	public Optional<Workspace> find(Crn crn) {
@@ -73,11 +119,15 @@ public class WorkspaceRepository {
 	 */
 	public List<Workspace> list(String environmentName) {
 		if (environmentName == null) {
-			return jdbc.sql("SELECT " + COLUMNS + " FROM WS_WORKSPACE ORDER BY ENVIRONMENT_NAME, NAME")
+			return jdbc
+				.sql("SELECT " + COLUMNS + " FROM WS_WORKSPACE WHERE " + NOT_SCRATCH
+						+ " ORDER BY ENVIRONMENT_NAME, NAME")
 				.query(WorkspaceRepository::map)
 				.list();
 		}
-		return jdbc.sql("SELECT " + COLUMNS + " FROM WS_WORKSPACE WHERE ENVIRONMENT_NAME = ? ORDER BY NAME")
+		return jdbc
+			.sql("SELECT " + COLUMNS + " FROM WS_WORKSPACE WHERE ENVIRONMENT_NAME = ? AND " + NOT_SCRATCH
+					+ " ORDER BY NAME")
 			.param(environmentName)
 			.query(WorkspaceRepository::map)
 			.list();
@@ -90,7 +140,7 @@ public class WorkspaceRepository {
 	 */
 	public List<Workspace> page(String environmentName, String nameContains, String afterEnvironment, String afterName,
 			int limit) {
-		StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM WS_WORKSPACE WHERE 1 = 1");
+		StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM WS_WORKSPACE WHERE " + NOT_SCRATCH);
 		List<Object> params = new java.util.ArrayList<>();
 		if (environmentName != null) {
 			sql.append(" AND ENVIRONMENT_NAME = ?");

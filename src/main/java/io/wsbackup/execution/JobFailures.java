@@ -94,10 +94,16 @@ public final class JobFailures {
 		return message.isBlank() ? "the step failed" : message;
 	}
 
+	/**
+	 * The last step that failed: FAILED, or ABANDONED with a FAILED exit (a failed step
+	 * the flow moved on from to a compensation that does not keep it restartable, as a
+	 * drill's).
+	 */
 	private static Optional<StepExecution> lastFailed(JobExecution execution) {
 		return execution.getStepExecutions()
 			.stream()
-			.filter((s) -> s.getStatus() == BatchStatus.FAILED)
+			.filter((s) -> s.getStatus() == BatchStatus.FAILED || (s.getStatus() == BatchStatus.ABANDONED
+					&& ExitStatus.FAILED.getExitCode().equals(s.getExitStatus().getExitCode())))
 			.max(Comparator.comparing(StepExecution::getId));
 	}
 

@@ -1,7 +1,6 @@
 package io.wsbackup.restore;
 
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -151,7 +150,7 @@ public class DrillLauncher implements LaunchableJob {
 		return backups.listByWorkspace(crn)
 			.stream()
 			.filter((b) -> b.status() == BackupStatus.SUCCEEDED)
-			.max(Comparator.comparing(Backup::createdAt))
+			.findFirst()
 			.orElseThrow(() -> WsbackupException
 				.failedPrecondition("workspace " + workspace.name() + " has no succeeded backup to drill"));
 	}

@@ -256,45 +256,52 @@ public class FakeCloud implements CloudPort {
 	}
 
 	@Override
-	public synchronized String startRestore(RestoreRequest request) {
-		throwScripted("startRestore");
-		String tokenKey = request.vaultName() + "\n" + request.idempotencyToken();
-		String existing = restoreTokens.get(tokenKey);
-		if (existing != null) {
-			return existing;
+	public String startRestore(RestoreRequest request) {
+		gates.pass("startRestore");
+		synchronized (this) {
+			throwScripted("startRestore");
+			String tokenKey = request.vaultName() + "\n" + request.idempotencyToken();
+			String existing = restoreTokens.get(tokenKey);
+			if (existing != null) {
+				return existing;
+			}
+			String jobId = "fake-restore-" + (++jobCounter);
+			restores.put(jobId, new RestoreJob(jobId, request));
+			restoreTokens.put(tokenKey, jobId);
+			startedRestores.add(request);
+			return jobId;
 		}
-		String jobId = "fake-restore-" + (++jobCounter);
-		restores.put(jobId, new RestoreJob(jobId, request));
-		restoreTokens.put(tokenKey, jobId);
-		startedRestores.add(request);
-		return jobId;
 	}
 
 	@Override
-	public synchronized RestoreProgress restoreProgress(String jobId) {
-		throwScripted("restoreProgress");
-		RestoreJob job = restores.get(jobId);
-		if (job == null) {
-			throw new CloudException("unknown restore job " + jobId, false);
-		}
-		if (!job.state.isTerminal()) {
-			String failure = restoreFailuresByRecoveryPoint.remove(job.request.recoveryPointId());
-			if (failure != null) {
-				job.state = CloudJobState.FAILED;
-				job.message = failure;
+	public RestoreProgress restoreProgress(String jobId) {
+		gates.pass("restoreProgress");
+		synchronized (this) {
+			throwScripted("restoreProgress");
+			RestoreJob job = restores.get(jobId);
+			if (job == null) {
+				throw new CloudException("unknown restore job " + jobId, false);
 			}
-			else {
-				job.percent = Math.min(100, job.percent + percentPerPoll);
-				if (job.percent >= 100) {
-					job.state = CloudJobState.COMPLETED;
+			if (!job.state.isTerminal()) {
+				String failure = restoreFailuresByRecoveryPoint.remove(job.request.recoveryPointId());
+				if (failure != null) {
+					job.state = CloudJobState.FAILED;
+					job.message = failure;
+				}
+				else {
+					job.percent = Math.min(100, job.percent + percentPerPoll);
+					if (job.percent >= 100) {
+						job.state = CloudJobState.COMPLETED;
+					}
 				}
 			}
+			if (job.state == CloudJobState.COMPLETED) {
+				restoredResources.add("restored-" + job.request.recoveryPointId());
+			}
+			return new RestoreProgress(job.jobId, job.state, job.percent,
+					job.state == CloudJobState.COMPLETED ? "restored-" + job.request.recoveryPointId() : null,
+					job.message);
 		}
-		if (job.state == CloudJobState.COMPLETED) {
-			restoredResources.add("restored-" + job.request.recoveryPointId());
-		}
-		return new RestoreProgress(job.jobId, job.state, job.percent,
-				job.state == CloudJobState.COMPLETED ? "restored-" + job.request.recoveryPointId() : null, job.message);
 	}
 
 	/**
@@ -303,15 +310,18 @@ public class FakeCloud implements CloudPort {
 	 * {@code failNext("verifyRestored", ...)}.
 	 */
 	@Override
-	public synchronized List<String> verifyRestored(ProtectedResource restored, String vaultName,
-			String recoveryPointId, Long recordedSizeBytes) {
-		throwScripted("verifyRestored");
-		if (!restoredResources.contains(restored.id())) {
-			return List.of("restored " + restored.kind().name().toLowerCase() + " " + restored.id() + " of "
-					+ recoveryPointId + " does not exist");
+	public List<String> verifyRestored(ProtectedResource restored, String vaultName, String recoveryPointId,
+			Long recordedSizeBytes) {
+		gates.pass("verifyRestored");
+		synchronized (this) {
+			throwScripted("verifyRestored");
+			if (!restoredResources.contains(restored.id())) {
+				return List.of("restored " + restored.kind().name().toLowerCase() + " " + restored.id() + " of "
+						+ recoveryPointId + " does not exist");
+			}
+			String problem = restoredUnsound.get(restored.id());
+			return problem == null ? List.of() : List.of("restored " + restored.id() + ": " + problem);
 		}
-		String problem = restoredUnsound.get(restored.id());
-		return problem == null ? List.of() : List.of("restored " + restored.id() + ": " + problem);
 	}
 
 	/**
@@ -319,10 +329,13 @@ public class FakeCloud implements CloudPort {
 	 * {@code failNext("deleteRestored", ...)}.
 	 */
 	@Override
-	public synchronized void deleteRestored(ProtectedResource restored) {
-		throwScripted("deleteRestored");
-		if (restoredResources.remove(restored.id())) {
-			deletedRestored.add(restored.id());
+	public void deleteRestored(ProtectedResource restored) {
+		gates.pass("deleteRestored");
+		synchronized (this) {
+			throwScripted("deleteRestored");
+			if (restoredResources.remove(restored.id())) {
+				deletedRestored.add(restored.id());
+			}
 		}
 	}
 
@@ -617,6 +630,9 @@ public class FakeCloud implements CloudPort {
 	 */
 	public synchronized void reset() {
 		gates.clear();
+		restoredResources.clear();
+		deletedRestored.clear();
+		restoredUnsound.clear();
 		startedSnapshots.clear();
 		cancelledJobs.clear();
 		deletedRecoveryPoints.clear();

@@ -92,6 +92,8 @@ public class FakeWorkloads implements WorkloadPort {
 	public synchronized void reset() {
 		gates.clear();
 		calls.clear();
+		provisioned.clear();
+		notReady.clear();
 		replicas.clear();
 		failNextStop = null;
 		failNext.clear();
@@ -171,28 +173,37 @@ public class FakeWorkloads implements WorkloadPort {
 	}
 
 	@Override
-	public synchronized ProvisionedWorkloads provision(Workspace restored, CapturedWorkloads captured) {
-		calls.add("provision " + restored.name());
-		throwScripted("provision");
-		provisioned.add(restored.name());
-		return new ProvisionedWorkloads(new WorkloadLocation(List.of(restored.name()), null, null),
-				List.of("namespace " + restored.name() + " created"));
+	public ProvisionedWorkloads provision(Workspace restored, CapturedWorkloads captured) {
+		gates.pass("provision");
+		synchronized (this) {
+			calls.add("provision " + restored.name());
+			throwScripted("provision");
+			provisioned.add(restored.name());
+			return new ProvisionedWorkloads(new WorkloadLocation(List.of(restored.name()), null, null),
+					List.of("namespace " + restored.name() + " created"));
+		}
 	}
 
 	@Override
-	public synchronized List<String> attachStorage(Workspace restored, CapturedWorkloads captured,
+	public List<String> attachStorage(Workspace restored, CapturedWorkloads captured,
 			Map<ProtectedResource, String> storage) {
-		calls.add("attach " + restored.name());
-		throwScripted("attachStorage");
-		return storage.values().stream().map((id) -> "bound " + id + " to " + restored.name()).toList();
+		gates.pass("attachStorage");
+		synchronized (this) {
+			calls.add("attach " + restored.name());
+			throwScripted("attachStorage");
+			return storage.values().stream().map((id) -> "bound " + id + " to " + restored.name()).toList();
+		}
 	}
 
 	@Override
-	public synchronized List<String> startRestored(Workspace restored, CapturedWorkloads captured) {
-		calls.add("startRestored " + restored.name());
-		throwScripted("startRestored");
-		replicas.put(restored.name(), 3);
-		return List.of("model-build churn-v3");
+	public List<String> startRestored(Workspace restored, CapturedWorkloads captured) {
+		gates.pass("startRestored");
+		synchronized (this) {
+			calls.add("startRestored " + restored.name());
+			throwScripted("startRestored");
+			replicas.put(restored.name(), 3);
+			return List.of("model-build churn-v3");
+		}
 	}
 
 	/**
@@ -200,11 +211,14 @@ public class FakeWorkloads implements WorkloadPort {
 	 * {@code failNext("readiness", ...)}.
 	 */
 	@Override
-	public synchronized List<String> readiness(Workspace restored) {
-		calls.add("readiness " + restored.name());
-		throwScripted("readiness");
-		String problem = notReady.get(restored.name());
-		return problem == null ? List.of() : List.of("deployment web of " + restored.name() + " " + problem);
+	public List<String> readiness(Workspace restored) {
+		gates.pass("readiness");
+		synchronized (this) {
+			calls.add("readiness " + restored.name());
+			throwScripted("readiness");
+			String problem = notReady.get(restored.name());
+			return problem == null ? List.of() : List.of("deployment web of " + restored.name() + " " + problem);
+		}
 	}
 
 	/**
@@ -212,11 +226,15 @@ public class FakeWorkloads implements WorkloadPort {
 	 * {@code failNext("remove", ...)}.
 	 */
 	@Override
-	public synchronized List<String> remove(Workspace restored) {
-		calls.add("remove " + restored.name());
-		throwScripted("remove");
-		replicas.remove(restored.name());
-		return provisioned.remove(restored.name()) ? List.of("namespace " + restored.name() + " deleted") : List.of();
+	public List<String> remove(Workspace restored) {
+		gates.pass("remove");
+		synchronized (this) {
+			calls.add("remove " + restored.name());
+			throwScripted("remove");
+			replicas.remove(restored.name());
+			return provisioned.remove(restored.name()) ? List.of("namespace " + restored.name() + " deleted")
+					: List.of();
+		}
 	}
 
 	/** The restored workspace's readiness check reports this from now on. */

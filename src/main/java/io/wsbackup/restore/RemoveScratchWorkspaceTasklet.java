@@ -3,7 +3,6 @@ package io.wsbackup.restore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import io.wsbackup.catalog.Backup;
@@ -97,6 +96,12 @@ class RemoveScratchWorkspaceTasklet implements Tasklet {
 			}
 		}
 		ScratchWorkspace.Removal removal = scratch.remove(run);
+		if (!removal.removed().isEmpty()) {
+			events.info(ws, bk, step, "drill of backup " + name + ": " + String.join("; ", removal.removed()));
+		}
+		if (!removal.complete() && removal.waitingFor().isEmpty()) {
+			return RepeatStatus.CONTINUABLE;
+		}
 		if (!removal.complete()) {
 			Instant now = clock.instant();
 			Instant giveUp = run.has(RestoreContextKeys.DEADLINE)
@@ -116,9 +121,8 @@ class RemoveScratchWorkspaceTasklet implements Tasklet {
 			pause.sleep(wait);
 			return RepeatStatus.CONTINUABLE;
 		}
-		List<String> said = new ArrayList<>(removal.removed());
-		events.info(ws, bk, step, "drill of backup " + name + ": "
-				+ (said.isEmpty() ? "nothing was left to remove" : String.join("; ", said)));
+		events.info(ws, bk, step, "drill of backup " + name + ": its scratch workspace and everything its restore"
+				+ " created are removed");
 		return RepeatStatus.FINISHED;
 	}
 

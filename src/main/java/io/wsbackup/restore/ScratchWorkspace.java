@@ -25,6 +25,11 @@ import io.wsbackup.workspace.WorkspaceRepository;
  */
 final class ScratchWorkspace {
 
+	/**
+	 * {@code true} once the workload adapter removed the scratch workspace's workloads.
+	 */
+	static final String WORKLOADS_REMOVED = "drill.workloadsRemoved";
+
 	private final BackupRepository backups;
 
 	private final WorkspaceRepository workspaces;
@@ -42,23 +47,20 @@ final class ScratchWorkspace {
 	}
 
 	/**
-	 * What one attempt at the removal did.
+	 * What one part of the removal did.
 	 *
 	 * @param removed what was removed, one sentence each
 	 * @param waitingFor the cloud restore jobs still running (nothing else is removed
-	 * until they end: what they create must be deleted too); empty when the removal is
-	 * complete
+	 * until they end: what they create must be deleted too)
+	 * @param complete whether everything is removed; else the next part follows
 	 */
-	record Removal(List<String> removed, List<String> waitingFor) {
-
-		boolean complete() {
-			return waitingFor.isEmpty();
-		}
+	record Removal(List<String> removed, List<String> waitingFor, boolean complete) {
 
 	}
 
 	/**
-	 * Removes what can be removed now.
+	 * Removes the next part: first, once no cloud restore runs, the workloads; then the
+	 * restored resources and the catalog row.
 	 * @throws io.wsbackup.cloud.CloudException when the cloud refused a deletion (the
 	 * removal is run again by the step's retry or a restart)
 	 */
@@ -79,13 +81,18 @@ final class ScratchWorkspace {
 			}
 		});
 		if (!waitingFor.isEmpty()) {
-			return new Removal(List.of(), waitingFor);
+			return new Removal(List.of(), waitingFor, false);
+		}
+		Workspace workspace = workspaces.find(run.workspaceCrn).orElse(null);
+		if (!"true".equals(run.getString(WORKLOADS_REMOVED))) {
+			// a part of its own: what is bound to the restored storage goes first, and a
+			// crash after it resumes with the storage
+			List<String> removed = workspace == null ? List.of() : workloads.remove(workspace);
+			run.put(WORKLOADS_REMOVED, "true");
+			run.save();
+			return new Removal(removed, List.of(), false);
 		}
 		List<String> removed = new ArrayList<>();
-		Workspace workspace = workspaces.find(run.workspaceCrn).orElse(null);
-		if (workspace != null) {
-			removed.addAll(workloads.remove(workspace));
-		}
 		Map<String, RecoveryPoint> points = new LinkedHashMap<>();
 		backups.recoveryPoints(run.backupCrn).forEach((rp) -> points.put(rp.recoveryPointId(), rp));
 		created.forEach((recoveryPoint, resourceId) -> {
@@ -102,7 +109,7 @@ final class ScratchWorkspace {
 			removed.add("scratch workspace " + (workspace == null ? run.workspaceCrn : workspace.name())
 					+ " removed from the catalog");
 		}
-		return new Removal(removed, List.of());
+		return new Removal(removed, List.of(), true);
 	}
 
 }

@@ -1,5 +1,10 @@
 package io.wsbackup.cloud.aws;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -8,9 +13,16 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.efs.EfsClient;
 
 import io.wsbackup.cloud.CloudException;
 import io.wsbackup.cloud.CloudJobState;
@@ -148,6 +160,7 @@ class AwsRestoredResourcesTest {
 			.subnet()
 			.subnetId();
 		aws.efs.createMountTarget((r) -> r.fileSystemId(restored.id()).subnetId(subnet));
+		assertThat(aws.efs.describeMountTargets((r) -> r.fileSystemId(restored.id())).mountTargets()).hasSize(1);
 
 		cloud.deleteRestored(restored);
 
@@ -168,6 +181,50 @@ class AwsRestoredResourcesTest {
 			.isInstanceOfSatisfying(CloudException.class, (ex) -> assertThat(ex.isRetryable()).isFalse())
 			.hasMessageContaining("refusing to delete restored file system " + fileSystem);
 		assertThat(aws.efs.describeFileSystems((r) -> r.fileSystemId(fileSystem)).fileSystems()).hasSize(1);
+	}
+
+	@Test
+	void throttlingAndServerErrorsOfEc2AndEfsAreRetryableCloudExceptionsNotProblems() throws IOException {
+		HttpServer failing = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+		failing.createContext("/", (exchange) -> {
+			exchange.getRequestBody().readAllBytes();
+			boolean ec2 = exchange.getRequestURI().getPath().equals("/");
+			byte[] body = (ec2
+					? "<Response><Errors><Error><Code>RequestLimitExceeded</Code>"
+							+ "<Message>Request limit exceeded.</Message></Error></Errors></Response>"
+					: "{\"ErrorCode\":\"InternalServerError\",\"Message\":\"try later\"}")
+				.getBytes(StandardCharsets.UTF_8);
+			exchange.sendResponseHeaders(ec2 ? 503 : 500, body.length);
+			exchange.getResponseBody().write(body);
+			exchange.close();
+		});
+		failing.start();
+		URI endpoint = URI.create("http://127.0.0.1:" + failing.getAddress().getPort());
+		var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+		RetryStrategy retry = AwsCloudConfiguration.retryStrategy(2, Duration.ofMillis(10), Duration.ofMillis(20));
+		try (Ec2Client ec2 = AwsCloudConfiguration
+			.configure(Ec2Client.builder(), Region.of(AwsTestEnvironment.REGION), credentials, endpoint, retry)
+			.build();
+				EfsClient efs = AwsCloudConfiguration
+					.configure(EfsClient.builder(), Region.of(AwsTestEnvironment.REGION), credentials, endpoint, retry)
+					.build()) {
+			AwsCloud throttled = new AwsCloud(aws.backup, ec2, efs, aws.sts, aws.iam, new AwsCloud.Settings(
+					AwsTestEnvironment.REGION, AwsTestEnvironment.ROLE, null, "wsbackup:in-use", "true"));
+			ProtectedResource volume = new ProtectedResource(ResourceKind.VOLUME, "vol-0123456789abcdef0");
+			ProtectedResource fileSystem = new ProtectedResource(ResourceKind.FILE_SYSTEM, "fs-01234567");
+
+			for (ProtectedResource restored : List.of(volume, fileSystem)) {
+				assertThatThrownBy(() -> throttled.verifyRestored(restored, vault, "rp", null)).as(restored.id())
+					.isInstanceOfSatisfying(CloudException.class, (ex) -> assertThat(ex.isRetryable()).isTrue())
+					.hasMessageContaining(restored.id());
+				assertThatThrownBy(() -> throttled.deleteRestored(restored)).as(restored.id())
+					.isInstanceOfSatisfying(CloudException.class, (ex) -> assertThat(ex.isRetryable()).isTrue());
+			}
+			throttled.close();
+		}
+		finally {
+			failing.stop(0);
+		}
 	}
 
 	private String recoveryPointOf(ProtectedResource resource) {

@@ -185,6 +185,34 @@ public abstract class CloudPortContract {
 	}
 
 	@Test
+	void aRestoredResourceIsSoundUntilItIsDeletedAndDeletingItAgainSucceeds() {
+		cloud().ensureVault(vault, tags);
+		ProtectedResource resource = newResource("volume-1");
+		String recoveryPointId = awaitSnapshotEnd(cloud().startSnapshot(request(resource, "token-1")))
+			.recoveryPointId();
+		long recordedSize = cloud().listRecoveryPoints(vault).get(0).sizeBytes();
+		String jobId = cloud().startRestore(new RestoreRequest(vault, recoveryPointId, resource.kind(),
+				"restore-token-1", Map.of("workspace-crn", "crn:cdp:ml:us-west-1:1234:workspace:w2")));
+		RestoreProgress done = await().atMost(TIMEOUT)
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> cloud().restoreProgress(jobId), (p) -> p.state().isTerminal());
+		assertThat(done.state()).as("restore ended: %s", done.message()).isEqualTo(CloudJobState.COMPLETED);
+		ProtectedResource restored = new ProtectedResource(resource.kind(), done.createdResourceId());
+
+		assertThat(cloud().verifyRestored(restored, vault, recoveryPointId, recordedSize)).isEmpty();
+		assertThat(cloud().verifyRestored(restored, vault, recoveryPointId, null)).isEmpty();
+
+		cloud().deleteRestored(restored);
+		assertThat(cloud().verifyRestored(restored, vault, recoveryPointId, recordedSize)).singleElement()
+			.asString()
+			.contains(restored.id());
+		cloud().deleteRestored(restored);
+		assertThat(cloud().listRecoveryPoints(vault)).as("the recovery point stays")
+			.extracting(RecoveryPointSummary::recoveryPointId)
+			.containsExactly(recoveryPointId);
+	}
+
+	@Test
 	void deletedRecoveryPointIsNoLongerListedAndDeletingItAgainSucceeds() {
 		cloud().ensureVault(vault, tags);
 		ProtectedResource resource = newResource("volume-1");

@@ -13,6 +13,8 @@ import io.wsbackup.cloud.CloudException;
 import io.wsbackup.cloud.CloudPort;
 import io.wsbackup.cloud.FakeCloud;
 import io.wsbackup.cloud.local.LocalCloud;
+import io.wsbackup.workspace.ProtectedResource;
+import io.wsbackup.workspace.ResourceKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +43,24 @@ class CountedCloudPortTest {
 		assertThat(calls("listRecoveryPoints")).isEqualTo(2);
 		assertThat(counted).isInstanceOf(AutoCloseable.class);
 		((AutoCloseable) counted).close();
+		executor.shutdownNow();
+	}
+
+	@Test
+	void theDrillCallsAreCountedToo(@TempDir Path dir) throws Exception {
+		ExecutorService executor = Executors.newCachedThreadPool();
+		LocalCloud local = new LocalCloud(dir.resolve("vaults"), dir.resolve("restores"), 0, executor,
+				Clock.systemUTC());
+		CloudPort counted = CountedCloudPort.of(local, "local", metrics);
+		ProtectedResource gone = new ProtectedResource(ResourceKind.FILE_SYSTEM,
+				dir.resolve("restores/rp-20260101000000-00000000-00000000").toString());
+
+		assertThat(counted.verifyRestored(gone, "mlx-counted", "rp-20260101000000-00000000", null)).hasSize(1);
+		counted.deleteRestored(gone);
+
+		assertThat(calls("verifyRestored")).isEqualTo(1);
+		assertThat(calls("deleteRestored")).isEqualTo(1);
+		local.close();
 		executor.shutdownNow();
 	}
 

@@ -22,6 +22,7 @@ import io.wsbackup.cloud.RestoreProgress;
 import io.wsbackup.cloud.RestoreRequest;
 import io.wsbackup.cloud.SnapshotProgress;
 import io.wsbackup.cloud.SnapshotRequest;
+import io.wsbackup.workspace.ProtectedResource;
 import io.wsbackup.workspace.StorageAdmission;
 import io.wsbackup.workspace.Workspace;
 import io.wsbackup.workspace.WorkspaceStorage;
@@ -52,7 +53,9 @@ import io.wsbackup.workspace.WorkspaceStorage;
  * <li>{@link AwsRecoveryPoints}: listing and deleting the recovery points of a
  * vault;</li>
  * <li>{@link AwsStorageAdmission} and {@link AwsPrerequisites}: what a workspace's
- * storage must be, and what a backup of it needs.</li>
+ * storage must be, and what a backup of it needs;</li>
+ * <li>{@link AwsRestoredResources}: the drill side, checking and deleting what a restore
+ * created (only when it carries a restore's tags).</li>
  * </ul>
  *
  * <p>
@@ -80,6 +83,8 @@ public class AwsCloud implements CloudPort, AutoCloseable {
 	private final AwsRecoveryPoints recoveryPoints;
 
 	private final AwsPrerequisites prerequisites;
+
+	private final AwsRestoredResources restoredResources;
 
 	/**
 	 * What the adapter needs besides its clients.
@@ -134,6 +139,7 @@ public class AwsCloud implements CloudPort, AutoCloseable {
 		this.restores = new AwsRestores(backup, resources, this.restoreMetadata, settings);
 		this.recoveryPoints = new AwsRecoveryPoints(backup, settings, clock);
 		this.prerequisites = new AwsPrerequisites(backup, ec2, efs, sts, iam, settings);
+		this.restoredResources = new AwsRestoredResources(ec2, efs, settings, clock);
 	}
 
 	@Override
@@ -234,15 +240,24 @@ public class AwsCloud implements CloudPort, AutoCloseable {
 		return prerequisites.missing(workspace);
 	}
 
+	/**
+	 * Checks the volume ({@code DescribeVolumes}) or file system
+	 * ({@code DescribeFileSystems}) a restore created: it exists, is available, and a
+	 * volume holds the recorded size (see {@link AwsRestoredResources}).
+	 */
 	@Override
-	public List<String> verifyRestored(io.wsbackup.workspace.ProtectedResource restored, String vaultName,
-			String recoveryPointId, Long recordedSizeBytes) {
-		throw new UnsupportedOperationException("HELPER-PENDING");
+	public List<String> verifyRestored(ProtectedResource restored, String vaultName, String recoveryPointId,
+			Long recordedSizeBytes) {
+		return restoredResources.verify(restored, vaultName, recoveryPointId, recordedSizeBytes);
 	}
 
+	/**
+	 * Deletes a volume or file system a restore created, refusing one without the tags a
+	 * restore puts on it (see {@link AwsRestoredResources}).
+	 */
 	@Override
-	public void deleteRestored(io.wsbackup.workspace.ProtectedResource restored) {
-		throw new UnsupportedOperationException("HELPER-PENDING");
+	public void deleteRestored(ProtectedResource restored) {
+		restoredResources.delete(restored);
 	}
 
 }

@@ -26,11 +26,14 @@ import io.wsbackup.workspace.ResourceKind;
  * <p>
  * {@code StartRestoreJob} cannot tag what it creates, so once {@code DescribeRestoreJob}
  * reports the created resource ({@code CreatedResourceArn}, which AWS may report while
- * the job still runs or only once it completed), it is tagged with the request's tags
- * and, while the job runs, the protection tag; the protection tag is removed when the job
- * is first seen ended. The request's tags are remembered in memory by job id: a runner
- * restarted while a restore runs tags the created resource with what the recovery point's
- * tags and the job say ({@code backupCrn}, {@code restoredFrom}).
+ * the job still runs or only once it completed), it is tagged with the request's tags,
+ * {@code managedBy=wsbackup}, {@code restoredFrom} (the recovery point, unless the
+ * request names it already: the tags a drill's delete requires, see
+ * {@link AwsRestoredResources}) and, while the job runs, the protection tag; the
+ * protection tag is removed when the job is first seen ended. The request's tags are
+ * remembered in memory by job id: a runner restarted while a restore runs tags the
+ * created resource with what the recovery point's tags and the job say
+ * ({@code backupCrn}, {@code restoredFrom}).
  */
 final class AwsRestores {
 
@@ -103,7 +106,10 @@ final class AwsRestores {
 				requested = recoveredRestoreTags(jobId, job);
 			}
 			tags.putAll(requested);
-			tags.putIfAbsent(AwsResources.MANAGED_BY, "wsbackup");
+			tags.put(AwsResources.MANAGED_BY, "wsbackup");
+			if (job.recoveryPointArn() != null) {
+				tags.putIfAbsent(AwsRestoredResources.RESTORED_FROM, job.recoveryPointArn());
+			}
 			if (!state.isTerminal()) {
 				tags.put(settings.protectionTagKey(), settings.protectionTagValue());
 			}
@@ -134,7 +140,7 @@ final class AwsRestores {
 	private Map<String, String> recoveredRestoreTags(String jobId, DescribeRestoreJobResponse job) {
 		Map<String, String> tags = new LinkedHashMap<>();
 		if (job.recoveryPointArn() != null) {
-			tags.put("restoredFrom", job.recoveryPointArn());
+			tags.put(AwsRestoredResources.RESTORED_FROM, job.recoveryPointArn());
 			try {
 				String backupCrn = backup.listTags((r) -> r.resourceArn(job.recoveryPointArn()))
 					.tags()

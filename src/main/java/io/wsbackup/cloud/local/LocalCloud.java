@@ -72,8 +72,9 @@ import io.wsbackup.workspace.WorkspaceStorage;
  *
  * <p>
  * It delegates: {@link Vaults} and {@link RecoveryPoints} keep the vaults' content,
- * {@link Snapshots} and {@link Restores} start and report the jobs, and {@link LocalJobs}
- * records, runs and takes over the jobs.
+ * {@link Snapshots} and {@link Restores} start and report the jobs, {@link LocalJobs}
+ * records, runs and takes over the jobs, and {@link RestoredDirectories} checks and
+ * deletes what restores created.
  */
 public class LocalCloud implements CloudPort, AutoCloseable {
 
@@ -92,6 +93,8 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 	private final Snapshots snapshots;
 
 	private final Restores restores;
+
+	private final RestoredDirectories restoredDirectories;
 
 	/**
 	 * Creates the local cloud and restarts, in the background, the jobs a previous
@@ -121,6 +124,7 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 				recoveryPoints, maxBytesPerSecond, executor, clock);
 		this.snapshots = new Snapshots(vaults, jobs);
 		this.restores = new Restores(this.restoresRoot, vaults, recoveryPoints, jobs);
+		this.restoredDirectories = new RestoredDirectories(this.restoresRoot, recoveryPoints);
 		this.storageRules = new LocalStorageRules(this.vaultsRoot, this.restoresRoot, null, List.of());
 		jobs.resumeInterrupted();
 	}
@@ -262,15 +266,24 @@ public class LocalCloud implements CloudPort, AutoCloseable {
 		jobs.onSnapshotFile(hook);
 	}
 
+	/**
+	 * Checks a restored directory against the manifest of the recovery point it was
+	 * restored from, file by file, as {@link #verify} checks the recovery point itself.
+	 * The recorded size is not used: the manifest holds every file's size.
+	 */
 	@Override
-	public List<String> verifyRestored(io.wsbackup.workspace.ProtectedResource restored, String vaultName,
-			String recoveryPointId, Long recordedSizeBytes) {
-		throw new UnsupportedOperationException("HELPER-PENDING");
+	public List<String> verifyRestored(ProtectedResource restored, String vaultName, String recoveryPointId,
+			Long recordedSizeBytes) {
+		return restoredDirectories.verify(restored, vaultName, recoveryPointId);
 	}
 
+	/**
+	 * Deletes a restored directory; it must lie inside the restores directory (not
+	 * through a symbolic link), else it is refused.
+	 */
 	@Override
-	public void deleteRestored(io.wsbackup.workspace.ProtectedResource restored) {
-		throw new UnsupportedOperationException("HELPER-PENDING");
+	public void deleteRestored(ProtectedResource restored) {
+		restoredDirectories.delete(restored);
 	}
 
 }

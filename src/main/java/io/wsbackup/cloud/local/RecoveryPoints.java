@@ -164,24 +164,46 @@ final class RecoveryPoints {
 	List<String> verify(String vaultName, String recoveryPointId) {
 		RecoveryPointInfo info = get(vaultName, recoveryPointId);
 		Path dir = dir(vaultName, info.recoveryPointId());
+		List<String> problems = compareWithManifest(dir, dir.resolve(DATA_DIR), DATA_DIR);
+		if (!problems.isEmpty()) {
+			log.warn("Recovery point {} of vault {} is damaged: {}", recoveryPointId, vaultName, problems);
+		}
+		return problems;
+	}
+
+	/**
+	 * Compares a tree with the manifest of a recovery point: every file the manifest
+	 * lists is present in {@code tree}, a regular file, with its checksum (and its size,
+	 * when {@code manifest.meta} records it), and no other regular file is there. Links
+	 * and directories the manifest does not list are not compared. It checks a recovery
+	 * point's own {@code data/} and a restored copy of it alike; an absent tree is an
+	 * empty one.
+	 * @param recoveryPointDir the recovery point whose manifest is the reference
+	 * @param tree the directory to check
+	 * @param treeName how a problem with the whole tree names it
+	 * @return one line per problem, starting with the file's path relative to
+	 * {@code tree} ({@code checksum mismatch} with its size, {@code missing},
+	 * {@code not in the manifest}, a directory or link where a file was), or with
+	 * {@value Manifest#CHECKSUM_FILE} or {@code treeName} when either cannot be read
+	 */
+	List<String> compareWithManifest(Path recoveryPointDir, Path tree, String treeName) {
 		List<String> problems = new ArrayList<>();
 		Map<String, String> expected;
 		try {
-			expected = new LinkedHashMap<>(Manifest.readChecksums(dir));
+			expected = new LinkedHashMap<>(Manifest.readChecksums(recoveryPointDir));
 		}
 		catch (IOException ex) {
 			return List.of(Manifest.CHECKSUM_FILE + ": unreadable or missing (" + FileTrees.describe(ex) + ")");
 		}
-		Path data = dir.resolve(DATA_DIR);
-		List<FileTrees.Node> tree;
+		List<FileTrees.Node> nodes;
 		try {
-			tree = Files.isDirectory(data) ? FileTrees.walk(data) : List.of();
+			nodes = Files.isDirectory(tree) ? FileTrees.walk(tree) : List.of();
 		}
 		catch (IOException ex) {
-			return List.of("data: unreadable (" + FileTrees.describe(ex) + ")");
+			return List.of(treeName + ": unreadable (" + FileTrees.describe(ex) + ")");
 		}
-		Manifest sizes = Manifest.readMeta(dir, json);
-		for (FileTrees.Node node : tree) {
+		Manifest sizes = Manifest.readMeta(recoveryPointDir, json);
+		for (FileTrees.Node node : nodes) {
 			if (node.kind() != FileTrees.Kind.FILE) {
 				if (expected.remove(node.relativePath()) != null) {
 					problems.add(node.relativePath() + ": a " + node.kind().name().toLowerCase()
@@ -209,9 +231,6 @@ final class RecoveryPoints {
 			}
 		}
 		expected.keySet().forEach((path) -> problems.add(path + ": missing"));
-		if (!problems.isEmpty()) {
-			log.warn("Recovery point {} of vault {} is damaged: {}", recoveryPointId, vaultName, problems);
-		}
 		return problems;
 	}
 

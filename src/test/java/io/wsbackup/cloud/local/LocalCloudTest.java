@@ -449,6 +449,111 @@ class LocalCloudTest {
 			.isInstanceOf(CloudException.class);
 	}
 
+	@Test
+	void aRestoredDirectoryMatchesItsRecoveryPointAndAFlippedByteIsNamedWithTheFile() throws IOException {
+		LocalCloud cloud = cloud(0);
+		String rp = completedSnapshot(cloud, "token-1");
+		ProtectedResource restored = restored(cloud, rp, "restore-1");
+
+		assertThat(cloud.verifyRestored(restored, VAULT, rp, null)).isEmpty();
+
+		Path file = Path.of(restored.id()).resolve("sub/deeper/c.bin");
+		byte[] bytes = Files.readAllBytes(file);
+		bytes[1234] ^= 0x01;
+		Files.write(file, bytes);
+
+		assertThat(cloud.verifyRestored(restored, VAULT, rp, null)).singleElement()
+			.asString()
+			.startsWith("restored directory " + restored.id() + ": sub/deeper/c.bin: checksum mismatch");
+		assertThat(cloud.verify(VAULT, rp)).as("the recovery point itself is intact").isEmpty();
+	}
+
+	@Test
+	void aFileMissingFromARestoredDirectoryAndAnExtraOneAreEachNamed() throws IOException {
+		LocalCloud cloud = cloud(0);
+		String rp = completedSnapshot(cloud, "token-1");
+		ProtectedResource restored = restored(cloud, rp, "restore-1");
+		Path directory = Path.of(restored.id());
+
+		Files.delete(directory.resolve("sub/b.txt"));
+		Files.writeString(directory.resolve("sub/extra.txt"), "not restored", StandardCharsets.UTF_8);
+
+		assertThat(cloud.verifyRestored(restored, VAULT, rp, 130_004L)).containsExactlyInAnyOrder(
+				"restored directory " + directory + ": sub/extra.txt: not in the manifest",
+				"restored directory " + directory + ": sub/b.txt: missing");
+	}
+
+	@Test
+	void aDirectoryInPlaceOfARestoredFileIsNamed() throws IOException {
+		LocalCloud cloud = cloud(0);
+		String rp = completedSnapshot(cloud, "token-1");
+		ProtectedResource restored = restored(cloud, rp, "restore-1");
+		Path directory = Path.of(restored.id());
+
+		Files.delete(directory.resolve("sub/b.txt"));
+		Files.createDirectory(directory.resolve("sub/b.txt"));
+
+		assertThat(cloud.verifyRestored(restored, VAULT, rp, null)).containsExactly("restored directory " + directory
+				+ ": sub/b.txt: a directory, not the regular file the manifest lists");
+	}
+
+	@Test
+	void aRestoredDirectoryThatDoesNotExistIsAProblemNotAnException() {
+		LocalCloud cloud = cloud(0);
+		String rp = completedSnapshot(cloud, "token-1");
+		ProtectedResource gone = new ProtectedResource(ResourceKind.FILE_SYSTEM,
+				restores.resolve(rp + "-00000000").toString());
+
+		assertThat(cloud.verifyRestored(gone, VAULT, rp, null)).singleElement()
+			.asString()
+			.contains("restored directory " + gone.id(), "does not exist", rp);
+	}
+
+	@Test
+	void deleteRestoredRemovesTheDirectoryAndDeletingItAgainSucceeds() throws IOException {
+		LocalCloud cloud = cloud(0);
+		String rp = completedSnapshot(cloud, "token-1");
+		ProtectedResource restored = restored(cloud, rp, "restore-1");
+		Path directory = Path.of(restored.id());
+		Files.setPosixFilePermissions(directory.resolve("sub"),
+				Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+						java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE));
+
+		cloud.deleteRestored(restored);
+
+		assertThat(directory).doesNotExist();
+		assertThat(restores).exists();
+		cloud.deleteRestored(restored);
+		assertThat(cloud.verifyRestored(restored, VAULT, rp, null)).singleElement()
+			.asString()
+			.contains("does not exist");
+		assertThat(cloud.verify(VAULT, rp)).as("the recovery point stays").isEmpty();
+	}
+
+	@Test
+	void deleteRestoredRefusesADirectoryOutsideTheRestoresDirectoryAndLeavesItThere() throws IOException {
+		LocalCloud cloud = cloud(0);
+		String rp = completedSnapshot(cloud, "token-1");
+		restored(cloud, rp, "restore-1");
+		Path outside = tmp.resolve("storage");
+		Files.createSymbolicLink(restores.resolve("escape"), outside);
+
+		for (String id : List.of(source.toString(), restores.resolve("../storage/project-files").toString(),
+				restores.toString(), restores.resolve("escape/project-files").toString(), "restores/relative")) {
+			assertThatThrownBy(() -> cloud.deleteRestored(new ProtectedResource(ResourceKind.FILE_SYSTEM, id))).as(id)
+				.isInstanceOfSatisfying(CloudException.class, (ex) -> assertThat(ex.isRetryable()).isFalse())
+				.hasMessageContaining(id);
+		}
+		assertThatThrownBy(() -> cloud
+			.deleteRestored(new ProtectedResource(ResourceKind.FILE_SYSTEM, restores.resolve("escape").toString())))
+			.isInstanceOfSatisfying(CloudException.class, (ex) -> assertThat(ex.isRetryable()).isFalse())
+			.hasMessageContaining("symbolic link");
+
+		assertThat(source.resolve("a.bin")).exists();
+		assertThat(source.resolve("sub/deeper/c.bin")).exists();
+		assertThat(restores.resolve("escape")).isSymbolicLink();
+	}
+
 	// --- helpers
 
 	private LocalCloud cloud(long maxBytesPerSecond) {
@@ -456,6 +561,12 @@ class LocalCloudTest {
 		clouds.add(cloud);
 		cloud.ensureVault(VAULT, TAGS);
 		return cloud;
+	}
+
+	private ProtectedResource restored(LocalCloud cloud, String recoveryPointId, String token) {
+		RestoreProgress done = awaitRestoreEnd(cloud, cloud.startRestore(restoreRequest(recoveryPointId, token)));
+		assertThat(done.state()).as("restore ended: %s", done.message()).isEqualTo(CloudJobState.COMPLETED);
+		return new ProtectedResource(ResourceKind.FILE_SYSTEM, done.createdResourceId());
 	}
 
 	private SnapshotRequest request(String token) {

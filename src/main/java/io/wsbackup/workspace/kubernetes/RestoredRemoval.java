@@ -59,7 +59,8 @@ class RestoredRemoval {
 	}
 
 	/**
-	 * @return one sentence per namespace and PV removed; empty when nothing was left */
+	 * @return one sentence per namespace and PV removed; empty when nothing was left
+	 */
 	List<String> remove(KubernetesClient client, Workspace restored) {
 		String crn = restored.crn().toString();
 		List<Namespace> namespaces = client.namespaces()

@@ -87,22 +87,30 @@ class KubernetesDrillTest {
 	}
 
 	@Test
-	void removeLeavesANamespaceItsProvisioningFoundAlreadyThere() {
+	void removeLeavesANamespaceItsProvisioningFoundAlreadyThereAndThePvBoundIntoIt() {
 		Workspace original = originalWorkspace();
 		Workspace restored = TestCluster.workspace(TestCluster.unique("rest"), List.of());
-		cluster.namespace(restored.name(), Map.of("wsbackup.io/workspace", restored.name()));
+		String ns = restored.name();
+		String nsModels = restored.name() + "-models";
+		cluster.namespace(ns, Map.of("wsbackup.io/workspace", ns));
 		CapturedWorkloads captured = capture(original);
 		ProvisionedWorkloads provisioned = workloads.provision(restored, captured);
 		restored = located(restored, provisioned.location());
+		workloads.attachStorage(restored, captured, Map.of(new ProtectedResource(ResourceKind.VOLUME, "vol-old"),
+				"vol-new", new ProtectedResource(ResourceKind.FILE_SYSTEM, "fs-old"), "fs-new"));
 
 		List<String> removed = workloads.remove(restored);
 
 		assertThat(provisioned.created()).containsExactly(
-				"namespace " + restored.name() + " (for " + original.name() + ") already exists",
-				"namespace " + restored.name() + "-models created for " + original.name() + "-models");
+				"namespace " + ns + " (for " + original.name() + ") already exists",
+				"namespace " + nsModels + " created for " + original.name() + "-models");
 		assertThat(removed).containsExactly(
-				"namespace " + restored.name() + "-models deleted (restored from " + original.name() + "-models)");
-		assertThat(cluster.client().namespaces().withName(restored.name()).get()).isNotNull();
+				"PV " + nsModels + "-projects deleted (bound to claim " + nsModels + "/projects)",
+				"namespace " + nsModels + " deleted (restored from " + original.name() + "-models)");
+		assertThat(cluster.client().namespaces().withName(ns).get()).isNotNull();
+		assertThat(cluster.client().persistentVolumes().withName(ns + "-db").get()).as("bound into " + ns).isNotNull();
+		assertThat(cluster.client().persistentVolumeClaims().inNamespace(ns).withName("db").get()).isNotNull();
+		assertThat(workloads.remove(restored)).isEmpty();
 	}
 
 	@Test

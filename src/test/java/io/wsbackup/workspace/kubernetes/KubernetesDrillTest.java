@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.wsbackup.system.WsbackupProperties;
 import io.wsbackup.workspace.CapturedWorkloads;
 import io.wsbackup.workspace.ProtectedResource;
 import io.wsbackup.workspace.ProvisionedWorkloads;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -110,6 +112,42 @@ class KubernetesDrillTest {
 		assertThat(cluster.client().namespaces().withName(ns).get()).isNotNull();
 		assertThat(cluster.client().persistentVolumes().withName(ns + "-db").get()).as("bound into " + ns).isNotNull();
 		assertThat(cluster.client().persistentVolumeClaims().inNamespace(ns).withName("db").get()).isNotNull();
+		assertThat(workloads.remove(restored)).isEmpty();
+	}
+
+	@Test
+	void aNamespaceStillThereAfterTheWaitFailsEachRemovalNamingItUntilItGoes() {
+		Workspace original = originalWorkspace();
+		Workspace restored = restore(original);
+		String ns = restored.name();
+		cluster.client().namespaces().withName(ns).edit((n) -> {
+			n.getMetadata().setFinalizers(List.of("test.wsbackup.io/hold"));
+			return n;
+		});
+		KubernetesWorkloads impatient = new KubernetesWorkloads((context) -> cluster.client(),
+				new WsbackupProperties.Workloads.Kubernetes(Duration.ofSeconds(1), Duration.ofSeconds(1),
+						Duration.ofSeconds(5), Duration.ofMillis(20), null, null),
+				true);
+
+		String stillThere = "the removal of restored workspace " + ns
+				+ " is not done: still there 1 s after their deletion: namespace " + ns
+				+ "; a finalizer may hold them (kubectl get namespace " + ns
+				+ " -o yaml); removing again waits for them again";
+
+		assertThatThrownBy(() -> impatient.remove(restored)).isInstanceOf(IllegalStateException.class)
+			.hasMessage(stillThere);
+		assertThat(cluster.client().persistentVolumes().withName(ns + "-db").get()).isNull();
+		assertThat(cluster.client().namespaces().withName(ns).get().getMetadata().getDeletionTimestamp()).isNotNull();
+		assertThatThrownBy(() -> impatient.remove(restored)).as("terminating: waited for, not deleted again")
+			.isInstanceOf(IllegalStateException.class)
+			.hasMessage(stillThere);
+
+		cluster.client().namespaces().withName(ns).edit((n) -> {
+			n.getMetadata().setFinalizers(List.of());
+			return n;
+		});
+
+		assertThat(cluster.client().namespaces().withName(ns).get()).isNull();
 		assertThat(workloads.remove(restored)).isEmpty();
 	}
 

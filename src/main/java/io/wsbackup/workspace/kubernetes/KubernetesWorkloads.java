@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * {@link ManifestCapture}).</li>
  * <li>{@link #provision}, {@link #attachStorage}, {@link #startRestored}: see
  * {@link RestoredWorkloads}; namespaces named by {@link NamespaceNames}.</li>
+ * <li>{@link #readiness}: every Deployment and StatefulSet of the restored workspace's
+ * namespaces (its location, as provisioning stored it) has its wanted replicas ready;
+ * checked once, the caller waits.</li>
+ * <li>{@link #remove}: see {@link RestoredRemoval}; selects by the label and CRN
+ * annotation provisioning set, never by the location's namespace names alone.</li>
  * </ul>
  *
  * <p>
@@ -59,6 +64,8 @@ public class KubernetesWorkloads implements WorkloadPort {
 
 	private final RestoredWorkloads restore;
 
+	private final RestoredRemoval removal;
+
 	/**
 	 * @param clients a client per kubeconfig context
 	 * @param settings {@code wsbackup.workloads.kubernetes.*}
@@ -72,6 +79,7 @@ public class KubernetesWorkloads implements WorkloadPort {
 		this.discovery = new StorageDiscovery(directoriesAreStorage);
 		this.capture = new ManifestCapture(scaler, settings.annotationPrefix());
 		this.restore = new RestoredWorkloads(settings.annotationPrefix(), settings.modelBuildLabel());
+		this.removal = new RestoredRemoval(scaler, settings.podWaitTimeout(), settings.annotationPrefix());
 	}
 
 	@Override
@@ -159,12 +167,15 @@ public class KubernetesWorkloads implements WorkloadPort {
 
 	@Override
 	public List<String> readiness(Workspace restored) {
-		throw new UnsupportedOperationException("HELPER-PENDING");
+		KubernetesClient client = client(restored.workloads());
+		return scaler.notReady(client, WorkspaceNamespaces.of(client, restored.workloads()));
 	}
 
 	@Override
 	public List<String> remove(Workspace restored) {
-		throw new UnsupportedOperationException("HELPER-PENDING");
+		List<String> removed = removal.remove(client(restored.workloads()), restored);
+		removed.forEach((sentence) -> log.info("workspace {}: {}", restored.name(), sentence));
+		return removed;
 	}
 
 }

@@ -20,12 +20,13 @@ import io.wsbackup.workspace.ProtectedResource;
 import io.wsbackup.workspace.Workspace;
 
 /**
- * The restore side: namespaces for the restored workspace, static PersistentVolumes bound
- * to the restored volumes and file system with claims of the original names bound to
- * them, and the captured manifests applied into the new namespaces. Every call can be
- * repeated: what exists is left as it is (PVs, claims, namespaces) or applied again (the
- * manifests: created when absent, else server-side applied, which leaves fields the
- * cluster assigned, such as a Service's cluster IP, alone).
+ * The restore side: namespaces for the restored workspace (labelled with its name and
+ * annotated with its CRN), static PersistentVolumes (annotated with its CRN) bound to the
+ * restored volumes and file system with claims of the original names bound to them, and
+ * the captured manifests applied into the new namespaces. Every call can be repeated:
+ * what exists is left as it is (PVs, claims, namespaces) or applied again (the manifests:
+ * created when absent, else server-side applied, which leaves fields the cluster
+ * assigned, such as a Service's cluster IP, alone).
  */
 class RestoredWorkloads {
 
@@ -36,6 +37,27 @@ class RestoredWorkloads {
 	RestoredWorkloads(String annotationPrefix, String modelBuildLabel) {
 		this.annotationPrefix = annotationPrefix;
 		this.modelBuildLabel = modelBuildLabel;
+	}
+
+	/**
+	 * The label on what a restore creates: on a namespace, the restored workspace's name;
+	 * on a PV, the restored namespace of its claim.
+	 */
+	static String workspaceLabel(String annotationPrefix) {
+		return annotationPrefix + "/workspace";
+	}
+
+	/**
+	 * The annotation on the namespaces and PVs a restore creates: the restored
+	 * workspace's CRN; what a drill's removal selects by (see {@link RestoredRemoval}).
+	 */
+	static String crnAnnotation(String annotationPrefix) {
+		return annotationPrefix + "/workspace-crn";
+	}
+
+	/** The annotation on a restored namespace: the namespace it was restored from. */
+	static String restoredFromAnnotation(String annotationPrefix) {
+		return annotationPrefix + "/restored-from-namespace";
 	}
 
 	/** The restored namespaces, in the order of the original ones. */
@@ -56,9 +78,9 @@ class RestoredWorkloads {
 			}
 			Namespace ns = new NamespaceBuilder().withNewMetadata()
 				.withName(name)
-				.addToLabels(annotationPrefix + "/workspace", restored.name())
-				.addToAnnotations(annotationPrefix + "/restored-from-namespace", original)
-				.addToAnnotations(annotationPrefix + "/workspace-crn", restored.crn().toString())
+				.addToLabels(workspaceLabel(annotationPrefix), restored.name())
+				.addToAnnotations(restoredFromAnnotation(annotationPrefix), original)
+				.addToAnnotations(crnAnnotation(annotationPrefix), restored.crn().toString())
 				.endMetadata()
 				.build();
 			client.namespaces().resource(ns).create();
@@ -90,7 +112,7 @@ class RestoredWorkloads {
 				continue;
 			}
 			String pvName = pvName(ns, claim.claim());
-			PersistentVolume pv = persistentVolume(pvName, ns, claim, restoredId);
+			PersistentVolume pv = persistentVolume(pvName, ns, claim, restoredId, restored);
 			createIfAbsent(client, pv);
 			createIfAbsent(client, toClaim(manifest, ns, pvName));
 			done.add(externalNfs
@@ -131,7 +153,8 @@ class RestoredWorkloads {
 		return modelBuilds;
 	}
 
-	private PersistentVolume persistentVolume(String name, String ns, ClaimStorage claim, String restoredId) {
+	private PersistentVolume persistentVolume(String name, String ns, ClaimStorage claim, String restoredId,
+			Workspace restored) {
 		Map<String, Quantity> capacity = new LinkedHashMap<>();
 		claim.capacity().forEach((k, v) -> capacity.put(k, new Quantity(v)));
 		PersistentVolumeSpecBuilder spec = new PersistentVolumeSpecBuilder().withCapacity(capacity)
@@ -166,7 +189,8 @@ class RestoredWorkloads {
 		}
 		return new PersistentVolumeBuilder().withNewMetadata()
 			.withName(name)
-			.addToLabels(annotationPrefix + "/workspace", ns)
+			.addToLabels(workspaceLabel(annotationPrefix), ns)
+			.addToAnnotations(crnAnnotation(annotationPrefix), restored.crn().toString())
 			.endMetadata()
 			.withSpec(spec.build())
 			.build();

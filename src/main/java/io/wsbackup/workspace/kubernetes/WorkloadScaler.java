@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -209,6 +210,38 @@ class WorkloadScaler {
 		return notes;
 	}
 
+	/**
+	 * The Deployments and StatefulSets of the namespaces with fewer ready replicas than
+	 * their spec wants, and namespaces that do not exist; checked once, without waiting.
+	 * @return one sentence per problem, e.g.
+	 * {@code deployment/analytics2/web not ready: 1/3 replicas ready}
+	 */
+	List<String> notReady(KubernetesClient client, List<String> namespaces) {
+		List<String> problems = new ArrayList<>();
+		for (String ns : namespaces) {
+			if (client.namespaces().withName(ns).get() == null) {
+				problems.add("namespace " + ns + " does not exist");
+				continue;
+			}
+			for (Deployment d : client.apps().deployments().inNamespace(ns).list().getItems()) {
+				notReady(key(DEPLOYMENT, d), d.getStatus() == null ? null : d.getStatus().getReadyReplicas(),
+						replicas(d.getSpec().getReplicas()))
+					.ifPresent(problems::add);
+			}
+			for (StatefulSet s : client.apps().statefulSets().inNamespace(ns).list().getItems()) {
+				notReady(key(STATEFULSET, s), s.getStatus() == null ? null : s.getStatus().getReadyReplicas(),
+						replicas(s.getSpec().getReplicas()))
+					.ifPresent(problems::add);
+			}
+		}
+		return problems;
+	}
+
+	private static Optional<String> notReady(String key, Integer readyReplicas, int wanted) {
+		return ready(readyReplicas, wanted) ? Optional.empty() : Optional
+			.of(key + " not ready: " + (readyReplicas == null ? 0 : readyReplicas) + "/" + wanted + " replicas ready");
+	}
+
 	private void awaitPodsGone(KubernetesClient client, List<String> namespaces, List<String> notes) {
 		Instant started = Instant.now();
 		List<Pod> running = waitFor(() -> activePods(client, namespaces), settings.podWaitTimeout());
@@ -237,9 +270,10 @@ class WorkloadScaler {
 	}
 
 	/**
-	 * Polls until the supplier gives an empty list or the timeout passes; the last list.
+	 * Polls every {@code poll-interval} until the supplier gives an empty list or the
+	 * timeout passes; the last list.
 	 */
-	private <T> List<T> waitFor(Supplier<List<T>> remaining, Duration timeout) {
+	<T> List<T> waitFor(Supplier<List<T>> remaining, Duration timeout) {
 		Instant deadline = Instant.now().plus(timeout);
 		List<T> left = remaining.get();
 		while (!left.isEmpty() && Instant.now().isBefore(deadline)) {

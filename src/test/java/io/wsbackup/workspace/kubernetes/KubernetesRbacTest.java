@@ -45,10 +45,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code k8s/rbac.yaml} is exactly what the kubernetes adapter does: every operation of
- * the adapter (stop with a leftover pod, start, discovery, capture, and a restore applied
- * twice) runs against the mock API server through a client that records each request as
- * the RBAC permission it needs (API group, resource, verb); the ClusterRole must allow
- * each of them, and grant nothing the adapter never asks for.
+ * the adapter (stop with a leftover pod, start, discovery, capture, a restore applied
+ * twice, and its readiness and removal) runs against the mock API server through a client
+ * that records each request as the RBAC permission it needs (API group, resource, verb);
+ * a drill's readiness check and removal (twice) of the restored workspace included; the
+ * ClusterRole must allow each of them, and grant nothing the adapter never asks for.
  */
 class KubernetesRbacTest {
 
@@ -94,14 +95,19 @@ class KubernetesRbacTest {
 		workloads.start(original, stopped);
 		Workspace restored = workspace(TestCluster.unique("restored"), new WorkloadLocation(List.of(), null, null));
 		for (int attempt = 1; attempt <= 2; attempt++) {
-			workloads.provision(restored, captured);
+			WorkloadLocation location = workloads.provision(restored, captured).location();
+			restored = workspace(restored, location);
 			workloads.attachStorage(restored, captured,
 					Map.of(storage.get(0), "vol-restored", storage.get(1), "fs-restored"));
 			workloads.startRestored(restored, captured);
 		}
+		workloads.readiness(restored);
+		List<String> removed = workloads.remove(restored);
+		workloads.remove(restored);
 
 		assertThat(stopped.notes()).anySatisfy((note) -> assertThat(note).contains("deleted"));
 		assertThat(storage).hasSize(2);
+		assertThat(removed).as("its namespace and the PVs of its two claims").hasSize(3);
 		Set<String> used = new TreeSet<>(requests);
 		Set<String> granted = granted();
 		assertThat(used).as("requests of the adapter that k8s/rbac.yaml does not allow").isSubsetOf(granted);
@@ -156,6 +162,11 @@ class KubernetesRbacTest {
 			.build());
 		await().atMost(Duration.ofSeconds(5)).until(() -> cluster.pods(name).size() == 4);
 		return workspace(name, new WorkloadLocation(List.of(), "ml.workspace=" + name, null));
+	}
+
+	private static Workspace workspace(Workspace w, WorkloadLocation location) {
+		return new Workspace(w.crn(), w.name(), w.environmentName(), w.accountId(), w.region(), w.version(), w.status(),
+				w.storage(), w.createdAt(), w.restoredFromBackupCrn(), location, w.provisioningParameters());
 	}
 
 	private static void create(HasMetadata object) {

@@ -17,6 +17,19 @@ import io.wsbackup.workspace.ResourceKind;
 public record RestoreRequest(String vaultName, String recoveryPointId, ResourceKind kind, String idempotencyToken,
 		Map<String, String> tags) {
 
+	/**
+	 * The tag a drill's restore carries (the drilled backup's CRN): only what a restore
+	 * with this tag created is ever deleted by {@link CloudPort#deleteRestored}, never a
+	 * restored workspace's own storage.
+	 */
+	public static final String DRILL_TAG = "drillOf";
+
+	/** Whether this restore is a drill's (its result is thrown away). */
+	public boolean forDrill() {
+		String drillOf = tags.get(DRILL_TAG);
+		return drillOf != null && !drillOf.isBlank();
+	}
+
 	public RestoreRequest {
 		tags = Map.copyOf(tags);
 	}

@@ -79,9 +79,15 @@ class RestoreStorageTasklet implements Tasklet {
 			String token = UUID
 				.nameUUIDFromBytes((run.workspaceCrn + "|" + id + "|" + attempt).getBytes(StandardCharsets.UTF_8))
 				.toString();
-			String newJob = cloud.startRestore(
-					new RestoreRequest(backup.vaultName(), id, rp.resource().kind(), token, Map.of("workspaceCrn",
-							run.workspaceCrn.toString(), "backupCrn", backup.crn().toString(), "restoredFrom", id)));
+			Map<String, String> tags = new java.util.HashMap<>(Map.of("workspaceCrn", run.workspaceCrn.toString(),
+					"backupCrn", backup.crn().toString(), "restoredFrom", id));
+			if (DrillParameters.JOB_NAME.equals(run.jobExecution().getJobInstance().getJobName())) {
+				// what a drill restores is thrown away: only a restore so tagged is ever
+				// deleted
+				tags.put(RestoreRequest.DRILL_TAG, backup.crn().toString());
+			}
+			String newJob = cloud
+				.startRestore(new RestoreRequest(backup.vaultName(), id, rp.resource().kind(), token, tags));
 			jobs.put(id, newJob);
 			attempts.put(id, String.valueOf(attempt));
 			run.put(RestoreContextKeys.RESTORE_JOBS, jobs);

@@ -192,7 +192,8 @@ public abstract class CloudPortContract {
 			.recoveryPointId();
 		long recordedSize = cloud().listRecoveryPoints(vault).get(0).sizeBytes();
 		String jobId = cloud().startRestore(new RestoreRequest(vault, recoveryPointId, resource.kind(),
-				"restore-token-1", Map.of("workspace-crn", "crn:cdp:ml:us-west-1:1234:workspace:w2")));
+				"restore-token-1", Map.of("workspace-crn", "crn:cdp:ml:us-west-1:1234:workspace:w2",
+						RestoreRequest.DRILL_TAG, "crn:cdp:ml:us-west-1:1234:workspace_backup:b1")));
 		RestoreProgress done = await().atMost(TIMEOUT)
 			.pollInterval(Duration.ofMillis(20))
 			.until(() -> cloud().restoreProgress(jobId), (p) -> p.state().isTerminal());

@@ -153,9 +153,12 @@ final class AwsRestoredResources {
 	/** Refuses, non-retryable, a resource without the tags a restore puts on it. */
 	private static void checkRestoredByWsbackup(ProtectedResource restored, Map<String, String> tags) {
 		String restoredFrom = tags.get(RESTORED_FROM);
-		if (!"wsbackup".equals(tags.get(AwsResources.MANAGED_BY)) || restoredFrom == null || restoredFrom.isBlank()) {
-			throw new CloudException("refusing to delete " + name(restored) + ": it does not carry the tags a restore"
-					+ " puts on what it creates (" + AwsResources.MANAGED_BY + "=wsbackup and " + RESTORED_FROM
+		String drillOf = tags.get(io.wsbackup.cloud.RestoreRequest.DRILL_TAG);
+		if (!"wsbackup".equals(tags.get(AwsResources.MANAGED_BY)) || restoredFrom == null || restoredFrom.isBlank()
+				|| drillOf == null || drillOf.isBlank()) {
+			throw new CloudException("refusing to delete " + name(restored) + ": it does not carry the tags a drill's"
+					+ " restore puts on what it creates (" + AwsResources.MANAGED_BY + "=wsbackup, " + RESTORED_FROM
+					+ " and " + io.wsbackup.cloud.RestoreRequest.DRILL_TAG
 					+ "), so it may be a workspace's own storage; it has " + tags.keySet(), false);
 		}
 	}

@@ -24,6 +24,9 @@ final class RestoredDirectories {
 
 	private static final Logger log = LoggerFactory.getLogger(RestoredDirectories.class);
 
+	/** The directory under the restores directory a drill's restores go to. */
+	static final String DRILLS = "drills";
+
 	private final Path restoresRoot;
 
 	private final RecoveryPoints recoveryPoints;
@@ -32,7 +35,7 @@ final class RestoredDirectories {
 	 * @param restoresRoot absolute and normalized
 	 */
 	RestoredDirectories(Path restoresRoot, RecoveryPoints recoveryPoints) {
-		this.restoresRoot = restoresRoot;
+		this.restoresRoot = restoresRoot.resolve(DRILLS);
 		this.recoveryPoints = recoveryPoints;
 	}
 
@@ -131,8 +134,10 @@ final class RestoredDirectories {
 	}
 
 	private CloudException refused(String id) {
-		return new CloudException("refusing to delete " + id + ": it is not inside the restores directory "
-				+ restoresRoot + ", so no restore created it", false);
+		return new CloudException(
+				"refusing to delete " + id + ": it is not inside the drills' restores directory " + restoresRoot
+						+ ", so no drill's restore created it (a restored workspace's storage is never deleted)",
+				false);
 	}
 
 }

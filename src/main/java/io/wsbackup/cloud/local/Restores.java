@@ -46,7 +46,11 @@ final class Restores {
 			}
 			RecoveryPointInfo recoveryPoint = recoveryPoints.get(request.vaultName(), request.recoveryPointId());
 			String jobId = LocalJobs.newJobId(JobRecord.JobType.RESTORE);
-			Path target = restoresRoot.resolve(recoveryPoint.recoveryPointId() + "-" + jobId.substring(8, 16));
+			// a drill's restores go to a directory of their own, the only one
+			// deleteRestored
+			// deletes in
+			Path target = (request.forDrill() ? restoresRoot.resolve(RestoredDirectories.DRILLS) : restoresRoot)
+				.resolve(recoveryPoint.recoveryPointId() + "-" + jobId.substring(8, 16));
 			JobRecord record = new JobRecord(jobId, JobRecord.JobType.RESTORE, request.vaultName(), token,
 					request.kind(), null, recoveryPoint.recoveryPointId(), target.toString(), request.tags(), 0,
 					CloudJobState.CREATED, 0, 0, jobs.now(), null, null, null);

@@ -131,6 +131,21 @@ class AwsRestoredResourcesTest {
 	}
 
 	@Test
+	void deleteRestoredRefusesAVolumeAWorkspacesRestoreCreatedAndLeavesIt() {
+		ProtectedResource source = new ProtectedResource(ResourceKind.VOLUME, aws.newVolume());
+		ProtectedResource restored = restore(recoveryPointOf(source), ResourceKind.VOLUME,
+				Map.of("workspaceCrn", workspace.crn().toString()));
+
+		assertThatThrownBy(() -> cloud.deleteRestored(restored))
+			.isInstanceOfSatisfying(CloudException.class, (ex) -> assertThat(ex.isRetryable()).isFalse())
+			.hasMessageContaining("refusing to delete restored volume " + restored.id())
+			.hasMessageContaining(RestoreRequest.DRILL_TAG);
+		assertThat(aws.ec2.describeVolumes((r) -> r.volumeIds(restored.id())).volumes())
+			.as("a restored workspace's own volume stays")
+			.hasSize(1);
+	}
+
+	@Test
 	void deleteRestoredRefusesAVolumeNoRestoreCreatedAndLeavesIt() {
 		String untagged = aws.newVolume();
 		String managedOnly = aws.newVolume();
@@ -237,9 +252,15 @@ class AwsRestoredResourcesTest {
 		return done.recoveryPointId();
 	}
 
+	/** A drill's restore (tagged as one): only what it creates is ever deleted. */
 	private ProtectedResource restore(String recoveryPoint, ResourceKind kind) {
-		String jobId = cloud.startRestore(new RestoreRequest(vault, recoveryPoint, kind, "r-" + UUID.randomUUID(),
-				Map.of("workspaceCrn", workspace.crn().toString())));
+		return restore(recoveryPoint, kind, Map.of("workspaceCrn", workspace.crn().toString(), RestoreRequest.DRILL_TAG,
+				"crn:cdp:ml:us-west-2:123456789012:workspace_backup:b1"));
+	}
+
+	private ProtectedResource restore(String recoveryPoint, ResourceKind kind, Map<String, String> tags) {
+		String jobId = cloud
+			.startRestore(new RestoreRequest(vault, recoveryPoint, kind, "r-" + UUID.randomUUID(), tags));
 		RestoreProgress done = await().atMost(TIMEOUT)
 			.pollInterval(Duration.ofMillis(50))
 			.until(() -> cloud.restoreProgress(jobId), (p) -> p.state().isTerminal());

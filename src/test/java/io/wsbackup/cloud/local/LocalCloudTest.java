@@ -536,22 +536,29 @@ class LocalCloudTest {
 		String rp = completedSnapshot(cloud, "token-1");
 		restored(cloud, rp, "restore-1");
 		Path outside = tmp.resolve("storage");
-		Files.createSymbolicLink(restores.resolve("escape"), outside);
+		Path drills = restores.resolve("drills");
+		Files.createSymbolicLink(drills.resolve("escape"), outside);
+		// a workspace's restore (no drill tag) goes beside the drills' directory: never
+		// deleted
+		ProtectedResource workspaceRestore = new ProtectedResource(ResourceKind.FILE_SYSTEM,
+				awaitRestoreEnd(cloud, cloud.startRestore(restoreRequest(rp, "restore-2"))).createdResourceId());
 
-		for (String id : List.of(source.toString(), restores.resolve("../storage/project-files").toString(),
-				restores.toString(), restores.resolve("escape/project-files").toString(), "restores/relative")) {
+		for (String id : List.of(source.toString(), drills.resolve("../../storage/project-files").toString(),
+				drills.toString(), restores.toString(), drills.resolve("escape/project-files").toString(),
+				"restores/drills/relative", workspaceRestore.id())) {
 			assertThatThrownBy(() -> cloud.deleteRestored(new ProtectedResource(ResourceKind.FILE_SYSTEM, id))).as(id)
 				.isInstanceOfSatisfying(CloudException.class, (ex) -> assertThat(ex.isRetryable()).isFalse())
 				.hasMessageContaining(id);
 		}
 		assertThatThrownBy(() -> cloud
-			.deleteRestored(new ProtectedResource(ResourceKind.FILE_SYSTEM, restores.resolve("escape").toString())))
+			.deleteRestored(new ProtectedResource(ResourceKind.FILE_SYSTEM, drills.resolve("escape").toString())))
 			.isInstanceOfSatisfying(CloudException.class, (ex) -> assertThat(ex.isRetryable()).isFalse())
 			.hasMessageContaining("symbolic link");
 
 		assertThat(source.resolve("a.bin")).exists();
 		assertThat(source.resolve("sub/deeper/c.bin")).exists();
-		assertThat(restores.resolve("escape")).isSymbolicLink();
+		assertThat(drills.resolve("escape")).isSymbolicLink();
+		assertThat(Path.of(workspaceRestore.id())).as("a restored workspace's storage").isDirectory();
 	}
 
 	// --- helpers
@@ -563,8 +570,11 @@ class LocalCloudTest {
 		return cloud;
 	}
 
+	/** A drill's restore (tagged as one): only what it creates is ever deleted. */
 	private ProtectedResource restored(LocalCloud cloud, String recoveryPointId, String token) {
-		RestoreProgress done = awaitRestoreEnd(cloud, cloud.startRestore(restoreRequest(recoveryPointId, token)));
+		RestoreProgress done = awaitRestoreEnd(cloud,
+				cloud.startRestore(new RestoreRequest(VAULT, recoveryPointId, ResourceKind.FILE_SYSTEM, token,
+						Map.of(RestoreRequest.DRILL_TAG, "crn:cdp:ml:us-west-2:1234:workspace_backup:b1"))));
 		assertThat(done.state()).as("restore ended: %s", done.message()).isEqualTo(CloudJobState.COMPLETED);
 		return new ProtectedResource(ResourceKind.FILE_SYSTEM, done.createdResourceId());
 	}

@@ -16,6 +16,7 @@ import io.wsbackup.catalog.Verification;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.launcher.Launcher;
 import io.wsbackup.system.WsbackupException;
+import io.wsbackup.restore.DrillLauncher;
 import io.wsbackup.verification.VerifyLauncher;
 import io.wsbackup.system.WsbackupProperties;
 import io.wsbackup.restore.RestoreInput;
@@ -50,8 +51,8 @@ class MlApiController {
 
 	static final List<String> OPERATIONS = List.of("registerWorkspace", "listWorkspaces", "describeWorkspace",
 			"backupWorkspace", "listWorkspaceBackups", "listBackups", "describeWorkspaceBackup", "listWorkspaceEvents",
-			"cancelBackup", "deleteBackup", "verifyBackup", "restoreWorkspace", "checkPrerequisites", "listSchedules",
-			"pauseSchedule", "resumeSchedule", "triggerSchedule", "previewRetention");
+			"cancelBackup", "deleteBackup", "verifyBackup", "drillBackup", "restoreWorkspace", "checkPrerequisites",
+			"listSchedules", "pauseSchedule", "resumeSchedule", "triggerSchedule", "previewRetention");
 
 	private final RequestReader reader;
 
@@ -73,9 +74,13 @@ class MlApiController {
 
 	private final VerifyLauncher verifications;
 
+	private final DrillLauncher drills;
+
 	MlApiController(RequestReader reader, WorkspaceService workspaces, BackupRepository backups, EventLog events,
 			Launcher launcher, JobRepository jobRepository, WsbackupProperties properties,
-			WorkspaceRepository workspaceRepository, Listings listings, VerifyLauncher verifications) {
+			WorkspaceRepository workspaceRepository, Listings listings, VerifyLauncher verifications,
+			DrillLauncher drills) {
+		this.drills = drills;
 		this.listings = listings;
 		this.verifications = verifications;
 		this.reader = reader;
@@ -186,6 +191,19 @@ class MlApiController {
 	Views.VerifyStarted verifyBackup(@RequestBody(required = false) String body) {
 		var r = reader.read("verifyBackup", body, Requests.VerifyBackup.class);
 		return new Views.VerifyStarted(String.valueOf(verifications.verifyBackup(r.backupCrn())));
+	}
+
+	/**
+	 * Restores a backup ({@code backupCrn}, or the newest succeeded one of
+	 * {@code workspaceCrn}) into a scratch workspace, checks it there, records it on the
+	 * backup and removes the scratch workspace.
+	 */
+	@PostMapping("/drillBackup")
+	Views.DrillStarted drillBackup(@RequestBody(required = false) String body) {
+		var r = reader.read("drillBackup", body, Requests.DrillBackup.class);
+		var started = drills.drillBackup(r.workspaceCrn(), r.backupCrn(), Callers.currentCreatorCrn(properties));
+		return new Views.DrillStarted(started.backupCrn(), started.scratchWorkspaceCrn(),
+				String.valueOf(started.jobExecutionId()));
 	}
 
 	@PostMapping("/listWorkspaceEvents")

@@ -47,6 +47,9 @@ final class Requests {
 	record VerifyBackup(String backupCrn) {
 	}
 
+	record DrillBackup(String workspaceCrn, String backupCrn) {
+	}
+
 	record ListWorkspaceEvents(String workspaceCrn, String backupCrn, Integer maxItems, Integer pageSize,
 			String startingToken) {
 	}

@@ -121,6 +121,9 @@ final class Views {
 	record VerifyStarted(String workflowId) {
 	}
 
+	record DrillStarted(String backupCrn, String scratchWorkspaceCrn, String workflowId) {
+	}
+
 	record ApiError(String code, String message) {
 	}
 

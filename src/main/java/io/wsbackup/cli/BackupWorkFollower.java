@@ -6,8 +6,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Follows work on one backup that its answer names by a workflow id (a delete, a
- * verification) through {@code describeWorkspaceBackup}: what {@link DeleteFollower} and
- * {@link VerifyFollower} share.
+ * verification, a drill) through {@code describeWorkspaceBackup}: what
+ * {@link DeleteFollower} and {@link VerifyFollower} share.
  */
 abstract class BackupWorkFollower implements Follower {
 
@@ -20,7 +20,9 @@ abstract class BackupWorkFollower implements Follower {
 	 * @param started the answer: {@code {workflowId}}
 	 */
 	BackupWorkFollower(ObjectNode request, JsonNode started) {
-		this.backupCrn = request.path("backupCrn").asString();
+		// a drill may be asked by workspace: its answer names the backup
+		this.backupCrn = request.path("backupCrn").isString() ? request.path("backupCrn").asString()
+				: started.path("backupCrn").asString();
 		this.workflowId = started.path("workflowId").asString("");
 	}
 

@@ -57,10 +57,9 @@ final class Operations {
 			Operation.of(DESCRIBE_WORKSPACE, "Describes a workspace, by CRN or by name and environment.",
 					optional("workspaceCrn", STRING), optional("workspaceName", STRING),
 					optional("environmentName", STRING)),
-			Operation
-				.of(BACKUP_WORKSPACE, "Starts a backup of a workspace; --wait follows it to its end.",
-						required("workspaceCrn", STRING), required("backupName", STRING),
-						optional("backupJobTimeoutMinutes", INTEGER))
+			Operation.of(BACKUP_WORKSPACE, "Starts a backup of a workspace; --wait follows it to its end.",
+					required("workspaceCrn", STRING), required("backupName", STRING),
+					optional("backupJobTimeoutMinutes", INTEGER))
 				.withWait(BackupFollower.WAIT_HELP, (request, started) -> new BackupFollower(started)),
 			Operation
 				.of("listWorkspaceBackups",
@@ -88,6 +87,11 @@ final class Operations {
 					"Checks every recovery point of a succeeded backup where it lies (local: every file against its manifest; aws: each point COMPLETED, its size and restore metadata) and keeps the outcome on the backup; --wait follows it to its end.",
 					required("backupCrn", STRING))
 				.withWait(VerifyFollower.WAIT_HELP, VerifyFollower::new),
+			Operation.of("drillBackup",
+					"Restores a backup (--backup-crn, or the newest succeeded one of --workspace-crn) into a scratch workspace, checks the restored data and the workloads' readiness, records the outcome on the backup (verificationStatus, lastVerifiedAt, verifiedBy drill) and removes the scratch workspace and everything its restore created; --wait follows it until the outcome is recorded.",
+					optional("workspaceCrn", STRING), optional("backupCrn", STRING))
+				.withWait(VerifyFollower.WAIT_HELP,
+						(request, started) -> new VerifyFollower(request, started, "drill")),
 			Operation.of(RESTORE_WORKSPACE,
 					"Restores a backup into a NEW workspace, made from newWorkspaceParameters; --wait follows the restore until the workspace is installed.",
 					required("backupCrn", STRING), required("newWorkspaceParameters", OBJECT),

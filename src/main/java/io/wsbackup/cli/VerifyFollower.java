@@ -26,7 +26,19 @@ final class VerifyFollower extends BackupWorkFollower {
 	 * @param started the answer: {@code {workflowId}}
 	 */
 	VerifyFollower(ObjectNode request, JsonNode started) {
+		this(request, started, "verification");
+	}
+
+	private final String work;
+
+	/**
+	 * @param work what is followed, for the hint: {@code verification} or {@code drill}
+	 * (a drill ends its backup's verification the same way, then removes its scratch
+	 * workspace in the background)
+	 */
+	VerifyFollower(ObjectNode request, JsonNode started, String work) {
 		super(request, started);
+		this.work = work;
 	}
 
 	@Override
@@ -60,7 +72,7 @@ final class VerifyFollower extends BackupWorkFollower {
 
 	@Override
 	public String stillRunningHint() {
-		return stillRunningHint("verification");
+		return stillRunningHint(this.work);
 	}
 
 }

@@ -88,6 +88,11 @@ public class DeleteLauncher implements LaunchableJob {
 			throw WsbackupException.failedPrecondition("backup " + backup.name() + " is being restored into workspace "
 					+ restores.get(0).name() + " (" + restores.get(0).crn() + "); delete it once the restore ended");
 		}
+		if (backup.status() != BackupStatus.DELETING
+				&& backups.verification(crn).status() == io.wsbackup.catalog.Verification.Status.VERIFYING) {
+			throw WsbackupException.failedPrecondition("backup " + backup.name()
+					+ " is being verified (a verifyBackup or a drill reads it); delete it once the verification ended");
+		}
 		JobParameters parameters = parameters(crn);
 		if (backup.status() == BackupStatus.DELETING) {
 			JobExecution last = starter.lastExecution(DeleteParameters.JOB_NAME, parameters);

@@ -75,6 +75,10 @@ public class VerifyLauncher implements LaunchableJob {
 			if (running != null) {
 				return running.getId();
 			}
+			if (backups.verification(crn).status() == Verification.Status.VERIFYING) {
+				throw WsbackupException.failedPrecondition(
+						"backup " + backup.name() + " is being verified by a restore drill; try again once it ended");
+			}
 			return launch(backup, parameters(crn, UUID.randomUUID().toString()), "requested");
 		}
 	}

@@ -324,6 +324,39 @@ class MlApiTest extends WsbackupTestSupport {
 				"not a verification status");
 	}
 
+	@Test
+	void drillBackupRestoresTheNewestSucceededBackupIntoAScratchWorkspaceAndRecordsItVerified() throws Exception {
+		Workspace ws = newWorkspace();
+		assertRefused(post("drillBackup", "{}"), 400, "INVALID_ARGUMENT", "workspaceCrn or backupCrn is required");
+		assertRefused(post("drillBackup", "{\"backupCrn\": \"nope\"}"), 400, "INVALID_ARGUMENT", "is not a CRN");
+		assertRefused(post("drillBackup", "{\"workspaceCrn\": \"" + ws.crn() + "\", \"colour\": 1}"), 400,
+				"INVALID_ARGUMENT", "colour");
+		String unknownBackup = "crn:cdp:ml:us-west-2:123456789012:workspace_backup:" + java.util.UUID.randomUUID();
+		assertRefused(post("drillBackup", "{\"backupCrn\": \"" + unknownBackup + "\"}"), 404, "NOT_FOUND", "not found");
+		assertRefused(post("drillBackup", "{\"workspaceCrn\": \"" + ws.crn() + "\"}"), 409, "FAILED_PRECONDITION",
+				"has no succeeded backup to drill");
+		String backupCrn = post("backupWorkspace", "{\"workspaceCrn\": \"" + ws.crn() + "\", \"backupName\": \"d\"}")
+			.body()
+			.path("backupCrn")
+			.asString();
+		awaitJobEnd(backups.find(io.wsbackup.workspace.Crn.parse(backupCrn)).orElseThrow());
+
+		Reply started = post("drillBackup", "{\"workspaceCrn\": \"" + ws.crn() + "\"}");
+
+		assertThat(started.status()).isEqualTo(200);
+		assertThat(started.body().path("backupCrn").asString()).isEqualTo(backupCrn);
+		assertThat(started.body().path("scratchWorkspaceCrn").asString()).contains(":workspace:");
+		assertThat(started.body().path("workflowId").asString()).matches("\\d+");
+		JsonNode described = await().atMost(Duration.ofSeconds(30))
+			.until(() -> post("describeWorkspaceBackup", "{\"backupCrn\": \"" + backupCrn + "\"}").body()
+				.path("backup"), (b) -> b.path("verificationStatus").asString().equals("verified"));
+		assertThat(described.path("verifiedBy").asString()).isEqualTo("drill");
+		assertThat(described.path("verificationSeconds").isNumber()).isTrue();
+		assertThat(described.path("lastVerifiedAt").asString()).endsWith("Z");
+		assertThat(post("listWorkspaces", "{}").body().toString()).as("a scratch workspace is never listed")
+			.doesNotContain(started.body().path("scratchWorkspaceCrn").asString());
+	}
+
 	private static void assertRefused(Reply reply, int status, String code, String messagePart) {
 		assertThat(reply.status()).as(reply.body().toString()).isEqualTo(status);
 		assertThat(reply.code()).isEqualTo(code);

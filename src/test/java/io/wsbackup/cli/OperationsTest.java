@@ -30,8 +30,8 @@ class OperationsTest {
 		assertThat(Operations.ALL).extracting(Operation::commandName)
 			.containsExactly("register-workspace", "list-workspaces", "describe-workspace", "backup-workspace",
 					"list-workspace-backups", "describe-workspace-backup", "list-workspace-events", "cancel-backup",
-					"delete-backup", "verify-backup", "restore-workspace", "check-prerequisites", "list-schedules",
-					"pause-schedule", "resume-schedule", "trigger-schedule", "preview-retention");
+					"delete-backup", "verify-backup", "drill-backup", "restore-workspace", "check-prerequisites",
+					"list-schedules", "pause-schedule", "resume-schedule", "trigger-schedule", "preview-retention");
 	}
 
 	@ParameterizedTest

@@ -49,6 +49,9 @@ class DrillJobTest extends WsbackupTestSupport {
 	DrillLauncher drills;
 
 	@Autowired
+	io.wsbackup.verification.VerifyLauncher verifications;
+
+	@Autowired
 	WorkspaceRepository workspaces;
 
 	@Autowired
@@ -232,6 +235,32 @@ class DrillJobTest extends WsbackupTestSupport {
 		assertThat(ended.getStatus()).as("a step failed").isEqualTo(BatchStatus.FAILED);
 		assertThat(backups.verification(backup.crn()).status()).as("its data was verified")
 			.isEqualTo(Verification.Status.VERIFIED);
+		assertNothingLeftBehind(started);
+	}
+
+	@Test
+	void whileADrillRunsItsBackupIsNeitherDeletedNorVerifiedNorDrilledAgain() {
+		Workspace ws = newWorkspace();
+		Backup backup = succeededBackup(ws, "busy");
+		io.wsbackup.Gate gate = cloud.gateNext("verifyRestored");
+		DrillStarted started = drills.drillBackup(ws.crn().toString(), null, CREATOR);
+		gate.awaitReached();
+
+		assertThatThrownBy(() -> launcher.deleteBackup(backup.crn().toString()))
+			.isInstanceOfSatisfying(WsbackupException.class,
+					(ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION))
+			.hasMessageContaining("is being verified");
+		assertThatThrownBy(() -> verifications.verifyBackup(backup.crn().toString()))
+			.isInstanceOfSatisfying(WsbackupException.class,
+					(ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION))
+			.hasMessageContaining("is being verified");
+		assertThatThrownBy(() -> drills.drillBackup(null, backup.crn().toString(), CREATOR))
+			.isInstanceOfSatisfying(WsbackupException.class,
+					(ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION))
+			.hasMessageContaining("is being verified");
+		gate.open();
+		assertThat(awaitDrillEnd(started).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(reload(backup).status()).as("still there").isEqualTo(io.wsbackup.catalog.BackupStatus.SUCCEEDED);
 		assertNothingLeftBehind(started);
 	}
 

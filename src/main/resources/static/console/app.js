@@ -14,7 +14,7 @@ const FINAL_BACKUP = new Set(['succeeded', 'failed', 'cancelled']);
 const BACKUP_STATUSES = ['running', 'cancelling', 'succeeded', 'failed', 'cancelled', 'deleting'];
 const VERIFICATION_STATUSES = ['verified', 'failed', 'never', 'verifying'];
 // actions that change something: a viewer's console does not show them (console.css, body[data-role='viewer'])
-const WRITE_ACTIONS = new Set(['backup', 'cancel', 'delete', 'restart', 'restore', 'verify', 'pause', 'resume', 'trigger']);
+const WRITE_ACTIONS = new Set(['backup', 'cancel', 'delete', 'restart', 'restore', 'verify', 'drill', 'pause', 'resume', 'trigger']);
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -93,7 +93,9 @@ function verificationView(b) {
 	const status = b.verificationStatus ?? 'never';
 	if (status === 'verified') {
 		return [h('span', { class: 'badge ok', 'data-verification': status, title: time(b.lastVerifiedAt) }, 'verified'),
-			h('div', { class: 'muted' }, age(b.lastVerifiedAt))];
+			h('div', { class: 'muted', 'data-verified-by': b.verifiedBy ?? '' },
+				(b.verifiedBy === 'drill' ? 'by a restore drill · ' : '') + age(b.lastVerifiedAt)
+				+ (b.verificationSeconds !== null && b.verificationSeconds !== undefined ? ` · took ${b.verificationSeconds} s` : ''))];
 	}
 	if (status === 'failed') {
 		return [h('span', { class: 'badge bad', 'data-verification': status }, 'verification failed'),
@@ -659,6 +661,11 @@ function backupActions(b, workspace) {
 		b.backupStatus === 'succeeded' && b.verificationStatus !== 'verifying'
 			? el('button', { type: 'button', 'data-action': 'verify', onclick: () => verifyBackup(b) }, 'Verify')
 			: null,
+		b.backupStatus === 'succeeded' && b.verificationStatus !== 'verifying'
+			? el('button', { type: 'button', 'data-action': 'drill', onclick: () => drillBackup(b),
+				title: 'Restore it into a scratch workspace, check the restored data, then remove the scratch workspace' },
+			'Drill')
+			: null,
 		b.backupStatus === 'running'
 			? el('button', { type: 'button', class: 'danger', 'data-action': 'cancel',
 				onclick: () => cancelBackup(b, workspace.workspaceName) }, 'Cancel')
@@ -767,6 +774,12 @@ function subject(e) {
 	const backup = e.backupName;
 	const workspace = e.workspaceName;
 	const backupLink = (text) => (p.backupCrn ? link('backup', { crn: p.backupCrn }, text) : text);
+	if (e.jobName === 'drillBackup') {
+		// its workspaceCrn is the scratch workspace, removed when the drill ends
+		return { name: backup ?? '', nodes: ['restore drill of backup ',
+			backup ? backupLink(backup) : h('span', { class: 'muted' }, '(deleted backup)'),
+			workspace ? [' into scratch workspace ', workspace] : ''] };
+	}
 	if (e.jobName === 'backupWorkspace' || e.jobName === 'deleteBackup' || e.jobName === 'verifyBackup') {
 		const what = { deleteBackup: 'delete of backup ', verifyBackup: 'verification of backup ' }[e.jobName] ?? 'backup ';
 		return {
@@ -939,6 +952,16 @@ async function verifyBackup(backup) {
 	if (await act(async () => { started = await call('verifyBackup', { backupCrn: backup.backupCrn }); })) {
 		showNotice(`Verification of backup “${backup.backupName}” started (job execution #${started.workflowId}): every `
 			+ 'recovery point is checked where it lies; the Verified column says how it ended.');
+	}
+	refresh();
+}
+
+async function drillBackup(backup) {
+	let started;
+	if (await act(async () => { started = await call('drillBackup', { backupCrn: backup.backupCrn }); })) {
+		showNotice(`Restore drill of backup “${backup.backupName}” started (job execution #${started.workflowId}): it is `
+			+ 'restored into a scratch workspace, checked there, and the scratch workspace removed; the Verified column '
+			+ 'says how it ended.');
 	}
 	refresh();
 }

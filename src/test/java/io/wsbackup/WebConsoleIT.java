@@ -247,6 +247,18 @@ class WebConsoleIT {
 		new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("catalog-verification"))).selectByValue("");
 		eventually(() -> browser.findElements(By.cssSelector("#catalog tbody tr")).size() == 2);
 
+		// a restore drill of "first": restored into a scratch workspace, checked there,
+		// recorded, the scratch workspace removed (never listed among the workspaces)
+		click(By.cssSelector("tr[data-backup='first'] button[data-action='drill']"));
+		eventually(() -> text(By.id("notice")).contains("Restore drill of backup “first” started"));
+		await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(300))
+			.ignoreExceptions()
+			.until(() -> "drill"
+				.equals(attribute(By.cssSelector("tr[data-backup='first'] [data-verified-by]"), "data-verified-by")));
+		assertThat(text(firstVerification)).contains("verified", "by a restore drill", "took");
+		screenshot("04b-catalog-drilled");
+
 		// the demo workspace's schedule, paused in its file: resumed, paused again, run
 		// now after a confirmation
 		click(By.cssSelector("nav a[data-page='schedules']"));
@@ -325,6 +337,7 @@ class WebConsoleIT {
 			.contains("cancelled");
 		assertThat(text(By.id("jobs"))).as("the verification of first, named as the operator knows it")
 			.contains("verification of backup first");
+		assertThat(text(By.id("jobs"))).as("the drill of first").contains("restore drill of backup first");
 		assertThat(text(By.id("jobs"))).doesNotContain("UNKNOWN", "Exception", "crn:cdp");
 		List<WebElement> jobRows = browser.findElements(By.cssSelector("#jobs tbody tr"));
 		assertThat(jobRows).hasSizeGreaterThanOrEqualTo(5);

@@ -69,6 +69,37 @@ class VerifyBackupCliTest {
 	}
 
 	@Test
+	void drillWaitByWorkspaceFollowsTheBackupItsAnswerNamesAndExitsZeroOnceVerified() {
+		this.runner
+			.answer("drillBackup", 200,
+					"{'backupCrn': 'crn:b:7', 'scratchWorkspaceCrn': 'crn:w:scratch', 'workflowId': '22'}")
+			.answer("describeWorkspaceBackup", 200, verification("verifying", null, null))
+			.answer("describeWorkspaceBackup", 200, verification("verified", "2026-11-21T10:00:02Z", null));
+
+		Result result = cli("drill-backup", "--workspace-crn", "crn:w:1", "--wait", "--poll-seconds", "0");
+
+		assertThat(result.exit()).isZero();
+		assertThat(result.stdoutJson()).isEqualTo(JSON.readTree(
+				"{\"backupCrn\": \"crn:b:7\", \"workflowId\": \"22\", \"status\": \"verified\", \"lastVerifiedAt\": \"2026-11-21T10:00:02Z\"}"));
+		assertThat(this.runner.calls()).hasSize(3);
+		assertThat(this.runner.calls().get(0).body().toString()).contains("crn:w:1").doesNotContain("backupCrn");
+		assertThat(this.runner.calls().get(1).body().toString()).contains("crn:b:7");
+	}
+
+	@Test
+	void drillWaitExitsOneWithWhatFailed() {
+		this.runner.answer("drillBackup", 200, "{'backupCrn': 'crn:b:7', 'workflowId': '22'}")
+			.answer("describeWorkspaceBackup", 200, verification("failed", "2026-11-21T10:00:02Z",
+					"the drill failed in step verifyRestoredData: restored directory /r/drills/x: a.bin: missing"));
+
+		Result result = cli("drill-backup", "--backup-crn", "crn:b:7", "--wait", "--poll-seconds", "0");
+
+		assertThat(result.exit()).isEqualTo(1);
+		assertThat(result.stdoutJson().path("code").asString()).isEqualTo("VERIFICATION_FAILED");
+		assertThat(result.stdoutJson().path("message").asString()).contains("verifyRestoredData", "a.bin: missing");
+	}
+
+	@Test
 	void withoutWaitItPrintsTheWorkflowIdAtOnce() {
 		this.runner.answer("verifyBackup", 200, "{'workflowId': '21'}");
 

@@ -67,6 +67,9 @@ class AwsBackupJobTest {
 	VerifyLauncher verifications;
 
 	@Autowired
+	io.wsbackup.restore.DrillLauncher drills;
+
+	@Autowired
 	BackupRepository backups;
 
 	@Autowired
@@ -273,6 +276,55 @@ class AwsBackupJobTest {
 		Verification verification = backups.verification(done.crn());
 		assertThat(verification.status()).isEqualTo(Verification.Status.FAILED);
 		assertThat(verification.failure()).contains(point, "EXPIRED", "not COMPLETED");
+	}
+
+	@Test
+	void aDrillOnAwsRestoresTheVolumeChecksItRecordsTheBackupVerifiedAndDeletesTheRestoredVolume() {
+		String volume = aws.newVolume();
+		Workspace workspace = register(volume);
+		Backup done = awaitEnd(launcher.backupWorkspace(workspace.crn().toString(), "b", 60, "crn:cdp:iam:test"));
+		assertThat(done.status()).as("failure: %s", done.failureReason()).isEqualTo(BackupStatus.SUCCEEDED);
+		java.util.Set<String> before = volumeIds();
+
+		io.wsbackup.restore.DrillStarted started = drills.drillBackup(workspace.crn().toString(), null,
+				"crn:cdp:iam:test");
+
+		assertThat(awaitExecution(started.jobExecutionId())).isEqualTo(BatchStatus.COMPLETED);
+		Verification verification = backups.verification(done.crn());
+		assertThat(verification.status()).isEqualTo(Verification.Status.VERIFIED);
+		assertThat(verification.verifiedBy()).isEqualTo("drill");
+		assertThat(aws.simulator.restoreJobCount()).as("one restore job per recovery point").isEqualTo(1);
+		assertThat(volumeIds()).as("the restored volume is deleted, the workspace's own stays")
+			.isEqualTo(before)
+			.contains(volume);
+	}
+
+	@Test
+	void aDrillOfARecoveryPointAwsLeftExpiredFailsNamingItAndLeavesNoVolume() {
+		Workspace workspace = register(aws.newVolume());
+		Backup done = awaitEnd(launcher.backupWorkspace(workspace.crn().toString(), "b", 60, "crn:cdp:iam:test"));
+		assertThat(done.status()).as("failure: %s", done.failureReason()).isEqualTo(BackupStatus.SUCCEEDED);
+		String point = backups.recoveryPoints(done.crn()).get(0).recoveryPointId();
+		aws.simulator.setServiceLinkedRoleCreatable(false);
+		assertThatThrownBy(() -> cloud.deleteRecoveryPoint(workspace.vaultName(), point))
+			.hasMessageContaining("left it EXPIRED");
+		java.util.Set<String> before = volumeIds();
+
+		io.wsbackup.restore.DrillStarted started = drills.drillBackup(null, done.crn().toString(), "crn:cdp:iam:test");
+
+		assertThat(awaitExecution(started.jobExecutionId())).isEqualTo(BatchStatus.FAILED);
+		Verification verification = backups.verification(done.crn());
+		assertThat(verification.status()).isEqualTo(Verification.Status.FAILED);
+		assertThat(verification.failure()).contains("the drill failed in step", point);
+		assertThat(volumeIds()).as("no restored volume left").isEqualTo(before);
+	}
+
+	private java.util.Set<String> volumeIds() {
+		return aws.ec2.describeVolumes()
+			.volumes()
+			.stream()
+			.map(software.amazon.awssdk.services.ec2.model.Volume::volumeId)
+			.collect(java.util.stream.Collectors.toSet());
 	}
 
 	private Workspace register(String... volumes) {

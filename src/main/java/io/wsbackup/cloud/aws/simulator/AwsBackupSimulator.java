@@ -334,6 +334,13 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		}
 	}
 
+	/** How many restore jobs were ever started. */
+	public int restoreJobCount() {
+		synchronized (lock) {
+			return restoreJobs.size();
+		}
+	}
+
 	/** The {@code Metadata} a restore job was started with. */
 	public Map<String, String> restoreMetadata(String restoreJobId) {
 		synchronized (lock) {

@@ -118,10 +118,10 @@ class ScheduleDrillTest extends WsbackupTestSupport {
 				assertThat(run.outcome()).isEqualTo("partial");
 				assertThat(run.items()).containsEntry("succeeded", 2).containsEntry("skipped", 1);
 			}));
-		assertThat(items("drills"))
-			.containsExactlyInAnyOrder(new ItemRow(first.crn().toString(), "succeeded", firstNewest.crn().toString()),
-					new ItemRow(second.crn().toString(), "succeeded", secondNewest.crn().toString()),
-					new ItemRow(never.crn().toString(), "skipped", null));
+		assertThat(items("drills")).containsExactlyInAnyOrder(
+				new ItemRow(first.crn().toString(), "succeeded", firstNewest.crn().toString()),
+				new ItemRow(second.crn().toString(), "succeeded", secondNewest.crn().toString()),
+				new ItemRow(never.crn().toString(), "skipped", null));
 		for (Backup drilled : List.of(firstNewest, secondNewest)) {
 			Verification v = backups.verification(drilled.crn());
 			assertThat(v.status()).isEqualTo(Verification.Status.VERIFIED);

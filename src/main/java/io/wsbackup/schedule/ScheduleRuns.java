@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.TimeZone;
 import java.util.UUID;
 
@@ -24,7 +26,9 @@ import io.wsbackup.metrics.WsbackupMetrics;
 import io.wsbackup.metrics.WsbackupMetrics.SkipReason;
 import io.wsbackup.restore.DrillEnded;
 import io.wsbackup.restore.DrillLauncher;
+import io.wsbackup.restore.DrillParameters;
 import io.wsbackup.restore.DrillStarted;
+import io.wsbackup.restore.RestoreParameters;
 import io.wsbackup.schedule.ScheduleRunRepository.ItemStatus;
 import io.wsbackup.system.WsbackupException;
 import io.wsbackup.system.WsbackupProperties;
@@ -37,6 +41,7 @@ import org.quartz.JobDataMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
@@ -62,8 +67,10 @@ import org.springframework.stereotype.Service;
  * the {@link DrillLauncher}) instead of a backup: it is skipped, with an event, when the
  * drill is refused (no succeeded backup, the backup being verified), not because of the
  * workspace's own backups or status (the drill restores into a scratch workspace); the
- * cap counts the schedule's drills whose backup is still being verified, the item ends
- * {@code succeeded} when the drill verified the backup, and no retention is swept.
+ * cap counts the schedule's drills still running (their {@code drillBackup} execution
+ * runs, removal of the scratch workspace included, or their backup is still being
+ * verified), the item ends {@code succeeded} when the drill verified the backup, and no
+ * retention is swept.
  */
 @Service
 public class ScheduleRuns {
@@ -82,6 +89,8 @@ public class ScheduleRuns {
 
 	private final DrillLauncher drills;
 
+	private final JobRepository jobRepository;
+
 	private final EventLog events;
 
 	private final RetentionSweeper retention;
@@ -95,15 +104,16 @@ public class ScheduleRuns {
 	private final Clock clock;
 
 	public ScheduleRuns(Schedules schedules, ScheduleRunRepository runs, WorkspaceRepository workspaces,
-			BackupRepository backups, Launcher launcher, DrillLauncher drills, EventLog events,
-			RetentionSweeper retention, RunTriggers triggers, WsbackupProperties properties, WsbackupMetrics metrics,
-			Clock clock) {
+			BackupRepository backups, Launcher launcher, DrillLauncher drills, JobRepository jobRepository,
+			EventLog events, RetentionSweeper retention, RunTriggers triggers, WsbackupProperties properties,
+			WsbackupMetrics metrics, Clock clock) {
 		this.schedules = schedules;
 		this.runs = runs;
 		this.workspaces = workspaces;
 		this.backups = backups;
 		this.launcher = launcher;
 		this.drills = drills;
+		this.jobRepository = jobRepository;
 		this.events = events;
 		this.retention = retention;
 		this.triggers = triggers;
@@ -283,21 +293,36 @@ public class ScheduleRuns {
 
 	/**
 	 * How many of the schedule's starts still run: its backups running (or cancelling);
-	 * for a drill schedule, the backups its drills are still verifying.
+	 * for a drill schedule, its drills still running: their {@code drillBackup} execution
+	 * has not ended (the scratch workspace's removal comes after the verification is
+	 * recorded), or their backup is still being verified (a drill waiting to be taken
+	 * over from a dead runner).
 	 */
 	private long running(Schedule schedule, String creator) {
 		if (!schedule.isDrill()) {
 			return backups.countActiveByCreator(creator);
 		}
-		List<Crn> followed = runs.runningBackupCrns(schedule.name())
-			.stream()
-			.map((c) -> Crn.parse(c, Crn.BACKUP))
-			.toList();
-		return backups.verifications(followed)
-			.values()
-			.stream()
-			.filter((v) -> v.status() == Verification.Status.VERIFYING)
+		List<String> followed = runs.runningBackupCrns(schedule.name());
+		if (followed.isEmpty()) {
+			return 0;
+		}
+		Set<String> drilling = drilling();
+		Map<Crn, Verification> verifications = backups
+			.verifications(followed.stream().map((c) -> Crn.parse(c, Crn.BACKUP)).toList());
+		return followed.stream()
+			.filter((c) -> drilling.contains(c)
+					|| verifications.getOrDefault(Crn.parse(c, Crn.BACKUP), Verification.NEVER)
+						.status() == Verification.Status.VERIFYING)
 			.count();
+	}
+
+	/** The backups a {@code drillBackup} execution drills now, on any runner. */
+	private Set<String> drilling() {
+		return jobRepository.findRunningJobExecutions(DrillParameters.JOB_NAME)
+			.stream()
+			.map((e) -> e.getJobParameters().getString(RestoreParameters.BACKUP_CRN))
+			.filter(java.util.Objects::nonNull)
+			.collect(Collectors.toSet());
 	}
 
 	/**
@@ -385,7 +410,8 @@ public class ScheduleRuns {
 		String runId = data.getString(RunTriggers.RUN_ID);
 		String crn = data.getString(RunTriggers.WORKSPACE_CRN);
 		String backupCrn = data.getString(RunTriggers.BACKUP_CRN);
-		if (schedule.isDrill()) {
+		// what the item started, even if the schedule's file changed its kind since
+		if (Schedule.Kind.DRILL.text().equals(data.getString(RunTriggers.KIND))) {
 			awaitDrill(schedule, data, runId, crn, backupCrn);
 			return;
 		}
@@ -409,8 +435,10 @@ public class ScheduleRuns {
 	}
 
 	/**
-	 * A check of a drill's end: the drilled backup's verification stands at
-	 * {@code verifying} until the drill ended, then {@code verified} or {@code failed}.
+	 * A check of a drill's end: its {@code drillBackup} execution runs (and the drilled
+	 * backup's verification stands at {@code verifying}) until the drill ended, removal
+	 * of the scratch workspace included; then the verification is {@code verified} or
+	 * {@code failed}.
 	 */
 	private void awaitDrill(Schedule schedule, JobDataMap data, String runId, String crn, String backupCrn) {
 		Crn backup = Crn.parse(backupCrn, Crn.BACKUP);
@@ -419,11 +447,14 @@ public class ScheduleRuns {
 			return;
 		}
 		Verification verification = backups.verification(backup);
-		switch (verification.status()) {
-			case VERIFYING ->
-				triggers.again(schedule, data, clock.instant().plus(properties.schedules().pollInterval()));
-			case VERIFIED -> runs.updateItem(runId, crn, ItemStatus.SUCCEEDED, backupCrn, null);
-			default -> runs.updateItem(runId, crn, ItemStatus.FAILED, backupCrn,
+		if (verification.status() == Verification.Status.VERIFYING || drilling().contains(backupCrn)) {
+			triggers.again(schedule, data, clock.instant().plus(properties.schedules().pollInterval()));
+		}
+		else if (verification.status() == Verification.Status.VERIFIED) {
+			runs.updateItem(runId, crn, ItemStatus.SUCCEEDED, backupCrn, null);
+		}
+		else {
+			runs.updateItem(runId, crn, ItemStatus.FAILED, backupCrn,
 					"the drill did not verify the backup: " + (verification.failure() == null
 							? "its verification is " + verification.status() : verification.failure()));
 		}

@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.wsbackup.WsbackupTestSupport;
 import io.wsbackup.catalog.Backup;
@@ -206,6 +208,39 @@ class ScheduleDrillTest extends WsbackupTestSupport {
 			.allMatch((m) -> m.startsWith("the scheduled drill is skipped: ") && m.contains("is being verified"));
 		await().atMost(Duration.ofSeconds(10)).until(() -> workspaces.scratchWorkspaces().isEmpty());
 		assertThat(cloud.restoredResources()).isEmpty();
+	}
+
+	@Test
+	void theCapRunsTheSchedulesDrillsOneAtATimeByDefault() throws Exception {
+		String env = environment();
+		List<Workspace> matched = List.of(workspaceIn(env), workspaceIn(env), workspaceIn(env));
+		List<Backup> drilled = matched.stream().map((ws) -> succeededBackup(ws, "capped")).toList();
+		// restores take a few polls each, so that a drill runs long enough to be seen
+		cloud.setPercentPerPoll(10);
+		writeDrill("capped-drill", "0 0 0 1 1 ? 2099", env, "");
+		AtomicInteger maxVerifying = new AtomicInteger();
+		AtomicInteger maxScratch = new AtomicInteger();
+		Callable<Boolean> allVerified = () -> {
+			long verifying = drilled.stream()
+				.filter((b) -> backups.verification(b.crn()).status() == Verification.Status.VERIFYING)
+				.count();
+			maxVerifying.accumulateAndGet((int) verifying, Math::max);
+			maxScratch.accumulateAndGet(workspaces.scratchWorkspaces().size(), Math::max);
+			return drilled.stream()
+				.allMatch((b) -> backups.verification(b.crn()).status() == Verification.Status.VERIFIED);
+		};
+
+		service.trigger("capped-drill");
+
+		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(allVerified);
+		assertThat(maxVerifying).as("drills verifying at once").hasValue(1);
+		assertThat(maxScratch).as("scratch workspaces at once").hasValueLessThanOrEqualTo(1);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(service.lastRun("capped-drill")).hasValueSatisfying((run) -> {
+				assertThat(run.outcome()).isEqualTo("succeeded");
+				assertThat(run.items()).containsEntry("succeeded", 3);
+			}));
+		await().atMost(Duration.ofSeconds(10)).until(() -> workspaces.scratchWorkspaces().isEmpty());
 	}
 
 	private record ItemRow(String workspaceCrn, String status, String backupCrn) {

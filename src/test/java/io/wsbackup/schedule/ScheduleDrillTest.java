@@ -243,6 +243,31 @@ class ScheduleDrillTest extends WsbackupTestSupport {
 		await().atMost(Duration.ofSeconds(10)).until(() -> workspaces.scratchWorkspaces().isEmpty());
 	}
 
+	@Test
+	void aDrillThatCannotVerifyTheRestoredDataFailsItsItemAndLeavesNoScratchWorkspace() throws Exception {
+		String env = environment();
+		Workspace ws = workspaceIn(env);
+		Backup backup = succeededBackup(ws, "unsound");
+		writeDrill("failing-drill", "0 0 0 1 1 ? 2099", env, "");
+		cloud.failNext("verifyRestored", "the restored volume cannot be read");
+
+		service.trigger("failing-drill");
+
+		await().atMost(Duration.ofSeconds(60))
+			.untilAsserted(() -> assertThat(service.lastRun("failing-drill")).hasValueSatisfying((run) -> {
+				assertThat(run.outcome()).isEqualTo("failed");
+				assertThat(run.items()).containsEntry("failed", 1);
+			}));
+		Verification v = backups.verification(backup.crn());
+		assertThat(v.status()).isEqualTo(Verification.Status.FAILED);
+		assertThat(v.failure()).contains("the restored volume cannot be read");
+		assertThat(reload(backup).status()).as("a failed drill leaves the backup itself alone")
+			.isEqualTo(BackupStatus.SUCCEEDED);
+		assertThat(items("failing-drill")).singleElement().satisfies((i) -> assertThat(i.status()).isEqualTo("failed"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> workspaces.scratchWorkspaces().isEmpty());
+		assertThat(cloud.restoredResources()).isEmpty();
+	}
+
 	private record ItemRow(String workspaceCrn, String status, String backupCrn) {
 	}
 

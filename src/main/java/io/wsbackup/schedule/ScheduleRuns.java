@@ -293,10 +293,9 @@ public class ScheduleRuns {
 
 	/**
 	 * How many of the schedule's starts still run: its backups running (or cancelling);
-	 * for a drill schedule, its drills still running: their {@code drillBackup} execution
-	 * has not ended (the scratch workspace's removal comes after the verification is
-	 * recorded), or their backup is still being verified (a drill waiting to be taken
-	 * over from a dead runner).
+	 * for a drill schedule, its drills still running: their backup is being verified, or
+	 * their {@code drillBackup} execution still removes the scratch workspace (that comes
+	 * after the verification is recorded).
 	 */
 	private long running(Schedule schedule, String creator) {
 		if (!schedule.isDrill()) {
@@ -316,10 +315,20 @@ public class ScheduleRuns {
 			.count();
 	}
 
-	/** The backups a {@code drillBackup} execution drills now, on any runner. */
+	/**
+	 * The backups whose drill still runs, on any runner: its {@code drillBackup}
+	 * execution has not ended and its scratch workspace is still there. Once the scratch
+	 * workspace is removed the drill's outcome is final ({@link DrillEnded} is published
+	 * then), although its execution ends a moment later.
+	 */
 	private Set<String> drilling() {
+		Set<String> scratch = workspaces.scratchWorkspaces()
+			.stream()
+			.map((w) -> w.crn().toString())
+			.collect(Collectors.toSet());
 		return jobRepository.findRunningJobExecutions(DrillParameters.JOB_NAME)
 			.stream()
+			.filter((e) -> scratch.contains(e.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN)))
 			.map((e) -> e.getJobParameters().getString(RestoreParameters.BACKUP_CRN))
 			.filter(java.util.Objects::nonNull)
 			.collect(Collectors.toSet());

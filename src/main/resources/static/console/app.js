@@ -876,9 +876,13 @@ async function schedulesPage() {
 	const rows = schedules.map((s) => h('tr', { 'data-key': s.name, 'data-schedule': s.name, 'data-state': s.state },
 		h('td', {}, h('strong', {}, s.name),
 			h('div', { class: 'muted mono', title: `from ${s.source ?? '?'}` }, `${s.cron} ${s.timeZone}`)),
+		h('td', { 'data-kind': s.kind }, s.kind === 'drill'
+			? [s.kind, h('div', { class: 'muted' }, 'restores the newest succeeded backup into a scratch workspace, '
+				+ 'verifies it, removes it')]
+			: s.kind),
 		h('td', {}, s.workspaces),
-		h('td', { class: 'mono' }, s.backupName,
-			s.keepLast || s.maxAge ? h('div', { class: 'muted' }, 'keep ', [s.keepLast ? `last ${s.keepLast}` : null,
+		h('td', { class: 'mono' }, s.kind === 'drill' ? h('span', { class: 'muted' }, '—') : s.backupName,
+			s.kind !== 'drill' && (s.keepLast || s.maxAge) ? h('div', { class: 'muted' }, 'keep ', [s.keepLast ? `last ${s.keepLast}` : null,
 				s.maxAge ? `at most ${s.maxAge}` : null].filter(Boolean).join(', ')) : null),
 		h('td', { class: 'status' }, badge(s.state)),
 		h('td', { class: 'nowrap', 'data-next-fire': s.nextFireTime ?? '' },
@@ -898,7 +902,7 @@ async function schedulesPage() {
 			h('h1', {}, 'Schedules'),
 			h('p', { class: 'hint' }, 'From the YAML files of the runner\'s schedules directory. Pause and Resume last '
 				+ 'until the schedule\'s file changes; Run now starts a run at once, paused or not.'),
-			schedules.length ? table('schedules', ['Name', 'Workspaces', 'Backup name', 'State', 'Next fire time',
+			schedules.length ? table('schedules', ['Name', 'Kind', 'Workspaces', 'Backup name', 'State', 'Next fire time',
 				'Last run', 'Actions'], rows)
 				: h('p', { class: 'muted', id: 'schedules-empty' }, 'No schedules: the runner\'s schedules directory '
 					+ '(--wsbackup.schedules-dir) has no schedule files.'),
@@ -975,14 +979,21 @@ async function scheduleAction(operation, schedule) {
 }
 
 async function runScheduleNow(schedule) {
-	if (!await confirmAction(`Run schedule ${schedule.name} now?`, `This backs up every workspace the schedule selects `
-		+ `(${schedule.workspaces}) now, ${schedule.state === 'paused' ? 'although it is paused' : 'besides its next run'}: `
-		+ 'each is stopped while its storage is snapshotted.', 'Run now')) {
+	const drill = schedule.kind === 'drill';
+	const when = schedule.state === 'paused' ? 'although it is paused' : 'besides its next run';
+	if (!await confirmAction(`Run schedule ${schedule.name} now?`, drill
+		? `This drills the newest succeeded backup of every workspace the schedule selects (${schedule.workspaces}) `
+			+ `now, ${when}: each is restored into a scratch workspace, verified there and removed; the workspaces `
+			+ 'themselves are not touched.'
+		: `This backs up every workspace the schedule selects (${schedule.workspaces}) now, ${when}: `
+			+ 'each is stopped while its storage is snapshotted.', 'Run now')) {
 		return;
 	}
 	let answer;
 	if (await act(async () => { answer = await call('triggerSchedule', { schedule: schedule.name }); })) {
-		showNotice(`Schedule ${schedule.name} runs now (run ${answer.runId}); its backups appear in the catalog.`);
+		showNotice(`Schedule ${schedule.name} runs now (run ${answer.runId}); `
+			+ (drill ? 'its drills appear in the workspaces\' events, their outcome as the backups\' verification.'
+				: 'its backups appear in the catalog.'));
 	}
 	refresh();
 }

@@ -43,17 +43,21 @@ class ScheduleApiController {
 
 	}
 
-	record ScheduleView(String name, String cron, String timeZone, String workspaces, String backupName,
+	/**
+	 * A schedule as listed; {@code kind} is {@code backup} or {@code drill} (a drill
+	 * schedule has no backup name, timeout or retention: those are {@code null}).
+	 */
+	record ScheduleView(String name, String kind, String cron, String timeZone, String workspaces, String backupName,
 			String startWindow, String timeout, String stagger, int maxConcurrent, Integer keepLast, String maxAge,
 			String state, String nextFireTime, RunView lastRun, String source) {
 
 		static ScheduleView of(ScheduleState state) {
 			Schedule s = state.schedule();
-			return new ScheduleView(s.name(), s.cron(), s.timeZone().getId(), s.workspaces().toString(), s.backupName(),
-					s.startWindow().toString(), s.timeout() == null ? null : s.timeout().toString(),
-					s.stagger().toString(), s.maxConcurrent(), s.retention().keepLast(),
-					s.retention().maxAge() == null ? null : s.retention().maxAge().toString(), state.state(),
-					Views.time(state.nextFireTime()), RunView.of(state.lastRun()), s.source());
+			return new ScheduleView(s.name(), s.kind().text(), s.cron(), s.timeZone().getId(),
+					s.workspaces().toString(), s.backupName(), s.startWindow().toString(),
+					s.timeout() == null ? null : s.timeout().toString(), s.stagger().toString(), s.maxConcurrent(),
+					s.retention().keepLast(), s.retention().maxAge() == null ? null : s.retention().maxAge().toString(),
+					state.state(), Views.time(state.nextFireTime()), RunView.of(state.lastRun()), s.source());
 		}
 
 	}

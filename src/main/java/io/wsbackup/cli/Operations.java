@@ -102,16 +102,16 @@ final class Operations {
 					"Says what is missing before a workspace can be backed up (account, role, opt-in, vault, resources).",
 					required("workspaceCrn", STRING)),
 			Operation.of("listSchedules",
-					"Lists the schedules of the runner's schedules directory (or one): state, next fire time, last run and its outcome.",
+					"Lists the schedules of the runner's schedules directory (or one): kind (backup or drill), state, next fire time, last run and its outcome.",
 					optional("schedule", STRING)),
 			Operation.of("pauseSchedule", "Pauses a schedule until it is resumed or its file changes.",
 					required("schedule", STRING)),
 			Operation.of("resumeSchedule", "Resumes a paused schedule.", required("schedule", STRING)),
 			Operation.of("triggerSchedule",
-					"Runs a schedule now, paused or not: same workspaces, stagger, cap and skips as a fire.",
+					"Runs a schedule now, paused or not: same workspaces, stagger, cap and skips as a fire (backups, or drills of a drill schedule).",
 					required("schedule", STRING)),
 			Operation.of("previewRetention",
-					"Shows which backups the next retention sweep of a schedule would delete, and why; deletes nothing.",
+					"Shows which backups the next retention sweep of a backup schedule would delete, and why; deletes nothing.",
 					required("schedule", STRING)));
 
 	private Operations() {

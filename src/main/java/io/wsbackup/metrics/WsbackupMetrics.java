@@ -245,7 +245,7 @@ public class WsbackupMetrics implements SmartLifecycle {
 	/** A schedule did not start a workspace's backup. */
 	public void scheduleSkipped(String schedule, SkipReason reason) {
 		Counter.builder(SCHEDULE_SKIPS)
-			.description("backups a schedule did not start, by reason")
+			.description("backups (or drills) a schedule did not start, by reason")
 			.tags("schedule", schedule, "reason", reason.tag())
 			.register(registry)
 			.increment();

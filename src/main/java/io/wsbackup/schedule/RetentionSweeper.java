@@ -53,14 +53,15 @@ public class RetentionSweeper {
 	}
 
 	/**
-	 * Starts a sweep of every schedule that has a retention.
+	 * Starts a sweep of every backup schedule that has a retention (drill schedules
+	 * create no backups and have none).
 	 * @param runId names the sweeps (one per schedule)
 	 * @return their job execution ids
 	 */
 	public List<Long> sweepAll(String runId) {
 		return schedules.all()
 			.stream()
-			.filter((schedule) -> !schedule.retention().isEmpty())
+			.filter((schedule) -> !schedule.isDrill() && !schedule.retention().isEmpty())
 			.map((schedule) -> sweep(schedule, null, runId))
 			.toList();
 	}

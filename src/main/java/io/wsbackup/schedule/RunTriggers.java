@@ -57,6 +57,13 @@ class RunTriggers {
 
 	static final String BACKUP_CRN = "backupCrn";
 
+	/**
+	 * What a check follows: {@code backup} (its end) or {@code drill} (the drilled
+	 * backup's verification), as the schedule's kind was when it started; absent on the
+	 * checks planned before drill schedules existed, which follow backups.
+	 */
+	static final String KIND = "kind";
+
 	static final String ATTEMPT = "attempt";
 
 	/** The longest wait of due starts for the cap (shorter when the poll interval is). */
@@ -88,13 +95,17 @@ class RunTriggers {
 		transaction.executeWithoutResult((tx) -> plan(schedule, data, fireTime));
 	}
 
-	/** Plans the first check of a started backup's end, a poll interval from now. */
+	/**
+	 * Plans the first check of a started backup's end (of a drill schedule: of the drill
+	 * of that backup), a poll interval from now.
+	 */
 	void awaitBackup(Schedule schedule, String runId, String workspaceCrn, String backupCrn, Instant now) {
 		JobDataMap data = new JobDataMap();
 		data.put(RUN_ID, runId);
 		data.put(WORKSPACE_CRN, workspaceCrn);
 		data.put(PHASE, Phase.AWAIT.stored());
 		data.put(BACKUP_CRN, backupCrn);
+		data.put(KIND, schedule.kind().text());
 		data.put(ATTEMPT, "0");
 		again(schedule, data, now.plus(properties.schedules().pollInterval()));
 	}

@@ -36,9 +36,11 @@ import org.springframework.boot.convert.DurationStyle;
 
 /**
  * Reads and validates the schedule files of a directory: every {@code *.yaml} and
- * {@code *.yml} file holds one schedule (a mapping) or a list of them (a sequence). The
- * first problem found is thrown as a {@link ScheduleFileException} naming the file and
- * the line; nothing is half-read.
+ * {@code *.yml} file holds one schedule (a mapping) or a list of them (a sequence). A
+ * mapping whose single key is {@code drill} holds a restore-drill schedule
+ * ({@link Schedule.Kind#DRILL}); any other mapping is a backup schedule. Names are unique
+ * across both kinds. The first problem found is thrown as a {@link ScheduleFileException}
+ * naming the file and the line; nothing is half-read.
  */
 public final class ScheduleFiles {
 
@@ -47,7 +49,17 @@ public final class ScheduleFiles {
 	static final Set<String> KEYS = Set.of("name", "cron", "time-zone", "workspaces", "backup-name", "start-window",
 			"timeout", "stagger", "max-concurrent", "retention", "paused");
 
+	/** The keys of a drill schedule: a backup schedule's, less what only backups have. */
+	static final Set<String> DRILL_KEYS = Set.of("name", "cron", "time-zone", "workspaces", "start-window", "stagger",
+			"max-concurrent", "paused");
+
+	/** The key whose single mapping holds a drill schedule. */
+	static final String DRILL = "drill";
+
 	static final int DEFAULT_MAX_CONCURRENT = 4;
+
+	/** A drill schedule runs one drill at a time unless told otherwise. */
+	static final int DEFAULT_DRILL_MAX_CONCURRENT = 1;
 
 	static final Duration DEFAULT_START_WINDOW = Duration.ofHours(1);
 
@@ -79,7 +91,8 @@ public final class ScheduleFiles {
 				Schedule other = byName.putIfAbsent(schedule.name(), schedule);
 				if (other != null) {
 					throw new ScheduleFileException(schedule.source() + ": schedule name '" + schedule.name()
-							+ "' is already used at " + other.source() + "; names must be unique");
+							+ "' is already used at " + other.source()
+							+ "; names must be unique across all files, backup and drill schedules alike");
 				}
 			}
 		}
@@ -114,7 +127,41 @@ public final class ScheduleFiles {
 	}
 
 	private static Schedule schedule(String file, Node node) {
-		Map<String, NodeTuple> fields = mapping(file, node, "a schedule", KEYS);
+		if (node instanceof MappingNode mapping && mapping.getValue()
+			.stream()
+			.anyMatch((t) -> t.getKeyNode() instanceof ScalarNode key && key.getValue().equals(DRILL))) {
+			if (mapping.getValue().size() != 1) {
+				throw problem(file, node, "'drill:' must be the only key of its mapping: it holds the whole drill "
+						+ "schedule (drill: {name: ..., cron: ..., workspaces: ...})");
+			}
+			Node drill = mapping.getValue().get(0).getValueNode();
+			refuseBackupOnlyKeys(file, drill);
+			return schedule(file, drill, mapping(file, drill, "a drill schedule", DRILL_KEYS), Schedule.Kind.DRILL);
+		}
+		return schedule(file, node, mapping(file, node, "a schedule", KEYS), Schedule.Kind.BACKUP);
+	}
+
+	/**
+	 * Keys a backup schedule has and a drill schedule cannot: said plainly, rather than
+	 * as an unknown key.
+	 */
+	private static void refuseBackupOnlyKeys(String file, Node drill) {
+		if (!(drill instanceof MappingNode mapping)) {
+			return;
+		}
+		for (NodeTuple tuple : mapping.getValue()) {
+			if (tuple.getKeyNode() instanceof ScalarNode key && KEYS.contains(key.getValue())
+					&& !DRILL_KEYS.contains(key.getValue())) {
+				throw problem(file, key, "key '" + key.getValue() + "' makes no sense for a drill schedule: a drill "
+						+ "restores the workspace's newest succeeded backup into a scratch workspace and removes it "
+						+ "(no backup is named, timed or kept); the keys are: "
+						+ String.join(", ", sorted(DRILL_KEYS)));
+			}
+		}
+	}
+
+	private static Schedule schedule(String file, Node node, Map<String, NodeTuple> fields, Schedule.Kind kind) {
+		boolean drill = kind == Schedule.Kind.DRILL;
 		String name = requiredScalar(file, node, fields, "name");
 		if (!NAME.matcher(name).matches()) {
 			throw problem(file, fields.get("name").getValueNode(), "name '" + name
@@ -144,8 +191,11 @@ public final class ScheduleFiles {
 			throw problem(file, node, "workspaces is required: 'all', {environment: NAME} or {crns: [CRN, ...]}");
 		}
 		WorkspaceSelector workspaces = workspaces(file, fields.get("workspaces").getValueNode());
-		String backupName = requiredScalar(file, node, fields, "backup-name");
-		checkBackupName(file, fields.get("backup-name").getValueNode(), backupName, zone);
+		String backupName = null;
+		if (!drill) {
+			backupName = requiredScalar(file, node, fields, "backup-name");
+			checkBackupName(file, fields.get("backup-name").getValueNode(), backupName, zone);
+		}
 		Duration startWindow = duration(file, fields, "start-window", DEFAULT_START_WINDOW);
 		if (startWindow.isZero() || startWindow.isNegative()) {
 			throw problem(file, fields.get("start-window").getValueNode(), "start-window must be positive");
@@ -159,7 +209,8 @@ public final class ScheduleFiles {
 		if (stagger.isNegative()) {
 			throw problem(file, fields.get("stagger").getValueNode(), "stagger must not be negative");
 		}
-		int maxConcurrent = integer(file, fields, "max-concurrent", DEFAULT_MAX_CONCURRENT);
+		int maxConcurrent = integer(file, fields, "max-concurrent",
+				drill ? DEFAULT_DRILL_MAX_CONCURRENT : DEFAULT_MAX_CONCURRENT);
 		Retention retention = new Retention(null, null);
 		if (fields.containsKey("retention")) {
 			Node retentionNode = fields.get("retention").getValueNode();
@@ -182,8 +233,8 @@ public final class ScheduleFiles {
 			}
 			paused = Boolean.parseBoolean(pausedText);
 		}
-		return new Schedule(name, cron, zone, workspaces, backupName, startWindow, timeout, stagger, maxConcurrent,
-				retention, paused, file + ":" + line(node));
+		return new Schedule(kind, name, cron, zone, workspaces, backupName, startWindow, timeout, stagger,
+				maxConcurrent, retention, paused, file + ":" + line(node));
 	}
 
 	private static WorkspaceSelector workspaces(String file, Node node) {
@@ -222,7 +273,8 @@ public final class ScheduleFiles {
 	private static void checkBackupName(String file, Node node, String pattern, ZoneId zone) {
 		String sample;
 		try {
-			sample = new Schedule("x", "* * * * * ?", zone, null, pattern, null, null, null, 0, null, false, null)
+			sample = new Schedule(Schedule.Kind.BACKUP, "x", "* * * * * ?", zone, null, pattern, null, null, null, 0,
+					null, false, null)
 				.backupNameAt(Instant.parse("2026-12-31T23:59:58Z"));
 		}
 		catch (IllegalArgumentException | DateTimeException ex) {

@@ -16,8 +16,9 @@ import org.springframework.stereotype.Repository;
  * The runs of the schedules: tables {@code WS_SCHEDULE_RUN} (one per fire or manual
  * trigger) and {@code WS_SCHEDULE_RUN_ITEM} (one per workspace the run matched). A run's
  * outcome follows its items: {@code running} while one is pending or running, then
- * {@code succeeded} (every backup succeeded), {@code failed} (none did), {@code skipped}
- * (every workspace was skipped) or {@code partial}.
+ * {@code succeeded} (every backup succeeded; of a drill schedule: every drilled backup
+ * was verified), {@code failed} (none did), {@code skipped} (every workspace was skipped)
+ * or {@code partial}.
  */
 @Repository
 public class ScheduleRunRepository {
@@ -125,6 +126,29 @@ public class ScheduleRunRepository {
 				+ "AND SLOT_TIME <= ? AND REASON IS NULL")
 			.params(truncate(reason), Times.toDb(clock.instant()), runId, ItemStatus.PENDING.text(), Times.toDb(dueBy))
 			.update();
+	}
+
+	/**
+	 * The backups the schedule's items started and still follow (status {@code running}):
+	 * for a drill schedule, the backups its drills verify.
+	 */
+	public List<String> runningBackupCrns(String scheduleName) {
+		return jdbc
+			.sql("SELECT I.BACKUP_CRN FROM WS_SCHEDULE_RUN_ITEM I JOIN WS_SCHEDULE_RUN R ON R.ID = I.RUN_ID "
+					+ "WHERE R.SCHEDULE_NAME = ? AND I.STATUS = ? AND I.BACKUP_CRN IS NOT NULL")
+			.params(scheduleName, ItemStatus.RUNNING.text())
+			.query(String.class)
+			.list();
+	}
+
+	/** The schedules whose running items follow this backup (a drill's, for one). */
+	public List<String> schedulesFollowing(String backupCrn) {
+		return jdbc.sql(
+				"SELECT DISTINCT R.SCHEDULE_NAME FROM WS_SCHEDULE_RUN_ITEM I JOIN WS_SCHEDULE_RUN R ON R.ID = I.RUN_ID "
+						+ "WHERE I.BACKUP_CRN = ? AND I.STATUS = ?")
+			.params(backupCrn, ItemStatus.RUNNING.text())
+			.query(String.class)
+			.list();
 	}
 
 	static String outcome(Map<ItemStatus, Integer> counts) {

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.TimeZone;
 import java.util.UUID;
 
@@ -17,10 +19,16 @@ import io.wsbackup.backup.BackupEnded;
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.BackupStatus;
+import io.wsbackup.catalog.Verification;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.launcher.Launcher;
 import io.wsbackup.metrics.WsbackupMetrics;
 import io.wsbackup.metrics.WsbackupMetrics.SkipReason;
+import io.wsbackup.restore.DrillEnded;
+import io.wsbackup.restore.DrillLauncher;
+import io.wsbackup.restore.DrillParameters;
+import io.wsbackup.restore.DrillStarted;
+import io.wsbackup.restore.RestoreParameters;
 import io.wsbackup.schedule.ScheduleRunRepository.ItemStatus;
 import io.wsbackup.system.WsbackupException;
 import io.wsbackup.system.WsbackupProperties;
@@ -33,6 +41,7 @@ import org.quartz.JobDataMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
@@ -52,6 +61,16 @@ import org.springframework.stereotype.Service;
  * followed until it ends ({@code await.<name>}), and then a sweep of the workspace's
  * retention ({@code enforceRetention}) is started. The triggers are planned by
  * {@link RunTriggers}.
+ * <p>
+ * A drill schedule ({@link Schedule.Kind#DRILL}) runs the same way, but a slot starts a
+ * restore drill of the workspace's newest succeeded backup ({@code drillBackup}, through
+ * the {@link DrillLauncher}) instead of a backup: it is skipped, with an event, when the
+ * drill is refused (no succeeded backup, the backup being verified), not because of the
+ * workspace's own backups or status (the drill restores into a scratch workspace); the
+ * cap counts the schedule's drills still running (their {@code drillBackup} execution
+ * runs, removal of the scratch workspace included, or their backup is still being
+ * verified), the item ends {@code succeeded} when the drill verified the backup, and no
+ * retention is swept.
  */
 @Service
 public class ScheduleRuns {
@@ -68,6 +87,10 @@ public class ScheduleRuns {
 
 	private final Launcher launcher;
 
+	private final DrillLauncher drills;
+
+	private final JobRepository jobRepository;
+
 	private final EventLog events;
 
 	private final RetentionSweeper retention;
@@ -81,13 +104,16 @@ public class ScheduleRuns {
 	private final Clock clock;
 
 	public ScheduleRuns(Schedules schedules, ScheduleRunRepository runs, WorkspaceRepository workspaces,
-			BackupRepository backups, Launcher launcher, EventLog events, RetentionSweeper retention,
-			RunTriggers triggers, WsbackupProperties properties, WsbackupMetrics metrics, Clock clock) {
+			BackupRepository backups, Launcher launcher, DrillLauncher drills, JobRepository jobRepository,
+			EventLog events, RetentionSweeper retention, RunTriggers triggers, WsbackupProperties properties,
+			WsbackupMetrics metrics, Clock clock) {
 		this.schedules = schedules;
 		this.runs = runs;
 		this.workspaces = workspaces;
 		this.backups = backups;
 		this.launcher = launcher;
+		this.drills = drills;
+		this.jobRepository = jobRepository;
 		this.events = events;
 		this.retention = retention;
 		this.triggers = triggers;
@@ -180,7 +206,7 @@ public class ScheduleRuns {
 		Instant next = null;
 		try {
 			String creator = schedules.creatorCrn(schedule);
-			long free = schedule.maxConcurrent() - backups.countActiveByCreator(creator);
+			long free = schedule.maxConcurrent() - running(schedule, creator);
 			boolean atCap = false;
 			for (ScheduleRunRepository.PendingItem item : runs.pending(runId)) {
 				if (item.slot().isAfter(now)) {
@@ -190,7 +216,7 @@ public class ScheduleRuns {
 				if (Duration.between(item.slot(), now).compareTo(schedule.startWindow()) > 0) {
 					// a start that waited at the cap before its window closed
 					skip(schedule, runId, item.workspaceCrn(), item.waited() ? SkipReason.CAP : SkipReason.WINDOW,
-							"the scheduled backup of slot " + item.slot()
+							"the scheduled " + what(schedule) + " of slot " + item.slot()
 									+ " is skipped: it could not start within the start window of "
 									+ schedule.startWindow());
 					continue;
@@ -200,15 +226,17 @@ public class ScheduleRuns {
 					next = now.plus(triggers.capRecheck());
 					continue;
 				}
-				if (start(schedule, data, item.workspaceCrn(), creator, now)) {
+				boolean started = schedule.isDrill() ? startDrill(schedule, data, item.workspaceCrn(), creator, now)
+						: start(schedule, data, item.workspaceCrn(), creator, now);
+				if (started) {
 					free--;
 				}
 			}
 			if (atCap) {
-				log.info("schedule {}: {} backups running, the cap; the run's due starts wait", schedule.name(),
-						schedule.maxConcurrent());
-				runs.waiting(runId, now,
-						"waits: the schedule's cap of " + schedule.maxConcurrent() + " concurrent backups is reached");
+				log.info("schedule {}: {} {}s running, the cap; the run's due starts wait", schedule.name(),
+						schedule.maxConcurrent(), what(schedule));
+				runs.waiting(runId, now, "waits: the schedule's cap of " + schedule.maxConcurrent() + " concurrent "
+						+ what(schedule) + "s is reached");
 			}
 		}
 		catch (RuntimeException ex) {
@@ -240,6 +268,103 @@ public class ScheduleRuns {
 		catch (RuntimeException ex) {
 			log.warn("the turns of the schedule of backup {} could not be brought forward: {}", ended.backupCrn(),
 					ex.toString());
+		}
+	}
+
+	/**
+	 * A drill ended on this runner: if a schedule started it, that schedule's start turns
+	 * waiting at the cap run now instead of at their re-check.
+	 */
+	@EventListener
+	public void drillEnded(DrillEnded ended) {
+		try {
+			runs.schedulesFollowing(ended.backupCrn())
+				.stream()
+				.map(schedules::find)
+				.flatMap(Optional::stream)
+				.filter(Schedule::isDrill)
+				.forEach(triggers::turnsNow);
+		}
+		catch (RuntimeException ex) {
+			log.warn("the turns of the schedule of the drill of backup {} could not be brought forward: {}",
+					ended.backupCrn(), ex.toString());
+		}
+	}
+
+	/**
+	 * How many of the schedule's starts still run: its backups running (or cancelling);
+	 * for a drill schedule, its drills still running: their backup is being verified, or
+	 * their {@code drillBackup} execution still removes the scratch workspace (that comes
+	 * after the verification is recorded).
+	 */
+	private long running(Schedule schedule, String creator) {
+		if (!schedule.isDrill()) {
+			return backups.countActiveByCreator(creator);
+		}
+		List<String> followed = runs.runningBackupCrns(schedule.name());
+		if (followed.isEmpty()) {
+			return 0;
+		}
+		Set<String> drilling = drilling();
+		Map<Crn, Verification> verifications = backups
+			.verifications(followed.stream().map((c) -> Crn.parse(c, Crn.BACKUP)).toList());
+		return followed.stream()
+			.filter((c) -> drilling.contains(c)
+					|| verifications.getOrDefault(Crn.parse(c, Crn.BACKUP), Verification.NEVER)
+						.status() == Verification.Status.VERIFYING)
+			.count();
+	}
+
+	/**
+	 * The backups whose drill still runs, on any runner: its {@code drillBackup}
+	 * execution has not ended and its scratch workspace is still there. Once the scratch
+	 * workspace is removed the drill's outcome is final ({@link DrillEnded} is published
+	 * then), although its execution ends a moment later.
+	 */
+	private Set<String> drilling() {
+		Set<String> scratch = workspaces.scratchWorkspaces()
+			.stream()
+			.map((w) -> w.crn().toString())
+			.collect(Collectors.toSet());
+		return jobRepository.findRunningJobExecutions(DrillParameters.JOB_NAME)
+			.stream()
+			.filter((e) -> scratch.contains(e.getJobParameters().getString(RestoreParameters.WORKSPACE_CRN)))
+			.map((e) -> e.getJobParameters().getString(RestoreParameters.BACKUP_CRN))
+			.filter(java.util.Objects::nonNull)
+			.collect(Collectors.toSet());
+	}
+
+	/**
+	 * Starts one workspace's drill of its newest succeeded backup, unless the drill
+	 * launcher refuses it (then it is skipped, with an event).
+	 * @return whether a drill was started
+	 */
+	private boolean startDrill(Schedule schedule, JobDataMap turn, String crn, String creator, Instant now) {
+		String runId = turn.getString(RunTriggers.RUN_ID);
+		Optional<Workspace> workspace = workspaces.find(Crn.parse(crn, Crn.WORKSPACE));
+		if (workspace.isEmpty()) {
+			runs.updateItem(runId, crn, ItemStatus.SKIPPED, null, "the workspace is no longer registered");
+			metrics.scheduleSkipped(schedule.name(), SkipReason.REMOVED);
+			return false;
+		}
+		try {
+			DrillStarted drill = drills.drillBackup(crn, null, creator);
+			runs.updateItem(runId, crn, ItemStatus.RUNNING, drill.backupCrn(), null);
+			triggers.awaitBackup(schedule, runId, crn, drill.backupCrn(), now);
+			log.info("schedule {}: drill of backup {} of workspace {} started into scratch workspace {}",
+					schedule.name(), drill.backupCrn(), crn, drill.scratchWorkspaceCrn());
+			return true;
+		}
+		catch (WsbackupException ex) {
+			skip(schedule, runId, crn, SkipReason.REFUSED, "the scheduled drill is skipped: " + ex.getMessage());
+			return false;
+		}
+		catch (RuntimeException ex) {
+			log.error("schedule {}: the drill of {} could not be started", schedule.name(), crn, ex);
+			runs.updateItem(runId, crn, ItemStatus.FAILED, null, ex.getMessage());
+			events.error(crn, null, eventStep(schedule),
+					"the scheduled drill could not be started: " + ex.getMessage());
+			return false;
 		}
 	}
 
@@ -294,6 +419,11 @@ public class ScheduleRuns {
 		String runId = data.getString(RunTriggers.RUN_ID);
 		String crn = data.getString(RunTriggers.WORKSPACE_CRN);
 		String backupCrn = data.getString(RunTriggers.BACKUP_CRN);
+		// what the item started, even if the schedule's file changed its kind since
+		if (Schedule.Kind.DRILL.text().equals(data.getString(RunTriggers.KIND))) {
+			awaitDrill(schedule, data, runId, crn, backupCrn);
+			return;
+		}
 		BackupStatus status = backups.find(Crn.parse(backupCrn, Crn.BACKUP)).map(Backup::status).orElse(null);
 		if (status == BackupStatus.RUNNING || status == BackupStatus.CANCELLING) {
 			triggers.again(schedule, data, clock.instant().plus(properties.schedules().pollInterval()));
@@ -311,6 +441,36 @@ public class ScheduleRuns {
 						+ "of every schedule covers it", schedule.name(), crn, ex);
 			}
 		}
+	}
+
+	/**
+	 * A check of a drill's end: its {@code drillBackup} execution runs (and the drilled
+	 * backup's verification stands at {@code verifying}) until the drill ended, removal
+	 * of the scratch workspace included; then the verification is {@code verified} or
+	 * {@code failed}.
+	 */
+	private void awaitDrill(Schedule schedule, JobDataMap data, String runId, String crn, String backupCrn) {
+		Crn backup = Crn.parse(backupCrn, Crn.BACKUP);
+		if (backups.find(backup).isEmpty()) {
+			runs.updateItem(runId, crn, ItemStatus.FAILED, backupCrn, "the drilled backup left the catalog");
+			return;
+		}
+		Verification verification = backups.verification(backup);
+		if (verification.status() == Verification.Status.VERIFYING || drilling().contains(backupCrn)) {
+			triggers.again(schedule, data, clock.instant().plus(properties.schedules().pollInterval()));
+		}
+		else if (verification.status() == Verification.Status.VERIFIED) {
+			runs.updateItem(runId, crn, ItemStatus.SUCCEEDED, backupCrn, null);
+		}
+		else {
+			runs.updateItem(runId, crn, ItemStatus.FAILED, backupCrn,
+					"the drill did not verify the backup: " + (verification.failure() == null
+							? "its verification is " + verification.status() : verification.failure()));
+		}
+	}
+
+	private static String what(Schedule schedule) {
+		return schedule.isDrill() ? "drill" : "backup";
 	}
 
 	private void skip(Schedule schedule, String runId, String crn, SkipReason reason, String message) {

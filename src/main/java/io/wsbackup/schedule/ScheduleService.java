@@ -101,7 +101,7 @@ public class ScheduleService {
 
 	/**
 	 * Runs the schedule now, paused or not, as if it had fired: same workspaces, stagger,
-	 * cap and skips.
+	 * cap and skips (backups, or drills for a drill schedule).
 	 * @return the run's id
 	 */
 	public String trigger(String name) {
@@ -113,7 +113,12 @@ public class ScheduleService {
 	 * as a workspace's newest verified backup; nothing is deleted.
 	 */
 	public DoomedBackups.Preview previewRetention(String name) {
-		return retention.preview(schedules.require(name));
+		Schedule schedule = schedules.require(name);
+		if (schedule.isDrill()) {
+			throw WsbackupException.invalid("schedule '" + name
+					+ "' is a drill schedule: it creates no backups and has no retention; preview a backup schedule");
+		}
+		return retention.preview(schedule);
 	}
 
 	public Optional<Run> lastRun(String name) {

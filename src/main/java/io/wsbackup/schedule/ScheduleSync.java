@@ -173,8 +173,9 @@ public class ScheduleSync implements SmartInitializingSingleton {
 		if (schedule.paused()) {
 			scheduler.pauseTrigger(trigger.getKey());
 		}
-		log.info("schedule {} {} from {}: cron '{}' in {}{}", schedule.name(), stored == null ? "added" : "changed",
-				schedule.source(), schedule.cron(), schedule.timeZone(), schedule.paused() ? ", paused" : "");
+		log.info("{} schedule {} {} from {}: cron '{}' in {}{}", schedule.kind().text(), schedule.name(),
+				stored == null ? "added" : "changed", schedule.source(), schedule.cron(), schedule.timeZone(),
+				schedule.paused() ? ", paused" : "");
 	}
 
 }

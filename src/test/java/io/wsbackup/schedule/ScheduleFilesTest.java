@@ -132,6 +132,129 @@ class ScheduleFilesTest {
 			.hasMessageContaining("a.yaml:1");
 	}
 
+	private static final String DRILL = """
+			drill:
+			  name: weekly-drill
+			  cron: "0 0 4 ? * SUN"
+			  time-zone: Europe/Berlin
+			  workspaces: {environment: prod}
+			  stagger: 2h
+			  start-window: 3h
+			""";
+
+	@Test
+	void aDrillMappingDeclaresADrillScheduleWithOneDrillAtATimeByDefault() throws IOException {
+		write("drill.yaml", DRILL);
+
+		Schedule s = ScheduleFiles.load(dir).get(0);
+
+		assertThat(s.kind()).isEqualTo(Schedule.Kind.DRILL);
+		assertThat(s.isDrill()).isTrue();
+		assertThat(s.name()).isEqualTo("weekly-drill");
+		assertThat(s.cron()).isEqualTo("0 0 4 ? * SUN");
+		assertThat(s.timeZone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+		assertThat(s.workspaces().environment()).isEqualTo("prod");
+		assertThat(s.stagger()).isEqualTo(Duration.ofHours(2));
+		assertThat(s.startWindow()).isEqualTo(Duration.ofHours(3));
+		assertThat(s.maxConcurrent()).isEqualTo(1);
+		assertThat(s.backupName()).isNull();
+		assertThat(s.timeout()).isNull();
+		assertThat(s.retention().isEmpty()).isTrue();
+		assertThat(s.paused()).isFalse();
+		assertThat(s.source()).endsWith("drill.yaml:2");
+	}
+
+	@Test
+	void aListMayMixBackupAndDrillSchedules() throws IOException {
+		write("both.yaml", """
+				- name: nightly
+				  cron: "0 0 2 * * ?"
+				  workspaces: all
+				  backup-name: "nightly-{yyyyMMdd}"
+				- drill:
+				    name: drill-all
+				    cron: "0 0 5 * * ?"
+				    workspaces: all
+				    max-concurrent: 3
+				    paused: true
+				""");
+
+		var schedules = ScheduleFiles.load(dir);
+
+		assertThat(schedules).extracting(Schedule::name, Schedule::kind)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("nightly", Schedule.Kind.BACKUP),
+					org.assertj.core.groups.Tuple.tuple("drill-all", Schedule.Kind.DRILL));
+		assertThat(schedules.get(1).maxConcurrent()).isEqualTo(3);
+		assertThat(schedules.get(1).paused()).isTrue();
+		assertThat(schedules.get(0).fingerprint()).as("a backup schedule's fingerprint is what it always was")
+			.doesNotStartWith("drill|")
+			.startsWith("0 0 2 * * ?|UTC|all|nightly-{yyyyMMdd}|");
+		assertThat(schedules.get(1).fingerprint()).startsWith("drill|");
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|',
+			value = { "backup-name: \"x-{yyyyMMdd}\"|5|key 'backup-name' makes no sense for a drill schedule",
+					"timeout: 2h|5|key 'timeout' makes no sense for a drill schedule",
+					"retention: {keep-last: 3}|5|key 'retention' makes no sense for a drill schedule",
+					"colour: blue|5|unknown key 'colour' in a drill schedule",
+					"max-concurrent: 0|5|max-concurrent must be a whole number of at least 1" })
+	void aDrillScheduleRefusesKeysOnlyBackupsHaveWithItsFileAndLine(String badLine, int line, String problem)
+			throws IOException {
+		write("drill.yaml", """
+				# restore drills
+				drill:
+				  name: d
+				  cron: "0 0 4 * * ?"
+				  %s
+				  workspaces: all
+				""".formatted(badLine));
+
+		assertThatThrownBy(() -> ScheduleFiles.load(dir)).isInstanceOf(ScheduleFileException.class)
+			.hasMessageStartingWith(dir.resolve("drill.yaml").toAbsolutePath() + ":" + line + ": ")
+			.hasMessageContaining(problem);
+	}
+
+	@Test
+	void drillMustBeTheOnlyKeyOfItsMapping() throws IOException {
+		write("drill.yaml", "name: x\ndrill:\n  name: d\n  cron: \"0 0 4 * * ?\"\n  workspaces: all\n");
+
+		assertThatThrownBy(() -> ScheduleFiles.load(dir)).isInstanceOf(ScheduleFileException.class)
+			.hasMessageContaining("drill.yaml:1: 'drill:' must be the only key of its mapping");
+	}
+
+	@Test
+	void aDrillScheduleNeedsCronAndWorkspacesButNoBackupName() throws IOException {
+		write("drill.yaml", "drill:\n  name: d\n  cron: \"0 0 4 * * ?\"\n");
+
+		assertThatThrownBy(() -> ScheduleFiles.load(dir)).hasMessageEndingWith(
+				"drill.yaml:2: workspaces is required: " + "'all', {environment: NAME} or {crns: [CRN, ...]}");
+	}
+
+	@Test
+	void aNameIsUniqueAcrossBackupAndDrillSchedules() throws IOException {
+		write("a.yaml", VALID);
+		write("b.yaml", "drill:\n  name: nightly\n  cron: \"0 0 4 * * ?\"\n  workspaces: all\n");
+
+		assertThatThrownBy(() -> ScheduleFiles.load(dir)).isInstanceOf(ScheduleFileException.class)
+			.hasMessageContaining("b.yaml:2: schedule name 'nightly' is already used at")
+			.hasMessageContaining("a.yaml:1")
+			.hasMessageContaining("backup and drill schedules alike");
+	}
+
+	@Test
+	void theDrillExampleIsValidAndNotLoadedByDefault() throws IOException {
+		Path example = Path.of("schedules", "drill-weekly.yaml.example");
+		write("drill-weekly.yaml", Files.readString(example));
+
+		assertThat(ScheduleFiles.load(dir)).singleElement().satisfies((s) -> {
+			assertThat(s.kind()).isEqualTo(Schedule.Kind.DRILL);
+			assertThat(s.name()).isEqualTo("drill-weekly");
+		});
+		assertThat(ScheduleFiles.load(Path.of("schedules"))).extracting(Schedule::kind)
+			.containsOnly(Schedule.Kind.BACKUP);
+	}
+
 	private void write(String name, String content) throws IOException {
 		Files.writeString(dir.resolve(name), content);
 	}

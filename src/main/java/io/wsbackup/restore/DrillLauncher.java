@@ -1,6 +1,7 @@
 package io.wsbackup.restore;
 
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -150,7 +151,10 @@ public class DrillLauncher implements LaunchableJob {
 		return backups.listByWorkspace(crn)
 			.stream()
 			.filter((b) -> b.status() == BackupStatus.SUCCEEDED)
-			.findFirst()
+			// newest: created last, and of two created in the same instant the one whose
+			// job was launched last
+			.max(Comparator.comparing(Backup::createdAt)
+				.thenComparing((b) -> b.jobExecutionId() == null ? Long.MIN_VALUE : b.jobExecutionId()))
 			.orElseThrow(() -> WsbackupException
 				.failedPrecondition("workspace " + workspace.name() + " has no succeeded backup to drill"));
 	}

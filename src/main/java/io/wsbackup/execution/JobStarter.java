@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
@@ -167,6 +168,21 @@ public class JobStarter {
 			throw WsbackupException
 				.failedPrecondition("job execution " + execution.getId() + " cannot be stopped: " + ex.getMessage());
 		}
+	}
+
+	/**
+	 * Completes a launch cut short for a job instance of a subject: leaves a running or
+	 * completed execution of it as it is, else starts (or restarts) it.
+	 * @param what the job and its subject, in words, for the sentence
+	 */
+	public LaunchableJob.Resumed resume(Job job, JobParameters parameters, String subjectCrn, String what) {
+		JobExecution last = lastExecution(job.getName(), parameters);
+		if (last != null && (last.isRunning() || last.getStatus() == BatchStatus.COMPLETED)) {
+			return new LaunchableJob.Resumed(parameters, what + " exists as job execution " + last.getId());
+		}
+		JobExecution execution = launch(job, parameters, subjectCrn);
+		return new LaunchableJob.Resumed(parameters,
+				what + (last == null ? " started" : " restarted") + " as job execution " + execution.getId());
 	}
 
 	/**

@@ -20,7 +20,6 @@ import io.wsbackup.workspace.Workspace;
 import io.wsbackup.workspace.WorkspaceRepository;
 import io.wsbackup.workspace.WorkspaceStatus;
 import io.wsbackup.workspace.WorkspaceStorage;
-import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -102,7 +101,7 @@ public class DrillLauncher implements LaunchableJob {
 			Backup drilled = backup;
 			JobExecution execution;
 			try {
-				execution = starter.launch(drillBackupJob, parameters(drilled.crn().toString(), crn, timeout),
+				execution = starter.launch(drillBackupJob, RestoreParameters.of(drilled.crn().toString(), crn, timeout),
 						crn.toString(), () -> {
 							backups.verificationStarted(drilled.crn());
 							workspaces.insert(scratch);
@@ -225,23 +224,10 @@ public class DrillLauncher implements LaunchableJob {
 					"the drill with scratch workspace " + subjectCrn + " has nothing to launch");
 		}
 		Integer timeout = workspaces.restoreRecord(crn).timeoutMinutes();
-		JobParameters parameters = parameters(backupCrn, crn,
+		JobParameters parameters = RestoreParameters.of(backupCrn, crn,
 				timeout == null ? properties.backup().defaultTimeoutMinutes() : timeout);
 		String what = "the drill of backup " + backupCrn + " into scratch workspace " + scratch.name();
-		JobExecution last = starter.lastExecution(DrillParameters.JOB_NAME, parameters);
-		if (last != null && (last.isRunning() || last.getStatus() == BatchStatus.COMPLETED)) {
-			return new Resumed(parameters, what + " exists as job execution " + last.getId());
-		}
-		JobExecution execution = starter.launch(drillBackupJob, parameters, crn.toString());
-		return new Resumed(parameters,
-				what + (last == null ? " started" : " restarted") + " as job execution " + execution.getId());
-	}
-
-	private static JobParameters parameters(String backupCrn, Crn scratchCrn, int timeoutMinutes) {
-		return new JobParametersBuilder().addString(RestoreParameters.BACKUP_CRN, backupCrn)
-			.addString(RestoreParameters.WORKSPACE_CRN, scratchCrn.toString())
-			.addLong(RestoreParameters.TIMEOUT_MINUTES, (long) timeoutMinutes, false)
-			.toJobParameters();
+		return starter.resume(drillBackupJob, parameters, crn.toString(), what);
 	}
 
 }

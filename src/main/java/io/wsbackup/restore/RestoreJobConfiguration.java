@@ -7,22 +7,18 @@ import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.cloud.CloudPort;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.metrics.WsbackupMetrics;
-import io.wsbackup.metrics.WsbackupMetrics.JobKind;
-import io.wsbackup.metrics.WsbackupMetrics.Outcome;
 import io.wsbackup.execution.Runner;
 import io.wsbackup.execution.StepGuard;
 import io.wsbackup.execution.CompensatedFlow;
 import io.wsbackup.execution.KeepFailedStepRestartable;
 import io.wsbackup.execution.PollSchedule;
 import io.wsbackup.system.WsbackupProperties;
-import io.wsbackup.workspace.Crn;
 import io.wsbackup.workspace.WorkloadPort;
 import io.wsbackup.workspace.WorkspaceRepository;
 
 import org.slf4j.MDC;
 
 import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;

@@ -120,13 +120,16 @@ public class RestoreLauncher implements LaunchableJob {
 		warnings.addAll(input.warnings());
 		backup.warnings().stream().filter((w) -> w.contains("external NFS")).forEach(warnings::add);
 		try {
-			starter.launch(restoreWorkspaceJob, parameters(backupCrn.toString(), crn, timeout), crn.toString(), () -> {
-				workspaces.insert(restored);
-				workspaces.setWarnings(crn, warnings);
-				workspaces.setRestoreTimeoutMinutes(crn, timeout);
-				events.info(crn.toString(), backupCrn.toString(), RestoreParameters.JOB_NAME, "restore of backup "
-						+ backup.name() + " into new workspace " + input.workspaceName() + " requested");
-			}, (ex) -> workspaces.moveStatus(crn, WorkspaceStatus.RESTORE_STARTED, WorkspaceStatus.RESTORE_FAILED));
+			starter.launch(restoreWorkspaceJob, RestoreParameters.of(backupCrn.toString(), crn, timeout),
+					crn.toString(), () -> {
+						workspaces.insert(restored);
+						workspaces.setWarnings(crn, warnings);
+						workspaces.setRestoreTimeoutMinutes(crn, timeout);
+						events.info(crn.toString(), backupCrn.toString(), RestoreParameters.JOB_NAME,
+								"restore of backup " + backup.name() + " into new workspace " + input.workspaceName()
+										+ " requested");
+					}, (ex) -> workspaces.moveStatus(crn, WorkspaceStatus.RESTORE_STARTED,
+							WorkspaceStatus.RESTORE_FAILED));
 		}
 		catch (DuplicateKeyException raced) {
 			throw WsbackupException.alreadyExists("environment " + input.environmentName()
@@ -216,20 +219,7 @@ public class RestoreLauncher implements LaunchableJob {
 		if (workspace.status() != WorkspaceStatus.RESTORE_STARTED) {
 			return new Resumed(parameters, what + " has nothing to launch: the workspace is " + workspace.status());
 		}
-		JobExecution last = starter.lastExecution(RestoreParameters.JOB_NAME, parameters);
-		if (last != null && (last.isRunning() || last.getStatus() == BatchStatus.COMPLETED)) {
-			return new Resumed(parameters, what + " exists as job execution " + last.getId());
-		}
-		JobExecution execution = starter.launch(restoreWorkspaceJob, parameters, crn.toString());
-		return new Resumed(parameters,
-				what + (last == null ? " started" : " restarted") + " as job execution " + execution.getId());
-	}
-
-	private static JobParameters parameters(String backupCrn, Crn workspaceCrn, int timeoutMinutes) {
-		return new JobParametersBuilder().addString(RestoreParameters.BACKUP_CRN, backupCrn)
-			.addString(RestoreParameters.WORKSPACE_CRN, workspaceCrn.toString())
-			.addLong(RestoreParameters.TIMEOUT_MINUTES, (long) timeoutMinutes, false)
-			.toJobParameters();
+		return starter.resume(restoreWorkspaceJob, parameters, crn.toString(), what);
 	}
 
 	/**
@@ -243,7 +233,7 @@ public class RestoreLauncher implements LaunchableJob {
 		RestoreRecord record = workspaces.restoreRecord(workspace.crn());
 		int timeout = record.timeoutMinutes() != null ? record.timeoutMinutes()
 				: properties.backup().defaultTimeoutMinutes();
-		return parameters(workspace.restoredFromBackupCrn(), workspace.crn(), timeout);
+		return RestoreParameters.of(workspace.restoredFromBackupCrn(), workspace.crn(), timeout);
 	}
 
 }

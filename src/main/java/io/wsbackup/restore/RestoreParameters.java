@@ -22,4 +22,13 @@ public final class RestoreParameters {
 	private RestoreParameters() {
 	}
 
+	/** The parameters of a restore (or a drill) of a backup into a workspace. */
+	static org.springframework.batch.core.job.parameters.JobParameters of(String backupCrn,
+			io.wsbackup.workspace.Crn workspaceCrn, int timeoutMinutes) {
+		return new org.springframework.batch.core.job.parameters.JobParametersBuilder().addString(BACKUP_CRN, backupCrn)
+			.addString(WORKSPACE_CRN, workspaceCrn.toString())
+			.addLong(TIMEOUT_MINUTES, (long) timeoutMinutes, false)
+			.toJobParameters();
+	}
+
 }

@@ -53,7 +53,7 @@ class CountedCloudPortTest {
 				Clock.systemUTC());
 		CloudPort counted = CountedCloudPort.of(local, "local", metrics);
 		ProtectedResource gone = new ProtectedResource(ResourceKind.FILE_SYSTEM,
-				dir.resolve("restores/rp-20260101000000-00000000-00000000").toString());
+				dir.resolve("restores/drills/rp-20260101000000-00000000-00000000").toString());
 
 		assertThat(counted.verifyRestored(gone, "mlx-counted", "rp-20260101000000-00000000", null)).hasSize(1);
 		counted.deleteRestored(gone);

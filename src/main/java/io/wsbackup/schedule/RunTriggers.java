@@ -128,7 +128,14 @@ class RunTriggers {
 		transaction.executeWithoutResult((tx) -> {
 			try {
 				for (Trigger trigger : scheduler.getTriggersOfJob(QuartzKeys.runJob(schedule.name()))) {
-					if (trigger.getStartTime().after(now) && !trigger.getStartTime().after(recheck)) {
+					// a turn another instance has already fired (its one shot spent, its
+					// row
+					// kept until its job ends) or acquired is left alone: replacing it
+					// would
+					// run that turn twice
+					if (trigger.getStartTime().after(now) && !trigger.getStartTime().after(recheck)
+							&& trigger.getNextFireTime() != null
+							&& scheduler.getTriggerState(trigger.getKey()) == Trigger.TriggerState.NORMAL) {
 						scheduler.rescheduleJob(trigger.getKey(), trigger.getTriggerBuilder().startAt(now).build());
 					}
 				}

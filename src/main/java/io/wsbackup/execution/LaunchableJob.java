@@ -1,5 +1,7 @@
 package io.wsbackup.execution;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.batch.core.job.JobExecution;
@@ -49,6 +51,16 @@ public interface LaunchableJob {
 	 * nothing to launch. The caller holds the subject's lock and ends the launch record.
 	 */
 	Resumed resumeLaunch(String subjectCrn);
+
+	/**
+	 * Runs again the executions of this job that ended before {@code endedBefore} and
+	 * left something behind that their job must still clean up (a drill's scratch
+	 * workspace); none for most jobs.
+	 * @return one sentence per execution restarted
+	 */
+	default List<String> finishLeftBehind(Instant endedBefore) {
+		return List.of();
+	}
 
 	/**
 	 * What completing a launch did: the parameters of its job (for the event log) and a

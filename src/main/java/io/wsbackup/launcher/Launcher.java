@@ -135,12 +135,14 @@ public class Launcher {
 		}
 	}
 
+	/** Each job reruns what its ended executions left behind (a drill: its scratch). */
+	public List<String> finishLeftBehind(java.time.Instant endedBefore) {
+		return jobs.values().stream().flatMap((job) -> job.finishLeftBehind(endedBefore).stream()).toList();
+	}
+
 	private LaunchableJob wing(String jobName, String refusal) {
-		LaunchableJob job = jobs.get(jobName);
-		if (job == null) {
-			throw WsbackupException.failedPrecondition(refusal);
-		}
-		return job;
+		return java.util.Optional.ofNullable(jobs.get(jobName))
+			.orElseThrow(() -> WsbackupException.failedPrecondition(refusal));
 	}
 
 }

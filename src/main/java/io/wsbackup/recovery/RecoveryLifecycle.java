@@ -57,6 +57,8 @@ public class RecoveryLifecycle implements SmartLifecycle, ApplicationListener<Co
 
 	private final OrphanSweep orphans;
 
+	private final Launcher launcher;
+
 	private volatile ScheduledExecutorService heartbeats;
 
 	private volatile ScheduledExecutorService scans;
@@ -78,6 +80,7 @@ public class RecoveryLifecycle implements SmartLifecycle, ApplicationListener<Co
 		this.scanner = new RecoveryScanner(runner, registry, jobRepository, jobOperator, launcher, events, launches,
 				settings.deadAfter());
 		this.orphans = new OrphanSweep(workspaces, backups, cloud, eventLog, settings.orphanRecoveryPoints());
+		this.launcher = launcher;
 	}
 
 	/** This runner's orphan sweep. */
@@ -122,6 +125,11 @@ public class RecoveryLifecycle implements SmartLifecycle, ApplicationListener<Co
 		try {
 			if (!runner.releasing()) {
 				orphans.sweep();
+				// what an ended job left behind and must still clean up (a drill's
+				// scratch
+				// workspace whose removal failed), once it has rested a sweep interval
+				launcher.finishLeftBehind(java.time.Instant.now().minus(settings.orphanSweepInterval()))
+					.forEach((sentence) -> log.warn("{}", sentence));
 			}
 		}
 		catch (RuntimeException ex) {

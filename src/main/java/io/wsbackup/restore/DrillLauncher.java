@@ -1,6 +1,10 @@
 package io.wsbackup.restore;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -193,6 +197,42 @@ public class DrillLauncher implements LaunchableJob {
 				throw WsbackupException.failedPrecondition("the drill cannot be restarted: " + ex.getMessage());
 			}
 		}
+	}
+
+	/**
+	 * Restarts each drill that ended (failed or stopped) before {@code endedBefore} with
+	 * its scratch workspace still there, so that it removes it and what its restore
+	 * created. A drill not yet begun is the launch recovery's, a running one its owner's.
+	 */
+	@Override
+	public List<String> finishLeftBehind(Instant endedBefore) {
+		List<String> restarted = new ArrayList<>();
+		for (Workspace scratch : workspaces.scratchWorkspaces()) {
+			String backupCrn = workspaces.drillOf(scratch.crn()).orElse(null);
+			Integer timeout = workspaces.restoreRecord(scratch.crn()).timeoutMinutes();
+			JobParameters parameters = RestoreParameters.of(backupCrn, scratch.crn(),
+					timeout == null ? properties.backup().defaultTimeoutMinutes() : timeout);
+			JobExecution last = backupCrn == null ? null : starter.lastExecution(DrillParameters.JOB_NAME, parameters);
+			if (last == null || last.isRunning() || last.getEndTime() == null
+					|| !last.getEndTime().isBefore(LocalDateTime.ofInstant(endedBefore, ZoneId.systemDefault()))) {
+				continue;
+			}
+			try {
+				long id = restart(parameters);
+				String sentence = "the drill of backup " + backupCrn + " ended " + last.getStatus() + " (job execution "
+						+ last.getId() + ") leaving its scratch workspace " + scratch.name()
+						+ " behind; restarted as job execution " + id + " to remove it and what its restore created";
+				backups.find(Crn.parse(backupCrn))
+					.ifPresent((b) -> events.warning(b.workspaceCrn().toString(), backupCrn, DrillParameters.JOB_NAME,
+							sentence));
+				restarted.add(sentence);
+			}
+			catch (WsbackupException ex) {
+				restarted.add("the drill left behind in scratch workspace " + scratch.name()
+						+ " could not be restarted: " + ex.getMessage());
+			}
+		}
+		return restarted;
 	}
 
 	@Override

@@ -240,6 +240,39 @@ class DrillJobTest extends WsbackupTestSupport {
 	}
 
 	@Test
+	void aDrillWhoseRemovalFailsTwiceLeavesItsScratchWorkspaceUntilTheSweepRestartsItAndItIsRemoved() {
+		Workspace ws = newWorkspace();
+		Backup backup = succeededBackup(ws, "left-behind");
+		// the removal step fails on the workloads, then the compensation on the cloud
+		workloads.failNext("remove", "namespace stuck terminating");
+		cloud.failNext("deleteRestored", "DeleteVolume: VolumeInUse");
+
+		DrillStarted started = drills.drillBackup(ws.crn().toString(), null, CREATOR);
+		JobExecution failed = awaitDrillEnd(started);
+
+		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(backups.verification(backup.crn()).status()).as("its data was verified")
+			.isEqualTo(Verification.Status.VERIFIED);
+		Crn scratch = Crn.parse(started.scratchWorkspaceCrn());
+		assertThat(workspaces.find(scratch)).as("left behind").isPresent();
+		assertThat(events.list(ws.crn().toString(), backup.crn().toString(), 1000)).extracting(Event::message)
+			.anyMatch((m) -> m.contains("still there: restart job execution " + failed.getId()));
+		assertThat(launcher.finishLeftBehind(java.time.Instant.now().minus(Duration.ofHours(1))))
+			.as("not before it has rested")
+			.isEmpty();
+
+		List<String> restarted = launcher.finishLeftBehind(java.time.Instant.now().plusSeconds(1));
+
+		assertThat(restarted).singleElement()
+			.asString()
+			.contains("scratch workspace drill-", "restarted as job execution");
+		await().atMost(Duration.ofSeconds(30)).until(() -> workspaces.find(scratch).isEmpty());
+		assertNothingLeftBehind(started);
+		assertThat(launcher.finishLeftBehind(java.time.Instant.now().plusSeconds(1))).as("nothing left").isEmpty();
+		assertThat(cloud.startedRestores()).as("the restart restores nothing again").hasSize(3);
+	}
+
+	@Test
 	void whileADrillRunsItsBackupIsNeitherDeletedNorVerifiedNorDrilledAgain() {
 		Workspace ws = newWorkspace();
 		Backup backup = succeededBackup(ws, "busy");

@@ -12,7 +12,11 @@ import io.wsbackup.system.Times;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.sql.DataSource;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,9 +32,12 @@ public class EventLog {
 
 	private final Clock clock;
 
-	public EventLog(JdbcClient jdbc, Clock clock) {
+	private final DataSource dataSource;
+
+	public EventLog(JdbcClient jdbc, Clock clock, DataSource dataSource) {
 		this.jdbc = jdbc;
 		this.clock = clock;
+		this.dataSource = dataSource;
 	}
 
 	public void info(String workspaceCrn, String backupCrn, String step, String message) {
@@ -125,10 +132,57 @@ public class EventLog {
 			Integer percentDone, Long bytesTransferred, Instant expectedCompletion) {
 		String text = message.length() > 2000 ? message.substring(0, 1999) + "…" : message;
 		log.info("[{}] {} {}: {}", level, backupCrn != null ? backupCrn : workspaceCrn, step, text);
+		Object[] row = { Times.toDb(clock.instant()), workspaceCrn, backupCrn, step, level, text, percentDone,
+				bytesTransferred, Times.toDb(expectedCompletion) };
+		if (TransactionSynchronizationManager.isSynchronizationActive()
+				&& TransactionSynchronizationManager.getResource(dataSource) != null) {
+			// inside a transaction of the store (a step's chunk): the lines are seen at
+			// its
+			// commit anyway, so they are written then, in one statement
+			pendingInThisTransaction().add(row);
+			return;
+		}
+		insert(List.<Object[]>of(row));
+	}
+
+	/**
+	 * The lines written in the current transaction of the store, inserted together just
+	 * before it commits (and dropped with it when it rolls back, as they were before).
+	 */
+	@SuppressWarnings("unchecked")
+	private List<Object[]> pendingInThisTransaction() {
+		List<Object[]> pending = (List<Object[]>) TransactionSynchronizationManager.getResource(this);
+		if (pending == null) {
+			List<Object[]> rows = new ArrayList<>();
+			TransactionSynchronizationManager.bindResource(this, rows);
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+				@Override
+				public void beforeCommit(boolean readOnly) {
+					if (!rows.isEmpty()) {
+						insert(rows);
+						rows.clear();
+					}
+				}
+
+				@Override
+				public void afterCompletion(int status) {
+					TransactionSynchronizationManager.unbindResourceIfPossible(EventLog.this);
+				}
+
+			});
+			pending = rows;
+		}
+		return pending;
+	}
+
+	private void insert(List<Object[]> rows) {
+		List<Object> params = new ArrayList<>(rows.size() * 9);
+		rows.forEach((row) -> params.addAll(java.util.Arrays.asList(row)));
 		jdbc.sql("INSERT INTO WS_EVENT (OCCURRED_AT, WORKSPACE_CRN, BACKUP_CRN, STEP, LEVEL, MESSAGE, PERCENT_DONE, "
-				+ "BYTES_TRANSFERRED, EXPECTED_COMPLETION) VALUES (?,?,?,?,?,?,?,?,?)")
-			.params(Times.toDb(clock.instant()), workspaceCrn, backupCrn, step, level, text, percentDone,
-					bytesTransferred, Times.toDb(expectedCompletion))
+				+ "BYTES_TRANSFERRED, EXPECTED_COMPLETION) VALUES "
+				+ String.join(",", Collections.nCopies(rows.size(), "(?,?,?,?,?,?,?,?,?)")))
+			.params(params)
 			.update();
 	}
 

@@ -132,10 +132,7 @@ class AwaitRestoresTasklet implements Tasklet {
 					null, null);
 			run.put(RestoreContextKeys.LAST_PERCENT, String.valueOf(percent));
 		}
-		String last = run.getString(RestoreContextKeys.POLL_INTERVAL_MILLIS);
-		Duration wait = schedule.next(last == null ? null : Duration.ofMillis(Long.parseLong(last)), null, now,
-				deadline);
-		run.put(RestoreContextKeys.POLL_INTERVAL_MILLIS, String.valueOf(wait.toMillis()));
+		Duration wait = run.nextWait(RestoreContextKeys.POLL_INTERVAL_MILLIS, schedule, now, deadline);
 		run.save();
 		pause.sleep(wait);
 		return RepeatStatus.CONTINUABLE;

@@ -208,11 +208,11 @@ public class DrillLauncher implements LaunchableJob {
 	public List<String> finishLeftBehind(Instant endedBefore) {
 		List<String> restarted = new ArrayList<>();
 		for (Workspace scratch : workspaces.scratchWorkspaces()) {
-			String backupCrn = workspaces.drillOf(scratch.crn()).orElse(null);
-			Integer timeout = workspaces.restoreRecord(scratch.crn()).timeoutMinutes();
-			JobParameters parameters = RestoreParameters.of(backupCrn, scratch.crn(),
-					timeout == null ? properties.backup().defaultTimeoutMinutes() : timeout);
-			JobExecution last = backupCrn == null ? null : starter.lastExecution(DrillParameters.JOB_NAME, parameters);
+			// a scratch workspace is restored from the backup its drill drills
+			String backupCrn = scratch.restoredFromBackupCrn();
+			JobParameters parameters = RestoreParameters.of(scratch, workspaces,
+					properties.backup().defaultTimeoutMinutes());
+			JobExecution last = parameters == null ? null : starter.lastExecution(DrillParameters.JOB_NAME, parameters);
 			if (last == null || last.isRunning() || last.getEndTime() == null
 					|| !last.getEndTime().isBefore(LocalDateTime.ofInstant(endedBefore, ZoneId.systemDefault()))) {
 				continue;
@@ -263,9 +263,8 @@ public class DrillLauncher implements LaunchableJob {
 					new JobParametersBuilder().addString(RestoreParameters.WORKSPACE_CRN, subjectCrn).toJobParameters(),
 					"the drill with scratch workspace " + subjectCrn + " has nothing to launch");
 		}
-		Integer timeout = workspaces.restoreRecord(crn).timeoutMinutes();
-		JobParameters parameters = RestoreParameters.of(backupCrn, crn,
-				timeout == null ? properties.backup().defaultTimeoutMinutes() : timeout);
+		JobParameters parameters = RestoreParameters.of(scratch, workspaces,
+				properties.backup().defaultTimeoutMinutes());
 		String what = "the drill of backup " + backupCrn + " into scratch workspace " + scratch.name();
 		return starter.resume(drillBackupJob, parameters, crn.toString(), what);
 	}

@@ -113,10 +113,7 @@ class RemoveScratchWorkspaceTasklet implements Tasklet {
 								+ String.join("; ", removal.waitingFor()) + " did not end; restart job execution "
 								+ run.jobExecution().getId() + " once they have to remove it and what they created");
 			}
-			String last = run.getString(DrillContextKeys.POLL_INTERVAL_MILLIS);
-			Duration wait = schedule.next(last == null ? null : Duration.ofMillis(Long.parseLong(last)), null, now,
-					giveUp);
-			run.put(DrillContextKeys.POLL_INTERVAL_MILLIS, String.valueOf(wait.toMillis()));
+			Duration wait = run.nextWait(DrillContextKeys.POLL_INTERVAL_MILLIS, schedule, now, giveUp);
 			run.save();
 			pause.sleep(wait);
 			return RepeatStatus.CONTINUABLE;

@@ -15,7 +15,6 @@ import io.wsbackup.execution.LaunchableJob;
 import io.wsbackup.system.WsbackupException;
 import io.wsbackup.system.WsbackupProperties;
 import io.wsbackup.workspace.Crn;
-import io.wsbackup.workspace.RestoreRecord;
 import io.wsbackup.workspace.Workspace;
 import io.wsbackup.workspace.WorkspaceFields;
 import io.wsbackup.workspace.WorkspaceRepository;
@@ -222,18 +221,8 @@ public class RestoreLauncher implements LaunchableJob {
 		return starter.resume(restoreWorkspaceJob, parameters, crn.toString(), what);
 	}
 
-	/**
-	 * The parameters of the restore that created this workspace, with the timeout it was
-	 * asked for; {@code null} for a workspace no restore created.
-	 */
 	private JobParameters parameters(Workspace workspace) {
-		if (workspace.restoredFromBackupCrn() == null) {
-			return null;
-		}
-		RestoreRecord record = workspaces.restoreRecord(workspace.crn());
-		int timeout = record.timeoutMinutes() != null ? record.timeoutMinutes()
-				: properties.backup().defaultTimeoutMinutes();
-		return RestoreParameters.of(workspace.restoredFromBackupCrn(), workspace.crn(), timeout);
+		return RestoreParameters.of(workspace, workspaces, properties.backup().defaultTimeoutMinutes());
 	}
 
 }

@@ -22,6 +22,20 @@ public final class RestoreParameters {
 	private RestoreParameters() {
 	}
 
+	/**
+	 * The parameters of the restore (or the drill) that created this workspace, with the
+	 * timeout it was asked for (else {@code defaultTimeoutMinutes}); {@code null} for a
+	 * workspace no restore created.
+	 */
+	static org.springframework.batch.core.job.parameters.JobParameters of(io.wsbackup.workspace.Workspace restored,
+			io.wsbackup.workspace.WorkspaceRepository workspaces, int defaultTimeoutMinutes) {
+		if (restored.restoredFromBackupCrn() == null) {
+			return null;
+		}
+		Integer timeout = workspaces.restoreRecord(restored.crn()).timeoutMinutes();
+		return of(restored.restoredFromBackupCrn(), restored.crn(), timeout == null ? defaultTimeoutMinutes : timeout);
+	}
+
 	/** The parameters of a restore (or a drill) of a backup into a workspace. */
 	static org.springframework.batch.core.job.parameters.JobParameters of(String backupCrn,
 			io.wsbackup.workspace.Crn workspaceCrn, int timeoutMinutes) {

@@ -44,4 +44,18 @@ final class RestoreRun extends BackupJobRun {
 		put(key, all.toString());
 	}
 
+	/**
+	 * The wait before the next look of a waiting step, backing off from the last one kept
+	 * under {@code key}, never past {@code until}; the wait is kept for the next look
+	 * (saved with the next {@link #save}).
+	 */
+	java.time.Duration nextWait(String key, io.wsbackup.execution.PollSchedule schedule, java.time.Instant now,
+			java.time.Instant until) {
+		String last = getString(key);
+		java.time.Duration wait = schedule.next(last == null ? null : java.time.Duration.ofMillis(Long.parseLong(last)),
+				null, now, until);
+		put(key, String.valueOf(wait.toMillis()));
+		return wait;
+	}
+
 }

@@ -120,10 +120,7 @@ class VerifyRestoredDataTasklet implements Tasklet {
 					"the workloads restored from backup " + backup.name() + " were not ready within "
 							+ readinessTimeout.toMinutes() + " minute(s): " + String.join("; ", notReady));
 		}
-		String last = run.getString(DrillContextKeys.POLL_INTERVAL_MILLIS);
-		Duration wait = schedule.next(last == null ? null : Duration.ofMillis(Long.parseLong(last)), null, now,
-				readyBy);
-		run.put(DrillContextKeys.POLL_INTERVAL_MILLIS, String.valueOf(wait.toMillis()));
+		Duration wait = run.nextWait(DrillContextKeys.POLL_INTERVAL_MILLIS, schedule, now, readyBy);
 		run.save();
 		pause.sleep(wait);
 		return RepeatStatus.CONTINUABLE;

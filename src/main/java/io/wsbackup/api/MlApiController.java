@@ -52,7 +52,8 @@ class MlApiController {
 	static final List<String> OPERATIONS = List.of("registerWorkspace", "listWorkspaces", "describeWorkspace",
 			"backupWorkspace", "listWorkspaceBackups", "listBackups", "describeWorkspaceBackup", "listWorkspaceEvents",
 			"cancelBackup", "deleteBackup", "verifyBackup", "drillBackup", "restoreWorkspace", "checkPrerequisites",
-			"listSchedules", "pauseSchedule", "resumeSchedule", "triggerSchedule", "previewRetention");
+			"listSchedules", "pauseSchedule", "resumeSchedule", "triggerSchedule", "previewRetention",
+			"listNotifications", "sendTestNotification");
 
 	private final RequestReader reader;
 

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupRepository;
+import io.wsbackup.notification.NotificationEvent;
 import io.wsbackup.cloud.CloudException;
 import io.wsbackup.cloud.CloudJobState;
 import io.wsbackup.cloud.CloudPort;
@@ -183,13 +184,22 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 		}
 		if (now.isAfter(deadline)) {
 			run.save();
-			throw new StepFailedException("the backup timed out: its " + backup.timeoutMinutes()
+			throw new StepFailedException(BackupRepository.TIMED_OUT + ": its " + backup.timeoutMinutes()
 					+ "-minute timeout ended at " + deadline + " with " + (jobs.size() - recoveryPoints.size())
 					+ " snapshot(s) still running. They keep running in the cloud; restart the backup once they have"
 					+ " completed to record it");
 		}
 		Instant eta = estimate.expectedCompletion();
 		reportProgress(run, ws, bk, jobs.size(), recoveryPoints.size(), estimate, now);
+		if (eta != null && eta.isAfter(deadline) && run.getString(BackupContextKeys.WILL_MISS_TIMEOUT) == null) {
+			String message = "backup " + backup.name() + " will miss its timeout: its estimated completion "
+					+ eta.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " lies after its "
+					+ backup.timeoutMinutes() + "-minute timeout, which ends at " + deadline
+					+ "; it fails then unless the snapshots speed up (cancel it, or let it run)";
+			events.warning(ws, bk, STEP, message);
+			backups.tell(NotificationEvent.BACKUP_WILL_MISS_TIMEOUT, backup, message);
+			run.put(BackupContextKeys.WILL_MISS_TIMEOUT, now.toString());
+		}
 		Duration wait = nextWait(run, eta, now, deadline);
 		run.save();
 		pause.sleep(wait, backup.crn().toString());

@@ -85,6 +85,12 @@ public final class BackupContextKeys {
 	public static final String PENDING_JOBS = "awaitRecoveryPoints.pendingJobs";
 
 	/** The current wait between two polls, in milliseconds. */
+	/**
+	 * When the estimated completion was first seen after the deadline: the warning (event
+	 * and notification {@code backup-will-miss-timeout}) is given once per backup.
+	 */
+	public static final String WILL_MISS_TIMEOUT = "awaitRecoveryPoints.willMissTimeout";
+
 	public static final String POLL_INTERVAL_MILLIS = "awaitRecoveryPoints.pollIntervalMillis";
 
 	private BackupContextKeys() {

@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.wsbackup.notification.Notice;
+import io.wsbackup.notification.NotificationEvent;
+import io.wsbackup.notification.Notifications;
 import io.wsbackup.system.Json;
 import io.wsbackup.system.Times;
 import io.wsbackup.workspace.CapturedWorkloads;
@@ -35,9 +38,12 @@ public class BackupRepository {
 
 	private final Clock clock;
 
-	public BackupRepository(JdbcClient jdbc, Clock clock) {
+	private final Notifications notifications;
+
+	public BackupRepository(JdbcClient jdbc, Clock clock, Notifications notifications) {
 		this.jdbc = jdbc;
 		this.clock = clock;
+		this.notifications = notifications;
 	}
 
 	/**
@@ -107,7 +113,8 @@ public class BackupRepository {
 
 	/**
 	 * Moves a backup from one status to another if it is still in the first, setting or
-	 * clearing its failure reason.
+	 * clearing its failure reason. A backup that ends (succeeded, failed, cancelled) is
+	 * told to the notification targets that want it, in the same transaction.
 	 * @return whether it moved
 	 * @throws IllegalStateException when the transition table does not allow the move
 	 */
@@ -115,10 +122,52 @@ public class BackupRepository {
 		if (!from.canMoveTo(to)) {
 			throw new IllegalStateException("a backup cannot go from " + from + " to " + to);
 		}
-		return jdbc
-			.sql("UPDATE WS_BACKUP SET STATUS = ?, FAILURE_REASON = ?, UPDATED_AT = ? WHERE CRN = ? AND STATUS = ?")
-			.params(to.text(), truncate(failureReason, 2000), Times.toDb(clock.instant()), crn.toString(), from.text())
-			.update() == 1;
+		NotificationEvent ended = switch (to) {
+			case SUCCEEDED -> NotificationEvent.BACKUP_SUCCEEDED;
+			case CANCELLED -> NotificationEvent.BACKUP_CANCELLED;
+			case FAILED -> failureReason != null && failureReason.contains(TIMED_OUT)
+					? NotificationEvent.BACKUP_TIMED_OUT : NotificationEvent.BACKUP_FAILED;
+			default -> null;
+		};
+		return notifications.atomically(() -> {
+			boolean moved = jdbc
+				.sql("UPDATE WS_BACKUP SET STATUS = ?, FAILURE_REASON = ?, UPDATED_AT = ? WHERE CRN = ? AND STATUS = ?")
+				.params(to.text(), truncate(failureReason, 2000), Times.toDb(clock.instant()), crn.toString(),
+						from.text())
+				.update() == 1;
+			if (moved && ended != null) {
+				notifications.record(ended, () -> find(crn).map((b) -> notice(ended, b, null)).orElse(null));
+			}
+			return moved;
+		});
+	}
+
+	/**
+	 * What a failure reason says when the backup's timeout ended (the notification
+	 * {@code backup-timed-out} tells those apart).
+	 */
+	public static final String TIMED_OUT = "the backup timed out";
+
+	/**
+	 * Tells the notification targets that want it something about a backup that changes
+	 * nothing in the catalog (a timeout it will miss, a delete that failed), at once.
+	 */
+	public void tell(NotificationEvent event, Backup backup, String message) {
+		notifications.record(event, () -> notice(event, find(backup.crn()).orElse(backup), message));
+	}
+
+	/** A notification about a backup, its catalog entry as data. */
+	public Notice notice(NotificationEvent event, Backup b, String message) {
+		Map<String, Object> data = new java.util.LinkedHashMap<>(Notice.fields("backupCrn", b.crn().toString(),
+				"backupName", b.name(), "workspaceCrn", b.workspaceCrn().toString()));
+		data.putAll(notifications.outbox().workspaceNames(b.workspaceCrn().toString()));
+		data.putAll(Notice.fields("status", b.status().text(), "failureReason", b.failureReason(), "createdAt",
+				b.createdAt().toString(), "creatorCrn", b.creatorCrn()));
+		Object workspace = data.getOrDefault("workspaceName", b.workspaceCrn().toString());
+		String text = message != null ? message : "backup " + b.name() + " of workspace " + workspace + " "
+				+ b.status().text() + (b.failureReason() == null ? "" : ": " + b.failureReason());
+		return new Notice(event, b.workspaceCrn().toString(), b.crn().toString(), Notice.scheduleOf(b.creatorCrn()),
+				text, data);
 	}
 
 	public void setJobExecutionId(Crn crn, long jobExecutionId) {
@@ -287,6 +336,30 @@ public class BackupRepository {
 	 * ({@code null}: not measured).
 	 */
 	public void verificationEnded(Crn crn, List<String> problems, String verifiedBy, java.time.Duration took) {
+		NotificationEvent failed = problems.isEmpty() ? null : Verification.DRILL.equals(verifiedBy)
+				? NotificationEvent.DRILL_FAILED : NotificationEvent.VERIFICATION_FAILED;
+		notifications.atomically(() -> {
+			writeVerification(crn, problems, verifiedBy, took);
+			if (failed != null) {
+				notifications.record(failed, () -> find(crn)
+					.map((b) -> notice(failed, b,
+							(failed == NotificationEvent.DRILL_FAILED ? "restore drill" : "verification")
+									+ " of backup " + b.name() + " found it unsound: " + String.join("; ", problems)))
+					.map((n) -> withProblems(n, problems, verifiedBy))
+					.orElse(null));
+			}
+			return null;
+		});
+	}
+
+	private static Notice withProblems(Notice n, List<String> problems, String verifiedBy) {
+		Map<String, Object> data = new java.util.LinkedHashMap<>(n.data());
+		data.put("verifiedBy", verifiedBy);
+		data.put("problems", problems);
+		return new Notice(n.event(), n.workspaceCrn(), n.subjectCrn(), n.schedule(), n.message(), data);
+	}
+
+	private void writeVerification(Crn crn, List<String> problems, String verifiedBy, java.time.Duration took) {
 		Instant now = clock.instant();
 		String failure = problems.isEmpty() ? null : truncate(String.join("\n", problems), WARNINGS_COLUMN);
 		jdbc.sql("UPDATE WS_BACKUP SET VERIFICATION_STATUS = ?, LAST_VERIFIED_AT = ?, VERIFICATION_FAILURE = ?, "

@@ -4,6 +4,7 @@ import io.wsbackup.execution.JobEndPublisher;
 
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.notification.NotificationEvent;
 import io.wsbackup.metrics.WsbackupMetrics;
 import io.wsbackup.metrics.WsbackupMetrics.JobKind;
 import io.wsbackup.metrics.WsbackupMetrics.Outcome;
@@ -60,10 +61,12 @@ class DeleteJobListener implements JobExecutionListener {
 					.orElse("the job did not complete");
 		try {
 			if (!deleted) {
-				backups.find(Crn.parse(crn))
-					.ifPresent((b) -> events.error(b.workspaceCrn().toString(), crn, DeleteParameters.JOB_NAME,
-							"deleting backup " + b.name() + " failed: " + reason
-									+ "; it stays deleting, delete it again to resume"));
+				backups.find(Crn.parse(crn)).ifPresent((b) -> {
+					String message = "deleting backup " + b.name() + " failed: " + reason
+							+ "; it stays deleting, delete it again to resume";
+					events.error(b.workspaceCrn().toString(), crn, DeleteParameters.JOB_NAME, message);
+					backups.tell(NotificationEvent.DELETE_FAILED, b, message);
+				});
 			}
 		}
 		finally {

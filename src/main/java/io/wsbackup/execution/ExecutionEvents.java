@@ -2,6 +2,9 @@ package io.wsbackup.execution;
 
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.notification.Notice;
+import io.wsbackup.notification.NotificationEvent;
+import io.wsbackup.notification.Notifications;
 import io.wsbackup.workspace.Crn;
 
 import org.slf4j.Logger;
@@ -27,9 +30,40 @@ public class ExecutionEvents {
 
 	private final BackupRepository backups;
 
-	public ExecutionEvents(EventLog events, BackupRepository backups) {
+	private final Notifications notifications;
+
+	public ExecutionEvents(EventLog events, BackupRepository backups, Notifications notifications) {
 		this.events = events;
 		this.backups = backups;
+		this.notifications = notifications;
+	}
+
+	/**
+	 * A warning that this runner took over a job (or a launch) another runner left, also
+	 * told to the notification targets that want {@code runner-took-over}.
+	 */
+	public void tookOver(JobParameters parameters, String message) {
+		warning(parameters, message);
+		try {
+			String backupCrn = parameters.getString("backupCrn");
+			String workspaceCrn = workspaceOf(parameters);
+			notifications.record(NotificationEvent.RUNNER_TOOK_OVER,
+					() -> new Notice(NotificationEvent.RUNNER_TOOK_OVER, workspaceCrn,
+							backupCrn != null ? backupCrn : workspaceCrn, null, message,
+							Notice.fields("workspaceCrn", workspaceCrn, "backupCrn", backupCrn)));
+		}
+		catch (RuntimeException ex) {
+			log.warn("the takeover could not be told to the notification targets: {}", ex.getMessage());
+		}
+	}
+
+	private String workspaceOf(JobParameters parameters) {
+		String backupCrn = parameters.getString("backupCrn");
+		String workspaceCrn = parameters.getString("workspaceCrn");
+		if (workspaceCrn == null && backupCrn != null) {
+			workspaceCrn = backups.find(Crn.parse(backupCrn)).map((b) -> b.workspaceCrn().toString()).orElse(null);
+		}
+		return workspaceCrn;
 	}
 
 	public void info(JobParameters parameters, String message) {
@@ -43,10 +77,7 @@ public class ExecutionEvents {
 	private void write(JobParameters parameters, boolean warning, String message) {
 		try {
 			String backupCrn = parameters.getString("backupCrn");
-			String workspaceCrn = parameters.getString("workspaceCrn");
-			if (workspaceCrn == null && backupCrn != null) {
-				workspaceCrn = backups.find(Crn.parse(backupCrn)).map((b) -> b.workspaceCrn().toString()).orElse(null);
-			}
+			String workspaceCrn = workspaceOf(parameters);
 			if (workspaceCrn == null) {
 				log.warn("{}", message);
 				return;

@@ -179,7 +179,7 @@ public class RecoveryScanner {
 			String message = reason + " before its job began; " + what + " was completed by runner " + runner.describe()
 					+ ": " + resumed.outcome();
 			log.warn(message);
-			events.warning(resumed.parameters(), message);
+			events.tookOver(resumed.parameters(), message);
 			return new CompletedLaunch(launch.jobName(), launch.subjectCrn(), message);
 		}
 		catch (RuntimeException ex) {
@@ -258,7 +258,7 @@ public class RecoveryScanner {
 						+ runner.describe() + " and not restarted";
 				registry.notRestarted(executionId, runner.id(), message);
 				log.warn(message);
-				events.warning(execution.getJobParameters(), message);
+				events.tookOver(execution.getJobParameters(), message);
 				return new Recovery(executionId, null, message);
 			}
 			JobExecution last = jobRepository.getLastJobExecution(execution.getJobInstance().getJobName(),
@@ -273,7 +273,7 @@ public class RecoveryScanner {
 					+ " by runner " + runner.describe();
 			registry.recovered(executionId, runner.id(), restarted, message);
 			log.warn(message);
-			events.warning(execution.getJobParameters(), message);
+			events.tookOver(execution.getJobParameters(), message);
 			return new Recovery(executionId, restarted, message);
 		}
 		catch (WsbackupException refused) {
@@ -281,7 +281,7 @@ public class RecoveryScanner {
 					+ " but not restarted: " + refused.getMessage();
 			registry.notRestarted(executionId, runner.id(), message);
 			log.warn(message);
-			events.warning(execution.getJobParameters(), message);
+			events.tookOver(execution.getJobParameters(), message);
 			return new Recovery(executionId, null, message);
 		}
 		catch (RuntimeException ex) {

@@ -44,8 +44,11 @@ class MarkRestoreFailedTasklet implements Tasklet {
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		RestoreRun run = RestoreRun.of(chunkContext, jobRepository);
 		Workspace workspace = run.workspace(workspaces);
+		String failure = "restore failed in step " + JobFailures.failedStep(run.jobExecution()) + ": "
+				+ JobFailures.reason(run.jobExecution());
 		if (workspace.status() == WorkspaceStatus.RESTORE_STARTED) {
-			workspaces.moveStatus(workspace.crn(), WorkspaceStatus.RESTORE_STARTED, WorkspaceStatus.RESTORE_FAILED);
+			workspaces.moveStatus(workspace.crn(), WorkspaceStatus.RESTORE_STARTED, WorkspaceStatus.RESTORE_FAILED,
+					failure);
 		}
 		List<String> created = new ArrayList<>();
 		lines(run.getString(RestoreContextKeys.PROVISIONED), created);
@@ -55,10 +58,8 @@ class MarkRestoreFailedTasklet implements Tasklet {
 					+ (restored.containsKey(rp) ? ", which created " + restored.get(rp) : "")));
 		lines(run.getString(RestoreContextKeys.ATTACHED), created);
 		events.error(workspace.crn().toString(), run.backupCrn.toString(), STEP,
-				"restore failed in step " + JobFailures.failedStep(run.jobExecution()) + ": "
-						+ JobFailures.reason(run.jobExecution()) + ". Workspace " + workspace.name() + " is "
-						+ WorkspaceStatus.RESTORE_FAILED + ". Created so far: "
-						+ (created.isEmpty() ? "nothing" : String.join("; ", created))
+				failure + ". Workspace " + workspace.name() + " is " + WorkspaceStatus.RESTORE_FAILED
+						+ ". Created so far: " + (created.isEmpty() ? "nothing" : String.join("; ", created))
 						+ ". Restart the restore to resume where it stopped, or remove these.");
 		return RepeatStatus.FINISHED;
 	}

@@ -61,7 +61,7 @@ class RestoreJobListener implements JobExecutionListener {
 				workspaces.find(Crn.parse(crn))
 					.filter((w) -> w.status() == WorkspaceStatus.RESTORE_STARTED)
 					.ifPresent((w) -> workspaces.moveStatus(w.crn(), WorkspaceStatus.RESTORE_STARTED,
-							WorkspaceStatus.RESTORE_FAILED));
+							WorkspaceStatus.RESTORE_FAILED, JobFailures.reason(execution)));
 			}
 		}
 		finally {

@@ -127,8 +127,9 @@ public class RestoreLauncher implements LaunchableJob {
 						events.info(crn.toString(), backupCrn.toString(), RestoreParameters.JOB_NAME,
 								"restore of backup " + backup.name() + " into new workspace " + input.workspaceName()
 										+ " requested");
-					}, (ex) -> workspaces.moveStatus(crn, WorkspaceStatus.RESTORE_STARTED,
-							WorkspaceStatus.RESTORE_FAILED));
+					},
+					(ex) -> workspaces.moveStatus(crn, WorkspaceStatus.RESTORE_STARTED, WorkspaceStatus.RESTORE_FAILED,
+							"the restore job could not be started: " + ex.getMessage()));
 		}
 		catch (DuplicateKeyException raced) {
 			throw WsbackupException.alreadyExists("environment " + input.environmentName()

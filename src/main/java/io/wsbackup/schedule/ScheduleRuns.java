@@ -22,6 +22,9 @@ import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.catalog.Verification;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.launcher.Launcher;
+import io.wsbackup.notification.Notice;
+import io.wsbackup.notification.NotificationEvent;
+import io.wsbackup.notification.Notifications;
 import io.wsbackup.metrics.WsbackupMetrics;
 import io.wsbackup.metrics.WsbackupMetrics.SkipReason;
 import io.wsbackup.restore.DrillEnded;
@@ -103,10 +106,13 @@ public class ScheduleRuns {
 
 	private final Clock clock;
 
+	private final Notifications notifications;
+
 	public ScheduleRuns(Schedules schedules, ScheduleRunRepository runs, WorkspaceRepository workspaces,
 			BackupRepository backups, Launcher launcher, DrillLauncher drills, JobRepository jobRepository,
 			EventLog events, RetentionSweeper retention, RunTriggers triggers, WsbackupProperties properties,
-			WsbackupMetrics metrics, Clock clock) {
+			WsbackupMetrics metrics, Clock clock, Notifications notifications) {
+		this.notifications = notifications;
 		this.schedules = schedules;
 		this.runs = runs;
 		this.workspaces = workspaces;
@@ -136,8 +142,13 @@ public class ScheduleRuns {
 					+ " is skipped: it could not start within its start window of " + schedule.startWindow()
 					+ " (it fired " + late.withNanos(0) + " late; was no runner up?)";
 			log.warn(message);
-			runs.insertSkipped(UUID.randomUUID().toString(), schedule.name(), due, "scheduled", message);
-			matched(schedule).forEach((w) -> {
+			List<Workspace> matched = matched(schedule);
+			notifications.atomically(() -> {
+				runs.insertSkipped(UUID.randomUUID().toString(), schedule.name(), due, "scheduled", message);
+				matched.forEach((w) -> tellSkipped(schedule, w.crn().toString(), SkipReason.MISFIRE, message));
+				return null;
+			});
+			matched.forEach((w) -> {
 				events.warning(w.crn().toString(), null, eventStep(schedule), message);
 				metrics.scheduleSkipped(schedule.name(), SkipReason.MISFIRE);
 			});
@@ -476,8 +487,25 @@ public class ScheduleRuns {
 	private void skip(Schedule schedule, String runId, String crn, SkipReason reason, String message) {
 		metrics.scheduleSkipped(schedule.name(), reason);
 		log.warn("schedule {}: workspace {}: {}", schedule.name(), crn, message);
-		runs.updateItem(runId, crn, ItemStatus.SKIPPED, null, message);
+		notifications.atomically(() -> {
+			runs.updateItem(runId, crn, ItemStatus.SKIPPED, null, message);
+			tellSkipped(schedule, crn, reason, message);
+			return null;
+		});
 		events.warning(crn, null, eventStep(schedule), message);
+	}
+
+	/**
+	 * Tells the targets that want {@code schedule-skipped}, in the caller's transaction.
+	 */
+	private void tellSkipped(Schedule schedule, String workspaceCrn, SkipReason reason, String message) {
+		notifications.record(NotificationEvent.SCHEDULE_SKIPPED, () -> {
+			Map<String, Object> data = new LinkedHashMap<>(Notice.fields("schedule", schedule.name(), "kind",
+					what(schedule), "workspaceCrn", workspaceCrn, "reason", reason.tag()));
+			data.putAll(notifications.outbox().workspaceNames(workspaceCrn));
+			return new Notice(NotificationEvent.SCHEDULE_SKIPPED, workspaceCrn, workspaceCrn, schedule.name(),
+					"schedule " + schedule.name() + ": " + message, data);
+		});
 	}
 
 	/**

@@ -6,6 +6,9 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
+import io.wsbackup.notification.Notice;
+import io.wsbackup.notification.NotificationEvent;
+import io.wsbackup.notification.Notifications;
 import io.wsbackup.system.Json;
 import io.wsbackup.system.Times;
 
@@ -30,9 +33,12 @@ public class WorkspaceRepository {
 
 	private final Clock clock;
 
-	public WorkspaceRepository(JdbcClient jdbc, Clock clock) {
+	private final Notifications notifications;
+
+	public WorkspaceRepository(JdbcClient jdbc, Clock clock, Notifications notifications) {
 		this.jdbc = jdbc;
 		this.clock = clock;
+		this.notifications = notifications;
 	}
 
 	/**
@@ -239,12 +245,44 @@ public class WorkspaceRepository {
 	 * @throws IllegalStateException when the transition table does not allow the move
 	 */
 	public boolean moveStatus(Crn crn, WorkspaceStatus from, WorkspaceStatus to) {
+		return moveStatus(crn, from, to, null);
+	}
+
+	/**
+	 * Moves a workspace's status like
+	 * {@link #moveStatus(Crn, WorkspaceStatus, WorkspaceStatus)}; a restore that ends
+	 * (its new workspace installed, or restore:failed, with {@code reason}) is told to
+	 * the notification targets that want it, in the same transaction. A drill's scratch
+	 * workspace tells nothing: its drill does.
+	 */
+	public boolean moveStatus(Crn crn, WorkspaceStatus from, WorkspaceStatus to, String reason) {
 		if (!from.canMoveTo(to)) {
 			throw new IllegalStateException("a workspace cannot go from " + from + " to " + to);
 		}
-		return jdbc.sql("UPDATE WS_WORKSPACE SET STATUS = ?, UPDATED_AT = ? WHERE CRN = ? AND STATUS = ?")
-			.params(to.text(), Times.toDb(clock.instant()), crn.toString(), from.text())
-			.update() == 1;
+		NotificationEvent restore = from != WorkspaceStatus.RESTORE_STARTED ? null
+				: to == WorkspaceStatus.RESTORE_FAILED ? NotificationEvent.RESTORE_FAILED
+						: to == WorkspaceStatus.INSTALLATION_FINISHED ? NotificationEvent.RESTORE_SUCCEEDED : null;
+		return notifications.atomically(() -> {
+			boolean moved = jdbc.sql("UPDATE WS_WORKSPACE SET STATUS = ?, UPDATED_AT = ? WHERE CRN = ? AND STATUS = ?")
+				.params(to.text(), Times.toDb(clock.instant()), crn.toString(), from.text())
+				.update() == 1;
+			if (moved && restore != null) {
+				notifications.record(restore, () -> drillOf(crn).isPresent() ? null
+						: find(crn).map((w) -> restoreNotice(restore, w, reason)).orElse(null));
+			}
+			return moved;
+		});
+	}
+
+	private static Notice restoreNotice(NotificationEvent event, Workspace w, String reason) {
+		boolean failed = event == NotificationEvent.RESTORE_FAILED;
+		String text = "restore of backup " + w.restoredFromBackupCrn() + " into workspace " + w.name() + " ("
+				+ w.environmentName() + ") " + (failed ? "failed" : "succeeded: the workspace is " + w.status())
+				+ (reason == null ? "" : ": " + reason);
+		return new Notice(event, w.crn().toString(), w.crn().toString(), null, text,
+				Notice.fields("workspaceCrn", w.crn().toString(), "workspaceName", w.name(), "environmentName",
+						w.environmentName(), "backupCrn", w.restoredFromBackupCrn(), "status", w.status().text(),
+						"failureReason", reason));
 	}
 
 	private static Workspace map(ResultSet rs, int row) throws SQLException {

@@ -70,7 +70,7 @@ public class SecurityConfiguration {
 	 */
 	public static final Set<String> READ_OPERATIONS = Set.of("listWorkspaces", "describeWorkspace",
 			"listWorkspaceBackups", "listBackups", "describeWorkspaceBackup", "listWorkspaceEvents",
-			"checkPrerequisites", "listSchedules", "previewRetention");
+			"checkPrerequisites", "listSchedules", "previewRetention", "listNotifications");
 
 	/** The caller's own name and role, for the console. */
 	public static final String WHOAMI = "/api/v1/whoami";

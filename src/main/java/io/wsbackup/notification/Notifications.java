@@ -1,0 +1,153 @@
+package io.wsbackup.notification;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import io.wsbackup.system.WsbackupException;
+
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the jobs, the catalog and the schedules tell the operator's receivers. A state
+ * change and its notification are written in one transaction of the store
+ * ({@link #atomically}, {@link #record}), into the {@link Outbox}; the
+ * {@link NotificationSender} of any live runner sends it. With no target configured,
+ * nothing is written and no transaction is added.
+ */
+@Component
+public class Notifications {
+
+	private final NotificationSettings settings;
+
+	private final Outbox outbox;
+
+	private final TransactionTemplate transaction;
+
+	private final Clock clock;
+
+	private volatile Runnable wake = () -> {
+	};
+
+	public Notifications(NotificationSettings settings, Outbox outbox, PlatformTransactionManager transactionManager,
+			Clock clock) {
+		this.settings = settings;
+		this.outbox = outbox;
+		this.transaction = new TransactionTemplate(transactionManager);
+		this.clock = clock;
+	}
+
+	/** Whether any target is configured. */
+	public boolean enabled() {
+		return !settings.targets().isEmpty();
+	}
+
+	/**
+	 * Runs a state change so that the notifications it records commit or roll back with
+	 * it: in the caller's transaction of the store when one is open, else in a new one
+	 * (with no target configured, as it is).
+	 */
+	public <T> T atomically(Supplier<T> change) {
+		if (!enabled()) {
+			return change.get();
+		}
+		return transaction.execute((status) -> change.get());
+	}
+
+	/**
+	 * Records an event for each target that wants it, in the current transaction (or at
+	 * once, outside one); {@code notice} is only made when some target may want the
+	 * event. The sender is woken once the transaction commits.
+	 */
+	public void record(NotificationEvent event, Supplier<Notice> notice) {
+		if (!settings.anyWants(event)) {
+			return;
+		}
+		Notice made = notice.get();
+		if (made == null) {
+			return;
+		}
+		Map<String, NotificationSettings.Target> targets = settings.wanting(event, made.schedule());
+		if (targets.isEmpty()) {
+			return;
+		}
+		outbox.add(made, List.copyOf(targets.keySet()));
+		wakeSenderAfterCommit();
+	}
+
+	/**
+	 * Sends a test event to one target and waits (at most the request timeout and a
+	 * little) for its first attempt.
+	 * @return the delivery as it stands then
+	 * @throws WsbackupException 404 when no such target is configured
+	 */
+	public Outbox.Delivery sendTest(String target, String requestedBy) {
+		if (target == null || target.isBlank()) {
+			throw WsbackupException.invalid("target is required: the name of a target under "
+					+ "wsbackup.notifications.targets (listNotifications lists them)");
+		}
+		if (!settings.targets().containsKey(target)) {
+			throw WsbackupException.notFound("no notification target " + target + " is configured"
+					+ (enabled() ? "; the targets are " + String.join(", ", settings.targets().keySet())
+							: "; none is (wsbackup.notifications.targets, docs/notifications.md)"));
+		}
+		Notice notice = new Notice(NotificationEvent.TEST, null, null, null,
+				"test notification to target " + target + ", requested by " + requestedBy,
+				Notice.fields("requestedBy", requestedBy));
+		String eventId = transaction.execute((status) -> {
+			String id = outbox.add(notice, List.of(target));
+			wakeSenderAfterCommit();
+			return id;
+		});
+		Instant until = clock.instant().plus(settings.requestTimeout()).plus(Duration.ofSeconds(5));
+		Outbox.Delivery delivery = outbox.ofEvent(eventId).get(0);
+		while (delivery.attempts() == 0 && clock.instant().isBefore(until)) {
+			try {
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			delivery = outbox.ofEvent(eventId).get(0);
+		}
+		return delivery;
+	}
+
+	/** The configured targets, by name. */
+	public Map<String, NotificationSettings.Target> targets() {
+		return settings.targets();
+	}
+
+	public Outbox outbox() {
+		return outbox;
+	}
+
+	void onRecorded(Runnable wake) {
+		this.wake = wake;
+	}
+
+	private void wakeSenderAfterCommit() {
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+				@Override
+				public void afterCommit() {
+					wake.run();
+				}
+
+			});
+		}
+		else {
+			wake.run();
+		}
+	}
+
+}

@@ -144,7 +144,8 @@ public record NotificationSettings(Map<String, Target> targets, Duration pollInt
 			if (event == NotificationEvent.TEST) {
 				return true;
 			}
-			return events.contains(event.configName()) && (schedules.isEmpty() || schedules.contains(schedule));
+			return events.contains(event.configName())
+					&& (schedules.isEmpty() || (schedule != null && schedules.contains(schedule)));
 		}
 
 		/** The URL's scheme, host and port: what listings show of it. */

@@ -43,7 +43,24 @@ public class ExecutionEvents {
 	 * told to the notification targets that want {@code runner-took-over}.
 	 */
 	public void tookOver(JobParameters parameters, String message) {
+		tookOver(parameters, message, () -> {
+		});
+	}
+
+	/**
+	 * Like {@link #tookOver(JobParameters, String)}, with the store change that records
+	 * the takeover: the notification commits with it.
+	 */
+	public void tookOver(JobParameters parameters, String message, Runnable change) {
+		notifications.atomically(() -> {
+			change.run();
+			tellTakeover(parameters, message);
+			return null;
+		});
 		warning(parameters, message);
+	}
+
+	private void tellTakeover(JobParameters parameters, String message) {
 		try {
 			String backupCrn = parameters.getString("backupCrn");
 			String workspaceCrn = workspaceOf(parameters);
@@ -51,6 +68,9 @@ public class ExecutionEvents {
 					() -> new Notice(NotificationEvent.RUNNER_TOOK_OVER, workspaceCrn,
 							backupCrn != null ? backupCrn : workspaceCrn, null, message,
 							Notice.fields("workspaceCrn", workspaceCrn, "backupCrn", backupCrn)));
+		}
+		catch (org.springframework.dao.DataAccessException ex) {
+			throw ex;
 		}
 		catch (RuntimeException ex) {
 			log.warn("the takeover could not be told to the notification targets: {}", ex.getMessage());

@@ -9,6 +9,11 @@ import java.util.function.Supplier;
 
 import io.wsbackup.system.WsbackupException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.dao.DataAccessException;
+
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -24,6 +29,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class Notifications {
+
+	private static final Logger log = LoggerFactory.getLogger(Notifications.class);
 
 	private final NotificationSettings settings;
 
@@ -70,7 +77,19 @@ public class Notifications {
 		if (!settings.anyWants(event)) {
 			return;
 		}
-		Notice made = notice.get();
+		Notice made;
+		try {
+			made = notice.get();
+		}
+		catch (DataAccessException storeFailure) {
+			// the store failed: the change fails with it, and is retried with it
+			throw storeFailure;
+		}
+		catch (RuntimeException bug) {
+			// a notification that cannot be made never fails the change it tells of
+			log.error("the {} notification could not be made; the change goes on without it", event.configName(), bug);
+			return;
+		}
 		if (made == null) {
 			return;
 		}

@@ -256,9 +256,9 @@ public class RecoveryScanner {
 			if (beingStopped) {
 				String message = reason + "; " + what + " was being stopped; recovered (FAILED) by runner "
 						+ runner.describe() + " and not restarted";
-				registry.notRestarted(executionId, runner.id(), message);
 				log.warn(message);
-				events.tookOver(execution.getJobParameters(), message);
+				events.tookOver(execution.getJobParameters(), message,
+						() -> registry.notRestarted(executionId, runner.id(), message));
 				return new Recovery(executionId, null, message);
 			}
 			JobExecution last = jobRepository.getLastJobExecution(execution.getJobInstance().getJobName(),
@@ -271,17 +271,17 @@ public class RecoveryScanner {
 			long restarted = launcher.restartRecovered(execution);
 			String message = reason + "; " + what + " recovered and restarted as job execution " + restarted
 					+ " by runner " + runner.describe();
-			registry.recovered(executionId, runner.id(), restarted, message);
 			log.warn(message);
-			events.tookOver(execution.getJobParameters(), message);
+			events.tookOver(execution.getJobParameters(), message,
+					() -> registry.recovered(executionId, runner.id(), restarted, message));
 			return new Recovery(executionId, restarted, message);
 		}
 		catch (WsbackupException refused) {
 			String message = reason + "; " + what + " recovered (FAILED) by runner " + runner.describe()
 					+ " but not restarted: " + refused.getMessage();
-			registry.notRestarted(executionId, runner.id(), message);
 			log.warn(message);
-			events.tookOver(execution.getJobParameters(), message);
+			events.tookOver(execution.getJobParameters(), message,
+					() -> registry.notRestarted(executionId, runner.id(), message));
 			return new Recovery(executionId, null, message);
 		}
 		catch (RuntimeException ex) {

@@ -31,9 +31,11 @@ import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.events.Event;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.launcher.Launcher;
+import io.wsbackup.notification.Receiver;
 import io.wsbackup.system.Times;
 import io.wsbackup.workspace.Workspace;
 import io.wsbackup.workspace.WorkspaceStorage;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.quartz.JobBuilder;
@@ -86,6 +88,21 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 		registry.add("spring.quartz.scheduler-name", () -> "test-" + UUID.randomUUID().toString().substring(0, 8));
 		registry.add("spring.quartz.properties.org.quartz.jobStore.misfireThreshold", () -> "1000");
 		registry.add("wsbackup.schedules.poll-interval", () -> "300ms");
+		// a skip is told to the targets that want it: every target, or the schedule's own
+		registry.add("wsbackup.notifications.targets.ops.url", () -> RECEIVER.url("/ops"));
+		registry.add("wsbackup.notifications.targets.ops.secret", () -> "ops-secret");
+		registry.add("wsbackup.notifications.targets.ops.events", () -> "schedule-skipped");
+		registry.add("wsbackup.notifications.targets.overlap-team.url", () -> RECEIVER.url("/overlap-team"));
+		registry.add("wsbackup.notifications.targets.overlap-team.format", () -> "slack");
+		registry.add("wsbackup.notifications.targets.overlap-team.schedules", () -> "overlap");
+		registry.add("wsbackup.notifications.poll-interval", () -> "200ms");
+	}
+
+	static final Receiver RECEIVER = new Receiver();
+
+	@AfterAll
+	static void stopReceiver() {
+		RECEIVER.close();
 	}
 
 	@LocalServerPort
@@ -175,6 +192,25 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 				.anyMatch((e) -> e.message().contains("is skipped: backup manual (" + manual.crn() + ")")));
 		assertThat(scheduled("overlap", busy)).isEmpty();
 		assertThat(skips("overlap", "overlap")).isGreaterThanOrEqualTo(1);
+
+		Receiver.Request told = await().atMost(Duration.ofSeconds(15))
+			.until(() -> RECEIVER.about("/ops", busy.crn().toString()), (r) -> !r.isEmpty())
+			.get(0);
+		assertThat(told.signedWith("ops-secret")).isTrue();
+		var event = told.json();
+		assertThat(event.path("type").asString()).isEqualTo("io.wsbackup.schedule.skipped");
+		assertThat(event.path("subject").asString()).isEqualTo(busy.crn().toString());
+		assertThat(event.path("data").path("schedule").asString()).isEqualTo("overlap");
+		assertThat(event.path("data").path("reason").asString()).isEqualTo("overlap");
+		assertThat(event.path("data").path("workspaceName").asString()).isEqualTo(busy.name());
+		assertThat(event.path("data").path("message").asString()).contains("is skipped: backup manual");
+		// the schedule's own target hears of it too, as Slack text
+		assertThat(await().atMost(Duration.ofSeconds(15))
+			.until(() -> RECEIVER.about("/overlap-team", busy.name()), (r) -> !r.isEmpty())
+			.get(0)
+			.json()
+			.path("text")
+			.asString()).contains("schedule-skipped", "overlap");
 	}
 
 	@Test

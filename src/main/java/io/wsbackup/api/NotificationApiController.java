@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.wsbackup.notification.NotificationEvent;
+import io.wsbackup.notification.NotificationSender;
 import io.wsbackup.notification.NotificationSettings;
 import io.wsbackup.notification.Notifications;
 import io.wsbackup.notification.Outbox;
@@ -86,7 +87,11 @@ class NotificationApiController {
 
 	private final WsbackupProperties properties;
 
-	NotificationApiController(RequestReader reader, Notifications notifications, WsbackupProperties properties) {
+	private final NotificationSender sender;
+
+	NotificationApiController(RequestReader reader, Notifications notifications, NotificationSender sender,
+			WsbackupProperties properties) {
+		this.sender = sender;
 		this.reader = reader;
 		this.notifications = notifications;
 		this.properties = properties;
@@ -136,8 +141,7 @@ class NotificationApiController {
 	@PostMapping("/sendTestNotification")
 	TestSent sendTestNotification(@RequestBody(required = false) String body) {
 		var r = reader.read("sendTestNotification", body, SendTestNotification.class);
-		return new TestSent(
-				NotificationView.of(notifications.sendTest(r.target(), Callers.currentCreatorCrn(properties))));
+		return new TestSent(NotificationView.of(sender.sendTest(r.target(), Callers.currentCreatorCrn(properties))));
 	}
 
 }

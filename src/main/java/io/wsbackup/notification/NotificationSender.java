@@ -115,6 +115,24 @@ public class NotificationSender implements SmartLifecycle {
 		woken.release();
 	}
 
+	/**
+	 * Sends a test event to one target now, from this runner, and answers how its first
+	 * attempt went (retries follow like any notification's). A runner that does not send
+	 * ({@code sender-enabled: false}) leaves it to the others and answers it pending.
+	 * @throws io.wsbackup.system.WsbackupException 400 without a target, 404 for a target
+	 * that is not configured
+	 */
+	public Outbox.Delivery sendTest(String target, String requestedBy) {
+		Outbox.Delivery written = notifications.addTest(target, requestedBy);
+		if (!sending) {
+			wake();
+			return written;
+		}
+		Instant claimedUntil = clock.instant().plus(settings.requestTimeout().multipliedBy(2));
+		outbox.claim(written.id(), claimer, claimedUntil).ifPresent(this::send);
+		return outbox.find(written.id()).orElse(written);
+	}
+
 	/** This sender's name in the outbox's claims. */
 	public String claimer() {
 		return claimer;

@@ -1,8 +1,6 @@
 package io.wsbackup.notification;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -102,12 +100,12 @@ public class Notifications {
 	}
 
 	/**
-	 * Sends a test event to one target and waits (at most the request timeout and a
-	 * little) for its first attempt.
-	 * @return the delivery as it stands then
-	 * @throws WsbackupException 404 when no such target is configured
+	 * Writes a test event for one target, committed at once.
+	 * @return its delivery
+	 * @throws WsbackupException 400 without a target, 404 when no such target is
+	 * configured
 	 */
-	public Outbox.Delivery sendTest(String target, String requestedBy) {
+	Outbox.Delivery addTest(String target, String requestedBy) {
 		if (target == null || target.isBlank()) {
 			throw WsbackupException.invalid("target is required: the name of a target under "
 					+ "wsbackup.notifications.targets (listNotifications lists them)");
@@ -120,24 +118,8 @@ public class Notifications {
 		Notice notice = new Notice(NotificationEvent.TEST, null, null, null,
 				"test notification to target " + target + ", requested by " + requestedBy,
 				Notice.fields("requestedBy", requestedBy));
-		String eventId = transaction.execute((status) -> {
-			String id = outbox.add(notice, List.of(target));
-			wakeSenderAfterCommit();
-			return id;
-		});
-		Instant until = clock.instant().plus(settings.requestTimeout()).plus(Duration.ofSeconds(5));
-		Outbox.Delivery delivery = outbox.ofEvent(eventId).get(0);
-		while (delivery.attempts() == 0 && clock.instant().isBefore(until)) {
-			try {
-				Thread.sleep(100);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				break;
-			}
-			delivery = outbox.ofEvent(eventId).get(0);
-		}
-		return delivery;
+		String eventId = transaction.execute((status) -> outbox.add(notice, List.of(target)));
+		return outbox.ofEvent(eventId).get(0);
 	}
 
 	/** The configured targets, by name. */

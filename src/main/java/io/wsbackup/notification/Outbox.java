@@ -138,16 +138,20 @@ public class Outbox {
 			.list();
 		List<Delivery> claimed = new ArrayList<>();
 		for (long id : due) {
-			int taken = jdbc
-				.sql("UPDATE WS_NOTIFICATION SET CLAIMED_BY = ?, CLAIMED_UNTIL = ? WHERE ID = ? AND STATUS = ? "
-						+ "AND (CLAIMED_UNTIL IS NULL OR CLAIMED_UNTIL < ?)")
-				.params(claimer, Times.toDb(claimedUntil), id, Status.PENDING.text(), now)
-				.update();
-			if (taken == 1) {
-				find(id).ifPresent(claimed::add);
-			}
+			claim(id, claimer, claimedUntil).ifPresent(claimed::add);
 		}
 		return claimed;
+	}
+
+	/** Claims one delivery, if it is pending and no live claim holds it. */
+	public Optional<Delivery> claim(long id, String claimer, Instant claimedUntil) {
+		LocalDateTime now = Times.toDb(clock.instant());
+		int taken = jdbc
+			.sql("UPDATE WS_NOTIFICATION SET CLAIMED_BY = ?, CLAIMED_UNTIL = ? WHERE ID = ? AND STATUS = ? "
+					+ "AND (CLAIMED_UNTIL IS NULL OR CLAIMED_UNTIL < ?)")
+			.params(claimer, Times.toDb(roundUp(claimedUntil)), id, Status.PENDING.text(), now)
+			.update();
+		return taken == 1 ? find(id) : Optional.empty();
 	}
 
 	/** Marks a claimed delivery delivered, if this claimer still holds it. */
@@ -174,7 +178,8 @@ public class Outbox {
 					+ "LAST_RESPONSE_STATUS = ?, LAST_ERROR = ?, NEXT_ATTEMPT_AT = ?, CLAIMED_UNTIL = NULL "
 					+ "WHERE ID = ? AND CLAIMED_BY = ? AND STATUS = ?")
 			.params((nextAttemptAt == null ? Status.FAILED : Status.PENDING).text(), Times.toDb(now), responseStatus,
-					reason, Times.toDb(nextAttemptAt == null ? now : nextAttemptAt), id, claimer, Status.PENDING.text())
+					reason, Times.toDb(nextAttemptAt == null ? now : roundUp(nextAttemptAt)), id, claimer,
+					Status.PENDING.text())
 			.update() == 1;
 	}
 
@@ -255,6 +260,16 @@ public class Outbox {
 			.query((rs, row) -> Notice.fields("workspaceName", rs.getString(1), "environmentName", rs.getString(2)))
 			.optional()
 			.orElse(Map.of());
+	}
+
+	/**
+	 * A time that gates an attempt, rounded up to a whole second: a store that drops
+	 * fractional seconds (MariaDB through Connector/J) then never makes it earlier than
+	 * meant.
+	 */
+	private static Instant roundUp(Instant time) {
+		Instant whole = time.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+		return whole.equals(time) ? time : whole.plusSeconds(1);
 	}
 
 	private static Delivery map(ResultSet rs, int row) throws SQLException {

@@ -19,6 +19,8 @@ import io.wsbackup.restore.DrillLauncher;
 import io.wsbackup.restore.DrillStarted;
 import io.wsbackup.restore.RestoreInput;
 import io.wsbackup.restore.RestoreStarted;
+import io.wsbackup.system.ErrorCode;
+import io.wsbackup.system.WsbackupException;
 import io.wsbackup.system.WsbackupProperties;
 import io.wsbackup.verification.VerifyLauncher;
 import io.wsbackup.workspace.Workspace;
@@ -36,6 +38,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -311,7 +314,7 @@ class NotificationsTest extends WsbackupTestSupport {
 	@Test
 	void aReceiverThatAnswers503IsSentTheEventAgainWithBackOffUntilItTakesItOnce() {
 		RECEIVER.answerFirst("/flaky", 503, 503);
-		Outbox.Delivery first = notifications.sendTest("flaky", CREATOR);
+		Outbox.Delivery first = sender.sendTest("flaky", CREATOR);
 		assertThat(first.status()).isEqualTo(Outbox.Status.PENDING);
 		assertThat(first.attempts()).isEqualTo(1);
 		assertThat(first.lastResponseStatus()).isEqualTo(503);
@@ -324,6 +327,28 @@ class NotificationsTest extends WsbackupTestSupport {
 		assertThat(RECEIVER.about("/flaky", first.eventId()).get(0).json().path("type").asString())
 			.isEqualTo("io.wsbackup.test");
 		assertThat(counter("test", "retried")).isGreaterThanOrEqualTo(2);
+	}
+
+	@Test
+	void aTestSendAnswersItsFirstAttemptAndRefusesATargetThatIsNotConfigured() {
+		Outbox.Delivery delivered = sender.sendTest("all", CREATOR);
+		assertThat(delivered.status()).isEqualTo(Outbox.Status.DELIVERED);
+		assertThat(delivered.attempts()).isEqualTo(1);
+		assertThat(RECEIVER.about("/all", delivered.eventId())).singleElement()
+			.satisfies((r) -> assertThat(r.signedWith(SECRET)).isTrue());
+
+		Outbox.Delivery unanswered = sender.sendTest("gone", CREATOR);
+		assertThat(unanswered.status()).isEqualTo(Outbox.Status.PENDING);
+		assertThat(unanswered.attempts()).isEqualTo(1);
+		assertThat(unanswered.lastResponseStatus()).isNull();
+		assertThat(unanswered.lastError()).isNotBlank().doesNotContain("nobody-listens");
+		assertThat(unanswered.nextAttemptAt()).as(unanswered.toString()).isAfter(unanswered.lastAttemptAt());
+
+		assertThatThrownBy(() -> sender.sendTest("nobody", CREATOR)).isInstanceOf(WsbackupException.class)
+			.hasMessageContaining("no notification target nobody is configured; the targets are all, failures")
+			.satisfies((ex) -> assertThat(((WsbackupException) ex).code()).isEqualTo(ErrorCode.NOT_FOUND));
+		assertThatThrownBy(() -> sender.sendTest(" ", CREATOR)).isInstanceOf(WsbackupException.class)
+			.satisfies((ex) -> assertThat(((WsbackupException) ex).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
 	}
 
 	@Test

@@ -145,7 +145,7 @@ public class NotificationSender implements SmartLifecycle {
 			try {
 				sent = sendDue();
 				if (!clock.instant().isBefore(nextCleanup)) {
-					outbox.removeEndedBefore(clock.instant().minus(settings.keep()));
+					cleanUp();
 					nextCleanup = clock.instant().plus(Duration.ofHours(1));
 				}
 			}
@@ -166,12 +166,29 @@ public class NotificationSender implements SmartLifecycle {
 	}
 
 	/**
+	 * Removes what was kept long enough, and fails what no runner could send in its retry
+	 * period (a target missing from every runner's configuration), with a warning.
+	 */
+	void cleanUp() {
+		outbox.removeEndedBefore(clock.instant().minus(settings.keep()));
+		// a day's margin past the retry period: a runner that has the target gives up
+		// on its own first, with its event
+		int expired = outbox.expireUnclaimed(clock.instant().minus(settings.retryFor()).minus(Duration.ofDays(1)));
+		if (expired > 0) {
+			log.warn(
+					"{} notification(s) were sent by no runner within their retry period and are marked failed: "
+							+ "is each of their targets configured on every runner? (listNotifications status failed)",
+					expired);
+		}
+	}
+
+	/**
 	 * Claims and sends the due notifications, at most a batch.
 	 * @return how many it claimed
 	 */
 	int sendDue() {
 		Instant claimedUntil = clock.instant().plus(settings.requestTimeout().multipliedBy(2));
-		List<Outbox.Delivery> claimed = outbox.claimDue(claimer, claimedUntil, BATCH);
+		List<Outbox.Delivery> claimed = outbox.claimDue(claimer, claimedUntil, BATCH, settings.targets().keySet());
 		List<Thread> sends = new ArrayList<>();
 		for (Outbox.Delivery delivery : claimed) {
 			sends.add(Thread.ofVirtual().name("notification-" + delivery.id()).start(() -> send(delivery)));

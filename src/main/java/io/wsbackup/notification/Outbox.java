@@ -124,16 +124,25 @@ public class Outbox {
 
 	/**
 	 * Claims up to {@code limit} due deliveries for {@code claimer} until
-	 * {@code claimedUntil}: pending ones whose time has come and that no live claim holds
-	 * (a claim outlived by its runner has ended). Each is taken compare-and-set, so that
-	 * two runners never both take one.
+	 * {@code claimedUntil}: pending ones to the given targets (those the claimer knows: a
+	 * runner whose configuration lacks a new target leaves it to the runners that have
+	 * it) whose time has come and that no live claim holds (a claim outlived by its
+	 * runner has ended). Each is taken compare-and-set, so that two runners never both
+	 * take one.
 	 */
-	public List<Delivery> claimDue(String claimer, Instant claimedUntil, int limit) {
+	public List<Delivery> claimDue(String claimer, Instant claimedUntil, int limit,
+			java.util.Collection<String> targets) {
+		if (targets.isEmpty()) {
+			return List.of();
+		}
 		LocalDateTime now = Times.toDb(clock.instant());
-		List<Long> due = jdbc
-			.sql("SELECT ID FROM WS_NOTIFICATION WHERE STATUS = ? AND NEXT_ATTEMPT_AT <= ? "
-					+ "AND (CLAIMED_UNTIL IS NULL OR CLAIMED_UNTIL < ?) ORDER BY NEXT_ATTEMPT_AT, ID LIMIT ?")
-			.params(Status.PENDING.text(), now, now, limit)
+		List<Object> params = new ArrayList<>(List.of(Status.PENDING.text(), now, now));
+		params.addAll(targets);
+		params.add(limit);
+		List<Long> due = jdbc.sql("SELECT ID FROM WS_NOTIFICATION WHERE STATUS = ? AND NEXT_ATTEMPT_AT <= ? "
+				+ "AND (CLAIMED_UNTIL IS NULL OR CLAIMED_UNTIL < ?) AND TARGET IN ("
+				+ String.join(",", Collections.nCopies(targets.size(), "?")) + ") ORDER BY NEXT_ATTEMPT_AT, ID LIMIT ?")
+			.params(params)
 			.query(Long.class)
 			.list();
 		List<Delivery> claimed = new ArrayList<>();
@@ -239,6 +248,23 @@ public class Outbox {
 			.list()
 			.forEach((e) -> counts.put(e.getKey(), e.getValue()));
 		return counts;
+	}
+
+	/**
+	 * Marks failed the pending deliveries written before {@code before} that no runner
+	 * took within their retry period: their target is configured on no runner that
+	 * polled.
+	 * @return how many
+	 */
+	public int expireUnclaimed(Instant before) {
+		LocalDateTime now = Times.toDb(clock.instant());
+		return jdbc
+			.sql("UPDATE WS_NOTIFICATION SET STATUS = ?, LAST_ERROR = ? WHERE STATUS = ? AND CREATED_AT < ? "
+					+ "AND (CLAIMED_UNTIL IS NULL OR CLAIMED_UNTIL < ?)")
+			.params(Status.FAILED.text(),
+					"no runner sent it within its retry period: is its target configured on every runner?",
+					Status.PENDING.text(), Times.toDb(before), now)
+			.update();
 	}
 
 	/** Removes delivered and failed deliveries written before {@code before}. */

@@ -385,7 +385,7 @@ class NotificationsTest extends WsbackupTestSupport {
 				List.of("flaky")));
 		List<Outbox.Delivery> stolen = List.of();
 		for (int i = 0; i < 50 && stolen.isEmpty(); i++) {
-			stolen = outbox.claimDue("sender-dead", clock.instant().plus(Duration.ofMinutes(1)), 100)
+			stolen = outbox.claimDue("sender-dead", clock.instant().plus(Duration.ofMinutes(1)), 100, List.of("flaky"))
 				.stream()
 				.filter((d) -> d.eventId().equals(eventId))
 				.toList();
@@ -403,6 +403,29 @@ class NotificationsTest extends WsbackupTestSupport {
 			.until(() -> outbox.find(id).orElseThrow(), (d) -> d.status() == Outbox.Status.DELIVERED);
 		assertThat(delivered.claimedBy()).isNotEqualTo("sender-dead");
 		assertThat(RECEIVER.about("/flaky", eventId)).hasSize(1);
+	}
+
+	@Test
+	void aRunnerLeavesATargetItDoesNotKnowToTheRunnersThatDoUntilNoneTookItInItsRetryPeriod() {
+		// written by a runner configured with a target this one lacks (a rolling change)
+		String eventId = new TransactionTemplate(transactionManager).execute((s) -> outbox.add(
+				new Notice(NotificationEvent.TEST, null, null, null, "for a target of another runner", Map.of()),
+				List.of("elsewhere")));
+		long id = outbox.ofEvent(eventId).get(0).id();
+		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+		Outbox.Delivery left = outbox.find(id).orElseThrow();
+		assertThat(left.status()).isEqualTo(Outbox.Status.PENDING);
+		assertThat(left.attempts()).isZero();
+		assertThat(left.claimedBy()).isNull();
+
+		sender.cleanUp();
+		assertThat(outbox.find(id).orElseThrow().status()).as("within its retry period")
+			.isEqualTo(Outbox.Status.PENDING);
+		clock.advance(settings.retryFor().plusDays(1).plusMinutes(1));
+		sender.cleanUp();
+		Outbox.Delivery expired = outbox.find(id).orElseThrow();
+		assertThat(expired.status()).isEqualTo(Outbox.Status.FAILED);
+		assertThat(expired.lastError()).contains("no runner sent it within its retry period");
 	}
 
 	@Test

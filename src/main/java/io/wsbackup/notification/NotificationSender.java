@@ -110,6 +110,15 @@ public class NotificationSender implements SmartLifecycle {
 		return running;
 	}
 
+	/**
+	 * How long a claim lasts: longer than one attempt can take (its connection and its
+	 * answer each get the request timeout), so that no other runner takes a notification
+	 * while it is being sent.
+	 */
+	private Duration claimLength() {
+		return settings.requestTimeout().multipliedBy(3).plusSeconds(5);
+	}
+
 	/** Looks for due notifications now rather than at the next poll. */
 	public void wake() {
 		woken.release();
@@ -128,7 +137,7 @@ public class NotificationSender implements SmartLifecycle {
 			wake();
 			return written;
 		}
-		Instant claimedUntil = clock.instant().plus(settings.requestTimeout().multipliedBy(2));
+		Instant claimedUntil = clock.instant().plus(claimLength());
 		outbox.claim(written.id(), claimer, claimedUntil).ifPresent(this::send);
 		return outbox.find(written.id()).orElse(written);
 	}
@@ -187,7 +196,7 @@ public class NotificationSender implements SmartLifecycle {
 	 * @return how many it claimed
 	 */
 	int sendDue() {
-		Instant claimedUntil = clock.instant().plus(settings.requestTimeout().multipliedBy(2));
+		Instant claimedUntil = clock.instant().plus(claimLength());
 		List<Outbox.Delivery> claimed = outbox.claimDue(claimer, claimedUntil, BATCH, settings.targets().keySet());
 		List<Thread> sends = new ArrayList<>();
 		for (Outbox.Delivery delivery : claimed) {

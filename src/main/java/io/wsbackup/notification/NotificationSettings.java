@@ -24,8 +24,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxRetryInterval the longest wait between two attempts
  * @param retryFor how long a notification is retried, from when it was written; then it
  * is marked failed, with an ERROR event and the metric's {@code failed} outcome
- * @param requestTimeout how long one attempt may take; a runner's claim on a notification
- * lasts twice that, so a runner that dies while sending hands it on
+ * @param requestTimeout how long one attempt may take to connect, and again to be
+ * answered; a runner's claim on a notification lasts three times that and 5 s, so a
+ * runner that dies while sending hands it on after that
  * @param keep how long delivered and failed notifications stay listed
  */
 @ConfigurationProperties("wsbackup.notifications")

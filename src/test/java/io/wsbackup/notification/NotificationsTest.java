@@ -53,6 +53,9 @@ class NotificationsTest extends WsbackupTestSupport {
 
 	static final String SECRET = "s3cret-of-all";
 
+	/** Where the receiver of target "later" listens once it is up. */
+	static final int LATER_PORT = Receiver.freePort();
+
 	static final String CREATOR = "crn:test:notifications";
 
 	@DynamicPropertySource
@@ -72,6 +75,9 @@ class NotificationsTest extends WsbackupTestSupport {
 		registry.add(t + "gone.url", () -> "http://127.0.0.1:9/nobody-listens");
 		registry.add(t + "gone.secret", () -> "gone-secret");
 		registry.add(t + "gone.events", () -> "runner-took-over");
+		registry.add(t + "later.url", () -> "http://127.0.0.1:" + LATER_PORT + "/later");
+		registry.add(t + "later.secret", () -> "later-secret");
+		registry.add(t + "later.events", () -> "delete-failed");
 		registry.add("wsbackup.notifications.poll-interval", () -> "100ms");
 		registry.add("wsbackup.notifications.first-retry", () -> "200ms");
 		registry.add("wsbackup.notifications.max-retry-interval", () -> "400ms");
@@ -327,6 +333,24 @@ class NotificationsTest extends WsbackupTestSupport {
 		assertThat(RECEIVER.about("/flaky", first.eventId()).get(0).json().path("type").asString())
 			.isEqualTo("io.wsbackup.test");
 		assertThat(counter("test", "retried")).isGreaterThanOrEqualTo(2);
+	}
+
+	@Test
+	void aReceiverThatIsDownForAWhileGetsTheEventOnceItIsUp() {
+		Outbox.Delivery refused = sender.sendTest("later", CREATOR);
+		assertThat(refused.status()).isEqualTo(Outbox.Status.PENDING);
+		assertThat(refused.lastError()).contains("ConnectException");
+		// down for a few more attempts
+		await().atMost(Duration.ofSeconds(20)).until(() -> outbox.find(refused.id()).orElseThrow().attempts() >= 3);
+		try (Receiver later = new Receiver(LATER_PORT)) {
+			Outbox.Delivery delivered = await().atMost(Duration.ofSeconds(20))
+				.until(() -> outbox.find(refused.id()).orElseThrow(), (d) -> d.status() == Outbox.Status.DELIVERED);
+			assertThat(delivered.attempts()).isGreaterThanOrEqualTo(4);
+			await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+			assertThat(later.about("/later", refused.eventId())).as("delivered once")
+				.singleElement()
+				.satisfies((r) -> assertThat(r.signedWith("later-secret")).isTrue());
+		}
 	}
 
 	@Test

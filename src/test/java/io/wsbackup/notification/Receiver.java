@@ -60,8 +60,13 @@ public final class Receiver implements AutoCloseable {
 	private final AtomicInteger answered = new AtomicInteger();
 
 	public Receiver() {
+		this(0);
+	}
+
+	/** A receiver on this port (0: any free one). */
+	public Receiver(int port) {
 		try {
-			server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+			server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
@@ -117,6 +122,17 @@ public final class Receiver implements AutoCloseable {
 	/** How many requests it answered, whatever the status. */
 	public int answered() {
 		return answered.get();
+	}
+
+	/** A port nothing listens on now (for a receiver that starts later). */
+	public static int freePort() {
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+				java.net.InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Override

@@ -129,13 +129,16 @@ public class BackupRepository {
 					? NotificationEvent.BACKUP_TIMED_OUT : NotificationEvent.BACKUP_FAILED;
 			default -> null;
 		};
+		java.util.function.BooleanSupplier move = () -> jdbc
+			.sql("UPDATE WS_BACKUP SET STATUS = ?, FAILURE_REASON = ?, UPDATED_AT = ? WHERE CRN = ? AND STATUS = ?")
+			.params(to.text(), truncate(failureReason, 2000), Times.toDb(clock.instant()), crn.toString(), from.text())
+			.update() == 1;
+		if (ended == null) {
+			return move.getAsBoolean();
+		}
 		return notifications.atomically(() -> {
-			boolean moved = jdbc
-				.sql("UPDATE WS_BACKUP SET STATUS = ?, FAILURE_REASON = ?, UPDATED_AT = ? WHERE CRN = ? AND STATUS = ?")
-				.params(to.text(), truncate(failureReason, 2000), Times.toDb(clock.instant()), crn.toString(),
-						from.text())
-				.update() == 1;
-			if (moved && ended != null) {
+			boolean moved = move.getAsBoolean();
+			if (moved) {
 				notifications.record(ended, () -> find(crn).map((b) -> notice(ended, b, null)).orElse(null));
 			}
 			return moved;

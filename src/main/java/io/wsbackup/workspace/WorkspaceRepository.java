@@ -262,11 +262,16 @@ public class WorkspaceRepository {
 		NotificationEvent restore = from != WorkspaceStatus.RESTORE_STARTED ? null
 				: to == WorkspaceStatus.RESTORE_FAILED ? NotificationEvent.RESTORE_FAILED
 						: to == WorkspaceStatus.INSTALLATION_FINISHED ? NotificationEvent.RESTORE_SUCCEEDED : null;
+		java.util.function.BooleanSupplier move = () -> jdbc
+			.sql("UPDATE WS_WORKSPACE SET STATUS = ?, UPDATED_AT = ? WHERE CRN = ? AND STATUS = ?")
+			.params(to.text(), Times.toDb(clock.instant()), crn.toString(), from.text())
+			.update() == 1;
+		if (restore == null) {
+			return move.getAsBoolean();
+		}
 		return notifications.atomically(() -> {
-			boolean moved = jdbc.sql("UPDATE WS_WORKSPACE SET STATUS = ?, UPDATED_AT = ? WHERE CRN = ? AND STATUS = ?")
-				.params(to.text(), Times.toDb(clock.instant()), crn.toString(), from.text())
-				.update() == 1;
-			if (moved && restore != null) {
+			boolean moved = move.getAsBoolean();
+			if (moved) {
 				notifications.record(restore, () -> drillOf(crn).isPresent() ? null
 						: find(crn).map((w) -> restoreNotice(restore, w, reason)).orElse(null));
 			}

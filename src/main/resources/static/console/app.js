@@ -83,7 +83,7 @@ function shortCrn(crn) {
 /** A status in its colour: cancelled is its own outcome, neither a failure nor a success. */
 function badge(status) {
 	const s = String(status ?? '').toLowerCase();
-	const kind = /succeeded|finished|completed|^active$/.test(s) ? 'ok'
+	const kind = /succeeded|finished|completed|^active$|^delivered$/.test(s) ? 'ok'
 		: /cancel/.test(s) ? 'cancelled'
 			: /failed|missing|abandoned/.test(s) ? 'bad'
 				: /stopp|paused|partial|skipped/.test(s) ? 'warn'
@@ -933,8 +933,8 @@ function wantedEvents(t) {
 function targetsTable(targets) {
 	const rows = targets.map((t) => h('tr', { 'data-key': t.name, 'data-target': t.name },
 		h('td', {}, h('strong', {}, t.name)),
-		h('td', { class: 'mono', 'data-origin': '' }, t.origin,
-			h('div', { class: 'muted' }, 'the path is not shown: it may be the secret')),
+		h('td', { class: 'mono', 'data-origin': '', title: 'only the origin: a webhook\'s path may be its secret' },
+			t.origin),
 		h('td', {}, t.format === 'slack' ? 'Slack' : 'CloudEvents 1.0'),
 		h('td', { 'data-events': t.events.length }, wantedEvents(t)),
 		h('td', { 'data-signed': String(t.signed) }, t.signed ? [h('span', { class: 'badge ok' }, 'signed'),
@@ -949,16 +949,17 @@ function targetsTable(targets) {
 /** A delivery's status: delivered when, pending until when (or being sent), failed for good. */
 function deliveryStatusView(n, now) {
 	if (n.status === 'delivered') {
-		return [badge('delivered'), h('div', { class: 'muted' }, age(n.deliveredAt, now),
-			n.lastResponseStatus ? ` · HTTP ${n.lastResponseStatus}` : '')];
+		return [badge('delivered'), h('div', { class: 'muted', title: time(n.deliveredAt) },
+			n.lastResponseStatus ? `HTTP ${n.lastResponseStatus} · ` : '', age(n.deliveredAt, now))];
 	}
 	if (n.status === 'failed') {
-		return [badge('failed'), h('div', { class: 'bad-text failure' }, 'given up', n.lastAttemptAt
-			? ` ${age(n.lastAttemptAt, now)}` : '')];
+		return [badge('failed'), h('div', { class: 'bad-text muted', title: time(n.lastAttemptAt) }, 'given up',
+			n.lastAttemptAt ? ` ${age(n.lastAttemptAt, now)}` : '')];
 	}
 	const next = n.nextAttemptAt && Date.parse(n.nextAttemptAt) > now;
 	return [h('span', { class: 'badge busy', 'data-status': 'pending' }, 'pending'),
-		h('div', { class: 'muted' }, next ? `next attempt ${age(n.nextAttemptAt, now)}` : 'being sent')];
+		h('div', { class: 'muted', title: time(n.nextAttemptAt) }, next ? `next attempt ${age(n.nextAttemptAt, now)}`
+			: 'being sent')];
 }
 
 /** Where a notification leads: its workspace, and the backup it tells of. */
@@ -975,12 +976,12 @@ function deliveriesTable(notifications, names, now) {
 	const rows = notifications.map((n) => h('tr', { 'data-key': n.notificationId, 'data-notification': n.notificationId,
 		'data-event': n.event, 'data-status': n.status, class: n.status === 'failed' ? 'delivery-failed' : null },
 	h('td', { class: 'nowrap' }, time(n.createdAt), h('div', { class: 'muted' }, age(n.createdAt, now))),
-	h('td', {}, h('span', { class: 'mono' }, n.event), h('div', { class: 'muted', title: `CloudEvent id ${n.eventId}` },
-		n.eventType ?? '')),
+	h('td', {}, h('span', { class: 'mono' }, n.event), h('div', { class: 'muted event-type',
+		title: `CloudEvent id ${n.eventId}` }, n.eventType ?? '')),
 	h('td', {}, n.target),
 	h('td', { class: 'status' }, deliveryStatusView(n, now)),
 	h('td', { 'data-attempts': n.attempts }, String(n.attempts)),
-	h('td', { 'data-last-error': n.lastError ?? '' }, n.lastError
+	h('td', { class: 'last-error', 'data-last-error': n.lastError ?? '' }, n.lastError
 		? h('div', { class: `${n.status === 'failed' ? 'bad-text' : 'warn-text'} failure`, title: n.lastError },
 			clip(n.lastError, 160))
 		: h('span', { class: 'muted' }, '—')),

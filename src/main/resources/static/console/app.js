@@ -976,7 +976,7 @@ function deliveriesTable(notifications, names, now) {
 	const rows = notifications.map((n) => h('tr', { 'data-key': n.notificationId, 'data-notification': n.notificationId,
 		'data-event': n.event, 'data-status': n.status, class: n.status === 'failed' ? 'delivery-failed' : null },
 	h('td', { class: 'nowrap' }, time(n.createdAt), h('div', { class: 'muted' }, age(n.createdAt, now))),
-	h('td', {}, h('span', { class: 'mono' }, n.event), h('div', { class: 'muted event-type',
+	h('td', {}, h('span', { class: 'mono nowrap' }, n.event), h('div', { class: 'muted event-type',
 		title: `CloudEvent id ${n.eventId}` }, n.eventType ?? '')),
 	h('td', {}, n.target),
 	h('td', { class: 'status' }, deliveryStatusView(n, now)),

@@ -14,7 +14,13 @@ const FINAL_BACKUP = new Set(['succeeded', 'failed', 'cancelled']);
 const BACKUP_STATUSES = ['running', 'cancelling', 'succeeded', 'failed', 'cancelled', 'deleting'];
 const VERIFICATION_STATUSES = ['verified', 'failed', 'never', 'verifying'];
 // actions that change something: a viewer's console does not show them (console.css, body[data-role='viewer'])
-const WRITE_ACTIONS = new Set(['backup', 'cancel', 'delete', 'restart', 'restore', 'verify', 'drill', 'pause', 'resume', 'trigger']);
+const WRITE_ACTIONS = new Set(['backup', 'cancel', 'delete', 'restart', 'restore', 'verify', 'drill', 'pause', 'resume', 'trigger',
+	'test']);
+const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'];
+// the events a target may want (wsbackup.notifications.targets.<name>.events), and the test every target gets
+const NOTIFICATION_EVENTS = ['backup-succeeded', 'backup-failed', 'backup-cancelled', 'backup-timed-out',
+	'backup-will-miss-timeout', 'restore-succeeded', 'restore-failed', 'delete-failed', 'verification-failed',
+	'drill-failed', 'schedule-skipped', 'runner-took-over'];
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -77,7 +83,7 @@ function shortCrn(crn) {
 /** A status in its colour: cancelled is its own outcome, neither a failure nor a success. */
 function badge(status) {
 	const s = String(status ?? '').toLowerCase();
-	const kind = /succeeded|finished|completed|^active$/.test(s) ? 'ok'
+	const kind = /succeeded|finished|completed|^active$|^delivered$/.test(s) ? 'ok'
 		: /cancel/.test(s) ? 'cancelled'
 			: /failed|missing|abandoned/.test(s) ? 'bad'
 				: /stopp|paused|partial|skipped/.test(s) ? 'warn'
@@ -287,7 +293,7 @@ function refine(changes) {
 
 const PAGES = {
 	workspaces: workspacesPage, workspace: workspacePage, catalog: catalogPage, events: eventsPage,
-	backup: backupPage, jobs: jobsPage, schedules: schedulesPage,
+	backup: backupPage, jobs: jobsPage, schedules: schedulesPage, notifications: notificationsPage,
 };
 const NAV_OF = { backup: 'catalog', workspace: 'workspaces' };
 
@@ -910,6 +916,137 @@ async function schedulesPage() {
 	};
 }
 
+// the targets a test is being sent to now: their button waits for the answer
+const testing = new Set();
+
+/** What a target wants: every event, or the ones it names; a schedule's own target only hears of its schedules. */
+function wantedEvents(t) {
+	const all = NOTIFICATION_EVENTS.every((e) => t.events.includes(e));
+	return [
+		all ? h('span', { title: t.events.join(', ') }, 'every event')
+			: h('ul', { class: 'plain' }, t.events.map((e) => h('li', { class: 'mono' }, e))),
+		t.schedules?.length ? h('div', { class: 'muted' }, `only of schedule${t.schedules.length > 1 ? 's' : ''} `,
+			t.schedules.join(', ')) : null,
+	];
+}
+
+function targetsTable(targets) {
+	const rows = targets.map((t) => h('tr', { 'data-key': t.name, 'data-target': t.name },
+		h('td', {}, h('strong', {}, t.name)),
+		h('td', { class: 'mono', 'data-origin': '', title: 'only the origin: a webhook\'s path may be its secret' },
+			t.origin),
+		h('td', {}, t.format === 'slack' ? 'Slack' : 'CloudEvents 1.0'),
+		h('td', { 'data-events': t.events.length }, wantedEvents(t)),
+		h('td', { 'data-signed': String(t.signed) }, t.signed ? [h('span', { class: 'badge ok' }, 'signed'),
+			h('div', { class: 'muted' }, 'HMAC-SHA256')] : h('span', { class: 'muted' }, 'not signed')),
+		h('td', { class: 'actions' },
+			el('button', { type: 'button', class: 'secondary', 'data-action': 'test', disabled: testing.has(t.name),
+				title: `Send a test event to ${t.name} now`, onclick: () => sendTest(t) },
+			testing.has(t.name) ? 'Sending…' : 'Send test'))));
+	return table('notification-targets', ['Target', 'Receiver', 'Format', 'Events', 'Signature', 'Actions'], rows);
+}
+
+/** A delivery's status: delivered when, pending until when (or being sent), failed for good. */
+function deliveryStatusView(n, now) {
+	if (n.status === 'delivered') {
+		return [badge('delivered'), h('div', { class: 'muted', title: time(n.deliveredAt) },
+			n.lastResponseStatus ? `HTTP ${n.lastResponseStatus} · ` : '', age(n.deliveredAt, now))];
+	}
+	if (n.status === 'failed') {
+		return [badge('failed'), h('div', { class: 'bad-text muted', title: time(n.lastAttemptAt) }, 'given up',
+			n.lastAttemptAt ? ` ${age(n.lastAttemptAt, now)}` : '')];
+	}
+	const next = n.nextAttemptAt && Date.parse(n.nextAttemptAt) > now;
+	return [h('span', { class: 'badge busy', 'data-status': 'pending' }, 'pending'),
+		h('div', { class: 'muted', title: time(n.nextAttemptAt) }, next ? `next attempt ${age(n.nextAttemptAt, now)}`
+			: 'being sent')];
+}
+
+/** Where a notification leads: its workspace, and the backup it tells of. */
+function aboutView(n, names) {
+	const workspace = n.workspaceCrn ? names.get(n.workspaceCrn) : null;
+	const backup = n.subjectCrn && n.subjectCrn.includes(':workspace_backup:');
+	return n.workspaceCrn || backup ? h('div', { class: 'muted' },
+		n.workspaceCrn ? ['workspace ', link('workspace', { crn: n.workspaceCrn }, workspace ?? shortCrn(n.workspaceCrn))] : null,
+		n.workspaceCrn && backup ? ' · ' : null,
+		backup ? link('backup', { crn: n.subjectCrn }, 'the backup') : null) : null;
+}
+
+function deliveriesTable(notifications, names, now) {
+	const rows = notifications.map((n) => h('tr', { 'data-key': n.notificationId, 'data-notification': n.notificationId,
+		'data-event': n.event, 'data-status': n.status, class: n.status === 'failed' ? 'delivery-failed' : null },
+	h('td', { class: 'nowrap' }, time(n.createdAt), h('div', { class: 'muted' }, age(n.createdAt, now))),
+	h('td', {}, h('span', { class: 'mono nowrap' }, n.event), h('div', { class: 'muted event-type',
+		title: `CloudEvent id ${n.eventId}` }, n.eventType ?? '')),
+	h('td', {}, n.target),
+	h('td', { class: 'status' }, deliveryStatusView(n, now)),
+	h('td', { 'data-attempts': n.attempts }, String(n.attempts)),
+	h('td', { class: 'last-error', 'data-last-error': n.lastError ?? '' }, n.lastError
+		? h('div', { class: `${n.status === 'failed' ? 'bad-text' : 'warn-text'} failure`, title: n.lastError },
+			clip(n.lastError, 160))
+		: h('span', { class: 'muted' }, '—')),
+	h('td', { class: 'message' }, n.message ?? '', aboutView(n, names))));
+	return table('notifications', ['Time', 'Event', 'Target', 'Status', 'Attempts', 'Last error', 'Message'], rows,
+		{ class: 'deliveries' });
+}
+
+function deliveryFigures(counts, status) {
+	const item = (key, label, kind) => {
+		const n = counts?.[key] ?? 0;
+		return h('a', { class: `figure ${n && kind ? kind : ''}${status === key ? ' chosen' : ''}`, 'data-summary': key,
+			href: href('notifications', status === key ? {} : { status: key }),
+			title: status === key ? 'Show every status' : `Show only the ${key} ones` },
+		h('span', { class: 'n' }, String(n)), h('span', { class: 'label' }, label));
+	};
+	return h('section', { class: 'summary', 'aria-label': 'Deliveries by status', id: 'notification-summary' },
+		item('pending', 'pending (due or retrying)', 'busy'), item('delivered', 'delivered', 'ok'),
+		item('failed', 'failed for good', 'bad'));
+}
+
+async function notificationsPage(params) {
+	const status = params.get('status') ?? '';
+	const event = params.get('event') ?? '';
+	const target = params.get('target') ?? '';
+	const [choices, answer] = await Promise.all([workspaceChoices(), call('listNotifications', {
+		pageSize: pageSize(params), ...(status ? { status } : {}), ...(event ? { event } : {}), ...(target ? { target } : {}),
+		...(params.get('token') ? { startingToken: params.get('token') } : {}),
+	})]);
+	const { notifications, targets, counts } = answer;
+	const names = new Map(choices.map((w) => [w.workspaceCrn, w.workspaceName]));
+	const now = Date.now();
+	const picker = (id, param, value, any, values) => h('select', { id,
+		onchange: (e) => refine({ [param]: e.target.value, token: null, pageNo: null }) },
+	h('option', { value: '' }, any), values.map((v) => h('option', { value: v, selected: v === value }, v)));
+	const soon = notifications.some((n) => n.status === 'pending'
+		&& (!n.nextAttemptAt || Date.parse(n.nextAttemptAt) - now < 30000));
+	return {
+		active: testing.size > 0 || (!params.get('token') && soon),
+		nodes: [
+			h('h1', {}, 'Notifications'),
+			h('p', { class: 'hint' }, 'Signed webhooks to the targets of wsbackup.notifications.targets: each outcome is '
+				+ 'written with the change it tells of and sent by any live runner, retried with back-off until its retry '
+				+ 'period ends, then marked failed (docs/notifications.md).'),
+			h('h2', {}, 'Targets'),
+			targets.length ? targetsTable(targets)
+				: h('p', { class: 'muted', id: 'notification-targets-empty' }, 'No target is configured: nothing is sent '
+					+ '(wsbackup.notifications.targets, see docs/notifications.md).'),
+			h('h2', {}, 'Deliveries'),
+			deliveryFigures(counts, status),
+			h('div', { class: 'filters' },
+				h('label', { class: 'inline' }, 'Status ', picker('notifications-status', 'status', status, 'Any status',
+					DELIVERY_STATUSES)),
+				h('label', { class: 'inline' }, 'Event ', picker('notifications-event', 'event', event, 'Any event',
+					[...NOTIFICATION_EVENTS, 'test'])),
+				h('label', { class: 'inline' }, 'Target ', picker('notifications-target', 'target', target, 'Any target',
+					targets.map((t) => t.name)))),
+			notifications.length ? deliveriesTable(notifications, names, now)
+				: h('p', { class: 'muted', id: 'notifications-empty' }, status || event || target
+					? 'No delivery matches.' : 'Nothing was sent yet.'),
+			pager(params, answer.nextToken, 'Delivery'),
+		],
+	};
+}
+
 // ---------------------------------------------------------------- actions and dialogs
 
 let confirmed = null;
@@ -994,6 +1131,27 @@ async function runScheduleNow(schedule) {
 		showNotice(`Schedule ${schedule.name} runs now (run ${answer.runId}); `
 			+ (drill ? 'its drills appear in the workspaces\' events, their outcome as the backups\' verification.'
 				: 'its backups appear in the catalog.'));
+	}
+	refresh();
+}
+
+async function sendTest(target) {
+	testing.add(target.name);
+	refresh();
+	let answer;
+	const sent = await act(async () => { answer = await call('sendTestNotification', { target: target.name }); });
+	testing.delete(target.name);
+	if (sent) {
+		const n = answer.notification;
+		if (n.status === 'delivered') {
+			showNotice(`Test notification delivered to ${target.name} (${target.origin}`
+				+ `${n.lastResponseStatus ? `, HTTP ${n.lastResponseStatus}` : ''}).`);
+		}
+		else {
+			showNotice(`Test notification to ${target.name} (${target.origin}) was not delivered`
+				+ `${n.lastError ? `: ${clip(n.lastError, 300)}` : ''}. It is ${n.status}`
+				+ `${n.status === 'pending' ? ', retried like any notification' : ''}.`, { sticky: true, kind: 'warning' });
+		}
 	}
 	refresh();
 }

@@ -112,7 +112,15 @@ final class Operations {
 					required("schedule", STRING)),
 			Operation.of("previewRetention",
 					"Shows which backups the next retention sweep of a backup schedule would delete, and why; deletes nothing.",
-					required("schedule", STRING)));
+					required("schedule", STRING)),
+			Operation.of("listNotifications",
+					"Lists the notifications' deliveries, newest first (one per event and target: status, attempts, last error), the configured targets (their URL's origin only) and how many are pending, delivered and failed.",
+					optional("status", STRING), optional("event", STRING), optional("target", STRING),
+					optional("workspaceCrn", STRING), optional("pageSize", INTEGER), optional("startingToken", STRING))
+				.withPaging("notifications", false),
+			Operation.of("sendTestNotification",
+					"Sends a test event to one configured target now, signed as any notification, and answers its delivery after the first attempt: delivered, or pending with the error (retried like any notification).",
+					required("target", STRING)));
 
 	private Operations() {
 	}

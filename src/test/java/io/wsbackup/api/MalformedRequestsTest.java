@@ -246,6 +246,37 @@ class MalformedRequestsTest extends WsbackupTestSupport {
 			cases.add(post(op, "{}", 400, "INVALID_ARGUMENT"));
 			cases.add(post(op, "{\"schedule\": \"no-such-schedule\"}", 404, "NOT_FOUND"));
 		}
+		// listNotifications: each filter checked, the page size and token as every list's
+		String ln = "listNotifications";
+		for (String status : List.of("\"lost\"", "\"PENDING\"", "\"\"", "5", "[\"failed\"]")) {
+			cases.add(post(ln, "{\"status\": " + status + "}", 400, "INVALID_ARGUMENT"));
+		}
+		for (String event : List.of("\"backup-exploded\"", "\"backup.failed\"", "\"io.wsbackup.backup.failed\"",
+				"true")) {
+			cases.add(post(ln, "{\"event\": " + event + "}", 400, "INVALID_ARGUMENT"));
+		}
+		for (String size : List.of("0", "-1", "1001", "\"5\"", "1.5", "2147483648")) {
+			cases.add(post(ln, "{\"pageSize\": " + size + "}", 400, "INVALID_ARGUMENT"));
+		}
+		for (String token : List.of("\"not-a-token\"", "\"" + TOO_LONG + "\"", "\"d3NiMSBsaXN0\"", "7")) {
+			cases.add(post(ln, "{\"startingToken\": " + token + "}", 400, "INVALID_ARGUMENT"));
+		}
+		cases.add(post(ln, "{\"workspaceCrn\": \"not-a-crn\"}", 400, "INVALID_ARGUMENT"));
+		cases.add(post(ln, "{\"workspaceCrn\": \"$BACKUP\"}", 400, "INVALID_ARGUMENT"));
+		cases.add(post(ln, "{\"target\": [\"ops\"]}", 400, "INVALID_ARGUMENT"));
+		cases.add(post(ln, "{\"status\": \"failed\", \"colour\": \"red\"}", 400, "INVALID_ARGUMENT"));
+		// sendTestNotification: a target is required and must be configured (none is
+		// here)
+		String st = "sendTestNotification";
+		cases.add(post(st, "", 400, "INVALID_ARGUMENT"));
+		cases.add(post(st, "{}", 400, "INVALID_ARGUMENT"));
+		cases.add(post(st, "{\"target\": \"\"}", 400, "INVALID_ARGUMENT"));
+		cases.add(post(st, "{\"target\": \"  \"}", 400, "INVALID_ARGUMENT"));
+		cases.add(post(st, "{\"target\": null}", 400, "INVALID_ARGUMENT"));
+		cases.add(post(st, "{\"target\": 5}", 400, "INVALID_ARGUMENT"));
+		cases.add(post(st, "{\"target\": [\"ops\"]}", 400, "INVALID_ARGUMENT"));
+		cases.add(post(st, "{\"target\": \"ops\", \"event\": \"backup-failed\"}", 400, "INVALID_ARGUMENT"));
+		cases.add(post(st, "{\"target\": \"no-such-target\"}", 404, "NOT_FOUND"));
 		// the actuator's job endpoint
 		String jobs = "/actuator/batchjobs";
 		cases.add(call("POST", jobs + "/launch", "text/plain", "x".getBytes(StandardCharsets.UTF_8), 415,
@@ -404,7 +435,7 @@ class MalformedRequestsTest extends WsbackupTestSupport {
 
 	private Map<String, Long> rowCounts() {
 		Map<String, Long> counts = new java.util.TreeMap<>();
-		for (String table : List.of("WS_WORKSPACE", "WS_BACKUP", "WS_RECOVERY_POINT", "WS_LAUNCH",
+		for (String table : List.of("WS_WORKSPACE", "WS_BACKUP", "WS_RECOVERY_POINT", "WS_LAUNCH", "WS_NOTIFICATION",
 				"BATCH_JOB_EXECUTION")) {
 			counts.put(table, jdbc.sql("SELECT COUNT(*) FROM " + table).query(Long.class).single());
 		}

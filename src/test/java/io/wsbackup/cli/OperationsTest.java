@@ -31,7 +31,8 @@ class OperationsTest {
 			.containsExactly("register-workspace", "list-workspaces", "describe-workspace", "backup-workspace",
 					"list-workspace-backups", "describe-workspace-backup", "list-workspace-events", "cancel-backup",
 					"delete-backup", "verify-backup", "drill-backup", "restore-workspace", "check-prerequisites",
-					"list-schedules", "pause-schedule", "resume-schedule", "trigger-schedule", "preview-retention");
+					"list-schedules", "pause-schedule", "resume-schedule", "trigger-schedule", "preview-retention",
+					"list-notifications", "send-test-notification");
 	}
 
 	@ParameterizedTest

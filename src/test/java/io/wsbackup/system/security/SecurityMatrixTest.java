@@ -49,7 +49,7 @@ class SecurityMatrixTest extends WsbackupTestSupport {
 			"POST /api/v1/ml/describeWorkspace", "POST /api/v1/ml/listWorkspaceBackups", "POST /api/v1/ml/listBackups",
 			"POST /api/v1/ml/describeWorkspaceBackup", "POST /api/v1/ml/listWorkspaceEvents",
 			"POST /api/v1/ml/checkPrerequisites", "POST /api/v1/ml/listSchedules", "POST /api/v1/ml/previewRetention",
-			"GET /api/v1/whoami");
+			"POST /api/v1/ml/listNotifications", "GET /api/v1/whoami");
 
 	/** Open to anyone, for probes and the console's page. */
 	private static final Set<String> OPEN = Set.of("GET /actuator/health", "GET /actuator/health/liveness",
@@ -106,7 +106,8 @@ class SecurityMatrixTest extends WsbackupTestSupport {
 			.containsAll(REST_READS)
 			.containsAll(OPEN)
 			.contains("POST /api/v1/ml/backupWorkspace", "POST /api/v1/ml/restoreWorkspace",
-					"POST /actuator/batchjobs/launch", "GET /actuator/batchjobs");
+					"POST /api/v1/ml/sendTestNotification", "POST /actuator/batchjobs/launch",
+					"GET /actuator/batchjobs");
 		List<DynamicTest> tests = new ArrayList<>();
 		for (Call call : calls) {
 			boolean open = OPEN.contains(call.toString());
@@ -210,6 +211,24 @@ class SecurityMatrixTest extends WsbackupTestSupport {
 		assertThat(basic.statusCode()).isEqualTo(401);
 		assertThat(basic.headers().firstValue("WWW-Authenticate")).hasValueSatisfying((v) -> v.startsWith("Bearer"));
 		assertThat(basic.body()).contains("Authorization: Bearer");
+	}
+
+	@Test
+	void aViewerMayListNotificationsButOnlyAnAdminMaySendATest() throws Exception {
+		Reply listed = send(VIEWER_TOKEN, "/api/v1/ml/listNotifications", "{\"status\": \"failed\"}");
+		assertThat(listed.status()).as(listed.body()).isEqualTo(200);
+		assertThat(JSON.readTree(listed.body()).path("notifications").isArray()).isTrue();
+
+		Reply byViewer = send(VIEWER_TOKEN, "/api/v1/ml/sendTestNotification", "{\"target\": \"ops\"}");
+		assertThat(byViewer.status()).as(byViewer.body()).isEqualTo(403);
+		assertThat(byViewer.code()).isEqualTo("FORBIDDEN");
+		assertThat(JSON.readTree(byViewer.body()).path("message").asString()).contains("needs the admin role");
+
+		// past security, an admin's request reaches the operation: no target is
+		// configured here
+		Reply byAdmin = send(ADMIN_TOKEN, "/api/v1/ml/sendTestNotification", "{\"target\": \"ops\"}");
+		assertThat(byAdmin.status()).as(byAdmin.body()).isEqualTo(404);
+		assertThat(byAdmin.code()).isEqualTo("NOT_FOUND");
 	}
 
 	@Test

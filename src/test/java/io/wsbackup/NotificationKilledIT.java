@@ -167,8 +167,8 @@ class NotificationKilledIT {
 		Path volume = Files.createDirectories(work.resolve("doomed").resolve("volume"));
 		Files.writeString(volume.resolve("a.txt"), "gone before its backup");
 		String workspaceCrn = call(runner, "registerWorkspace",
-				"{\"workspaceName\": \"doomed\", \"environmentName\": \"local\", \"volumes\": [\""
-						+ volume.toRealPath() + "\"]}")
+				"{\"workspaceName\": \"doomed\", \"environmentName\": \"local\", \"volumes\": [\"" + volume.toRealPath()
+						+ "\"]}")
 			.path("workspace")
 			.path("workspaceCrn")
 			.asString();
@@ -247,10 +247,11 @@ class NotificationKilledIT {
 		int port = PackagedRunner.freePort();
 		Path dir = Files.createDirectories(work.resolve("runner-" + (++started)));
 		Path schedules = Files.createDirectories(work.resolve("no-schedules"));
-		List<String> arguments = new ArrayList<>(List.of("--wsbackup.data-dir=" + data,
-				"--wsbackup.schedules-dir=" + schedules, "--wsbackup.notifications.targets.it.url=" + receiver.url(path),
-				"--wsbackup.notifications.targets.it.secret=" + SECRET,
-				"--wsbackup.notifications.targets.it.events=backup-failed"));
+		List<String> arguments = new ArrayList<>(
+				List.of("--wsbackup.data-dir=" + data, "--wsbackup.schedules-dir=" + schedules,
+						"--wsbackup.notifications.targets.it.url=" + receiver.url(path),
+						"--wsbackup.notifications.targets.it.secret=" + SECRET,
+						"--wsbackup.notifications.targets.it.events=backup-failed"));
 		arguments.addAll(List.of(settings));
 		Process process = PackagedRunner.start(dir, port, Map.of(), arguments.toArray(String[]::new));
 		runners.add(process);
@@ -262,13 +263,12 @@ class NotificationKilledIT {
 	 * default generated.
 	 */
 	private JsonNode call(Runner runner, String operation, String body) throws Exception {
-		HttpResponse<String> response = HTTP.send(
-				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runner.port() + "/api/v1/ml/" + operation))
-					.header("Authorization", "Bearer " + PackagedRunner.adminToken(data))
-					.header("Content-Type", "application/json")
-					.POST(HttpRequest.BodyPublishers.ofString(body))
-					.build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = HTTP
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runner.port() + "/api/v1/ml/" + operation))
+				.header("Authorization", "Bearer " + PackagedRunner.adminToken(data))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(operation + ": " + response.body()).isEqualTo(200);
 		return JSON.readTree(response.body());
 	}

@@ -116,10 +116,11 @@ class NotificationKilledIT {
 
 		// then the runner started again on the same data dir sends it, once, signed
 		Runner second = start("/hook", "--wsbackup.notifications.poll-interval=1s");
-		await().atMost(Duration.ofSeconds(30))
+		await("the failed backup's CloudEvent at the receiver, sent by the restarted runner")
+			.atMost(Duration.ofSeconds(30))
 			.pollInterval(Duration.ofMillis(200))
 			.until(() -> receiver.about("/hook", backupCrn), (r) -> !r.isEmpty());
-		await().during(Duration.ofSeconds(4))
+		await("one request to the receiver, and no second one").during(Duration.ofSeconds(4))
 			.atMost(Duration.ofSeconds(6))
 			.pollInterval(Duration.ofMillis(200))
 			.until(() -> receiver.about("/hook", backupCrn).size() == 1 && receiver.answered() == 1);
@@ -143,10 +144,10 @@ class NotificationKilledIT {
 		String backupCrn = failABackup(runner);
 
 		// then it is retried with back-off (1 s, then 2 s) and taken once
-		await().atMost(Duration.ofSeconds(30))
+		await("the failed backup's CloudEvent taken by the receiver").atMost(Duration.ofSeconds(30))
 			.pollInterval(Duration.ofMillis(200))
 			.until(() -> receiver.about("/flaky", backupCrn), (r) -> !r.isEmpty());
-		await().during(Duration.ofSeconds(4))
+		await("two 503s and one 200, and no fourth request").during(Duration.ofSeconds(4))
 			.atMost(Duration.ofSeconds(6))
 			.pollInterval(Duration.ofMillis(200))
 			.until(() -> receiver.about("/flaky", backupCrn).size() == 1 && receiver.answered() == 3);

@@ -21,10 +21,20 @@ import tools.jackson.databind.node.ObjectNode;
  * paged
  */
 record Operation(String name, String description, List<Field> fields, String skeletonTemplate, Wait waitOption,
-		Paging paging) {
+		Paging paging, java.util.function.Predicate<JsonNode> done) {
 
 	static Operation of(String name, String description, Field... fields) {
-		return new Operation(name, description, List.of(fields), null, null, null);
+		return new Operation(name, description, List.of(fields), null, null, null, (answer) -> true);
+	}
+
+	/**
+	 * This operation with an answer that may tell of a failure although the runner
+	 * answered 2xx (a test notification that was not delivered): the command exits 1 when
+	 * {@code done} says no.
+	 */
+	Operation withOutcome(java.util.function.Predicate<JsonNode> done) {
+		return new Operation(this.name, this.description, this.fields, this.skeletonTemplate, this.waitOption,
+				this.paging, done);
 	}
 
 	/**
@@ -35,7 +45,8 @@ record Operation(String name, String description, List<Field> fields, String ske
 	 * {@code /api/restore-workspace-input.json}
 	 */
 	Operation withSkeletonTemplate(String resource) {
-		return new Operation(this.name, this.description, this.fields, resource, this.waitOption, this.paging);
+		return new Operation(this.name, this.description, this.fields, resource, this.waitOption, this.paging,
+				this.done);
 	}
 
 	/**
@@ -45,7 +56,7 @@ record Operation(String name, String description, List<Field> fields, String ske
 	 */
 	Operation withWait(String exitHelp, BiFunction<ObjectNode, JsonNode, Follower> follower) {
 		return new Operation(this.name, this.description, this.fields, this.skeletonTemplate,
-				new Wait(exitHelp, follower), this.paging);
+				new Wait(exitHelp, follower), this.paging, this.done);
 	}
 
 	/**
@@ -57,7 +68,7 @@ record Operation(String name, String description, List<Field> fields, String ske
 	 */
 	Operation withPaging(String itemsField, boolean newestPageFirst) {
 		return new Operation(this.name, this.description, this.fields, this.skeletonTemplate, this.waitOption,
-				new Paging(itemsField, newestPageFirst));
+				new Paging(itemsField, newestPageFirst), this.done);
 	}
 
 	/** The CLI command, e.g. {@code backup-workspace}. */

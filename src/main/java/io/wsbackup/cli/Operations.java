@@ -119,8 +119,9 @@ final class Operations {
 					optional("workspaceCrn", STRING), optional("pageSize", INTEGER), optional("startingToken", STRING))
 				.withPaging("notifications", false),
 			Operation.of("sendTestNotification",
-					"Sends a test event to one configured target now, signed as any notification, and answers its delivery after the first attempt: delivered, or pending with the error (retried like any notification).",
-					required("target", STRING)));
+					"Sends a test event to one configured target now, signed as any notification, and answers its delivery after the first attempt: delivered (exit 0), or pending with the error (exit 1; retried like any notification).",
+					required("target", STRING))
+				.withOutcome((answer) -> "delivered".equals(answer.path("notification").path("status").asString())));
 
 	private Operations() {
 	}

@@ -66,6 +66,12 @@ final class Output {
 						Column.of("SIZE", (b) -> size(b.path("sizeBytes"))),
 						Column.of("FAILURE", (b) -> reason(b.path("failureReason"))),
 						Column.textOnly("CRN", (b) -> text(b.path("backupCrn")))));
+		COLUMNS.put("notifications", List.of(Column.of("TIME", (n) -> time(n.path("createdAt"))),
+				Column.of("EVENT", (n) -> text(n.path("event"))), Column.of("TARGET", (n) -> text(n.path("target"))),
+				Column.of("STATUS", (n) -> text(n.path("status"))),
+				Column.of("ATTEMPTS", (n) -> n.path("attempts").isNumber() ? n.path("attempts").asString() : "-"),
+				Column.of("LAST ERROR", (n) -> reason(n.path("lastError"))),
+				Column.of("MESSAGE", (n) -> text(n.path("message")))));
 		COLUMNS.put("events", List.of(Column.of("TIME", (e) -> time(e.path("occurredAt"))),
 				Column.of("LEVEL", (e) -> text(e.path("level"))), Column.of("STEP", (e) -> text(e.path("step"))),
 				Column.of("PROGRESS", Output::progress), Column.of("MESSAGE", (e) -> text(e.path("message")))));

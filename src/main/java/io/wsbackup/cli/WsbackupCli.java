@@ -242,7 +242,7 @@ public final class WsbackupCli {
 			if (answer.refusedCaller()) {
 				this.err.println(callerHint(answer.status(), runner, operation));
 			}
-			return answer.ok() ? OK : FAILED;
+			return answer.ok() && operation.done().test(answer.body()) ? OK : FAILED;
 		}
 		catch (RunnerClient.UnreachableException ex) {
 			output.print(ex.toError(this.json));

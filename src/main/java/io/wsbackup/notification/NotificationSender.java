@@ -175,19 +175,23 @@ public class NotificationSender implements SmartLifecycle {
 	}
 
 	/**
-	 * Removes what was kept long enough, and fails what no runner could send in its retry
-	 * period (a target missing from every runner's configuration), with a warning.
+	 * Removes what was kept long enough, and fails what no runner sent within its retry
+	 * period and a day (its target is configured on no runner that polled), each with the
+	 * metric's {@code failed} outcome and an ERROR event, like a notification given up.
 	 */
 	void cleanUp() {
 		outbox.removeEndedBefore(clock.instant().minus(settings.keep()));
 		// a day's margin past the retry period: a runner that has the target gives up
-		// on its own first, with its event
-		int expired = outbox.expireUnclaimed(clock.instant().minus(settings.retryFor()).minus(Duration.ofDays(1)));
-		if (expired > 0) {
-			log.warn(
-					"{} notification(s) were sent by no runner within their retry period and are marked failed: "
-							+ "is each of their targets configured on every runner? (listNotifications status failed)",
-					expired);
+		// on its own first
+		Instant before = clock.instant().minus(settings.retryFor()).minus(Duration.ofDays(1));
+		for (Outbox.Delivery d : outbox.pendingBefore(before, 1000)) {
+			String reason = "no runner sent it within its retry period: is target " + d.target()
+					+ " configured on every runner?";
+			if (outbox.expire(d.id(), reason)) {
+				count(d, "failed");
+				tellGivenUp(d, "notification " + d.id() + " (" + d.event() + ", event " + d.eventId() + ") to target "
+						+ d.target() + " failed: " + reason);
+			}
 		}
 	}
 
@@ -250,7 +254,7 @@ public class NotificationSender implements SmartLifecycle {
 			error = "interrupted while sending (the runner stopped)";
 		}
 		catch (Exception ex) {
-			error = ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
+			error = failure(ex, target.origin());
 		}
 		Instant now = clock.instant();
 		Instant next = now.plus(backoff(d.attempts() + 1));
@@ -263,6 +267,30 @@ public class NotificationSender implements SmartLifecycle {
 			log.info("notification {} ({} to {}) attempt {} failed, next at {}: {}", d.id(), d.event(), d.target(),
 					d.attempts() + 1, next, error);
 		}
+	}
+
+	/**
+	 * Why an attempt got no answer, for the operator: what failed, against the target's
+	 * origin (never its whole URL, whose path may be a secret).
+	 */
+	String failure(Exception ex, String origin) {
+		String detail = ex.getMessage() == null || ex.getMessage().isBlank() ? "" : ": " + ex.getMessage();
+		if (ex instanceof java.net.http.HttpConnectTimeoutException) {
+			return "no connection to " + origin + " within " + settings.requestTimeout();
+		}
+		if (ex instanceof java.net.http.HttpTimeoutException) {
+			return "no answer from " + origin + " within " + settings.requestTimeout();
+		}
+		if (ex instanceof java.net.ConnectException) {
+			return "could not connect to " + origin + " (refused or unreachable: is the receiver up?)";
+		}
+		if (ex instanceof javax.net.ssl.SSLException) {
+			return "TLS with " + origin + " failed" + detail;
+		}
+		if (ex instanceof java.io.IOException) {
+			return "the exchange with " + origin + " failed (" + ex.getClass().getSimpleName() + ")" + detail;
+		}
+		return ex.getClass().getSimpleName() + detail;
 	}
 
 	/**
@@ -282,9 +310,13 @@ public class NotificationSender implements SmartLifecycle {
 			return;
 		}
 		count(d, "failed");
-		String message = "notification " + d.id() + " (" + d.event() + ", event " + d.eventId() + ") to target "
-				+ d.target() + " failed for good after " + (d.attempts() + 1) + " attempt(s) over "
-				+ settings.retryFor() + ": " + error;
+		tellGivenUp(d,
+				"notification " + d.id() + " (" + d.event() + ", event " + d.eventId() + ") to target " + d.target()
+						+ " failed for good after " + (d.attempts() + 1) + " attempt(s) over " + settings.retryFor()
+						+ ": " + error);
+	}
+
+	private void tellGivenUp(Outbox.Delivery d, String message) {
 		if (d.workspaceCrn() != null) {
 			events.error(d.workspaceCrn(), backupOf(d), "notify", message);
 		}

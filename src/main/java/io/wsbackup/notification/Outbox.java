@@ -251,20 +251,30 @@ public class Outbox {
 	}
 
 	/**
-	 * Marks failed the pending deliveries written before {@code before} that no runner
-	 * took within their retry period: their target is configured on no runner that
-	 * polled.
-	 * @return how many
+	 * The pending deliveries written before {@code before} that no live claim holds (at
+	 * most {@code limit}, oldest first).
 	 */
-	public int expireUnclaimed(Instant before) {
+	public List<Delivery> pendingBefore(Instant before, int limit) {
 		LocalDateTime now = Times.toDb(clock.instant());
 		return jdbc
-			.sql("UPDATE WS_NOTIFICATION SET STATUS = ?, LAST_ERROR = ? WHERE STATUS = ? AND CREATED_AT < ? "
+			.sql("SELECT * FROM WS_NOTIFICATION WHERE STATUS = ? AND CREATED_AT < ? "
+					+ "AND (CLAIMED_UNTIL IS NULL OR CLAIMED_UNTIL < ?) ORDER BY ID LIMIT ?")
+			.params(Status.PENDING.text(), Times.toDb(before), now, limit)
+			.query(Outbox::map)
+			.list();
+	}
+
+	/**
+	 * Marks a pending delivery that no live claim holds failed, without an attempt.
+	 * @return whether it was still pending and unclaimed
+	 */
+	public boolean expire(long id, String reason) {
+		LocalDateTime now = Times.toDb(clock.instant());
+		return jdbc
+			.sql("UPDATE WS_NOTIFICATION SET STATUS = ?, LAST_ERROR = ? WHERE ID = ? AND STATUS = ? "
 					+ "AND (CLAIMED_UNTIL IS NULL OR CLAIMED_UNTIL < ?)")
-			.params(Status.FAILED.text(),
-					"no runner sent it within its retry period: is its target configured on every runner?",
-					Status.PENDING.text(), Times.toDb(before), now)
-			.update();
+			.params(Status.FAILED.text(), reason, id, Status.PENDING.text(), now)
+			.update() == 1;
 	}
 
 	/** Removes delivered and failed deliveries written before {@code before}. */

@@ -104,18 +104,17 @@ class NotificationsCliTest {
 	}
 
 	/**
-	 * The exit code says that the runner took the request; whether the receiver took the
-	 * test is the answer's status (a failed first attempt is retried like any
-	 * notification's).
+	 * A test the receiver did not take exits 1, with the answer printed (its first
+	 * attempt failed; it is retried like any notification's).
 	 */
 	@Test
-	void aTestWhoseFirstAttemptFailedIsPrintedPendingWithTheReceiversAnswer() {
+	void aTestWhoseFirstAttemptFailedIsPrintedPendingWithTheReceiversAnswerAndExitsOne() {
 		this.runner.answer("sendTestNotification", 200,
 				"{'notification': " + test("pending", 503, "HTTP 503: try later") + "}");
 
 		Result result = cli("send-test-notification", "--target", "ops");
 
-		assertThat(result.exit()).isZero();
+		assertThat(result.exit()).isEqualTo(1);
 		JsonNode notification = result.stdoutJson().path("notification");
 		assertThat(notification.path("status").asString()).isEqualTo("pending");
 		assertThat(notification.path("lastError").asString()).isEqualTo("HTTP 503: try later");

@@ -339,7 +339,8 @@ class NotificationsTest extends WsbackupTestSupport {
 	void aReceiverThatIsDownForAWhileGetsTheEventOnceItIsUp() {
 		Outbox.Delivery refused = sender.sendTest("later", CREATOR);
 		assertThat(refused.status()).isEqualTo(Outbox.Status.PENDING);
-		assertThat(refused.lastError()).contains("ConnectException");
+		assertThat(refused.lastError()).isEqualTo("could not connect to http://127.0.0.1:" + LATER_PORT
+				+ " (refused or unreachable: is the receiver up?)");
 		// down for a few more attempts
 		await().atMost(Duration.ofSeconds(20)).until(() -> outbox.find(refused.id()).orElseThrow().attempts() >= 3);
 		try (Receiver later = new Receiver(LATER_PORT)) {
@@ -432,9 +433,11 @@ class NotificationsTest extends WsbackupTestSupport {
 	@Test
 	void aRunnerLeavesATargetItDoesNotKnowToTheRunnersThatDoUntilNoneTookItInItsRetryPeriod() {
 		// written by a runner configured with a target this one lacks (a rolling change)
-		String eventId = new TransactionTemplate(transactionManager).execute((s) -> outbox.add(
-				new Notice(NotificationEvent.TEST, null, null, null, "for a target of another runner", Map.of()),
-				List.of("elsewhere")));
+		Workspace ws = newWorkspace();
+		String eventId = new TransactionTemplate(transactionManager)
+			.execute((s) -> outbox.add(new Notice(NotificationEvent.RESTORE_FAILED, ws.crn().toString(),
+					ws.crn().toString(), null, "for a target of another runner", Map.of()), List.of("elsewhere")));
+		double failedBefore = counter("restore-failed", "failed");
 		long id = outbox.ofEvent(eventId).get(0).id();
 		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> true);
 		Outbox.Delivery left = outbox.find(id).orElseThrow();
@@ -449,7 +452,14 @@ class NotificationsTest extends WsbackupTestSupport {
 		sender.cleanUp();
 		Outbox.Delivery expired = outbox.find(id).orElseThrow();
 		assertThat(expired.status()).isEqualTo(Outbox.Status.FAILED);
-		assertThat(expired.lastError()).contains("no runner sent it within its retry period");
+		assertThat(expired.lastError()).contains("no runner sent it within its retry period",
+				"is target elsewhere configured on every runner?");
+		assertThat(expired.attempts()).isZero();
+		assertThat(counter("restore-failed", "failed")).isEqualTo(failedBefore + 1);
+		assertThat(events.list(ws.crn().toString(), null, 10)).anySatisfy((e) -> {
+			assertThat(e.level()).isEqualTo("ERROR");
+			assertThat(e.message()).contains("to target elsewhere failed: no runner sent it");
+		});
 	}
 
 	@Test

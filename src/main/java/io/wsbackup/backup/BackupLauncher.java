@@ -229,7 +229,7 @@ public class BackupLauncher implements LaunchableJob {
 				}
 			}, (ex) -> {
 				if (reopens) {
-					backups.moveStatus(crn, BackupStatus.RUNNING, before, backup.failureReason());
+					backups.putBack(crn, BackupStatus.RUNNING, before, backup.failureReason());
 				}
 			});
 		}

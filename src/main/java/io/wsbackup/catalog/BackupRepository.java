@@ -119,9 +119,6 @@ public class BackupRepository {
 	 * @throws IllegalStateException when the transition table does not allow the move
 	 */
 	public boolean moveStatus(Crn crn, BackupStatus from, BackupStatus to, String failureReason) {
-		if (!from.canMoveTo(to)) {
-			throw new IllegalStateException("a backup cannot go from " + from + " to " + to);
-		}
 		NotificationEvent ended = switch (to) {
 			case SUCCEEDED -> NotificationEvent.BACKUP_SUCCEEDED;
 			case CANCELLED -> NotificationEvent.BACKUP_CANCELLED;
@@ -129,10 +126,7 @@ public class BackupRepository {
 					? NotificationEvent.BACKUP_TIMED_OUT : NotificationEvent.BACKUP_FAILED;
 			default -> null;
 		};
-		java.util.function.BooleanSupplier move = () -> jdbc
-			.sql("UPDATE WS_BACKUP SET STATUS = ?, FAILURE_REASON = ?, UPDATED_AT = ? WHERE CRN = ? AND STATUS = ?")
-			.params(to.text(), truncate(failureReason, 2000), Times.toDb(clock.instant()), crn.toString(), from.text())
-			.update() == 1;
+		java.util.function.BooleanSupplier move = () -> putBack(crn, from, to, failureReason);
 		if (ended == null) {
 			return move.getAsBoolean();
 		}
@@ -143,6 +137,22 @@ public class BackupRepository {
 			}
 			return moved;
 		});
+	}
+
+	/**
+	 * Moves a backup's status telling no notification target: to put it back in the
+	 * status it had before a move that did not go on (a reopen whose restart could not be
+	 * launched), since its outcome did not change. {@link #moveStatus} writes through it.
+	 * @throws IllegalStateException when the transition table does not allow the move
+	 */
+	public boolean putBack(Crn crn, BackupStatus from, BackupStatus to, String failureReason) {
+		if (!from.canMoveTo(to)) {
+			throw new IllegalStateException("a backup cannot go from " + from + " to " + to);
+		}
+		return jdbc
+			.sql("UPDATE WS_BACKUP SET STATUS = ?, FAILURE_REASON = ?, UPDATED_AT = ? WHERE CRN = ? AND STATUS = ?")
+			.params(to.text(), truncate(failureReason, 2000), Times.toDb(clock.instant()), crn.toString(), from.text())
+			.update() == 1;
 	}
 
 	/**

@@ -318,6 +318,26 @@ class NotificationsTest extends WsbackupTestSupport {
 	}
 
 	@Test
+	void aBackupPutBackAfterARestartThatCouldNotBeLaunchedTellsNothingWhileItsEndDoes() {
+		Workspace ws = newWorkspace();
+		Backup backup = new Backup(io.wsbackup.workspace.Crn.newBackup(ws.crn()), ws.crn(), "reopened", CREATOR,
+				clock.instant(), "2.0.47", BackupStatus.RUNNING, 60, "mlx-test", null, List.of(), null);
+		backups.insert(backup);
+		// a reopened backup whose restart could not be launched goes back as it was
+		assertThat(backups.putBack(backup.crn(), BackupStatus.RUNNING, BackupStatus.FAILED, "the old reason")).isTrue();
+		assertThat(outbox.pageNewestFirst(null, null, null, ws.crn().toString(), null, 10)).isEmpty();
+		// a real end tells
+		assertThat(backups.moveStatus(backup.crn(), BackupStatus.FAILED, BackupStatus.RUNNING, null)).isTrue();
+		assertThat(backups.moveStatus(backup.crn(), BackupStatus.RUNNING, BackupStatus.FAILED, "the new reason"))
+			.isTrue();
+		assertThat(outbox.pageNewestFirst(null, null, null, ws.crn().toString(), null, 10))
+			.extracting(Outbox.Delivery::event)
+			.containsOnly("backup-failed")
+			.isNotEmpty();
+		onlyEvent("/all", backup.crn().toString(), "io.wsbackup.backup.failed");
+	}
+
+	@Test
 	void aReceiverThatAnswers503IsSentTheEventAgainWithBackOffUntilItTakesItOnce() {
 		RECEIVER.answerFirst("/flaky", 503, 503);
 		Outbox.Delivery first = sender.sendTest("flaky", CREATOR);

@@ -456,7 +456,14 @@ function summaryBar(summary) {
 		item('protected', summary.protectedWithin26Hours, 'protected within 26 h', 'ok'),
 		item('failing', summary.failing, 'last backup failed', 'bad'),
 		item('running', summary.running, 'running now', 'busy'),
-		item('never', summary.neverBackedUp, 'never backed up', 'warn'));
+		item('never', summary.neverBackedUp, 'never backed up', 'warn'),
+		// shown only when some notification was given up: then nobody was told of something
+		summary.notificationsFailed > 0
+			? h('a', { class: 'figure bad', 'data-summary': 'notifications-failed',
+				href: href('notifications', { status: 'failed' }),
+				title: 'notifications of the last 7 days that no receiver took: see the Notifications page' },
+			h('span', { class: 'n' }, String(summary.notificationsFailed)),
+			h('span', { class: 'label' }, 'notifications failed (7 days)')) : null);
 }
 
 function lastAttemptView(b) {

@@ -98,10 +98,11 @@ final class ListViews {
 	/**
 	 * The fleet at a glance (of the request's environment, whatever the page and name
 	 * filter): workspaces with a succeeded backup created within the last 26 hours, whose
-	 * last attempt failed, with a backup or restore running, and never backed up.
+	 * last attempt failed, with a backup or restore running, and never backed up; and the
+	 * notifications of the last 7 days that no receiver took (failed for good).
 	 */
 	record SummaryView(int workspaces, int protectedWithin26Hours, int failing, int running, int neverBackedUp,
-			String asOf) {
+			int notificationsFailed, String asOf) {
 	}
 
 	record WorkspacesPage(List<WorkspaceListing> workspaces, SummaryView summary, String nextToken) {

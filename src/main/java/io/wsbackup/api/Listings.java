@@ -26,6 +26,7 @@ import io.wsbackup.events.Event;
 import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.Verification;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.notification.Notifications;
 import io.wsbackup.overview.OverviewRepository;
 import io.wsbackup.overview.OverviewRepository.BackupFilter;
 import io.wsbackup.overview.OverviewRepository.BackupKey;
@@ -52,6 +53,11 @@ class Listings {
 	/** A workspace with a succeeded backup younger than this is protected. */
 	static final Duration PROTECTED_WITHIN = Duration.ofHours(26);
 
+	/**
+	 * The summary counts the notifications that failed for good written this long ago.
+	 */
+	static final Duration NOTIFICATIONS_FAILED_WITHIN = Duration.ofDays(7);
+
 	private static final int MAX_NAME_FILTER = 100;
 
 	private final WorkspaceRepository workspaces;
@@ -64,8 +70,11 @@ class Listings {
 
 	private final BackupRepository catalog;
 
+	private final Notifications notifications;
+
 	Listings(WorkspaceRepository workspaces, OverviewRepository overview, BackupRepository catalog, EventLog events,
-			Clock clock) {
+			Clock clock, Notifications notifications) {
+		this.notifications = notifications;
 		this.workspaces = workspaces;
 		this.catalog = catalog;
 		this.overview = overview;
@@ -114,8 +123,10 @@ class Listings {
 		}
 		Instant now = clock.instant();
 		OverviewRepository.Summary s = overview.summary(r.environmentName(), now.minus(PROTECTED_WITHIN));
+		int notificationsFailed = notifications.enabled()
+				? notifications.outbox().failedSince(now.minus(NOTIFICATIONS_FAILED_WITHIN), r.environmentName()) : 0;
 		return new WorkspacesPage(listed, new SummaryView(s.workspaces(), s.protectedRecently(), s.failing(),
-				s.running(), s.neverBackedUp(), Views.time(now)), next);
+				s.running(), s.neverBackedUp(), notificationsFailed, Views.time(now)), next);
 	}
 
 	BackupsPage listWorkspaceBackups(Workspace w, Requests.ListWorkspaceBackups r) {

@@ -277,6 +277,25 @@ public class Outbox {
 			.update() == 1;
 	}
 
+	/**
+	 * How many deliveries written since {@code since} failed for good: of the workspaces
+	 * of one environment when it is given, else all.
+	 */
+	public int failedSince(Instant since, String environmentName) {
+		if (environmentName == null) {
+			return jdbc.sql("SELECT COUNT(*) FROM WS_NOTIFICATION WHERE STATUS = ? AND CREATED_AT >= ?")
+				.params(Status.FAILED.text(), Times.toDb(since))
+				.query(Integer.class)
+				.single();
+		}
+		return jdbc
+			.sql("SELECT COUNT(*) FROM WS_NOTIFICATION WHERE STATUS = ? AND CREATED_AT >= ? AND WORKSPACE_CRN IN "
+					+ "(SELECT CRN FROM WS_WORKSPACE WHERE ENVIRONMENT_NAME = ?)")
+			.params(Status.FAILED.text(), Times.toDb(since), environmentName)
+			.query(Integer.class)
+			.single();
+	}
+
 	/** Removes delivered and failed deliveries written before {@code before}. */
 	public int removeEndedBefore(Instant before) {
 		return jdbc.sql("DELETE FROM WS_NOTIFICATION WHERE STATUS <> ? AND CREATED_AT < ?")

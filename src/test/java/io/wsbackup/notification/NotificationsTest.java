@@ -89,6 +89,9 @@ class NotificationsTest extends WsbackupTestSupport {
 		RECEIVER.close();
 	}
 
+	@org.springframework.boot.test.web.server.LocalServerPort
+	int port;
+
 	@Autowired
 	Launcher launcher;
 
@@ -401,6 +404,7 @@ class NotificationsTest extends WsbackupTestSupport {
 		Workspace ws = newWorkspace();
 		Backup backup = backUp(ws, "unheard", CREATOR);
 		double failedBefore = counter("runner-took-over", "failed");
+		int failedShownBefore = listWorkspacesSummary(ws.environmentName()).path("notificationsFailed").asInt();
 		executionEvents.tookOver(
 				new JobParametersBuilder().addString("backupCrn", backup.crn().toString()).toJobParameters(),
 				"runner runner-gone shut down and released it");
@@ -413,6 +417,10 @@ class NotificationsTest extends WsbackupTestSupport {
 		clock.advance(settings.retryFor().plusMinutes(1));
 		Outbox.Delivery failed = await().atMost(Duration.ofSeconds(20))
 			.until(() -> outbox.find(pending.id()).orElseThrow(), (d) -> d.status() == Outbox.Status.FAILED);
+		// the main screen says so: the fleet summary of listWorkspaces counts it (with
+		// those of this class's other tests that the clock's jump gave up too)
+		assertThat(listWorkspacesSummary(ws.environmentName()).path("notificationsFailed").asInt())
+			.isGreaterThanOrEqualTo(failedShownBefore + 1);
 		assertThat(failed.attempts()).isGreaterThanOrEqualTo(2);
 		assertThat(counter("runner-took-over", "failed")).isEqualTo(failedBefore + 1);
 		assertThat(events.list(ws.crn().toString(), backup.crn().toString(), 100)).anySatisfy((e) -> {
@@ -514,6 +522,23 @@ class NotificationsTest extends WsbackupTestSupport {
 			senders.add(outbox.ofEvent(id).get(0).claimedBy());
 		}
 		assertThat(senders).isSubsetOf(second.claimer(), sender.claimer());
+	}
+
+	private JsonNode listWorkspacesSummary(String environment) {
+		try {
+			var response = java.net.http.HttpClient.newHttpClient()
+				.send(asViewer(java.net.http.HttpRequest
+					.newBuilder(java.net.URI.create("http://localhost:" + port + "/api/v1/ml/listWorkspaces")))
+					.header("Content-Type", "application/json")
+					.POST(java.net.http.HttpRequest.BodyPublishers
+						.ofString("{\"environmentName\": \"" + environment + "\"}"))
+					.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+			assertThat(response.statusCode()).isEqualTo(200);
+			return JsonMapper.builder().build().readTree(response.body()).path("summary");
+		}
+		catch (java.io.IOException | InterruptedException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private double counter(String event, String outcome) {

@@ -981,7 +981,8 @@ function aboutView(n, names) {
 
 function deliveriesTable(notifications, names, now) {
 	const rows = notifications.map((n) => h('tr', { 'data-key': n.notificationId, 'data-notification': n.notificationId,
-		'data-event': n.event, 'data-status': n.status, class: n.status === 'failed' ? 'delivery-failed' : null },
+		'data-event': n.event, 'data-target': n.target, 'data-status': n.status,
+		class: n.status === 'failed' ? 'delivery-failed' : null },
 	h('td', { class: 'nowrap' }, time(n.createdAt), h('div', { class: 'muted' }, age(n.createdAt, now))),
 	h('td', {}, h('span', { class: 'mono nowrap' }, n.event), h('div', { class: 'muted event-type',
 		title: `CloudEvent id ${n.eventId}` }, n.eventType ?? '')),

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.wsbackup.notification.Receiver;
 import io.wsbackup.system.security.HashedTokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +37,10 @@ import static org.awaitility.Awaitility.await;
  * from the dialog is cancelled, another reaches {@code succeeded} and is restored into a
  * new workspace, the cancelled one is deleted. A schedule paused in its file is resumed,
  * paused and run now; a backup made to fail (its vault cannot be made ready) shows on the
- * Jobs page with its failed step and is restarted from there. A screenshot of each page
+ * Jobs page with its failed step and is restarted from there; its failure reaches a
+ * notification receiver of the test, signed, and the one given up for a receiver that is
+ * down shows on the Workspaces page and the Notifications page, where a test is sent.
+ * A screenshot of each page
  * goes to {@code target/console-screenshots/}. The console asks for a token first (the
  * embedded default's generated admin token); a viewer's console shows no write action.
  */
@@ -62,6 +66,11 @@ class WebConsoleIT {
 	Path profile;
 
 	private Process runner;
+
+	private static final String OPS_SECRET = "console-ops-secret";
+
+	/** The notification receiver of target ops. */
+	private Receiver receiver;
 
 	private WebDriver browser;
 
@@ -96,6 +105,9 @@ class WebConsoleIT {
 		if (runner != null) {
 			runner.destroy();
 			runner.waitFor(30, TimeUnit.SECONDS);
+		}
+		if (receiver != null) {
+			receiver.close();
 		}
 	}
 
@@ -316,6 +328,25 @@ class WebConsoleIT {
 		assertThat(attribute(By.id("notice"), "class")).isEqualTo("notice warning");
 		assertThat(attribute(By.id("notice"), "data-sticky")).isEqualTo("yes");
 		screenshot("04b-workspaces-failed-backup");
+		// the failure was told: the ops target's receiver has it, signed; the chat
+		// target's
+		// receiver is down, so its notification is given up after the retry period, and
+		// the main screen says so
+		await().atMost(Duration.ofSeconds(30)).until(() -> receiver.about("/ops", "broken"), (r) -> !r.isEmpty());
+		assertThat(receiver.about("/ops", "broken")).singleElement()
+			.satisfies((r) -> assertThat(r.signedWith(OPS_SECRET)).isTrue());
+		eventually(() -> text(By.cssSelector("#summary [data-summary='notifications-failed'] .n")).equals("1"));
+		screenshot("04b1-workspaces-notification-failed");
+		click(By.cssSelector("#summary [data-summary='notifications-failed']"));
+		eventually(() -> text(By.cssSelector("#notifications tr[data-target='chat'][data-status='failed']"))
+			.contains("backup-failed"));
+		assertThat(text(By.cssSelector("#notifications tr[data-target='chat'][data-status='failed']")))
+			.contains("could not connect");
+		click(By.cssSelector("tr[data-target='ops'] button[data-action='test']"));
+		eventually(() -> text(By.id("notice")).contains("Test notification delivered to ops"));
+		assertThat(receiver.received())
+			.anySatisfy((r) -> assertThat(r.json().path("type").asString()).isEqualTo("io.wsbackup.test"));
+		screenshot("04b2-notifications");
 		click(By.cssSelector("nav a[data-page='catalog']"));
 		await().atMost(Duration.ofSeconds(30))
 			.pollInterval(Duration.ofMillis(300))
@@ -620,6 +651,7 @@ class WebConsoleIT {
 	}
 
 	private void startRunner() throws Exception {
+		receiver = new Receiver();
 		int port = PackagedRunner.freePort();
 		endpoint = "http://127.0.0.1:" + port;
 		runner = PackagedRunner.start(work, port, java.util.Map.of(), "--wsbackup.data-dir=" + dataDir,
@@ -630,7 +662,16 @@ class WebConsoleIT {
 				// snapshots
 				"--wsbackup.cloud.local.max-bytes-per-second=2MB", "--wsbackup.schedules-dir=" + schedules(),
 				// a scheduled backup's end is noticed within 2 s, not 30
-				"--wsbackup.schedules.poll-interval=2s");
+				"--wsbackup.schedules.poll-interval=2s",
+				// failures are told to a receiver of the test, signed, and to one that is
+				// down (given up after 3 s)
+				"--wsbackup.notifications.targets.ops.url=" + receiver.url("/ops"),
+				"--wsbackup.notifications.targets.ops.secret=" + OPS_SECRET,
+				"--wsbackup.notifications.targets.ops.events=backup-failed",
+				"--wsbackup.notifications.targets.chat.url=http://127.0.0.1:" + Receiver.freePort() + "/services/x",
+				"--wsbackup.notifications.targets.chat.format=slack",
+				"--wsbackup.notifications.targets.chat.events=backup-failed", "--wsbackup.notifications.retry-for=3s",
+				"--wsbackup.notifications.first-retry=1s");
 	}
 
 }

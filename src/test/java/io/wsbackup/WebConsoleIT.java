@@ -39,10 +39,10 @@ import static org.awaitility.Awaitility.await;
  * paused and run now; a backup made to fail (its vault cannot be made ready) shows on the
  * Jobs page with its failed step and is restarted from there; its failure reaches a
  * notification receiver of the test, signed, and the one given up for a receiver that is
- * down shows on the Workspaces page and the Notifications page, where a test is sent.
- * A screenshot of each page
- * goes to {@code target/console-screenshots/}. The console asks for a token first (the
- * embedded default's generated admin token); a viewer's console shows no write action.
+ * down shows on the Workspaces page and the Notifications page, where a test is sent. A
+ * screenshot of each page goes to {@code target/console-screenshots/}. The console asks
+ * for a token first (the embedded default's generated admin token); a viewer's console
+ * shows no write action.
  */
 class WebConsoleIT {
 

@@ -164,9 +164,10 @@ public class BackupRepository {
 	/**
 	 * Tells the notification targets that want it something about a backup that changes
 	 * nothing in the catalog (a timeout it will miss, a delete that failed), at once.
+	 * @param backup the catalog entry as the caller just read it
 	 */
 	public void tell(NotificationEvent event, Backup backup, String message) {
-		notifications.record(event, () -> notice(event, find(backup.crn()).orElse(backup), message));
+		notifications.record(event, () -> notice(event, backup, message));
 	}
 
 	/** A notification about a backup, its catalog entry as data. */

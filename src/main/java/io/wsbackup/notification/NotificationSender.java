@@ -219,11 +219,8 @@ public class NotificationSender implements SmartLifecycle {
 	}
 
 	private void send(Outbox.Delivery d) {
+		// a sender claims only notifications of the targets it is configured with
 		NotificationSettings.Target target = settings.targets().get(d.target());
-		if (target == null) {
-			giveUp(d, null, "target " + d.target() + " is no longer configured");
-			return;
-		}
 		Integer status = null;
 		String error;
 		try {

@@ -189,7 +189,10 @@ class NotificationsTest extends WsbackupTestSupport {
 		assertThat(slack.json().path("text").asString()).contains("backup-failed", "the vault is on fire");
 		assertThat(slack.header(Payloads.SIGNATURE_HEADER)).isNull();
 		// a schedule's own target hears nothing of a backup no schedule started
-		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+		await().during(Duration.ofMillis(500))
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> RECEIVER.about("/failures", ws.name()).size() == 1
+					&& RECEIVER.about("/nightly", ws.crn().toString()).isEmpty());
 		assertThat(RECEIVER.about("/failures", ws.name())).as("the failure only").hasSize(1);
 		assertThat(RECEIVER.about("/nightly", ws.crn().toString())).isEmpty();
 
@@ -370,7 +373,9 @@ class NotificationsTest extends WsbackupTestSupport {
 			Outbox.Delivery delivered = await().atMost(Duration.ofSeconds(20))
 				.until(() -> outbox.find(refused.id()).orElseThrow(), (d) -> d.status() == Outbox.Status.DELIVERED);
 			assertThat(delivered.attempts()).isGreaterThanOrEqualTo(4);
-			await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+			await().during(Duration.ofMillis(500))
+				.atMost(Duration.ofSeconds(5))
+				.until(() -> later.about("/later", refused.eventId()).size() == 1);
 			assertThat(later.about("/later", refused.eventId())).as("delivered once")
 				.singleElement()
 				.satisfies((r) -> assertThat(r.signedWith("later-secret")).isTrue());
@@ -449,7 +454,9 @@ class NotificationsTest extends WsbackupTestSupport {
 			return;
 		}
 		long id = stolen.get(0).id();
-		await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> true);
+		await().during(Duration.ofMillis(600))
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> RECEIVER.about("/flaky", eventId).isEmpty());
 		assertThat(RECEIVER.about("/flaky", eventId)).as("not sent while the dead runner's claim lasts").isEmpty();
 		clock.advance(Duration.ofMinutes(2));
 		Outbox.Delivery delivered = await().atMost(Duration.ofSeconds(20))
@@ -467,7 +474,9 @@ class NotificationsTest extends WsbackupTestSupport {
 					ws.crn().toString(), null, "for a target of another runner", Map.of()), List.of("elsewhere")));
 		double failedBefore = counter("restore-failed", "failed");
 		long id = outbox.ofEvent(eventId).get(0).id();
-		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+		await().during(Duration.ofMillis(500))
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> outbox.find(id).orElseThrow().attempts() == 0);
 		Outbox.Delivery left = outbox.find(id).orElseThrow();
 		assertThat(left.status()).isEqualTo(Outbox.Status.PENDING);
 		assertThat(left.attempts()).isZero();

@@ -132,14 +132,15 @@ public class NotificationSender implements SmartLifecycle {
 	 * that is not configured
 	 */
 	public Outbox.Delivery sendTest(String target, String requestedBy) {
-		Outbox.Delivery written = notifications.addTest(target, requestedBy);
 		if (!sending) {
+			Outbox.Delivery written = notifications.addTest(target, requestedBy, null, null);
 			wake();
 			return written;
 		}
-		Instant claimedUntil = clock.instant().plus(claimLength());
-		outbox.claim(written.id(), claimer, claimedUntil).ifPresent(this::send);
-		return outbox.find(written.id()).orElse(written);
+		Outbox.Delivery claimed = notifications.addTest(target, requestedBy, claimer,
+				clock.instant().plus(claimLength()));
+		send(claimed);
+		return outbox.find(claimed.id()).orElse(claimed);
 	}
 
 	/** This sender's name in the outbox's claims. */

@@ -1,6 +1,7 @@
 package io.wsbackup.notification;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -100,12 +101,14 @@ public class Notifications {
 	}
 
 	/**
-	 * Writes a test event for one target, committed at once.
+	 * Writes a test event for one target, committed at once; with a claimer, claimed for
+	 * it in the same transaction, so that no polling sender takes it before the caller
+	 * sends it.
 	 * @return its delivery
 	 * @throws WsbackupException 400 without a target, 404 when no such target is
 	 * configured
 	 */
-	Outbox.Delivery addTest(String target, String requestedBy) {
+	Outbox.Delivery addTest(String target, String requestedBy, String claimer, Instant claimedUntil) {
 		if (target == null || target.isBlank()) {
 			throw WsbackupException.invalid("target is required: the name of a target under "
 					+ "wsbackup.notifications.targets (listNotifications lists them)");
@@ -118,8 +121,10 @@ public class Notifications {
 		Notice notice = new Notice(NotificationEvent.TEST, null, null, null,
 				"test notification to target " + target + ", requested by " + requestedBy,
 				Notice.fields("requestedBy", requestedBy));
-		String eventId = transaction.execute((status) -> outbox.add(notice, List.of(target)));
-		return outbox.ofEvent(eventId).get(0);
+		return transaction.execute((status) -> {
+			Outbox.Delivery written = outbox.ofEvent(outbox.add(notice, List.of(target))).get(0);
+			return (claimer != null) ? outbox.claim(written.id(), claimer, claimedUntil).orElseThrow() : written;
+		});
 	}
 
 	/** The configured targets, by name. */

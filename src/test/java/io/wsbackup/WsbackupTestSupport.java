@@ -40,7 +40,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "wsbackup.cloud.provider=fake", "wsbackup.workloads.provider=fake",
 				"wsbackup.demo.enabled=false", "wsbackup.backup.poll-initial-interval=20ms",
-				"wsbackup.backup.poll-max-interval=100ms", "wsbackup.jobs.max-concurrent=4",
+				"wsbackup.backup.poll-max-interval=100ms", "wsbackup.jobs.max-concurrent=64",
 				"wsbackup.backup.workload-start-retry-backoff=10ms",
 				// no schedules here, and no Quartz scheduler joining the test schema's
 				// cluster: the

@@ -10,6 +10,7 @@ import io.wsbackup.catalog.BackupRepository;
 import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.execution.JobStarter;
+import io.wsbackup.execution.LaunchQueue;
 import io.wsbackup.execution.Runner;
 import io.wsbackup.execution.JobStarter.LaunchFailedException;
 import io.wsbackup.execution.LaunchableJob;
@@ -91,13 +92,19 @@ public class BackupLauncher implements LaunchableJob {
 	}
 
 	/**
-	 * Starts a backup of a workspace and returns at once.
+	 * Starts a backup of a workspace and returns at once: its job starts on this runner,
+	 * or, when the runner or the workspace's cloud account has no room (or the placement
+	 * asks for any runner), its launch is queued in the store for the first runner with
+	 * room ({@link io.wsbackup.execution.LaunchQueue}); the backup is {@code running}
+	 * either way, without a job execution while queued, and its timeout counts from when
+	 * its job begins.
 	 * @param timeoutMinutes the backup's timeout, or {@code null} for the default (12
 	 * hours)
 	 * @throws WsbackupException {@code INVALID_ARGUMENT}, {@code NOT_FOUND},
 	 * {@code ALREADY_EXISTS} or {@code FAILED_PRECONDITION}, with nothing written
 	 */
-	public Backup backupWorkspace(String workspaceCrn, String backupName, Integer timeoutMinutes, String creatorCrn) {
+	public Backup backupWorkspace(String workspaceCrn, String backupName, Integer timeoutMinutes, String creatorCrn,
+			LaunchQueue.Placement placement) {
 		Crn crn = Crn.parseField(workspaceCrn, Crn.WORKSPACE, "workspaceCrn");
 		if (backupName == null || backupName.isBlank()) {
 			throw WsbackupException.invalid("backupName is required");
@@ -129,14 +136,25 @@ public class BackupLauncher implements LaunchableJob {
 		}
 		Backup backup = new Backup(Crn.newBackup(crn), crn, backupName, creatorCrn, clock.instant(),
 				workspace.version(), BackupStatus.RUNNING, timeout, workspace.vaultName(), null, List.of(), null);
+		boolean startsHere = starter.startsHere(workspace.accountId(), placement);
+		String requested = "backup " + backupName + " requested by " + creatorCrn + " with a timeout of " + timeout
+				+ " minutes";
+		Runnable record = () -> {
+			backups.insert(backup);
+			events.info(crn.toString(), backup.crn().toString(), BackupParameters.JOB_NAME,
+					startsHere ? requested : requested + "; queued until a runner has room for it (its timeout "
+							+ "counts from when its job begins)");
+		};
 		JobExecution execution;
 		try {
-			execution = starter.launch(backupWorkspaceJob, parameters(backup), backup.crn().toString(), () -> {
-				backups.insert(backup);
-				events.info(crn.toString(), backup.crn().toString(), BackupParameters.JOB_NAME, "backup " + backupName
-						+ " requested by " + creatorCrn + " with a timeout of " + timeout + " minutes");
-			}, (ex) -> backups.moveStatus(backup.crn(), BackupStatus.RUNNING, BackupStatus.FAILED,
-					"the backup job could not be started: " + ex.getMessage()));
+			if (!startsHere) {
+				starter.queue(backupWorkspaceJob, backup.crn().toString(), workspace.accountId(), record);
+				log.info("backup {} of workspace {} queued", backup.crn(), crn);
+				return backups.find(backup.crn()).orElseThrow();
+			}
+			execution = starter.launch(backupWorkspaceJob, parameters(backup), backup.crn().toString(), record,
+					(ex) -> backups.moveStatus(backup.crn(), BackupStatus.RUNNING, BackupStatus.FAILED,
+							"the backup job could not be started: " + ex.getMessage()));
 		}
 		catch (DuplicateKeyException raced) {
 			throw WsbackupException
@@ -165,7 +183,7 @@ public class BackupLauncher implements LaunchableJob {
 			throw WsbackupException.invalid("backupJobTimeoutMinutes must be a number, not '" + timeout + "'");
 		}
 		return backupWorkspace(parameters.get(BackupParameters.WORKSPACE_CRN), parameters.get("backupName"), minutes,
-				creatorCrn)
+				creatorCrn, LaunchQueue.Placement.HERE)
 			.jobExecutionId();
 	}
 
@@ -265,6 +283,13 @@ public class BackupLauncher implements LaunchableJob {
 			if (!backups.moveStatus(crn, BackupStatus.RUNNING, BackupStatus.CANCELLING, null)) {
 				throw WsbackupException.failedPrecondition(
 						"backup " + backup.name() + " is no longer running; only a running backup can be cancelled");
+			}
+			if (starter.withdrawQueued(BackupParameters.JOB_NAME, crn.toString())) {
+				String reason = "cancelled while queued, before its job began; the workspace was not touched";
+				backups.moveStatus(crn, BackupStatus.CANCELLING, BackupStatus.CANCELLED, reason);
+				events.warning(backup.workspaceCrn().toString(), crn.toString(), BackupParameters.JOB_NAME,
+						"backup " + backup.name() + " " + reason);
+				return;
 			}
 			events.warning(backup.workspaceCrn().toString(), crn.toString(), BackupParameters.JOB_NAME,
 					"cancel requested for backup " + backup.name() + "; the running step stops at its next poll");

@@ -14,20 +14,26 @@ import org.springframework.core.task.TaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
- * How jobs run: asynchronously on a bounded pool of virtual threads (a launch returns at
- * once; launches beyond {@code wsbackup.jobs.max-concurrent} wait their turn), with
- * execution contexts stored as readable JSON, and one clock for everything that tells
- * time.
+ * How jobs run: asynchronously, each on a virtual thread of its own (a launch returns at
+ * once; launches beyond {@code wsbackup.jobs.max-concurrent} wait in the store's launch
+ * queue, {@link LaunchQueue}, not here), with execution contexts stored as readable JSON,
+ * and one clock for everything that tells time.
  */
 @Configuration(proxyBeanMethods = false)
 public class BatchConfiguration {
+
+	/** Virtual job threads at most: far above any limit of the launch queue. */
+	static final int JOB_THREADS = 100_000;
 
 	@Bean
 	@BatchTaskExecutor
 	TaskExecutor jobTaskExecutor(WsbackupProperties properties, io.wsbackup.execution.Runner runner) {
 		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
-		executor.setCorePoolSize(properties.jobs().maxConcurrent());
-		executor.setMaxPoolSize(properties.jobs().maxConcurrent());
+		// the pool never holds a job back: the limits are the launch queue's, in the
+		// store
+		// (LaunchQueue); jobs restarted or taken over from a dead runner run at once
+		executor.setCorePoolSize(JOB_THREADS);
+		executor.setMaxPoolSize(JOB_THREADS);
 		executor.setQueueCapacity(100_000);
 		executor.setThreadNamePrefix("job-");
 		executor.setWaitForTasksToCompleteOnShutdown(false);

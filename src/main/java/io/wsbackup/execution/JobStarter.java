@@ -56,8 +56,11 @@ public class JobStarter {
 
 	private final TransactionTemplate transaction;
 
+	private final LaunchQueue queue;
+
 	public JobStarter(JobOperator jobOperator, JobRepository jobRepository, Runner runner, RunnerRegistry runners,
-			Launches launches, PlatformTransactionManager transactionManager) {
+			Launches launches, LaunchQueue queue, PlatformTransactionManager transactionManager) {
+		this.queue = queue;
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.runner = runner;
@@ -111,6 +114,40 @@ public class JobStarter {
 				runner.endLaunch(jobName, subjectCrn);
 			}
 		}
+	}
+
+	/**
+	 * Whether a launch for a workspace of this cloud account starts on this runner at
+	 * once ({@link #launch}) or is queued ({@link #queue}); see
+	 * {@link LaunchQueue#startsHere}.
+	 */
+	public boolean startsHere(String accountId, LaunchQueue.Placement placement) {
+		return queue.startsHere(accountId, placement);
+	}
+
+	/**
+	 * Acknowledges an operation whose job waits for room: its catalog change and its
+	 * queued launch are committed together; the first runner with room takes the launch
+	 * and completes it ({@link LaunchableJob#resumeLaunch}).
+	 * @param change the catalog change, run in the transaction; it throws to refuse
+	 */
+	public void queue(Job job, String subjectCrn, String accountId, Runnable change) {
+		synchronized (lock(subjectCrn)) {
+			transaction.executeWithoutResult((status) -> {
+				change.run();
+				queue.add(job.getName(), subjectCrn, accountId);
+			});
+		}
+		queue.wake();
+	}
+
+	/**
+	 * Removes a launch still queued (its operation is cancelled before it began); call it
+	 * in the cancel's transaction.
+	 * @return whether it was queued
+	 */
+	public boolean withdrawQueued(String jobName, String subjectCrn) {
+		return queue.withdraw(jobName, subjectCrn);
 	}
 
 	/** Launches a job whose catalog change is already made (a resumed launch). */

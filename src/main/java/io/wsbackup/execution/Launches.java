@@ -67,11 +67,11 @@ public class Launches {
 			.update();
 	}
 
-	/** The launches not done, oldest first. */
+	/** The launches not done (queued ones aside: {@link LaunchQueue}), oldest first. */
 	public List<Launch> pending() {
 		return jdbc
 			.sql("SELECT l.JOB_NAME, l.SUBJECT_CRN, l.RUNNER_ID, l.REQUESTED_AT, r.HOST, r.HEARTBEAT_AT "
-					+ "FROM WS_LAUNCH l LEFT JOIN WS_RUNNER r ON r.RUNNER_ID = l.RUNNER_ID "
+					+ "FROM WS_LAUNCH l LEFT JOIN WS_RUNNER r ON r.RUNNER_ID = l.RUNNER_ID WHERE l.QUEUED_AT IS NULL "
 					+ "ORDER BY l.REQUESTED_AT, l.SUBJECT_CRN")
 			.query((rs, i) -> new Launch(rs.getString(1), rs.getString(2), rs.getString(3),
 					rs.getObject(4, LocalDateTime.class), rs.getString(5), rs.getObject(6, LocalDateTime.class)))
@@ -85,10 +85,9 @@ public class Launches {
 	 * @return whether this runner now holds the launch
 	 */
 	public boolean claim(Launch seen, String runnerId, LocalDateTime deadBefore) {
-		return jdbc
-			.sql("UPDATE WS_LAUNCH SET RUNNER_ID = ?, REQUESTED_AT = LOCALTIMESTAMP(3) "
-					+ "WHERE JOB_NAME = ? AND SUBJECT_CRN = ? AND RUNNER_ID = ? AND (RUNNER_ID = ? OR NOT EXISTS "
-					+ "(SELECT 1 FROM WS_RUNNER r WHERE r.RUNNER_ID = ? AND r.HEARTBEAT_AT >= ?))")
+		return jdbc.sql("UPDATE WS_LAUNCH SET RUNNER_ID = ?, REQUESTED_AT = LOCALTIMESTAMP(3) "
+				+ "WHERE JOB_NAME = ? AND SUBJECT_CRN = ? AND RUNNER_ID = ? AND QUEUED_AT IS NULL AND (RUNNER_ID = ? OR NOT EXISTS "
+				+ "(SELECT 1 FROM WS_RUNNER r WHERE r.RUNNER_ID = ? AND r.HEARTBEAT_AT >= ?))")
 			.params(runnerId, seen.jobName(), seen.subjectCrn(), seen.runnerId(), runnerId, seen.runnerId(), deadBefore)
 			.update() == 1;
 	}

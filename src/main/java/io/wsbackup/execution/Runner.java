@@ -65,6 +65,9 @@ public class Runner {
 
 	private volatile boolean releasing;
 
+	private volatile Runnable jobEnded = () -> {
+	};
+
 	/** nanoTime of the first successful heartbeat after the last failure, or null. */
 	private volatile Long reachableSince;
 
@@ -161,6 +164,28 @@ public class Runner {
 		if (executions.remove(executionId) == null) {
 			endedBeforeLaunchReturned.add(executionId);
 		}
+		jobEnded.run();
+	}
+
+	/**
+	 * The jobs that take room on this runner: executions launched or running here (not
+	 * those parked for good) and launches under way.
+	 */
+	public int activeJobs() {
+		int active = launching.size();
+		for (Local local : executions.values()) {
+			if (local != Local.PARKED) {
+				active++;
+			}
+		}
+		return active;
+	}
+
+	/**
+	 * What to do when a job's thread has left its execution (room freed on this runner).
+	 */
+	public void onJobEnded(Runnable action) {
+		this.jobEnded = action;
 	}
 
 	/** Whether this execution is queued, running or parked in this JVM. */

@@ -200,6 +200,16 @@ public class RunnerRegistry {
 			.update();
 	}
 
+	/**
+	 * How many runners heartbeated since {@code since}: the live runners of the cluster.
+	 */
+	public int live(LocalDateTime since) {
+		return jdbc.sql("SELECT COUNT(*) FROM WS_RUNNER WHERE HEARTBEAT_AT >= ?")
+			.param(since)
+			.query(Integer.class)
+			.single();
+	}
+
 	/** The store's time {@code age} ago. */
 	public LocalDateTime before(Duration age) {
 		return now().minus(age);

@@ -11,6 +11,7 @@ import io.wsbackup.backup.BackupLauncher;
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.deletion.DeleteLauncher;
 import io.wsbackup.execution.JobStarter;
+import io.wsbackup.execution.LaunchQueue;
 import io.wsbackup.execution.LaunchableJob;
 import io.wsbackup.execution.LaunchableJob.Resumed;
 import io.wsbackup.execution.Launches;
@@ -57,7 +58,15 @@ public class Launcher {
 	}
 
 	public Backup backupWorkspace(String workspaceCrn, String backupName, Integer timeoutMinutes, String creatorCrn) {
-		return backups.backupWorkspace(workspaceCrn, backupName, timeoutMinutes, creatorCrn);
+		return backups.backupWorkspace(workspaceCrn, backupName, timeoutMinutes, creatorCrn,
+				LaunchQueue.Placement.HERE_IF_ROOM);
+	}
+
+	/** A backup that any runner of the cluster may run (a schedule's start). */
+	public Backup backupWorkspaceOnAnyRunner(String workspaceCrn, String backupName, Integer timeoutMinutes,
+			String creatorCrn) {
+		return backups.backupWorkspace(workspaceCrn, backupName, timeoutMinutes, creatorCrn,
+				LaunchQueue.Placement.ANY_RUNNER);
 	}
 
 	public Backup cancelBackup(String backupCrn) {

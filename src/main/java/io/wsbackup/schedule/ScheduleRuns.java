@@ -407,7 +407,7 @@ public class ScheduleRuns {
 			.backupNameAt(Instant.ofEpochMilli(Long.parseLong(turn.getString(RunTriggers.FIRE_TIME))));
 		try {
 			Integer timeout = schedule.timeout() == null ? null : (int) schedule.timeout().toMinutes();
-			Backup backup = launcher.backupWorkspace(crn, name, timeout, creator);
+			Backup backup = launcher.backupWorkspaceOnAnyRunner(crn, name, timeout, creator);
 			runs.updateItem(runId, crn, ItemStatus.RUNNING, backup.crn().toString(), null);
 			triggers.awaitBackup(schedule, runId, crn, backup.crn().toString(), now);
 			return true;

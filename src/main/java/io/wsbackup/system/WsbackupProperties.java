@@ -48,7 +48,7 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 		cloud = cloud == null ? new Cloud(null, null, null) : cloud;
 		workloads = workloads == null ? new Workloads(null, null) : workloads;
 		backup = backup == null ? new Backup(null, null, null, null, null, null, null) : backup;
-		jobs = jobs == null ? new Jobs(null) : jobs;
+		jobs = jobs == null ? new Jobs(null, null, null) : jobs;
 		demo = demo == null ? new Demo(null) : demo;
 		schedules = schedules == null ? new ScheduleSettings(null, null) : schedules;
 		metrics = metrics == null ? new Metrics(null) : metrics;
@@ -199,12 +199,27 @@ public record WsbackupProperties(Path dataDir, Path schedulesDir, String account
 	}
 
 	/**
-	 * @param maxConcurrent how many jobs run at once; further launches wait their turn
+	 * How many jobs run at once. Launches beyond a limit are queued in the store
+	 * ({@code WS_LAUNCH}) and started by the first runner with room, oldest first.
+	 *
+	 * @param maxConcurrent jobs this runner runs at once (backups, restores, deletes,
+	 * drills); a job's thread is virtual, so a waiting job costs no platform thread
+	 * @param maxConcurrentPerAccount backups in flight at once per cloud account, over
+	 * all runners (AWS Backup runs one job per resource and has account quotas; its
+	 * throttling answers slow the starts down on top of this)
+	 * @param queuePollInterval how often a runner looks for queued launches it could take
+	 * (at once when a launch is queued or a job ends on it)
 	 */
-	public record Jobs(Integer maxConcurrent) {
+	public record Jobs(Integer maxConcurrent, Integer maxConcurrentPerAccount, Duration queuePollInterval) {
 
 		public Jobs {
-			maxConcurrent = maxConcurrent == null ? 8 : maxConcurrent;
+			maxConcurrent = maxConcurrent == null ? 500 : maxConcurrent;
+			maxConcurrentPerAccount = maxConcurrentPerAccount == null ? 1000 : maxConcurrentPerAccount;
+			queuePollInterval = queuePollInterval == null ? Duration.ofSeconds(1) : queuePollInterval;
+			if (maxConcurrent < 1 || maxConcurrentPerAccount < 1) {
+				throw new IllegalArgumentException("wsbackup.jobs.max-concurrent and max-concurrent-per-account must "
+						+ "be at least 1, not " + maxConcurrent + " and " + maxConcurrentPerAccount);
+			}
 		}
 
 	}

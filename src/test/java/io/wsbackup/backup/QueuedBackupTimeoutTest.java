@@ -6,6 +6,7 @@ import io.wsbackup.WsbackupTestSupport;
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.events.EventLog;
+import io.wsbackup.execution.LaunchQueue;
 import io.wsbackup.launcher.Launcher;
 import io.wsbackup.workspace.Workspace;
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A backup's timeout counts from when its job begins, not from its request: a backup that
- * waited in line for a job thread (here the runner runs one job at a time) keeps its
- * whole timeout.
+ * waited in the store's launch queue (here the runner runs one job at a time) keeps its
+ * whole timeout, and starts once the runner has room.
  */
 @TestPropertySource(properties = "wsbackup.jobs.max-concurrent=1")
 class QueuedBackupTimeoutTest extends WsbackupTestSupport {
@@ -33,6 +34,9 @@ class QueuedBackupTimeoutTest extends WsbackupTestSupport {
 
 	@Autowired
 	EventLog events;
+
+	@Autowired
+	LaunchQueue launchQueue;
 
 	@Test
 	void aBackupThatWaitedForAJobThreadKeepsItsWholeTimeout() {
@@ -46,6 +50,9 @@ class QueuedBackupTimeoutTest extends WsbackupTestSupport {
 				.anyMatch((e) -> e.percentDone() != null));
 
 		Backup queued = launcher.backupWorkspace(waiting.crn().toString(), "queued", 10, CREATOR);
+		assertThat(queued.status()).as("acknowledged").isEqualTo(BackupStatus.RUNNING);
+		assertThat(queued.jobExecutionId()).as("no job yet").isNull();
+		assertThat(launchQueue.isQueued("backupWorkspace", queued.crn().toString())).as("queued in the store").isTrue();
 		// three times its timeout goes by while the only job thread waits for the
 		// holding backup's snapshots
 		clock.advance(Duration.ofMinutes(30));
@@ -59,6 +66,7 @@ class QueuedBackupTimeoutTest extends WsbackupTestSupport {
 		assertThat(queuedEnd.getStatus()).as(String.valueOf(reload(queued).failureReason()))
 			.isEqualTo(BatchStatus.COMPLETED);
 		assertThat(reload(queued).status()).isEqualTo(BackupStatus.SUCCEEDED);
+		assertThat(launchQueue.isQueued("backupWorkspace", queued.crn().toString())).isFalse();
 	}
 
 }

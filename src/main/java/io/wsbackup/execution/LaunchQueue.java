@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.wsbackup.system.WsbackupProperties;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -65,10 +66,16 @@ public class LaunchQueue {
 	private volatile Runnable wake = () -> {
 	};
 
+	@Autowired
 	public LaunchQueue(JdbcClient jdbc, Runner runner, WsbackupProperties properties) {
+		this(jdbc, runner, properties.jobs());
+	}
+
+	/** The queue as a runner with these limits sees it (tests: other runners). */
+	public LaunchQueue(JdbcClient jdbc, Runner runner, WsbackupProperties.Jobs limits) {
 		this.jdbc = jdbc;
 		this.runner = runner;
-		this.limits = properties.jobs();
+		this.limits = limits;
 	}
 
 	public WsbackupProperties.Jobs limits() {

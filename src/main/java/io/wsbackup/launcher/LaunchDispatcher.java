@@ -19,6 +19,7 @@ import io.wsbackup.system.WsbackupProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -71,15 +72,26 @@ public class LaunchDispatcher implements SmartLifecycle {
 
 	private volatile Thread loop;
 
+	@Autowired
 	public LaunchDispatcher(LaunchQueue queue, Launcher launcher, Runner runner, RunnerRegistry registry,
 			WsbackupProperties properties) {
+		this(queue, launcher, runner, registry, properties.jobs().queuePollInterval(),
+				properties.recovery().deadAfter(), properties.recovery().enabled());
+	}
+
+	/**
+	 * The dispatcher of a runner (tests: of other runners, called by hand).
+	 * @param anyRunner whether it takes launches other runners queued
+	 */
+	public LaunchDispatcher(LaunchQueue queue, Launcher launcher, Runner runner, RunnerRegistry registry,
+			Duration pollInterval, Duration deadAfter, boolean anyRunner) {
 		this.queue = queue;
 		this.launcher = launcher;
 		this.runner = runner;
 		this.registry = registry;
-		this.pollInterval = properties.jobs().queuePollInterval();
-		this.deadAfter = properties.recovery().deadAfter();
-		this.anyRunner = properties.recovery().enabled();
+		this.pollInterval = pollInterval;
+		this.deadAfter = deadAfter;
+		this.anyRunner = anyRunner;
 	}
 
 	@Override

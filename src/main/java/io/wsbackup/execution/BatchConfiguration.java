@@ -1,7 +1,5 @@
 package io.wsbackup.execution;
 
-import io.wsbackup.system.WsbackupProperties;
-
 import java.time.Clock;
 
 import org.springframework.batch.core.repository.ExecutionContextSerializer;
@@ -27,7 +25,7 @@ public class BatchConfiguration {
 
 	@Bean
 	@BatchTaskExecutor
-	TaskExecutor jobTaskExecutor(WsbackupProperties properties, io.wsbackup.execution.Runner runner) {
+	TaskExecutor jobTaskExecutor(io.wsbackup.execution.Runner runner) {
 		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
 		// the pool never holds a job back: the limits are the launch queue's, in the
 		// store

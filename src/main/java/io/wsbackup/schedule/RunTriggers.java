@@ -8,7 +8,11 @@ import java.util.Locale;
 
 import io.wsbackup.system.WsbackupProperties;
 import io.wsbackup.workspace.Crn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.quartz.JobDataMap;
+import org.quartz.ObjectAlreadyExistsException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
@@ -28,6 +32,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 class RunTriggers {
+
+	private static final Logger log = LoggerFactory.getLogger(RunTriggers.class);
 
 	static final String RUN_ID = "runId";
 
@@ -167,6 +173,12 @@ class RunTriggers {
 			.build();
 		try {
 			scheduler.scheduleJob(trigger);
+		}
+		catch (ObjectAlreadyExistsException planned) {
+			// the same turn ran twice (Quartz reports an acquired trigger as NORMAL, so
+			// turnsNow may bring forward a turn that is about to fire, which then fires
+			// again, one after the other): its first run planned this next turn already
+			log.debug("{} is planned already", name);
 		}
 		catch (SchedulerException ex) {
 			throw new IllegalStateException("cannot plan " + name + ": " + ex.getMessage(), ex);

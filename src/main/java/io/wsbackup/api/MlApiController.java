@@ -179,7 +179,8 @@ class MlApiController {
 	Views.CancelRequested cancelBackup(@RequestBody(required = false) String body) {
 		var r = reader.read("cancelBackup", body, Requests.CancelBackup.class);
 		Backup backup = launcher.cancelBackup(r.backupCrn());
-		return new Views.CancelRequested(backup.crn().toString(), "cancelling");
+		// a backup whose launch was still queued is cancelled at once
+		return new Views.CancelRequested(backup.crn().toString(), backup.status().text());
 	}
 
 	@PostMapping("/deleteBackup")

@@ -266,9 +266,11 @@ public class BackupLauncher implements LaunchableJob {
 	 * which stops the cloud snapshots still running, puts the workspace back as it was,
 	 * and ends the backup {@code cancelled} and the job {@code STOPPED}. A backup whose
 	 * job never began (its launch cut short by a crash) is ended {@code cancelled} by the
-	 * recovery scan. It does not call {@code JobOperator.stop}: in Spring Batch 6.0 that
-	 * races the running step's own updates (spring-batch #5308, #5484) and can leave the
-	 * step UNKNOWN, never to be restarted.
+	 * recovery scan; one whose launch still waits in the launch queue is withdrawn and
+	 * ended {@code cancelled} at once. It does not call {@code JobOperator.stop}: in
+	 * Spring Batch 6.0 that races the running step's own updates (spring-batch #5308,
+	 * #5484) and can leave the step UNKNOWN, never to be restarted.
+	 * @return the backup as the cancel left it ({@code cancelling}, or {@code cancelled})
 	 * @throws WsbackupException {@code NOT_FOUND}, or {@code FAILED_PRECONDITION} when
 	 * the backup is not running
 	 */
@@ -296,7 +298,7 @@ public class BackupLauncher implements LaunchableJob {
 		});
 		// a step waiting on this runner polls now rather than after its wait
 		runner.wake(crn.toString());
-		return backup;
+		return backups.find(crn).orElse(backup);
 	}
 
 	/**

@@ -152,7 +152,8 @@ class LaunchQueueTest extends WsbackupTestSupport {
 		Workspace ws = workspaceIn(newAccount());
 		Backup backup = launcher.backupWorkspaceOnAnyRunner(ws.crn().toString(), "withdrawn", null, CREATOR);
 
-		launcher.cancelBackup(backup.crn().toString());
+		assertThat(launcher.cancelBackup(backup.crn().toString()).status()).as("what the cancel answers")
+			.isEqualTo(BackupStatus.CANCELLED);
 
 		Backup ended = reload(backup);
 		assertThat(ended.status()).isEqualTo(BackupStatus.CANCELLED);

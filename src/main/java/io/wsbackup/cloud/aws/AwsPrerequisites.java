@@ -2,6 +2,7 @@ package io.wsbackup.cloud.aws;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,9 @@ import io.wsbackup.workspace.Workspace;
  * backup role is configured, exists ({@code iam:GetRole}) and its trust policy lets
  * {@code backup.amazonaws.com} assume it; AWS Backup is opted in for EBS and EFS in the
  * region; the vault can be read (an absent vault is fine: it is created); each volume and
- * the file system exist. It changes nothing, so it can run any number of times.
+ * the file system exist. It changes nothing, so it can run any number of times. The
+ * account's part (identity, region, role, opt-in) that found nothing missing is kept for
+ * {@link #ACCOUNT_CHECK_KEPT} for the next workspaces of the account.
  *
  * <p>
  * The trust check reads the role's {@code AssumeRolePolicyDocument} (URL-encoded, as IAM
@@ -54,6 +57,19 @@ final class AwsPrerequisites {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
+	/**
+	 * How long the account's checks that found nothing missing stand for the next
+	 * workspaces of the same account and region: a fleet night validates thousands of
+	 * workspaces whose account answers are the same (a problem found is never kept, so a
+	 * fix is seen at the next check).
+	 */
+	static final Duration ACCOUNT_CHECK_KEPT = Duration.ofMinutes(1);
+
+	private record AccountChecked(String key, long at) {
+	}
+
+	private volatile AccountChecked accountChecked;
+
 	AwsPrerequisites(BackupClient backup, Ec2Client ec2, EfsClient efs, StsClient sts, IamClient iam,
 			AwsCloud.Settings settings) {
 		this.backup = backup;
@@ -65,6 +81,25 @@ final class AwsPrerequisites {
 	}
 
 	List<String> missing(Workspace workspace) {
+		List<String> missing = new ArrayList<>();
+		String accountKey = workspace.accountId() + " " + workspace.region();
+		AccountChecked checked = accountChecked;
+		if (checked == null || !checked.key().equals(accountKey)
+				|| System.nanoTime() - checked.at() > ACCOUNT_CHECK_KEPT.toNanos()) {
+			missing.addAll(accountMissing(workspace));
+			if (missing.isEmpty()) {
+				accountChecked = new AccountChecked(accountKey, System.nanoTime());
+			}
+		}
+		missing.addAll(workspaceMissing(workspace));
+		return missing;
+	}
+
+	/**
+	 * What the runner's account and configuration lack for any workspace of this account
+	 * and region: identity, region, backup role, opt-in.
+	 */
+	private List<String> accountMissing(Workspace workspace) {
 		List<String> missing = new ArrayList<>();
 		try {
 			String account = sts.getCallerIdentity().account();
@@ -105,6 +140,12 @@ final class AwsPrerequisites {
 			missing
 				.add("the AWS Backup opt-in settings cannot be read (backup:DescribeRegionSettings): " + message(ex));
 		}
+		return missing;
+	}
+
+	/** What the workspace's own vault and storage lack. */
+	private List<String> workspaceMissing(Workspace workspace) {
+		List<String> missing = new ArrayList<>();
 		try {
 			backup.describeBackupVault((r) -> r.backupVaultName(workspace.vaultName()));
 		}

@@ -248,6 +248,33 @@ class AwsCloudTest {
 	}
 
 	@Test
+	void theAccountsChecksThatFoundNothingStandForTheNextWorkspacesButAProblemIsNeverKept() {
+		AwsCloud cloud = aws.cloud("arn:aws:iam::" + AwsTestEnvironment.ACCOUNT + ":role/night-role");
+		Workspace first = withStorage(AwsTestEnvironment.ACCOUNT, AwsTestEnvironment.REGION, List.of(aws.newVolume()),
+				null);
+		assertThat(cloud.missingPrerequisites(first)).as("the role is not there yet")
+			.singleElement()
+			.satisfies((m) -> assertThat(m).contains("IAM role night-role").contains("does not exist"));
+		aws.createBackupRole("night-role", AwsTestEnvironment.BACKUP_TRUST);
+		assertThat(cloud.missingPrerequisites(first)).as("the problem was not kept: the fix is seen at once").isEmpty();
+
+		aws.iam.deleteRole((r) -> r.roleName("night-role"));
+		String gone = aws.newVolume();
+		Workspace second = withStorage(AwsTestEnvironment.ACCOUNT, AwsTestEnvironment.REGION, List.of(gone), null);
+		assertThat(cloud.missingPrerequisites(second))
+			.as("the account's answer of a moment ago stands for the next workspace (the night's thousands)")
+			.isEmpty();
+		aws.ec2.deleteVolume((r) -> r.volumeId(gone));
+		assertThat(cloud.missingPrerequisites(second)).as("a workspace's own storage is checked every time")
+			.singleElement()
+			.satisfies((m) -> assertThat(m).contains("EBS volume " + gone).contains("does not exist"));
+		assertThat(aws.cloud("arn:aws:iam::" + AwsTestEnvironment.ACCOUNT + ":role/night-role")
+			.missingPrerequisites(first)).as("another runner checks afresh")
+			.singleElement()
+			.satisfies((m) -> assertThat(m).contains("IAM role night-role").contains("does not exist"));
+	}
+
+	@Test
 	void eachMissingPrerequisiteIsNamed() {
 		Workspace elsewhere = withStorage("999999999999", "eu-west-1", List.of("vol-0123456789abcdef0", "disk-1"),
 				"fs-0badc0de");

@@ -1,10 +1,14 @@
 package io.wsbackup.execution;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +28,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatOperations;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.batch.infrastructure.repeat.exception.ExceptionHandler;
 import org.springframework.batch.infrastructure.repeat.support.RepeatTemplate;
+import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -67,7 +72,12 @@ public class StepGuard {
 
 	private final Map<Long, Integer> failedChunks = new ConcurrentHashMap<>();
 
-	StepGuard(Runner runner, RunnerRegistry registry, ExecutionEvents events, @Lazy JobRepository jobRepository) {
+	private final ConnectionSlots connectionSlots;
+
+	StepGuard(Runner runner, RunnerRegistry registry, ExecutionEvents events, @Lazy JobRepository jobRepository,
+			DataSource dataSource) {
+		this.connectionSlots = new ConnectionSlots(poolSize(dataSource));
+		log.info("steps that hold a pooled connection run {} chunks at once", connectionSlots.size());
 		this.jobRepository = jobRepository;
 		this.runner = runner;
 		this.registry = registry;
@@ -82,13 +92,23 @@ public class StepGuard {
 	 */
 	public TaskletStepBuilder step(String name, Tasklet tasklet, PlatformTransactionManager transactionManager) {
 		return new StepBuilder(name, jobRepository).tasklet(tasklet, transactionManager)
-			.stepOperations(stepOperations());
+			.stepOperations((transactionManager instanceof ResourcelessTransactionManager) ? stepOperations()
+					: stepOperations(connectionSlots));
 	}
 
 	/** The repeat operations of a step: one chunk after the other, guarded. */
 	public RepeatOperations stepOperations() {
+		return stepOperations(null);
+	}
+
+	/**
+	 * The repeat operations of a step whose chunks hold a pooled connection: each chunk
+	 * waits for a slot first ({@link ConnectionSlots}).
+	 */
+	private RepeatOperations stepOperations(ConnectionSlots slots) {
 		RepeatTemplate template = new RepeatTemplate();
-		template.setListeners(new RepeatListener[] { new Before() });
+		template.setListeners(
+				(slots == null) ? new RepeatListener[] { new Before() } : new RepeatListener[] { new Before(), slots });
 		template.setExceptionHandler(new OnFailure());
 		return template;
 	}
@@ -103,6 +123,24 @@ public class StepGuard {
 			}
 
 		};
+	}
+
+	/** How many chunks that hold a pooled connection run at once. */
+	public int connectionSlots() {
+		return connectionSlots.size();
+	}
+
+	/** The connection pool's size (Hikari's; its default of 10 for any other pool). */
+	private static int poolSize(DataSource dataSource) {
+		try {
+			if (dataSource.isWrapperFor(HikariDataSource.class)) {
+				return dataSource.unwrap(HikariDataSource.class).getMaximumPoolSize();
+			}
+		}
+		catch (SQLException ex) {
+			log.debug("the pool's size cannot be read: {}", ex.toString());
+		}
+		return 10;
 	}
 
 	private static StepExecution currentStep() {

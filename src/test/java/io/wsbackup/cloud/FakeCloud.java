@@ -153,6 +153,12 @@ public class FakeCloud implements CloudPort {
 	@Override
 	public String startSnapshot(SnapshotRequest request) {
 		gates.pass("startSnapshot");
+		long latency = startLatencyNanos;
+		if (latency > 0) {
+			// the cloud's answer takes this long (outside the fake's lock, as calls to a
+			// real cloud overlap)
+			java.util.concurrent.locks.LockSupport.parkNanos(latency);
+		}
 		String jobId = startSnapshotNow(request);
 		synchronized (this) {
 			if (loseNextStartAnswer) {
@@ -165,6 +171,13 @@ public class FakeCloud implements CloudPort {
 	}
 
 	private boolean loseNextStartAnswer;
+
+	private volatile long startLatencyNanos;
+
+	/** Every {@link #startSnapshot} answers after this long, as a distant cloud does. */
+	public void startLatency(java.time.Duration latency) {
+		startLatencyNanos = latency.toNanos();
+	}
 
 	/**
 	 * The next {@link #startSnapshot} starts its job but throws instead of answering, as
@@ -644,6 +657,7 @@ public class FakeCloud implements CloudPort {
 		snapshotTokens.clear();
 		restoreTokens.clear();
 		loseNextStartAnswer = false;
+		startLatencyNanos = 0;
 		startFailuresByResource.clear();
 		jobFailuresByResource.clear();
 		completionMessagesByResource.clear();

@@ -18,7 +18,9 @@ import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -83,8 +85,11 @@ class RunTriggers {
 
 	private final Clock clock;
 
+	private final JdbcClient jdbc;
+
 	RunTriggers(Scheduler scheduler, PlatformTransactionManager transactionManager, WsbackupProperties properties,
-			Clock clock) {
+			Clock clock, JdbcClient jdbc) {
+		this.jdbc = jdbc;
 		this.scheduler = scheduler;
 		this.transaction = QuartzKeys.transaction(transactionManager);
 		this.properties = properties;
@@ -126,22 +131,26 @@ class RunTriggers {
 
 	/**
 	 * Brings the schedule's start turns that wait at the cap (due within a re-check)
-	 * forward to now; turns waiting for a later slot keep their time.
+	 * forward to now; turns waiting for a later slot keep their time. Only a turn whose
+	 * trigger still waits in the store is moved, under Quartz's own trigger lock (taken
+	 * first, as Quartz takes it, in the transaction its job store joins): a trigger
+	 * another instance has acquired or fired is left alone, since replacing it would run
+	 * that turn twice (Quartz's API reports an acquired trigger as NORMAL).
 	 */
 	void turnsNow(Schedule schedule) {
 		Date now = Date.from(clock.instant());
 		Date recheck = Date.from(now.toInstant().plus(capRecheck()));
 		transaction.executeWithoutResult((tx) -> {
 			try {
+				String schedulerName = scheduler.getSchedulerName();
+				jdbc.sql("SELECT LOCK_NAME FROM QRTZ_LOCKS WHERE SCHED_NAME = ? AND LOCK_NAME = 'TRIGGER_ACCESS' "
+						+ "FOR UPDATE")
+					.param(schedulerName)
+					.query(String.class)
+					.list();
 				for (Trigger trigger : scheduler.getTriggersOfJob(QuartzKeys.runJob(schedule.name()))) {
-					// a turn another instance has already fired (its one shot spent, its
-					// row
-					// kept until its job ends) or acquired is left alone: replacing it
-					// would
-					// run that turn twice
 					if (trigger.getStartTime().after(now) && !trigger.getStartTime().after(recheck)
-							&& trigger.getNextFireTime() != null
-							&& scheduler.getTriggerState(trigger.getKey()) == Trigger.TriggerState.NORMAL) {
+							&& trigger.getNextFireTime() != null && waitingInStore(schedulerName, trigger.getKey())) {
 						scheduler.rescheduleJob(trigger.getKey(), trigger.getTriggerBuilder().startAt(now).build());
 					}
 				}
@@ -150,6 +159,17 @@ class RunTriggers {
 				throw new IllegalStateException(ex.getMessage(), ex);
 			}
 		});
+	}
+
+	private boolean waitingInStore(String schedulerName, TriggerKey key) {
+		return jdbc
+			.sql("SELECT TRIGGER_STATE FROM QRTZ_TRIGGERS WHERE SCHED_NAME = ? AND TRIGGER_NAME = ? "
+					+ "AND TRIGGER_GROUP = ?")
+			.params(schedulerName, key.getName(), key.getGroup())
+			.query(String.class)
+			.optional()
+			.filter("WAITING"::equals)
+			.isPresent();
 	}
 
 	/** How soon due starts are looked at again while the cap is reached. */

@@ -237,6 +237,7 @@ public class BackupLauncher implements LaunchableJob {
 			throw WsbackupException
 				.failedPrecondition("backup " + backup.name() + " cannot be restarted: " + ex.getMessage());
 		}
+		backups.setJobExecutionId(crn, execution.getId());
 		events.info(backup.workspaceCrn().toString(), crn.toString(), BackupParameters.JOB_NAME,
 				"backup " + backup.name() + " restarted as job execution " + execution.getId());
 		return execution.getId();

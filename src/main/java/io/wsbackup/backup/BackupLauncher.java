@@ -136,7 +136,8 @@ public class BackupLauncher implements LaunchableJob {
 				events.info(crn.toString(), backup.crn().toString(), BackupParameters.JOB_NAME, "backup " + backupName
 						+ " requested by " + creatorCrn + " with a timeout of " + timeout + " minutes");
 			}, (ex) -> backups.moveStatus(backup.crn(), BackupStatus.RUNNING, BackupStatus.FAILED,
-					"the backup job could not be started: " + ex.getMessage()));
+					"the backup job could not be started: " + ex.getMessage()),
+					(started) -> backups.setJobExecutionId(backup.crn(), started.getId()));
 		}
 		catch (DuplicateKeyException raced) {
 			throw WsbackupException
@@ -145,7 +146,6 @@ public class BackupLauncher implements LaunchableJob {
 		catch (LaunchFailedException ex) {
 			throw new IllegalStateException("the backup job could not be started: " + ex.getMessage(), ex);
 		}
-		backups.setJobExecutionId(backup.crn(), execution.getId());
 		log.info("backup {} of workspace {} started as job execution {}", backup.crn(), crn, execution.getId());
 		return backups.find(backup.crn()).orElseThrow();
 	}
@@ -231,13 +231,12 @@ public class BackupLauncher implements LaunchableJob {
 				if (reopens) {
 					backups.putBack(crn, BackupStatus.RUNNING, before, backup.failureReason());
 				}
-			});
+			}, (started) -> backups.setJobExecutionId(crn, started.getId()));
 		}
 		catch (LaunchFailedException ex) {
 			throw WsbackupException
 				.failedPrecondition("backup " + backup.name() + " cannot be restarted: " + ex.getMessage());
 		}
-		backups.setJobExecutionId(crn, execution.getId());
 		events.info(backup.workspaceCrn().toString(), crn.toString(), BackupParameters.JOB_NAME,
 				"backup " + backup.name() + " restarted as job execution " + execution.getId());
 		return execution.getId();
@@ -340,8 +339,8 @@ public class BackupLauncher implements LaunchableJob {
 		if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
 			return new Resumed(parameters, what + " had completed as job execution " + last.getId());
 		}
-		JobExecution execution = starter.launch(backupWorkspaceJob, parameters, crn.toString());
-		backups.setJobExecutionId(crn, execution.getId());
+		JobExecution execution = starter.launch(backupWorkspaceJob, parameters, crn.toString(), () -> {
+		}, null, (started) -> backups.setJobExecutionId(crn, started.getId()));
 		return new Resumed(parameters,
 				what + (last == null ? " started" : " restarted") + " as job execution " + execution.getId());
 	}

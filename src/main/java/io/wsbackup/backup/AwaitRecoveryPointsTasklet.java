@@ -104,18 +104,14 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 		Duration wait;
 		// what one poll learnt (the job context) and its lines are written together, in
 		// one transaction, before the step waits
-		EventLog.Together lines = events.together();
-		try {
+		// (a poll that fails writes its lines on their own, as the resource closes)
+		try (EventLog.Together lines = events.together()) {
 			wait = poll(run);
+			store.executeWithoutResult((status) -> {
+				run.save();
+				lines.close();
+			});
 		}
-		catch (RuntimeException ex) {
-			lines.close();
-			throw ex;
-		}
-		store.executeWithoutResult((status) -> {
-			run.save();
-			lines.close();
-		});
 		if (wait == null) {
 			return RepeatStatus.FINISHED;
 		}

@@ -164,15 +164,29 @@ public class EventLog {
 		}
 		List<Object[]> rows = new ArrayList<>();
 		TOGETHER.set(rows);
-		return () -> {
-			TOGETHER.remove();
-			if (!rows.isEmpty()) {
-				insert(rows);
+		return new Together() {
+
+			private boolean closed;
+
+			@Override
+			public void close() {
+				if (closed) {
+					return;
+				}
+				closed = true;
+				TOGETHER.remove();
+				if (!rows.isEmpty()) {
+					insert(rows);
+				}
 			}
+
 		};
 	}
 
-	/** Lines gathered by {@link #together()}: closing it writes them. */
+	/**
+	 * Lines gathered by {@link #together()}: closing it writes them (in the caller's
+	 * transaction, if any); closing it again does nothing.
+	 */
 	public interface Together extends AutoCloseable {
 
 		@Override

@@ -109,7 +109,8 @@ public class Runner {
 	 */
 	public void heartbeatSucceeded(long sentAt) {
 		if (reachableSince == null) {
-			reachableSince = sentAt;
+			// since it was written: the store may not have answered while it was sent
+			reachableSince = System.nanoTime();
 		}
 		Long last = lastHeartbeatSent;
 		if (!heartbeatsDistrusted && (last == null || sentAt - last > 0)) {

@@ -29,6 +29,8 @@ import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Step 4, {@code awaitRecoveryPoints}: polls the snapshot jobs, one poll per iteration
@@ -69,6 +71,11 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 
 	private final Pause pause;
 
+	/**
+	 * A short transaction of the store for what a poll writes (never held while waiting).
+	 */
+	private final TransactionTemplate store;
+
 	/** How the step sleeps between polls: returns early when the runner shuts down. */
 	interface Pause {
 
@@ -80,7 +87,8 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 	}
 
 	AwaitRecoveryPointsTasklet(BackupRepository backups, CloudPort cloud, EventLog events, JobRepository jobRepository,
-			Clock clock, WsbackupProperties.Backup settings, Pause pause) {
+			Clock clock, WsbackupProperties.Backup settings, Pause pause, PlatformTransactionManager store) {
+		this.store = new TransactionTemplate(store);
 		this.pause = pause;
 		this.backups = backups;
 		this.cloud = cloud;
@@ -93,6 +101,30 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws InterruptedException {
 		BackupRun run = BackupRun.of(chunkContext, jobRepository);
+		Duration wait;
+		// what one poll learnt (the job context) and its lines are written together, in
+		// one transaction, before the step waits
+		// (a poll that fails writes its lines on their own, as the resource closes)
+		try (EventLog.Together lines = events.together()) {
+			wait = poll(run);
+			store.executeWithoutResult((status) -> {
+				run.save();
+				lines.close();
+			});
+		}
+		if (wait == null) {
+			return RepeatStatus.FINISHED;
+		}
+		pause.sleep(wait, run.backupCrn.toString());
+		return RepeatStatus.CONTINUABLE;
+	}
+
+	/**
+	 * One poll of the cloud jobs; the caller saves the job context.
+	 * @return how long to wait before the next one, or {@code null} when every snapshot
+	 * has completed
+	 */
+	private Duration poll(BackupRun run) {
 		Backup backup = run.stopIfCancelled(backups, STEP);
 		String ws = backup.workspaceCrn().toString();
 		String bk = backup.crn().toString();
@@ -176,11 +208,10 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 				ProgressEstimator.State.fromMap(run.getMap(BackupContextKeys.ESTIMATE)), now);
 		run.put(BackupContextKeys.ESTIMATE, estimate.state().toMap());
 		if (!unanswered && recoveryPoints.size() == jobs.size()) {
-			run.save();
 			events.progress(ws, bk, STEP,
 					"all " + jobs.size() + " snapshot(s) completed, 100% done (" + estimate.bytesText() + ")", 100,
 					estimate.bytesDone(), null);
-			return RepeatStatus.FINISHED;
+			return null;
 		}
 		if (now.isAfter(deadline)) {
 			run.save();
@@ -200,10 +231,7 @@ class AwaitRecoveryPointsTasklet implements Tasklet {
 			backups.tell(NotificationEvent.BACKUP_WILL_MISS_TIMEOUT, backup, message);
 			run.put(BackupContextKeys.WILL_MISS_TIMEOUT, now.toString());
 		}
-		Duration wait = nextWait(run, eta, now, deadline);
-		run.save();
-		pause.sleep(wait, backup.crn().toString());
-		return RepeatStatus.CONTINUABLE;
+		return nextWait(run, eta, now, deadline);
 	}
 
 	/**

@@ -73,7 +73,7 @@ final class BackupEnding {
 		boolean stopAttempted = run.has(BackupContextKeys.WORKLOADS_STOPPED)
 				|| !ValidateWorkspaceTasklet.STEP.equals(failedStep);
 		int snapshotsStopped = cancelled ? compensation.stopRunningSnapshots(run) : 0;
-		WorkspaceStatus revertTo = compensation.bringBack(run, stopAttempted,
+		WorkspaceStatus revertTo = compensation.bringBack(run, workspace, stopAttempted,
 				recorded ? WorkspaceStatus.BACKUP_FINISHED : WorkspaceStatus.BACKUP_FAILED);
 		if (!recorded) {
 			compensation.keepCompletedRecoveryPoints(run, RestartWorkspaceAfterFailureTasklet.STEP);

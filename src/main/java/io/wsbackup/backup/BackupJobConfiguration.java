@@ -64,7 +64,7 @@ public class BackupJobConfiguration {
 		// connection) is held while it
 		// does; what it writes (progress, the context) commits at once
 		Step await = step(AwaitRecoveryPointsTasklet.STEP, WAITING, guard, new AwaitRecoveryPointsTasklet(backups,
-				cloud, events, jobRepository, clock, properties.backup(), runner::pause), false);
+				cloud, events, jobRepository, clock, properties.backup(), runner::pause, tx), false);
 		Step record = step(RecordCatalogTasklet.STEP, tx, guard,
 				new RecordCatalogTasklet(backups, cloud, events, jobRepository, clock), false);
 		Step restart = step(RestartWorkspaceTasklet.STEP, tx, guard,

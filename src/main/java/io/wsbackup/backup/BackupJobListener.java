@@ -18,9 +18,9 @@ import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * Around every {@code backupWorkspace} execution: puts the backup and workspace CRNs in
- * the logging MDC, points the catalog entry at this execution, and when the execution
- * ends, lets {@link BackupEnding} give the backup its outcome; counts the execution, by
- * how it ended, in the metrics; and publishes {@link BackupEnded}.
+ * the logging MDC (the launcher has pointed the catalog entry at this execution), and
+ * when the execution ends, lets {@link BackupEnding} give the backup its outcome; counts
+ * the execution, by how it ended, in the metrics; and publishes {@link BackupEnded}.
  */
 class BackupJobListener implements JobExecutionListener {
 
@@ -50,7 +50,6 @@ class BackupJobListener implements JobExecutionListener {
 		metrics.jobStarted(JobKind.BACKUP, workspaceCrn);
 		MDC.put("backupCrn", backupCrn);
 		MDC.put("workspaceCrn", workspaceCrn);
-		backups.setJobExecutionId(Crn.parse(backupCrn), execution.getId());
 		events.info(workspaceCrn, backupCrn, BackupParameters.JOB_NAME,
 				"backup job execution " + execution.getId() + " started");
 	}

@@ -154,7 +154,8 @@ public class BackupLauncher implements LaunchableJob {
 			}
 			execution = starter.launch(backupWorkspaceJob, parameters(backup), backup.crn().toString(), record,
 					(ex) -> backups.moveStatus(backup.crn(), BackupStatus.RUNNING, BackupStatus.FAILED,
-							"the backup job could not be started: " + ex.getMessage()));
+							"the backup job could not be started: " + ex.getMessage()),
+					(started) -> backups.setJobExecutionId(backup.crn(), started.getId()));
 		}
 		catch (DuplicateKeyException raced) {
 			throw WsbackupException
@@ -163,7 +164,6 @@ public class BackupLauncher implements LaunchableJob {
 		catch (LaunchFailedException ex) {
 			throw new IllegalStateException("the backup job could not be started: " + ex.getMessage(), ex);
 		}
-		backups.setJobExecutionId(backup.crn(), execution.getId());
 		log.info("backup {} of workspace {} started as job execution {}", backup.crn(), crn, execution.getId());
 		return backups.find(backup.crn()).orElseThrow();
 	}
@@ -249,7 +249,7 @@ public class BackupLauncher implements LaunchableJob {
 				if (reopens) {
 					backups.putBack(crn, BackupStatus.RUNNING, before, backup.failureReason());
 				}
-			});
+			}, (started) -> backups.setJobExecutionId(crn, started.getId()));
 		}
 		catch (LaunchFailedException ex) {
 			throw WsbackupException
@@ -366,8 +366,8 @@ public class BackupLauncher implements LaunchableJob {
 		if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
 			return new Resumed(parameters, what + " had completed as job execution " + last.getId());
 		}
-		JobExecution execution = starter.launch(backupWorkspaceJob, parameters, crn.toString());
-		backups.setJobExecutionId(crn, execution.getId());
+		JobExecution execution = starter.launch(backupWorkspaceJob, parameters, crn.toString(), () -> {
+		}, null, (started) -> backups.setJobExecutionId(crn, started.getId()));
 		return new Resumed(parameters,
 				what + (last == null ? " started" : " restarted") + " as job execution " + execution.getId());
 	}

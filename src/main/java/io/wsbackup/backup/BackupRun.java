@@ -54,4 +54,19 @@ final class BackupRun extends BackupJobRun {
 		return backup;
 	}
 
+	/**
+	 * Stops the step when the backup was asked to cancel, reading the backup and its
+	 * workspace in one statement.
+	 * @return the catalog entry and the workspace just read (check the workspace with
+	 * {@link #registered})
+	 * @throws BackupCancelledException when the backup is {@code cancelling}
+	 */
+	BackupRepository.WithWorkspace stopIfCancelledWithWorkspace(BackupRepository backups, String step) {
+		BackupRepository.WithWorkspace both = backupAndWorkspace(backups);
+		if (both.backup().status() == io.wsbackup.catalog.BackupStatus.CANCELLING) {
+			throw new BackupCancelledException(step);
+		}
+		return both;
+	}
+
 }

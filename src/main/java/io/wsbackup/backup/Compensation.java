@@ -69,7 +69,14 @@ final class Compensation {
 	 * @return the status the workspace is in now
 	 */
 	WorkspaceStatus bringBack(BackupRun run, boolean force, WorkspaceStatus passing) {
-		Workspace workspace = run.workspace(workspaces);
+		return bringBack(run, run.workspace(workspaces), force, passing);
+	}
+
+	/**
+	 * {@link #bringBack(BackupRun, boolean, WorkspaceStatus)} of the workspace its caller
+	 * has just read.
+	 */
+	WorkspaceStatus bringBack(BackupRun run, Workspace workspace, boolean force, WorkspaceStatus passing) {
 		String recorded = run.getString(BackupContextKeys.STATUS_TO_REVERT_TO);
 		WorkspaceStatus revertTo = recorded == null ? WorkspaceStatus.INSTALLATION_FINISHED
 				: WorkspaceStatus.of(recorded);

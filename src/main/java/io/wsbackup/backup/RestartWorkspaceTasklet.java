@@ -42,7 +42,7 @@ class RestartWorkspaceTasklet implements Tasklet {
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		BackupRun run = BackupRun.of(chunkContext, jobRepository);
 		Workspace workspace = run.workspace(workspaces);
-		WorkspaceStatus revertTo = compensation.bringBack(run, false, WorkspaceStatus.BACKUP_FINISHED);
+		WorkspaceStatus revertTo = compensation.bringBack(run, workspace, false, WorkspaceStatus.BACKUP_FINISHED);
 		events.info(workspace.crn().toString(), run.backupCrn.toString(), STEP,
 				"workloads started; workspace " + workspace.name() + " is " + revertTo);
 		return RepeatStatus.FINISHED;

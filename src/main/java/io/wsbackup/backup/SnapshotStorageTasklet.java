@@ -33,7 +33,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 /**
  * Step 3, {@code snapshotStorage}: makes sure the vault {@code mlx-<workspace uuid>}
  * exists and starts one cloud snapshot job per protected resource, one resource per
- * transaction ({@code CONTINUABLE}), recording each job id in the job context before
+ * transaction ({@code CONTINUABLE}, {@code FINISHED} after the last one; the list of
+ * resources is recorded with the first), recording each job id in the job context before
  * returning. The idempotency token is derived from the backup CRN, the resource and the
  * attempt, so a crash between the cloud call and the commit never starts a second job.
  *
@@ -79,8 +80,9 @@ class SnapshotStorageTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		BackupRun run = BackupRun.of(chunkContext, jobRepository);
-		Backup backup = run.stopIfCancelled(backups, STEP);
-		Workspace workspace = run.workspace(workspaces);
+		BackupRepository.WithWorkspace read = run.stopIfCancelledWithWorkspace(backups, STEP);
+		Backup backup = read.backup();
+		Workspace workspace = run.registered(read.workspace());
 		Map<String, String> resources = run.getMap(BackupContextKeys.RESOURCES);
 		if (resources.isEmpty()) {
 			List<ProtectedResource> storage = workloads.listStorage(workspace);
@@ -91,10 +93,12 @@ class SnapshotStorageTasklet implements Tasklet {
 			cloud.ensureVault(workspace.vaultName(),
 					Map.of("workspaceCrn", workspace.crn().toString(), "managedBy", "wsbackup"));
 			run.put(BackupContextKeys.RESOURCES, resources);
-			run.save();
 			events.info(workspace.crn().toString(), backup.crn().toString(), STEP, "protecting " + resources.size()
 					+ " resource(s) in vault " + workspace.vaultName() + ": " + String.join(", ", resources.keySet()));
-			return RepeatStatus.CONTINUABLE;
+			// the first snapshot starts in this same transaction, which records the
+			// resources with its job: should it not commit, the next run lists them
+			// again and starts that snapshot under the same token, so the cloud returns
+			// the same job
 		}
 		var stepExecution = chunkContext.getStepContext().getStepExecution();
 		ExecutionContext stepContext = stepExecution.getExecutionContext();
@@ -135,7 +139,8 @@ class SnapshotStorageTasklet implements Tasklet {
 			stepContext.putString(checkedKey, String.join("\n", checked));
 			events.info(workspace.crn().toString(), backup.crn().toString(), STEP,
 					"snapshot of " + key + " started as cloud job " + newJob);
-			return RepeatStatus.CONTINUABLE;
+			// the last resource started: no further chunk to find nothing left to do
+			return checked.containsAll(resources.keySet()) ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
 		}
 		return RepeatStatus.FINISHED;
 	}

@@ -61,8 +61,7 @@ class StopWorkloadsTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		BackupRun run = BackupRun.of(chunkContext, jobRepository);
-		run.stopIfCancelled(backups, STEP);
-		Workspace workspace = run.workspace(workspaces);
+		Workspace workspace = run.registered(run.stopIfCancelledWithWorkspace(backups, STEP).workspace());
 		String ws = workspace.crn().toString();
 		Map<String, String> jobs = run.getMap(BackupContextKeys.SNAPSHOT_JOBS);
 		if (!jobs.isEmpty() && run.getMap(BackupContextKeys.RESOURCES).size() == jobs.size()

@@ -65,11 +65,12 @@ class ValidateWorkspaceTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		BackupRun run = BackupRun.of(chunkContext, jobRepository);
-		Backup backup = run.stopIfCancelled(backups, STEP);
+		BackupRepository.WithWorkspace read = run.stopIfCancelledWithWorkspace(backups, STEP);
+		Backup backup = read.backup();
 		if (backup.status() != BackupStatus.RUNNING && backup.status() != BackupStatus.SUCCEEDED) {
 			throw new StepFailedException("backup " + backup.name() + " is " + backup.status() + ", not running");
 		}
-		Workspace workspace = run.workspace(workspaces);
+		Workspace workspace = run.registered(read.workspace());
 		String recorded = run.getString(BackupContextKeys.STATUS_TO_REVERT_TO);
 		boolean stoppedByThisBackup = recorded != null && workspace.status() == WorkspaceStatus.BACKUP_STARTED;
 		if (workspace.status() != WorkspaceStatus.INSTALLATION_FINISHED && !stoppedByThisBackup) {

@@ -22,6 +22,8 @@ import io.wsbackup.workspace.CapturedWorkloads;
 import io.wsbackup.workspace.Crn;
 import io.wsbackup.workspace.ProtectedResource;
 import io.wsbackup.workspace.ResourceKind;
+import io.wsbackup.workspace.Workspace;
+import io.wsbackup.workspace.WorkspaceRepository;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -33,6 +35,8 @@ public class BackupRepository {
 
 	private static final String COLUMNS = "CRN, WORKSPACE_CRN, NAME, CREATOR_CRN, CREATED_AT, WORKSPACE_VERSION, STATUS, "
 			+ "TIMEOUT_MINUTES, VAULT_NAME, FAILURE_REASON, WARNINGS, JOB_EXECUTION_ID";
+
+	private static final String QUALIFIED_COLUMNS = "b." + COLUMNS.replace(", ", ", b.");
 
 	private final JdbcClient jdbc;
 
@@ -63,6 +67,25 @@ public class BackupRepository {
 		return jdbc.sql("SELECT " + COLUMNS + " FROM WS_BACKUP WHERE CRN = ?")
 			.param(crn.toString())
 			.query(BackupRepository::map)
+			.optional();
+	}
+
+	/** A backup's catalog entry and a workspace, as one statement reads them. */
+	public record WithWorkspace(Backup backup, Workspace workspace) {
+	}
+
+	/**
+	 * A backup's catalog entry and a workspace (the backup's, or the one a restore
+	 * makes), read in one statement: what a job's step checks before each chunk.
+	 * @return empty when the backup is not in the catalog; its workspace {@code null}
+	 * when that is not registered
+	 */
+	public Optional<WithWorkspace> findWithWorkspace(Crn crn, Crn workspaceCrn) {
+		return jdbc
+			.sql("SELECT " + QUALIFIED_COLUMNS + ", " + WorkspaceRepository.columns("w", "W_")
+					+ " FROM WS_BACKUP b LEFT JOIN WS_WORKSPACE w ON w.CRN = ? WHERE b.CRN = ?")
+			.params(workspaceCrn.toString(), crn.toString())
+			.query((rs, row) -> new WithWorkspace(map(rs, row), WorkspaceRepository.map(rs, "W_")))
 			.optional();
 	}
 

@@ -28,6 +28,8 @@ public class EventLog {
 
 	private static final Logger log = LoggerFactory.getLogger(EventLog.class);
 
+	private static final ThreadLocal<List<Object[]>> TOGETHER = new ThreadLocal<>();
+
 	private final JdbcClient jdbc;
 
 	private final Clock clock;
@@ -142,7 +144,54 @@ public class EventLog {
 			pendingInThisTransaction().add(row);
 			return;
 		}
+		List<Object[]> together = TOGETHER.get();
+		if (together != null) {
+			together.add(row);
+			return;
+		}
 		insert(List.<Object[]>of(row));
+	}
+
+	/**
+	 * Gathers the lines this thread writes outside a transaction of the store (a waiting
+	 * step's poll) until {@link Together#close()}, which inserts them in one statement.
+	 * Close it before the thread waits, so that no line is held back while it does.
+	 */
+	public Together together() {
+		if (TOGETHER.get() != null) {
+			return () -> {
+			};
+		}
+		List<Object[]> rows = new ArrayList<>();
+		TOGETHER.set(rows);
+		return new Together() {
+
+			private boolean closed;
+
+			@Override
+			public void close() {
+				if (closed) {
+					return;
+				}
+				closed = true;
+				TOGETHER.remove();
+				if (!rows.isEmpty()) {
+					insert(rows);
+				}
+			}
+
+		};
+	}
+
+	/**
+	 * Lines gathered by {@link #together()}: closing it writes them (in the caller's
+	 * transaction, if any); closing it again does nothing.
+	 */
+	public interface Together extends AutoCloseable {
+
+		@Override
+		void close();
+
 	}
 
 	/**

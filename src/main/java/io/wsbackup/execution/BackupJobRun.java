@@ -37,6 +37,28 @@ public abstract class BackupJobRun extends JobContext {
 	}
 
 	/**
+	 * The backup's catalog entry and the workspace, read in one statement.
+	 * @return both, the workspace {@code null} when it is not registered (see
+	 * {@link #registered})
+	 * @throws StepFailedException when the backup is no longer in the catalog
+	 */
+	public BackupRepository.WithWorkspace backupAndWorkspace(BackupRepository backups) {
+		return backups.findWithWorkspace(backupCrn, workspaceCrn)
+			.orElseThrow(() -> new StepFailedException("backup " + backupCrn + " is no longer in the catalog"));
+	}
+
+	/**
+	 * The workspace read with {@link #backupAndWorkspace}.
+	 * @throws StepFailedException when it is not registered
+	 */
+	public Workspace registered(Workspace workspace) {
+		if (workspace == null) {
+			throw new StepFailedException("workspace " + workspaceCrn + " is not registered");
+		}
+		return workspace;
+	}
+
+	/**
 	 * The workspace.
 	 * @throws StepFailedException when it is not registered
 	 */

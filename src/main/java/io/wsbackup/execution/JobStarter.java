@@ -85,6 +85,18 @@ public class JobStarter {
 	 */
 	public JobExecution launch(Job job, JobParameters parameters, String subjectCrn, Runnable change,
 			Consumer<RuntimeException> undo) {
+		return launch(job, parameters, subjectCrn, change, undo, null);
+	}
+
+	/**
+	 * Launches a job like
+	 * {@link #launch(Job, JobParameters, String, Runnable, Consumer)}, and records what
+	 * the catalog keeps of the started execution (its id) in the transaction that removes
+	 * the launch record.
+	 * @param started the catalog's record of the execution, or {@code null}
+	 */
+	public JobExecution launch(Job job, JobParameters parameters, String subjectCrn, Runnable change,
+			Consumer<RuntimeException> undo, Consumer<JobExecution> started) {
 		String jobName = job.getName();
 		synchronized (lock(subjectCrn)) {
 			runner.beginLaunch(jobName, subjectCrn);
@@ -107,7 +119,13 @@ public class JobStarter {
 					});
 					throw new LaunchFailedException(ex.getMessage(), ex);
 				}
-				launches.done(jobName, subjectCrn, runner.id());
+				JobExecution begun = execution;
+				transaction.executeWithoutResult((status) -> {
+					if (started != null) {
+						started.accept(begun);
+					}
+					launches.done(jobName, subjectCrn, runner.id());
+				});
 				return execution;
 			}
 			finally {

@@ -71,6 +71,11 @@ public class Runner {
 	/** nanoTime of the first successful heartbeat after the last failure, or null. */
 	private volatile Long reachableSince;
 
+	/** nanoTime at which the last heartbeat that was written had been sent, or null. */
+	private volatile Long lastHeartbeatSent;
+
+	private volatile boolean heartbeatsDistrusted;
+
 	private volatile ThreadPoolTaskExecutor jobExecutor;
 
 	public Runner() {
@@ -98,8 +103,21 @@ public class Runner {
 	// --- the store
 
 	public void heartbeatSucceeded() {
+		heartbeatSucceeded(System.nanoTime());
+	}
+
+	/**
+	 * The heartbeat sent at {@code sentAt} (nanoTime, taken before the statement) was
+	 * written.
+	 */
+	public void heartbeatSucceeded(long sentAt) {
 		if (reachableSince == null) {
+			// since it was written: the store may not have answered while it was sent
 			reachableSince = System.nanoTime();
+		}
+		Long last = lastHeartbeatSent;
+		if (!heartbeatsDistrusted && (last == null || sentAt - last > 0)) {
+			lastHeartbeatSent = sentAt;
 		}
 	}
 
@@ -110,6 +128,30 @@ public class Runner {
 
 	public void heartbeatFailed() {
 		reachableSince = null;
+		lastHeartbeatSent = null;
+	}
+
+	/**
+	 * Whether this runner's last successful heartbeat was sent less than {@code period}
+	 * ago. Another runner may declare this one dead (and take its executions over) only
+	 * once its heartbeat in the store is older than {@code dead-after}: with a period
+	 * well below that, no other runner can have taken an execution of this one since that
+	 * heartbeat.
+	 */
+	public boolean heartbeatSentWithin(Duration period) {
+		Long last = lastHeartbeatSent;
+		return last != null && System.nanoTime() - last < period.toNanos();
+	}
+
+	/**
+	 * For tests that make this runner look dead to the others while it still runs a job
+	 * (by handing its execution to a dead runner in the store): from now on this runner
+	 * relies on none of its heartbeats, so its job threads read their ownership in the
+	 * store before every chunk, as they would after a lost heartbeat.
+	 */
+	public void distrustHeartbeats() {
+		heartbeatsDistrusted = true;
+		lastHeartbeatSent = null;
 	}
 
 	/**

@@ -4,11 +4,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.wsbackup.system.WsbackupProperties;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +43,11 @@ import org.springframework.transaction.PlatformTransactionManager;
  * <ul>
  * <li>Before each chunk (outside its transaction) the step checks, in the store, that
  * this runner still owns the execution; while the store cannot be reached it waits and
- * asks again, so an outage between chunks only delays the job.</li>
+ * asks again, so an outage between chunks only delays the job. Once the store has said so
+ * for an execution, the check is skipped while this runner's last heartbeat was sent less
+ * than half of {@code dead-after} ago: another runner takes an execution over only from a
+ * runner whose heartbeat is older than {@code dead-after} (or that released it at its
+ * shutdown, before which the step parks), so the store could not answer otherwise.</li>
  * <li>A chunk that fails because the store could not be reached is rolled back (Spring
  * Batch restores the step's state) and run again once the store answers, instead of
  * failing the step. When the outcome of a commit is unknown, or the store refuses a write
@@ -74,8 +81,15 @@ public class StepGuard {
 
 	private final ConnectionSlots connectionSlots;
 
+	/** Executions of this JVM that the store said this runner owns. */
+	private final Set<Long> owned = ConcurrentHashMap.newKeySet();
+
+	/** How recent this runner's last heartbeat must be to skip the ownership read. */
+	private final Duration trustHeartbeatFor;
+
 	StepGuard(Runner runner, RunnerRegistry registry, ExecutionEvents events, @Lazy JobRepository jobRepository,
-			DataSource dataSource) {
+			WsbackupProperties properties, DataSource dataSource) {
+		this.trustHeartbeatFor = properties.recovery().deadAfter().dividedBy(2);
 		this.connectionSlots = new ConnectionSlots(poolSize(dataSource));
 		log.info("steps that hold a pooled connection run {} chunks at once", connectionSlots.size());
 		this.jobRepository = jobRepository;
@@ -122,6 +136,11 @@ public class StepGuard {
 				runner.begins(execution.getId());
 			}
 
+			@Override
+			public void afterJob(JobExecution execution) {
+				owned.remove(execution.getId());
+			}
+
 		};
 	}
 
@@ -165,6 +184,9 @@ public class StepGuard {
 							id, step.getStepName());
 					runner.parkForShutdown(id);
 				}
+				if (owned.contains(id) && runner.heartbeatSentWithin(trustHeartbeatFor)) {
+					return;
+				}
 				Optional<RunnerRegistry.Owner> owner;
 				try {
 					owner = registry.owner(id);
@@ -190,7 +212,11 @@ public class StepGuard {
 							+ "); it stops working on it before step " + step.getStepName() + " goes on";
 					log.warn(message);
 					events.warning(step.getJobExecution().getJobParameters(), message);
+					owned.remove(id);
 					runner.abandon(id);
+				}
+				else {
+					owned.add(id);
 				}
 				if (waited) {
 					log.info("execution {}, step {}: the store answers again; the step goes on", id,
@@ -232,6 +258,7 @@ public class StepGuard {
 						"execution {}, step {}: the store refused a write because the record changed ({}); "
 								+ "this runner leaves the execution to the recovery scan",
 						id, step.getStepName(), failure.getMessage());
+				owned.remove(id);
 				runner.abandon(id);
 			}
 			if (!StoreFailures.unreachable(failure)) {
@@ -242,6 +269,7 @@ public class StepGuard {
 						"execution {}, step {}: the store failed during a commit whose outcome is unknown ({}); "
 								+ "this runner leaves the execution to the recovery scan",
 						id, step.getStepName(), failure.getMessage());
+				owned.remove(id);
 				runner.abandon(id);
 			}
 			int failures = failedChunks.merge(step.getId(), 1, Integer::sum);

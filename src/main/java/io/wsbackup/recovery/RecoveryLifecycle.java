@@ -97,8 +97,9 @@ public class RecoveryLifecycle implements SmartLifecycle, ApplicationListener<Co
 	public void start() {
 		running = true;
 		runner.endRelease();
+		long sent = System.nanoTime();
 		registry.heartbeat(runner.id(), runner.host());
-		runner.heartbeatSucceeded();
+		runner.heartbeatSucceeded(sent);
 		heartbeats = Executors.newSingleThreadScheduledExecutor((task) -> daemon(task, "runner-heartbeat"));
 		heartbeats.scheduleWithFixedDelay(this::heartbeat, settings.heartbeatInterval().toMillis(),
 				settings.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -139,8 +140,9 @@ public class RecoveryLifecycle implements SmartLifecycle, ApplicationListener<Co
 
 	private void heartbeat() {
 		try {
+			long sent = System.nanoTime();
 			registry.heartbeat(runner.id(), runner.host());
-			runner.heartbeatSucceeded();
+			runner.heartbeatSucceeded(sent);
 		}
 		catch (RuntimeException ex) {
 			runner.heartbeatFailed();

@@ -291,16 +291,39 @@ public class WorkspaceRepository {
 	}
 
 	private static Workspace map(ResultSet rs, int row) throws SQLException {
-		return new Workspace(Crn.parse(rs.getString("CRN")), rs.getString("NAME"), rs.getString("ENVIRONMENT_NAME"),
-				rs.getString("ACCOUNT_ID"), rs.getString("REGION"), rs.getString("VERSION"),
-				WorkspaceStatus.of(rs.getString("STATUS")),
-				new WorkspaceStorage(Json.readStrings(rs.getString("VOLUMES")), rs.getString("SHARED_FILE_SYSTEM"),
-						rs.getBoolean("EXTERNAL_NFS")),
-				Times.fromDb(rs.getObject("CREATED_AT", java.time.LocalDateTime.class)),
-				rs.getString("RESTORED_FROM_BACKUP_CRN"),
-				new WorkloadLocation(Json.readStrings(rs.getString("NAMESPACES")), rs.getString("NAMESPACE_SELECTOR"),
-						rs.getString("KUBE_CONTEXT")),
-				rs.getString("PROVISIONING_PARAMETERS"));
+		return map(rs, "");
+	}
+
+	/**
+	 * The columns of a workspace for a query that joins {@code WS_WORKSPACE} as
+	 * {@code alias} to another table, each named {@code prefix + column} (read them with
+	 * {@link #map(ResultSet, String)}).
+	 */
+	public static String columns(String alias, String prefix) {
+		return java.util.Arrays.stream(COLUMNS.split(", "))
+			.map((c) -> alias + "." + c + " AS " + prefix + c)
+			.collect(java.util.stream.Collectors.joining(", "));
+	}
+
+	/**
+	 * The workspace of the current row, its columns named {@code prefix + column}, or
+	 * {@code null} when the row has none (an outer join that found no workspace).
+	 */
+	public static Workspace map(ResultSet rs, String prefix) throws SQLException {
+		String crn = rs.getString(prefix + "CRN");
+		if (crn == null) {
+			return null;
+		}
+		return new Workspace(Crn.parse(crn), rs.getString(prefix + "NAME"), rs.getString(prefix + "ENVIRONMENT_NAME"),
+				rs.getString(prefix + "ACCOUNT_ID"), rs.getString(prefix + "REGION"), rs.getString(prefix + "VERSION"),
+				WorkspaceStatus.of(rs.getString(prefix + "STATUS")),
+				new WorkspaceStorage(Json.readStrings(rs.getString(prefix + "VOLUMES")),
+						rs.getString(prefix + "SHARED_FILE_SYSTEM"), rs.getBoolean(prefix + "EXTERNAL_NFS")),
+				Times.fromDb(rs.getObject(prefix + "CREATED_AT", java.time.LocalDateTime.class)),
+				rs.getString(prefix + "RESTORED_FROM_BACKUP_CRN"),
+				new WorkloadLocation(Json.readStrings(rs.getString(prefix + "NAMESPACES")),
+						rs.getString(prefix + "NAMESPACE_SELECTOR"), rs.getString(prefix + "KUBE_CONTEXT")),
+				rs.getString(prefix + "PROVISIONING_PARAMETERS"));
 	}
 
 }

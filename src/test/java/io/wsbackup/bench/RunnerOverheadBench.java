@@ -41,7 +41,10 @@ import org.springframework.transaction.PlatformTransactionManager;
  * {@link JobOperator}, on the same job repository in the same MySQL schema. Each figure
  * is the time from the launch call until the job's run on the job executor has returned
  * (its last repository update done), runs alternating between the two, one at a time,
- * after a warm-up. Goal: the backup's median at most 1.5 times the empty job's.
+ * after a warm-up. Goal: the backup's median at most 1.3 times the empty job's (issue 17:
+ * the backup's own record-keeping in the store, its event lines, its cancel and ownership
+ * checks, costs at most 30% over Spring Batch's own for the same six steps). With
+ * {@code -Dbench.sql=true} it prints the statements of one job of each.
  */
 public final class RunnerOverheadBench {
 
@@ -68,9 +71,11 @@ public final class RunnerOverheadBench {
 			String creator = "crn:cdp:iam:us-west-2:123456789012:user:bench";
 			List<Double> backupMillis = new ArrayList<>();
 			List<Double> emptyMillis = new ArrayList<>();
+			List<Double> launchMillis = new ArrayList<>();
 			for (int i = 0; i < WARMUP + RUNS; i++) {
 				long t0 = System.nanoTime();
 				Backup backup = launcher.backupWorkspace(ws.crn().toString(), "b-" + i, null, creator);
+				double launchCall = (System.nanoTime() - t0) / 1e6;
 				await(ended);
 				double backupRun = (System.nanoTime() - t0) / 1e6;
 				BackupStatus status = backups.find(backup.crn()).orElseThrow().status();
@@ -82,6 +87,7 @@ public final class RunnerOverheadBench {
 				await(ended);
 				double emptyRun = (System.nanoTime() - t0) / 1e6;
 				if (i >= WARMUP) {
+					launchMillis.add(launchCall);
 					backupMillis.add(backupRun);
 					emptyMillis.add(emptyRun);
 				}
@@ -100,10 +106,18 @@ public final class RunnerOverheadBench {
 					.sorted(Map.Entry.comparingByValue(java.util.Comparator.reverseOrder()))
 					.forEach((e) -> Bench.note(e.getValue() + "  " + e.getKey()));
 			}
-			sql.recording = null;
+			sql.recording = new java.util.concurrent.ConcurrentHashMap<>();
 			operator.start(empty, new JobParametersBuilder().addLong("run", -1L).toJobParameters());
 			await(ended);
 			long[] after = sql.counts();
+			if (Boolean.getBoolean("bench.sql")) {
+				Bench.note("the empty job's statements:");
+				sql.recording.entrySet()
+					.stream()
+					.sorted(Map.Entry.comparingByValue(java.util.Comparator.reverseOrder()))
+					.forEach((e) -> Bench.note(e.getValue() + "  " + e.getKey()));
+			}
+			sql.recording = null;
 			Bench.note("one backup: " + (mid[0] - before[0]) + " statements, " + (mid[1] - before[1])
 					+ " commits; one empty job: " + (after[0] - mid[0]) + " statements, " + (after[1] - mid[1])
 					+ " commits, counted at the data source");
@@ -111,9 +125,11 @@ public final class RunnerOverheadBench {
 			double none = Bench.median(emptyMillis);
 			Bench.note("backup runs (ms): " + rounded(backupMillis));
 			Bench.note("empty-job runs (ms): " + rounded(emptyMillis));
+			Bench.note("of the backup's, the launcher's call until it returned (ms): median "
+					+ Math.round(Bench.median(launchMillis)) + " " + rounded(launchMillis));
 			Bench.row("1 runner overhead", "backup of 3 resources, instant cloud: median per job (" + RUNS + " runs)",
-					Bench.ms(backup), Bench.ms(none) + " (empty 6-step job)", backup / none, "<= 1.5x",
-					backup / none <= 1.5);
+					Bench.ms(backup), Bench.ms(none) + " (empty 6-step job)", backup / none, "<= 1.3x",
+					backup / none <= 1.3);
 		}
 	}
 

@@ -101,7 +101,9 @@ class DrillKilledTest extends WsbackupTestSupport {
 		long first = started.jobExecutionId();
 		gate.awaitReached();
 		// the runner that owns it dies (its heartbeat an hour old); the step's call
-		// returns and this JVM's job thread parks before the next chunk
+		// returns and this JVM's job thread, no longer relying on its own heartbeat,
+		// reads who owns the execution and parks before the next chunk
+		runner.distrustHeartbeats();
 		String dead = scanners().deadRunner("dead-" + ws.name());
 		jdbc.sql("UPDATE WS_EXECUTION_OWNER SET RUNNER_ID = ? WHERE JOB_EXECUTION_ID = ?").params(dead, first).update();
 		gate.open();

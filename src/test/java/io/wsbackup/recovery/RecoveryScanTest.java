@@ -79,10 +79,10 @@ class RecoveryScanTest extends WsbackupTestSupport {
 		Backup backup = launcher.backupWorkspace(ws.crn().toString(), "killed", null, CREATOR);
 		long first = awaitRunningStep(backup, "awaitRecoveryPoints");
 		// the runner that owns it dies: its heartbeat is an hour old and it owns the
-		// execution
-		// (this JVM's job thread sees that it no longer owns it and parks at its next
-		// chunk,
-		// as a killed process would stop)
+		// execution (this JVM's runner no longer relies on its own heartbeat, so its job
+		// thread reads who owns the execution, sees that it no longer does and parks at
+		// its next chunk, as a killed process would stop)
+		runner.distrustHeartbeats();
 		String dead = scanners().deadRunner("dead-" + ws.name());
 		jdbc.sql("UPDATE WS_EXECUTION_OWNER SET RUNNER_ID = ? WHERE JOB_EXECUTION_ID = ?").params(dead, first).update();
 		await().atMost(Duration.ofSeconds(30)).until(() -> !runner.runsHere(first));

@@ -227,7 +227,7 @@ public final class FleetLongJobsBench {
 				long repeatedStarts = starts.values().stream().filter((n) -> n > 1).count();
 				Bench.note(String.format(Locale.ROOT,
 						"night long-kill: second runner killed after %d of %d StartBackupJob calls, %.1f s into the"
-								+ " night; workspaces with exactly one succeeded backup %d of %d, with a failed one %d;"
+								+ " night (-1: not killed); workspaces with exactly one succeeded backup %d of %d, with one not succeeded (running or failed) %d;"
 								+ " resources with one backup job %d, with more %d, of %d; resources whose"
 								+ " StartBackupJob was called more than once %d; shares %s",
 						three.killedAt, 2 * WORKSPACES, three.killSeconds, once[0], WORKSPACES, once[1], resourcesOnce,
@@ -238,7 +238,7 @@ public final class FleetLongJobsBench {
 						"backups succeeded exactly once after kill -9 of one of 2 runners at half the cloud jobs"
 								+ " started" + outcome(three),
 						String.format(Locale.ROOT,
-								"%d of %d workspaces, %d failed; %d of %d resources with exactly 1 cloud job; %.1f s%s",
+								"%d of %d workspaces, %d with one not succeeded; %d of %d resources with exactly 1 cloud job; %.1f s%s",
 								once[0], WORKSPACES, once[1], resourcesOnce, 2 * WORKSPACES, three.seconds,
 								three.killedAt < 0 ? " (NOT KILLED: half the cloud jobs never started)"
 										: String.format(Locale.ROOT, "; killed at %.0f s", three.killSeconds)),

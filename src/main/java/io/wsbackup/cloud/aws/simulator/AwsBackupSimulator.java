@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -86,7 +87,9 @@ import tools.jackson.databind.json.JsonMapper;
  * "message": ...}}), {@code POST /simulator/clear-outcome} ({@code {"resource":
  * "vol-1"}}), {@code POST /simulator/service-linked-role} ({@code {"creatable": false}}),
  * {@code POST /simulator/delete-duration} ({@code {"millis": 5000}}),
- * {@code POST /simulator/reset}, {@code GET /simulator/jobs}.
+ * {@code POST /simulator/reset}, {@code GET /simulator/jobs},
+ * {@code GET /simulator/calls} (the calls answered, in total and by operation),
+ * {@code GET /simulator/start-calls} (the {@code StartBackupJob} calls by resource ARN).
  */
 public final class AwsBackupSimulator implements AutoCloseable {
 
@@ -157,6 +160,10 @@ public final class AwsBackupSimulator implements AutoCloseable {
 	private final Map<String, String> outcomeMessages = new HashMap<>();
 
 	private final AtomicLong calls = new AtomicLong();
+
+	private final Map<String, AtomicLong> callsByOperation = new ConcurrentHashMap<>();
+
+	private final Map<String, AtomicLong> startCallsByResource = new ConcurrentHashMap<>();
 
 	private volatile Faults faults = Faults.NONE;
 
@@ -353,6 +360,28 @@ public final class AwsBackupSimulator implements AutoCloseable {
 		return calls.get();
 	}
 
+	/**
+	 * How many calls of each AWS Backup operation were answered since the start (faults
+	 * included; {@link #reset()} does not clear them), by operation name
+	 * ({@code DescribeBackupJob}, ...).
+	 */
+	public Map<String, Long> callsByOperation() {
+		Map<String, Long> counts = new TreeMap<>();
+		callsByOperation.forEach((operation, n) -> counts.put(operation, n.get()));
+		return counts;
+	}
+
+	/**
+	 * How many {@code StartBackupJob} calls named each resource (by its ARN), since the
+	 * start: retries and idempotent repeats included, so a count above the jobs started
+	 * for a resource is a caller asking again, not a second job.
+	 */
+	public Map<String, Long> startBackupJobCallsByResource() {
+		Map<String, Long> counts = new TreeMap<>();
+		startCallsByResource.forEach((resource, n) -> counts.put(resource, n.get()));
+		return counts;
+	}
+
 	// ---- HTTP
 
 	private void handle(HttpExchange exchange) throws IOException {
@@ -397,6 +426,7 @@ public final class AwsBackupSimulator implements AutoCloseable {
 	private Answer api(HttpExchange exchange, String method, List<String> path, Map<String, String> query, byte[] body)
 			throws IOException, InterruptedException {
 		String operation = operation(method, path);
+		callsByOperation.computeIfAbsent(operation, (o) -> new AtomicLong()).incrementAndGet();
 		Faults f = faults;
 		if (f.latencyMillis() > 0) {
 			Thread.sleep(f.latencyMillis());
@@ -493,6 +523,7 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			throws IOException, InterruptedException {
 		String vault = required(in, "BackupVaultName");
 		String resourceArn = required(in, "ResourceArn");
+		startCallsByResource.computeIfAbsent(resourceArn, (r) -> new AtomicLong()).incrementAndGet();
 		required(in, "IamRoleArn");
 		String token = (String) in.get("IdempotencyToken");
 		Arn arn = Arn.parse(resourceArn);
@@ -1400,11 +1431,17 @@ public final class AwsBackupSimulator implements AutoCloseable {
 			case "jobs" -> {
 				return ok(Map.of("BackupJobs", backupJobs()));
 			}
+			case "calls" -> {
+				return ok(Map.of("Total", calls(), "ByOperation", callsByOperation()));
+			}
+			case "start-calls" -> {
+				return ok(Map.of("StartBackupJobByResource", startBackupJobCallsByResource()));
+			}
 			default -> throw new ApiError(404, "UnknownOperationException",
 					"no control operation " + method + " " + what
 							+ "; try faults, hold, release, reset, fail-resource, job-duration,"
 							+ " created-resource-while-running, outcome, clear-outcome, service-linked-role,"
-							+ " delete-duration, jobs");
+							+ " delete-duration, jobs, calls, start-calls");
 		}
 		log.info("simulator control: {}", what);
 		return ok(Map.of());

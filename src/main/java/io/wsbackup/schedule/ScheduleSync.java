@@ -134,23 +134,32 @@ public class ScheduleSync implements SmartInitializingSingleton {
 	}
 
 	private void syncOne(Schedule schedule) throws SchedulerException {
+		// both ask for recovery: a start turn or a check whose runner died while it ran
+		// is run again by another instance of the cluster (each is idempotent: a turn
+		// reads the run's pending starts afresh, a check the backup's status), else the
+		// run's chain of triggers would end with it and its pending starts be stranded.
+		// Stores made before this kept the jobs without it: they are replaced once.
 		JobKey runJob = QuartzKeys.runJob(schedule.name());
-		if (scheduler.getJobDetail(runJob) == null) {
+		JobDetail run = scheduler.getJobDetail(runJob);
+		if (run == null || !run.requestsRecovery()) {
 			scheduler.addJob(JobBuilder.newJob(ScheduledBackupJob.class)
 				.withIdentity(runJob)
 				.withDescription("the starts of schedule " + schedule.name() + "'s runs")
 				.usingJobData(QuartzKeys.SCHEDULE, schedule.name())
 				.storeDurably()
-				.build(), false);
+				.requestRecovery()
+				.build(), true);
 		}
 		JobKey awaitJob = QuartzKeys.awaitJob(schedule.name());
-		if (scheduler.getJobDetail(awaitJob) == null) {
+		JobDetail await = scheduler.getJobDetail(awaitJob);
+		if (await == null || !await.requestsRecovery()) {
 			scheduler.addJob(JobBuilder.newJob(ScheduledBackupAwaitJob.class)
 				.withIdentity(awaitJob)
 				.withDescription("following schedule " + schedule.name() + "'s started backups to their end")
 				.usingJobData(QuartzKeys.SCHEDULE, schedule.name())
 				.storeDurably()
-				.build(), false);
+				.requestRecovery()
+				.build(), true);
 		}
 		JobDetail stored = scheduler.getJobDetail(QuartzKeys.fireJob(schedule.name()));
 		String fingerprint = schedule.fingerprint();

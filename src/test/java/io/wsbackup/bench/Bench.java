@@ -1,5 +1,16 @@
 package io.wsbackup.bench;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.efs.EfsClient;
+import software.amazon.awssdk.services.iam.IamClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -230,6 +241,49 @@ final class Bench {
 			return TestClassesExcluded.class.hashCode();
 		}
 
+	}
+
+	/**
+	 * Creates, in moto, the AWS Backup role and {@code count} pairs of an EBS volume and
+	 * an EFS file system (4 client threads), and returns their ids.
+	 */
+	static List<String[]> motoStorage(URI moto, String region, int count, String tokenPrefix) throws Exception {
+		var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+		List<String[]> storage = new ArrayList<>();
+		try (Ec2Client ec2 = Ec2Client.builder()
+			.region(Region.of(region))
+			.credentialsProvider(credentials)
+			.endpointOverride(moto)
+			.build();
+				EfsClient efs = EfsClient.builder()
+					.region(Region.of(region))
+					.credentialsProvider(credentials)
+					.endpointOverride(moto)
+					.build();
+				IamClient iam = IamClient.builder()
+					.region(Region.of(region))
+					.credentialsProvider(credentials)
+					.endpointOverride(moto)
+					.build()) {
+			String trust = Files.readString(Path.of("docs", "aws", "backup-role-trust-policy.json"));
+			iam.createRole((r) -> r.roleName("wsbackup-aws-backup").assumeRolePolicyDocument(trust));
+			long t0 = System.nanoTime();
+			ExecutorService pool = Executors.newFixedThreadPool(4);
+			List<Future<String[]>> created = new ArrayList<>();
+			for (int i = 0; i < count; i++) {
+				int n = i;
+				created.add(pool.submit(() -> new String[] {
+						ec2.createVolume((r) -> r.availabilityZone(region + "a").size(8)).volumeId(),
+						efs.createFileSystem((r) -> r.creationToken(tokenPrefix + n)).fileSystemId() }));
+			}
+			for (Future<String[]> f : created) {
+				storage.add(f.get());
+			}
+			pool.shutdown();
+			note(count + " volumes and file systems created in moto in " + (System.nanoTime() - t0) / 1_000_000
+					+ " ms");
+		}
+		return storage;
 	}
 
 }

@@ -16,19 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.zaxxer.hikari.HikariDataSource;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.efs.EfsClient;
-import software.amazon.awssdk.services.iam.IamClient;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.wsbackup.cloud.aws.MotoServer;
@@ -132,7 +123,7 @@ public final class FleetLongJobsBench {
 
 	private static void run(String url, URI moto, URI simulator, Path schedules) throws Exception {
 		db(url);
-		List<String[]> storage = createStorage(moto);
+		List<String[]> storage = Bench.motoStorage(moto, REGION, WORKSPACES, "fleet-long-");
 		Map<String, Object> settings = settings(moto, simulator, schedules);
 		long t0 = System.nanoTime();
 		try (ConfigurableApplicationContext context = Bench.runner(url, settings)) {
@@ -347,45 +338,6 @@ public final class FleetLongJobsBench {
 				finished ? "" : " (GIVEN UP: stalled or over " + NIGHT_MINUTES + " min)", describe, describe / seconds,
 				operationCalls(simulator, "StartBackupJob") - startsBefore, peakThreads.get()));
 		return new Night(seconds, counts[1], counts[2], describe, peakThreads.get(), finished, killedAt, killSeconds);
-	}
-
-	private static List<String[]> createStorage(URI moto) throws Exception {
-		var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
-		List<String[]> storage = new ArrayList<>();
-		try (Ec2Client ec2 = Ec2Client.builder()
-			.region(Region.of(REGION))
-			.credentialsProvider(credentials)
-			.endpointOverride(moto)
-			.build();
-				EfsClient efs = EfsClient.builder()
-					.region(Region.of(REGION))
-					.credentialsProvider(credentials)
-					.endpointOverride(moto)
-					.build();
-				IamClient iam = IamClient.builder()
-					.region(Region.of(REGION))
-					.credentialsProvider(credentials)
-					.endpointOverride(moto)
-					.build()) {
-			String trust = Files.readString(Path.of("docs", "aws", "backup-role-trust-policy.json"));
-			iam.createRole((r) -> r.roleName("wsbackup-aws-backup").assumeRolePolicyDocument(trust));
-			long t0 = System.nanoTime();
-			ExecutorService pool = Executors.newFixedThreadPool(4);
-			List<Future<String[]>> created = new ArrayList<>();
-			for (int i = 0; i < WORKSPACES; i++) {
-				int n = i;
-				created.add(pool.submit(() -> new String[] {
-						ec2.createVolume((r) -> r.availabilityZone(REGION + "a").size(8)).volumeId(),
-						efs.createFileSystem((r) -> r.creationToken("fleet-long-" + n)).fileSystemId() }));
-			}
-			for (Future<String[]> f : created) {
-				storage.add(f.get());
-			}
-			pool.shutdown();
-			Bench.note(WORKSPACES + " volumes and file systems created in moto in "
-					+ (System.nanoTime() - t0) / 1_000_000 + " ms");
-		}
-		return storage;
 	}
 
 	/** The settings of both runners. */

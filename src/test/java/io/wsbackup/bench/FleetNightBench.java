@@ -4,7 +4,6 @@ import java.io.File;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.lang.management.MemoryUsage;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -13,14 +12,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,12 +25,6 @@ import javax.management.openmbean.CompositeData;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.zaxxer.hikari.HikariDataSource;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.efs.EfsClient;
-import software.amazon.awssdk.services.iam.IamClient;
 
 import io.wsbackup.cloud.aws.MotoServer;
 import io.wsbackup.schedule.ScheduleService;
@@ -114,41 +103,7 @@ public final class FleetNightBench {
 	}
 
 	private static void run(String url, URI moto, URI simulator, Path schedules) throws Exception {
-		var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
-		List<String[]> storage = new ArrayList<>();
-		try (Ec2Client ec2 = Ec2Client.builder()
-			.region(Region.of(REGION))
-			.credentialsProvider(credentials)
-			.endpointOverride(moto)
-			.build();
-				EfsClient efs = EfsClient.builder()
-					.region(Region.of(REGION))
-					.credentialsProvider(credentials)
-					.endpointOverride(moto)
-					.build();
-				IamClient iam = IamClient.builder()
-					.region(Region.of(REGION))
-					.credentialsProvider(credentials)
-					.endpointOverride(moto)
-					.build()) {
-			String trust = Files.readString(Path.of("docs", "aws", "backup-role-trust-policy.json"));
-			iam.createRole((r) -> r.roleName("wsbackup-aws-backup").assumeRolePolicyDocument(trust));
-			long t0 = System.nanoTime();
-			ExecutorService pool = Executors.newFixedThreadPool(4);
-			List<Future<String[]>> created = new ArrayList<>();
-			for (int i = 0; i < WORKSPACES; i++) {
-				int n = i;
-				created.add(pool.submit(() -> new String[] {
-						ec2.createVolume((r) -> r.availabilityZone(REGION + "a").size(8)).volumeId(),
-						efs.createFileSystem((r) -> r.creationToken("fleet-" + n)).fileSystemId() }));
-			}
-			for (Future<String[]> f : created) {
-				storage.add(f.get());
-			}
-			pool.shutdown();
-			Bench.note(WORKSPACES + " volumes and file systems created in moto in "
-					+ (System.nanoTime() - t0) / 1_000_000 + " ms");
-		}
+		List<String[]> storage = Bench.motoStorage(moto, REGION, WORKSPACES, "fleet-");
 		Map<String, Object> settings = new LinkedHashMap<>();
 		settings.put("spring.main.web-application-type", "none");
 		settings.put("wsbackup.cloud.provider", "aws");

@@ -45,7 +45,7 @@ public class LaunchQueue {
 	}
 
 	/** A queued launch. */
-	public record Queued(String jobName, String subjectCrn, String queuedBy, String accountId, LocalDateTime queuedAt) {
+	public record Queued(String jobName, String subjectCrn, String accountId, LocalDateTime queuedAt) {
 	}
 
 	/** States of the backups that hold a place in their account's limit. */
@@ -114,14 +114,13 @@ public class LaunchQueue {
 	 * @param anyRunner all of them, or only those this runner queued
 	 */
 	public List<Queued> oldest(int limit, boolean anyRunner) {
-		List<Queued> queued = jdbc.sql(
-				"SELECT JOB_NAME, SUBJECT_CRN, RUNNER_ID, ACCOUNT_ID, QUEUED_AT FROM WS_LAUNCH WHERE QUEUED_AT IS NOT NULL"
-						+ (anyRunner ? "" : " AND RUNNER_ID = :runner")
-						+ " ORDER BY QUEUED_AT, SUBJECT_CRN LIMIT :limit")
+		List<Queued> queued = jdbc
+			.sql("SELECT JOB_NAME, SUBJECT_CRN, ACCOUNT_ID, QUEUED_AT FROM WS_LAUNCH WHERE QUEUED_AT IS NOT NULL"
+					+ (anyRunner ? "" : " AND RUNNER_ID = :runner") + " ORDER BY QUEUED_AT, SUBJECT_CRN LIMIT :limit")
 			.param("runner", runner.id())
 			.param("limit", limit)
-			.query((rs, i) -> new Queued(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-					rs.getObject(5, LocalDateTime.class)))
+			.query((rs, i) -> new Queued(rs.getString(1), rs.getString(2), rs.getString(3),
+					rs.getObject(4, LocalDateTime.class)))
 			.list();
 		waiting = !queued.isEmpty();
 		return queued;

@@ -286,4 +286,16 @@ final class Bench {
 		return storage;
 	}
 
+	/**
+	 * Adds the settings given in a system property as {@code key=value} pairs separated
+	 * by commas, over those already there.
+	 */
+	static void extraSettings(Map<String, Object> settings, String property) {
+		for (String extra : System.getProperty(property, "").split(",")) {
+			if (extra.contains("=")) {
+				settings.put(extra.substring(0, extra.indexOf('=')), extra.substring(extra.indexOf('=') + 1));
+			}
+		}
+	}
+
 }

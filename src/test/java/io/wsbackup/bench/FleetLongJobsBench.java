@@ -365,11 +365,7 @@ public final class FleetLongJobsBench {
 		settings.put("wsbackup.recovery.dead-after", "20s");
 		settings.put("wsbackup.recovery.scan-interval", "5s");
 		settings.put("logging.level.root", "WARN");
-		for (String extra : System.getProperty("bench.fleet.long.settings", "").split(",")) {
-			if (extra.contains("=")) {
-				settings.put(extra.substring(0, extra.indexOf('=')), extra.substring(extra.indexOf('=') + 1));
-			}
-		}
+		Bench.extraSettings(settings, "bench.fleet.long.settings");
 		return settings;
 	}
 

@@ -127,11 +127,7 @@ public final class FleetNightBench {
 		settings.put("spring.quartz.auto-startup", "true");
 		settings.put("spring.quartz.scheduler-name", "wsbackup-bench-fleet");
 		settings.put("logging.level.root", "WARN");
-		for (String extra : System.getProperty("bench.fleet.settings", "").split(",")) {
-			if (extra.contains("=")) {
-				settings.put(extra.substring(0, extra.indexOf('=')), extra.substring(extra.indexOf('=') + 1));
-			}
-		}
+		Bench.extraSettings(settings, "bench.fleet.settings");
 		try (ConfigurableApplicationContext context = Bench.runner(url, settings)) {
 			WorkspaceService workspaces = context.getBean(WorkspaceService.class);
 			for (int i = 0; i < WORKSPACES; i++) {

@@ -263,12 +263,18 @@ class KilledAfterAnswerIT {
 		Files.write(Path.of(demo.path("storage").path("sharedFileSystem").asString()).resolve("fresh.dat"), fresh);
 	}
 
+	/**
+	 * The backup's end, as {@code backup-workspace --wait} waits for it: its status has
+	 * ended and so has its job (a backup {@code succeeded} in step recordCatalog, before
+	 * restartWorkspace starts its workspace again).
+	 */
 	private static JsonNode awaitBackupEnd(Runner runner, String backupCrn) {
 		return await().atMost(Duration.ofSeconds(120))
 			.pollInterval(Duration.ofMillis(500))
 			.until(() -> describe(runner, backupCrn), (b) -> {
 				String status = b.path("backupStatus").asString();
-				return !status.equals("running") && !status.equals("cancelling");
+				return !status.equals("running") && !status.equals("cancelling")
+						&& !Set.of("STARTING", "STARTED", "STOPPING").contains(b.path("jobStatus").asString(""));
 			});
 	}
 

@@ -1,5 +1,7 @@
 package io.wsbackup.cli;
 
+import java.util.Set;
+
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -7,21 +9,32 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code backup-workspace --wait}: polls {@code describeWorkspaceBackup} while the
  * backup's status is {@code running} or {@code cancelling} (a cancel is followed to its
- * end). Exit 0 with {@code {backupCrn, vaultName}} if it {@code succeeded}; exit 3 with
- * {@code BACKUP_CANCELLED} if it was {@code cancelled}; exit 1 with {@code BACKUP_FAILED}
- * for any other end.
+ * end), and while a backup that {@code succeeded} still starts its workspace's workloads
+ * again (its job runs on, step {@code restartWorkspace}): the exit comes once the
+ * workspace is back and the next backup of it may start. Exit 0 with {@code {backupCrn,
+ * vaultName}} if it {@code succeeded}; exit 3 with {@code BACKUP_CANCELLED} if it was
+ * {@code cancelled}; exit 1 with {@code BACKUP_FAILED} for any other end.
  */
 final class BackupFollower implements Follower {
 
 	/** The end of the {@code --wait} option's help. */
-	static final String WAIT_HELP = "exits 0 if the backup succeeded, 1 if it failed, 3 if it was cancelled "
-			+ "(a cancel is followed until the backup is cancelled).";
+	static final String WAIT_HELP = "exits 0 if the backup succeeded (once its workspace is started again), "
+			+ "1 if it failed, 3 if it was cancelled (a cancel is followed until the backup is cancelled).";
 
 	private static final String RUNNING = "running";
 
 	private static final String CANCELLING = "cancelling";
 
 	private static final String SUCCEEDED = "succeeded";
+
+	/**
+	 * What the progress line shows for a backup that succeeded while its job still starts
+	 * the workspace again.
+	 */
+	static final String SUCCEEDED_RESTARTING = "succeeded, starting the workspace again";
+
+	/** The job statuses ({@code jobStatus}) of an execution that has not ended. */
+	private static final Set<String> JOB_RUNNING = Set.of("STARTING", "STARTED", "STOPPING");
 
 	private static final String CANCELLED = "cancelled";
 
@@ -53,13 +66,16 @@ final class BackupFollower implements Follower {
 	@Override
 	public Progress progress(JsonNode described) {
 		JsonNode backup = described.path("backup");
-		return new Progress(backup.path("backupStatus").asString(""), backup.path("currentStep"),
-				backup.path("progress"));
+		String status = backup.path("backupStatus").asString("");
+		if (SUCCEEDED.equals(status) && JOB_RUNNING.contains(backup.path("jobStatus").asString(""))) {
+			status = SUCCEEDED_RESTARTING;
+		}
+		return new Progress(status, backup.path("currentStep"), backup.path("progress"));
 	}
 
 	@Override
 	public boolean running(String status) {
-		return RUNNING.equals(status) || CANCELLING.equals(status);
+		return RUNNING.equals(status) || CANCELLING.equals(status) || SUCCEEDED_RESTARTING.equals(status);
 	}
 
 	@Override

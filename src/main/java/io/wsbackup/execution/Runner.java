@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +75,22 @@ public class Runner {
 	/** nanoTime at which the last heartbeat that was written had been sent, or null. */
 	private volatile Long lastHeartbeatSent;
 
+	/** The nanoTime the heartbeats are timed with. */
+	private final LongSupplier clock;
+
+	/**
+	 * nanoTime from which this runner's heartbeats have kept it trusted without a break:
+	 * an ownership read older than that may have been overtaken by another runner's
+	 * takeover.
+	 */
+	private volatile long trustedSince;
+
+	/**
+	 * How long a heartbeat keeps this runner trusted (well below dead-after), or null
+	 * while nothing has set it: then no heartbeat is trusted.
+	 */
+	private volatile Duration heartbeatTrust;
+
 	private volatile boolean heartbeatsDistrusted;
 
 	private volatile ThreadPoolTaskExecutor jobExecutor;
@@ -83,8 +100,15 @@ public class Runner {
 	}
 
 	public Runner(String id, String host) {
+		this(id, host, System::nanoTime);
+	}
+
+	/** For tests: a runner whose heartbeats are timed by {@code clock} (nanoTime). */
+	Runner(String id, String host, LongSupplier clock) {
 		this.id = id;
 		this.host = host;
+		this.clock = clock;
+		this.trustedSince = clock.getAsLong();
 	}
 
 	public String id() {
@@ -103,7 +127,7 @@ public class Runner {
 	// --- the store
 
 	public void heartbeatSucceeded() {
-		heartbeatSucceeded(System.nanoTime());
+		heartbeatSucceeded(clock.getAsLong());
 	}
 
 	/**
@@ -111,14 +135,29 @@ public class Runner {
 	 * written.
 	 */
 	public void heartbeatSucceeded(long sentAt) {
+		long now = clock.getAsLong();
 		if (reachableSince == null) {
 			// since it was written: the store may not have answered while it was sent
-			reachableSince = System.nanoTime();
+			reachableSince = now;
 		}
 		Long last = lastHeartbeatSent;
+		if (!trusted(last, now)) {
+			// the trust lapsed since the last heartbeat (the JVM stalled, the store was
+			// slow or unreachable): another runner may have taken this one's executions
+			// over meanwhile, so every ownership read before now is stale
+			trustedSince = now;
+		}
 		if (!heartbeatsDistrusted && (last == null || sentAt - last > 0)) {
 			lastHeartbeatSent = sentAt;
 		}
+	}
+
+	/**
+	 * How long a heartbeat keeps this runner trusted: the step guard sets half of
+	 * dead-after, the least age at which another runner may call this one dead.
+	 */
+	public void trustHeartbeatsFor(Duration period) {
+		heartbeatTrust = period;
 	}
 
 	/** For tests: a runner that has reached the store since {@code nanoTime}. */
@@ -140,7 +179,24 @@ public class Runner {
 	 */
 	public boolean heartbeatSentWithin(Duration period) {
 		Long last = lastHeartbeatSent;
-		return last != null && System.nanoTime() - last < period.toNanos();
+		return last != null && clock.getAsLong() - last < period.toNanos();
+	}
+
+	/**
+	 * Whether what an ownership read started at {@code readAt} (nanoTime) found still
+	 * holds without reading it again: this runner's heartbeats have kept it trusted
+	 * ({@link #trustHeartbeatsFor}) without a break since then, so no other runner can
+	 * have called it dead and taken its executions over. A stall longer than the trust
+	 * period (a long pause of the JVM, a store that did not answer) breaks it even once
+	 * the heartbeats are written again.
+	 */
+	public boolean stillTrusted(long readAt) {
+		return trusted(lastHeartbeatSent, clock.getAsLong()) && readAt - trustedSince >= 0;
+	}
+
+	private boolean trusted(Long lastSent, long now) {
+		Duration period = heartbeatTrust;
+		return period != null && lastSent != null && now - lastSent < period.toNanos();
 	}
 
 	/**
@@ -161,7 +217,7 @@ public class Runner {
 	 */
 	public boolean reachedStoreFor(Duration period) {
 		Long since = reachableSince;
-		return since != null && System.nanoTime() - since >= period.toNanos();
+		return since != null && clock.getAsLong() - since >= period.toNanos();
 	}
 
 	// --- launches of this JVM

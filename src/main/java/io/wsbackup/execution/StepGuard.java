@@ -81,15 +81,16 @@ public class StepGuard {
 
 	private final ConnectionSlots connectionSlots;
 
-	/** Executions of this JVM that the store said this runner owns. */
-	private final Set<Long> owned = ConcurrentHashMap.newKeySet();
-
-	/** How recent this runner's last heartbeat must be to skip the ownership read. */
-	private final Duration trustHeartbeatFor;
+	/**
+	 * Executions of this JVM that the store said this runner owns, with the nanoTime at
+	 * which that read started.
+	 */
+	private final Map<Long, Long> owned = new ConcurrentHashMap<>();
 
 	StepGuard(Runner runner, RunnerRegistry registry, ExecutionEvents events, @Lazy JobRepository jobRepository,
 			WsbackupProperties properties, DataSource dataSource) {
-		this.trustHeartbeatFor = properties.recovery().deadAfter().dividedBy(2);
+		// another runner may call this one dead once its heartbeat is dead-after old
+		runner.trustHeartbeatsFor(properties.recovery().deadAfter().dividedBy(2));
 		this.connectionSlots = new ConnectionSlots(poolSize(dataSource));
 		log.info("steps that hold a pooled connection run {} chunks at once", connectionSlots.size());
 		this.jobRepository = jobRepository;
@@ -184,9 +185,11 @@ public class StepGuard {
 							id, step.getStepName());
 					runner.parkForShutdown(id);
 				}
-				if (owned.contains(id) && runner.heartbeatSentWithin(trustHeartbeatFor)) {
+				Long readAt = owned.get(id);
+				if (readAt != null && runner.stillTrusted(readAt)) {
 					return;
 				}
+				long reading = System.nanoTime();
 				Optional<RunnerRegistry.Owner> owner;
 				try {
 					owner = registry.owner(id);
@@ -216,7 +219,7 @@ public class StepGuard {
 					runner.abandon(id);
 				}
 				else {
-					owned.add(id);
+					owned.put(id, reading);
 				}
 				if (waited) {
 					log.info("execution {}, step {}: the store answers again; the step goes on", id,

@@ -567,6 +567,27 @@ class WsbackupCliTest {
 		}
 
 		@Test
+		void aSucceededBackupIsFollowedUntilItsJobHasStartedTheWorkspaceAgain() {
+			WsbackupCliTest.this.runner.answer("backupWorkspace", 200, STARTED)
+				.answer("describeWorkspaceBackup", 200, """
+						{'backup': {'backupCrn': 'crn:b:1', 'backupStatus': 'succeeded', 'vaultName': 'vault-1',
+						 'jobStatus': 'STARTED', 'currentStep': 'restartWorkspace'}}""")
+				.answer("describeWorkspaceBackup", 200, """
+						{'backup': {'backupCrn': 'crn:b:1', 'backupStatus': 'succeeded', 'vaultName': 'vault-1',
+						 'jobStatus': 'COMPLETED', 'currentStep': null}}""");
+
+			Result result = cli("backup-workspace", "--workspace-crn", "crn:ws:1", "--backup-name", "b", "--wait",
+					"--poll-seconds", "0.01");
+
+			assertThat(result.exit()).isZero();
+			assertThat(result.stdoutJson()).isEqualTo(json(STARTED));
+			assertThat(result.stderr().lines()).containsExactly(
+					"2026-11-21T10:00:03Z  succeeded, starting the workspace again  restartWorkspace",
+					"2026-11-21T10:00:03Z  succeeded");
+			assertThat(WsbackupCliTest.this.runner.calls()).hasSize(3);
+		}
+
+		@Test
 		void failedBackupExitsOneWithItsReason() {
 			WsbackupCliTest.this.runner.answer("backupWorkspace", 200, STARTED)
 				.answer("describeWorkspaceBackup", 200, backup("running", "awaitRecoveryPoints", null))

@@ -1,6 +1,7 @@
 package io.wsbackup.execution;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +52,37 @@ class RunnerHeartbeatTest {
 
 		assertThat(runner.heartbeatSentWithin(PERIOD)).isFalse();
 		assertThat(runner.reachedStoreFor(Duration.ZERO)).as("it still reaches the store").isTrue();
+	}
+
+	@Test
+	void anOwnershipReadIsTrustedOnlyWhileTheHeartbeatsHaveNotStalledSinceIt() {
+		AtomicLong now = new AtomicLong(1_000_000_000L);
+		Runner runner = new Runner("runner-test", "test-host", now::get);
+		runner.trustHeartbeatsFor(PERIOD);
+		runner.heartbeatSucceeded(now.get());
+		long read = now.get();
+		assertThat(runner.stillTrusted(read)).isTrue();
+
+		now.addAndGet(PERIOD.toNanos() / 2);
+		runner.heartbeatSucceeded(now.get());
+		assertThat(runner.stillTrusted(read)).as("heartbeats written without a break since the read").isTrue();
+
+		// the JVM stalls longer than the period: another runner may have taken over
+		now.addAndGet(PERIOD.toNanos() * 3);
+		assertThat(runner.stillTrusted(read)).isFalse();
+		long sent = now.get();
+		now.addAndGet(1);
+		runner.heartbeatSucceeded(sent);
+		assertThat(runner.stillTrusted(read)).as("a read from before the stall, heartbeats written again").isFalse();
+		assertThat(runner.stillTrusted(now.get())).as("a read after the stall").isTrue();
+	}
+
+	@Test
+	void noHeartbeatIsTrustedBeforeTheTrustPeriodIsSet() {
+		Runner runner = new Runner("runner-test", "test-host");
+		runner.heartbeatSucceeded(System.nanoTime());
+
+		assertThat(runner.stillTrusted(System.nanoTime())).isFalse();
 	}
 
 }

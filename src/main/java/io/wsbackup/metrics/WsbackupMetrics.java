@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToDoubleBiFunction;
 
@@ -163,6 +164,15 @@ public class WsbackupMetrics implements SmartLifecycle {
 
 	private volatile Map<String, Double> lastVerifiedSeconds = Map.of();
 
+	/** The least time between the beginnings of two refreshes after job ends. */
+	static final Duration SOON_SPACING = Duration.ofSeconds(1);
+
+	/** Whether a refresh after a job end is queued and has not begun. */
+	private final AtomicBoolean refreshQueued = new AtomicBoolean();
+
+	/** nanoTime at which the last refresh began. */
+	private volatile long lastRefreshBegan = System.nanoTime() - SOON_SPACING.toNanos();
+
 	/**
 	 * Reads the catalog while started (a test context may be stopped and started again).
 	 */
@@ -309,19 +319,32 @@ public class WsbackupMetrics implements SmartLifecycle {
 		return rows;
 	}
 
+	/**
+	 * A refresh after a backup or verification ended, coalesced: one at a time is queued,
+	 * and it begins at least {@link #SOON_SPACING} after the last refresh began. A night
+	 * of thousands of backups ending would otherwise read the whole catalog once per end.
+	 * The refresh that runs reads every end before it began.
+	 */
 	private void refreshSoon() {
 		ScheduledExecutorService current = refresher;
+		if (current == null || !refreshQueued.compareAndSet(false, true)) {
+			return;
+		}
+		long wait = SOON_SPACING.toNanos() - (System.nanoTime() - lastRefreshBegan);
 		try {
-			if (current != null) {
-				current.execute(this::refreshQuietly);
-			}
+			current.schedule(this::refreshQuietly, Math.max(0, Math.min(wait, SOON_SPACING.toNanos())),
+					TimeUnit.NANOSECONDS);
 		}
 		catch (RejectedExecutionException stopping) {
 			// the runner is shutting down
+			refreshQueued.set(false);
 		}
 	}
 
 	private void refreshQuietly() {
+		// an end after this point queues the next refresh: this one may not read it
+		refreshQueued.set(false);
+		lastRefreshBegan = System.nanoTime();
 		try {
 			refreshFromCatalog();
 		}

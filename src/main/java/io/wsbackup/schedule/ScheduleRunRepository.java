@@ -83,18 +83,30 @@ public class ScheduleRunRepository {
 			.update();
 	}
 
-	/** Moves one workspace's item on, and the run's outcome with it. */
+	/**
+	 * Moves one workspace's item on, and the run's outcome with it. The run stays
+	 * {@code running} while an item is pending or running, so only the end of its last
+	 * such item counts the items (a night of thousands would otherwise read every item at
+	 * each one's start and end).
+	 */
 	public void updateItem(String runId, String workspaceCrn, ItemStatus status, String backupCrn, String reason) {
 		jdbc.sql("UPDATE WS_SCHEDULE_RUN_ITEM SET STATUS = ?, BACKUP_CRN = COALESCE(?, BACKUP_CRN), REASON = ?, "
 				+ "UPDATED_AT = ? WHERE RUN_ID = ? AND WORKSPACE_CRN = ?")
 			.params(status.text(), backupCrn, truncate(reason), Times.toDb(clock.instant()), runId, workspaceCrn)
 			.update();
+		if (!status.ended()
+				|| jdbc.sql("SELECT COUNT(*) FROM WS_SCHEDULE_RUN_ITEM WHERE RUN_ID = ? AND STATUS IN (?, ?)")
+					.params(runId, ItemStatus.PENDING.text(), ItemStatus.RUNNING.text())
+					.query(Long.class)
+					.single() > 0) {
+			return;
+		}
 		Map<ItemStatus, Integer> counts = new TreeMap<>();
-		jdbc.sql("SELECT STATUS FROM WS_SCHEDULE_RUN_ITEM WHERE RUN_ID = ?")
+		jdbc.sql("SELECT STATUS, COUNT(*) FROM WS_SCHEDULE_RUN_ITEM WHERE RUN_ID = ? GROUP BY STATUS")
 			.param(runId)
-			.query(String.class)
-			.list()
-			.forEach((s) -> counts.merge(ItemStatus.of(s), 1, Integer::sum));
+			.query((rs) -> {
+				counts.put(ItemStatus.of(rs.getString(1)), rs.getInt(2));
+			});
 		jdbc.sql("UPDATE WS_SCHEDULE_RUN SET OUTCOME = ? WHERE ID = ?").params(outcome(counts), runId).update();
 	}
 
@@ -126,6 +138,19 @@ public class ScheduleRunRepository {
 				+ "AND SLOT_TIME <= ? AND REASON IS NULL")
 			.params(truncate(reason), Times.toDb(clock.instant()), runId, ItemStatus.PENDING.text(), Times.toDb(dueBy))
 			.update();
+	}
+
+	/**
+	 * Whether a run of the schedule has a due start waiting for its cap
+	 * ({@link #waiting}).
+	 */
+	public boolean waitsAtCap(String scheduleName) {
+		return jdbc
+			.sql("SELECT COUNT(*) FROM WS_SCHEDULE_RUN_ITEM I JOIN WS_SCHEDULE_RUN R ON R.ID = I.RUN_ID "
+					+ "WHERE R.SCHEDULE_NAME = ? AND R.OUTCOME = 'running' AND I.STATUS = ? AND I.REASON IS NOT NULL")
+			.params(scheduleName, ItemStatus.PENDING.text())
+			.query(Long.class)
+			.single() > 0;
 	}
 
 	/**

@@ -261,8 +261,9 @@ public class ScheduleRuns {
 	}
 
 	/**
-	 * A backup ended on this runner: if a schedule started it, that schedule's start
-	 * turns waiting at the cap run now instead of at their re-check.
+	 * A backup ended on this runner: if a schedule started it and has due starts waiting
+	 * at its cap, that schedule's start turns run now instead of at their re-check (a
+	 * schedule with room takes no Quartz lock at each of its backups' ends).
 	 */
 	@EventListener
 	public void backupEnded(BackupEnded ended) {
@@ -274,6 +275,7 @@ public class ScheduleRuns {
 				.stream()
 				.filter((s) -> schedules.creatorCrn(s).equals(creator))
 				.findFirst()
+				.filter((s) -> runs.waitsAtCap(s.name()))
 				.ifPresent(triggers::turnsNow);
 		}
 		catch (RuntimeException ex) {

@@ -324,6 +324,25 @@ public class BackupRepository {
 		return last;
 	}
 
+	/**
+	 * The status of each of these backups (absent: not in the catalog), read a few
+	 * hundred at a time.
+	 */
+	public Map<Crn, BackupStatus> statuses(Collection<Crn> crns) {
+		Map<Crn, BackupStatus> found = new HashMap<>();
+		List<Crn> all = List.copyOf(crns);
+		for (int from = 0; from < all.size(); from += 500) {
+			List<Crn> some = all.subList(from, Math.min(all.size(), from + 500));
+			jdbc.sql("SELECT CRN, STATUS FROM WS_BACKUP WHERE CRN IN ("
+					+ String.join(",", Collections.nCopies(some.size(), "?")) + ")")
+				.params(some.stream().map(Crn::toString).toList())
+				.query((rs) -> {
+					found.put(Crn.parse(rs.getString(1)), BackupStatus.of(rs.getString(2)));
+				});
+		}
+		return found;
+	}
+
 	/** How a backup was last verified; {@link Verification#NEVER} for an unknown one. */
 	public Verification verification(Crn crn) {
 		return verifications(List.of(crn)).getOrDefault(crn, Verification.NEVER);

@@ -28,8 +28,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The one-shot Quartz triggers that carry a schedule's run forward
  * ({@link ScheduleRuns}): its start turns ({@code run.<name>}) and the checks of its
- * started backups' ends ({@code await.<name>}), each with its data (run, phase,
- * workspace, backup, attempt) and planned in a transaction of the Quartz store, so that
+ * started backups' ends (one chain per run, job {@code await.<name>}), each with its data
+ * (run, phase, kind, attempt) and planned in a transaction of the Quartz store, so that
  * they survive a restart and are taken over by another runner of the cluster.
  */
 @Component
@@ -46,22 +46,32 @@ class RunTriggers {
 	static final String PHASE = "phase";
 
 	/**
-	 * What a run's trigger fires for: a start turn of the run, or a check of a started
-	 * backup's end. Kept in the trigger's data as {@code start} or {@code await}.
+	 * What a run's trigger fires for: a start turn of the run, the check of the ends of
+	 * every backup the run started ({@code check}, one chain per run), or the check of
+	 * one started backup's end ({@code await}: planned by runs that began before the
+	 * run's check existed, and still followed). Kept in the trigger's data as
+	 * {@code start}, {@code check} or {@code await}.
 	 */
 	enum Phase {
 
-		START, AWAIT;
+		START, CHECK, AWAIT;
 
 		String stored() {
 			return name().toLowerCase(Locale.ROOT);
 		}
 
 		static Phase of(JobDataMap data) {
-			return AWAIT.stored().equals(data.getString(PHASE)) ? AWAIT : START;
+			String phase = data.getString(PHASE);
+			return AWAIT.stored().equals(phase) ? AWAIT : CHECK.stored().equals(phase) ? CHECK : START;
 		}
 
 	}
+
+	/**
+	 * In a start turn's data: {@code true} when the run's check follows the backups the
+	 * turn starts; absent on runs begun before, whose turns plan one check per backup.
+	 */
+	static final String RUN_CHECK = "runCheck";
 
 	static final String BACKUP_CRN = "backupCrn";
 
@@ -96,14 +106,27 @@ class RunTriggers {
 		this.clock = clock;
 	}
 
-	/** Plans a new run's first start turn, at its fire time. */
+	/**
+	 * Plans a new run's first start turn, at its fire time, and the first check of the
+	 * run's started backups, a poll interval after it: one chain of checks per run,
+	 * planned with the run, goes on while the run has items pending or running.
+	 */
 	void firstTurn(Schedule schedule, String runId, Instant fireTime) {
 		JobDataMap data = new JobDataMap();
 		data.put(RUN_ID, runId);
 		data.put(FIRE_TIME, String.valueOf(fireTime.toEpochMilli()));
 		data.put(PHASE, Phase.START.stored());
+		data.put(RUN_CHECK, "true");
 		data.put(ATTEMPT, "0");
-		transaction.executeWithoutResult((tx) -> plan(schedule, data, fireTime));
+		JobDataMap check = new JobDataMap();
+		check.put(RUN_ID, runId);
+		check.put(PHASE, Phase.CHECK.stored());
+		check.put(KIND, schedule.kind().text());
+		check.put(ATTEMPT, "0");
+		transaction.executeWithoutResult((tx) -> {
+			plan(schedule, data, fireTime);
+			plan(schedule, check, fireTime.plus(properties.schedules().pollInterval()));
+		});
 	}
 
 	/**
@@ -179,14 +202,16 @@ class RunTriggers {
 	}
 
 	private void plan(Schedule schedule, JobDataMap data, Instant at) {
-		boolean await = Phase.of(data) == Phase.AWAIT;
-		String name = await
-				? "await." + schedule.name() + "." + data.getString(RUN_ID) + "."
-						+ Crn.parse(data.getString(WORKSPACE_CRN)).resourceId() + "." + data.getString(ATTEMPT)
-				: "run." + schedule.name() + "." + data.getString(RUN_ID) + ".turn." + data.getString(ATTEMPT);
+		Phase phase = Phase.of(data);
+		String name = switch (phase) {
+			case AWAIT -> "await." + schedule.name() + "." + data.getString(RUN_ID) + "."
+					+ Crn.parse(data.getString(WORKSPACE_CRN)).resourceId() + "." + data.getString(ATTEMPT);
+			case CHECK -> "check." + schedule.name() + "." + data.getString(RUN_ID) + "." + data.getString(ATTEMPT);
+			case START -> "run." + schedule.name() + "." + data.getString(RUN_ID) + ".turn." + data.getString(ATTEMPT);
+		};
 		Trigger trigger = TriggerBuilder.newTrigger()
 			.withIdentity(name, QuartzKeys.GROUP)
-			.forJob(await ? QuartzKeys.awaitJob(schedule.name()) : QuartzKeys.runJob(schedule.name()))
+			.forJob(phase == Phase.START ? QuartzKeys.runJob(schedule.name()) : QuartzKeys.awaitJob(schedule.name()))
 			.usingJobData(data)
 			.startAt(Date.from(at))
 			.withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())

@@ -94,11 +94,7 @@ public class ScheduleRunRepository {
 				+ "UPDATED_AT = ? WHERE RUN_ID = ? AND WORKSPACE_CRN = ?")
 			.params(status.text(), backupCrn, truncate(reason), Times.toDb(clock.instant()), runId, workspaceCrn)
 			.update();
-		if (!status.ended()
-				|| jdbc.sql("SELECT COUNT(*) FROM WS_SCHEDULE_RUN_ITEM WHERE RUN_ID = ? AND STATUS IN (?, ?)")
-					.params(runId, ItemStatus.PENDING.text(), ItemStatus.RUNNING.text())
-					.query(Long.class)
-					.single() > 0) {
+		if (!status.ended() || open(runId)) {
 			return;
 		}
 		Map<ItemStatus, Integer> counts = new TreeMap<>();
@@ -138,6 +134,28 @@ public class ScheduleRunRepository {
 				+ "AND SLOT_TIME <= ? AND REASON IS NULL")
 			.params(truncate(reason), Times.toDb(clock.instant()), runId, ItemStatus.PENDING.text(), Times.toDb(dueBy))
 			.update();
+	}
+
+	/** A workspace of a run whose backup (of a drill schedule: drill) is followed. */
+	public record FollowedItem(String workspaceCrn, String backupCrn) {
+	}
+
+	/** The run's running items that follow a backup (or a drill of one). */
+	public List<FollowedItem> following(String runId) {
+		return jdbc
+			.sql("SELECT WORKSPACE_CRN, BACKUP_CRN FROM WS_SCHEDULE_RUN_ITEM WHERE RUN_ID = ? AND STATUS = ? "
+					+ "AND BACKUP_CRN IS NOT NULL ORDER BY WORKSPACE_CRN")
+			.params(runId, ItemStatus.RUNNING.text())
+			.query((rs, row) -> new FollowedItem(rs.getString(1), rs.getString(2)))
+			.list();
+	}
+
+	/** Whether the run has an item still pending or running. */
+	public boolean open(String runId) {
+		return jdbc.sql("SELECT COUNT(*) FROM WS_SCHEDULE_RUN_ITEM WHERE RUN_ID = ? AND STATUS IN (?, ?)")
+			.params(runId, ItemStatus.PENDING.text(), ItemStatus.RUNNING.text())
+			.query(Long.class)
+			.single() > 0;
 	}
 
 	/**

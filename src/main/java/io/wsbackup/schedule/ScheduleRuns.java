@@ -61,9 +61,10 @@ import org.springframework.stereotype.Service;
  * when a backup of the schedule ends on this runner: {@link #backupEnded}). A slot's
  * start is skipped, with an event, when the workspace already has a backup or restore
  * running or when it cannot start within the start window. Once started, the backup is
- * followed until it ends ({@code await.<name>}), and then a sweep of the workspace's
- * retention ({@code enforceRetention}) is started. The triggers are planned by
- * {@link RunTriggers}.
+ * followed until it ends, by the run's one chain of checks (job {@code await.<name>},
+ * every poll interval while the run has an item pending or running), and then a sweep of
+ * the workspace's retention ({@code enforceRetention}) is started. The triggers are
+ * planned by {@link RunTriggers}.
  * <p>
  * A drill schedule ({@link Schedule.Kind#DRILL}) runs the same way, but a slot starts a
  * restore drill of the workspace's newest succeeded backup ({@code drillBackup}, through
@@ -189,6 +190,11 @@ public class ScheduleRuns {
 				runs.updateItem(runId, data.getString(RunTriggers.WORKSPACE_CRN), ItemStatus.SKIPPED, null,
 						"the schedule was removed");
 			}
+			else if (RunTriggers.Phase.of(data) == RunTriggers.Phase.CHECK) {
+				runs.following(runId)
+					.forEach((item) -> runs.updateItem(runId, item.workspaceCrn(), ItemStatus.SKIPPED, null,
+							"the schedule was removed"));
+			}
 			else {
 				runs.pending(runId)
 					.forEach((item) -> runs.updateItem(runId, item.workspaceCrn(), ItemStatus.SKIPPED, null,
@@ -196,11 +202,10 @@ public class ScheduleRuns {
 			}
 			return;
 		}
-		if (RunTriggers.Phase.of(data) == RunTriggers.Phase.AWAIT) {
-			await(schedule, data);
-		}
-		else {
-			turn(schedule, data);
+		switch (RunTriggers.Phase.of(data)) {
+			case CHECK -> check(schedule, data);
+			case AWAIT -> await(schedule, data);
+			case START -> turn(schedule, data);
 		}
 	}
 
@@ -363,7 +368,9 @@ public class ScheduleRuns {
 		try {
 			DrillStarted drill = drills.drillBackup(crn, null, creator);
 			runs.updateItem(runId, crn, ItemStatus.RUNNING, drill.backupCrn(), null);
-			triggers.awaitBackup(schedule, runId, crn, drill.backupCrn(), now);
+			if (!followedByRunCheck(turn)) {
+				triggers.awaitBackup(schedule, runId, crn, drill.backupCrn(), now);
+			}
 			log.info("schedule {}: drill of backup {} of workspace {} started into scratch workspace {}",
 					schedule.name(), drill.backupCrn(), crn, drill.scratchWorkspaceCrn());
 			return true;
@@ -411,7 +418,9 @@ public class ScheduleRuns {
 			Integer timeout = schedule.timeout() == null ? null : (int) schedule.timeout().toMinutes();
 			Backup backup = launcher.backupWorkspaceOnAnyRunner(crn, name, timeout, creator);
 			runs.updateItem(runId, crn, ItemStatus.RUNNING, backup.crn().toString(), null);
-			triggers.awaitBackup(schedule, runId, crn, backup.crn().toString(), now);
+			if (!followedByRunCheck(turn)) {
+				triggers.awaitBackup(schedule, runId, crn, backup.crn().toString(), now);
+			}
 			return true;
 		}
 		catch (WsbackupException ex) {
@@ -428,19 +437,86 @@ public class ScheduleRuns {
 		}
 	}
 
+	/**
+	 * Whether the run's own check follows what this turn starts (runs begun before it
+	 * existed plan one check per start).
+	 */
+	private static boolean followedByRunCheck(JobDataMap turn) {
+		return "true".equals(turn.getString(RunTriggers.RUN_CHECK));
+	}
+
+	/**
+	 * A check of a run: every backup it started (of a drill schedule: every drill) is
+	 * read in one statement; each that ended moves its item on (and a backup's end sweeps
+	 * its workspace's retention). The next check comes a poll interval later while the
+	 * run has an item pending or running. One chain of these per run replaces a trigger
+	 * per started backup, which a night of thousands fired tens of times a second.
+	 */
+	private void check(Schedule schedule, JobDataMap data) {
+		String runId = data.getString(RunTriggers.RUN_ID);
+		boolean open = true;
+		try {
+			checkFollowed(schedule, data, runId);
+			open = runs.open(runId);
+		}
+		catch (RuntimeException ex) {
+			log.error("schedule {}: a check of run {} failed; the next one tries again", schedule.name(), runId, ex);
+		}
+		if (open) {
+			triggers.again(schedule, data, clock.instant().plus(properties.schedules().pollInterval()));
+		}
+	}
+
+	private void checkFollowed(Schedule schedule, JobDataMap data, String runId) {
+		List<ScheduleRunRepository.FollowedItem> following = runs.following(runId);
+		if (!following.isEmpty()) {
+			List<Crn> followed = following.stream().map((item) -> Crn.parse(item.backupCrn(), Crn.BACKUP)).toList();
+			if (Schedule.Kind.DRILL.text().equals(data.getString(RunTriggers.KIND))) {
+				Set<String> drilling = drilling();
+				Map<Crn, Verification> verifications = backups.verifications(followed);
+				for (ScheduleRunRepository.FollowedItem item : following) {
+					drillFollowed(runId, item.workspaceCrn(), item.backupCrn(),
+							verifications.get(Crn.parse(item.backupCrn(), Crn.BACKUP)), drilling);
+				}
+			}
+			else {
+				Map<Crn, BackupStatus> statuses = backups.statuses(followed);
+				for (ScheduleRunRepository.FollowedItem item : following) {
+					backupFollowed(schedule, runId, item.workspaceCrn(), item.backupCrn(),
+							statuses.get(Crn.parse(item.backupCrn(), Crn.BACKUP)));
+				}
+			}
+		}
+	}
+
+	/**
+	 * A check of one started backup's end, planned by a run begun before the run's own
+	 * check existed.
+	 */
 	private void await(Schedule schedule, JobDataMap data) {
 		String runId = data.getString(RunTriggers.RUN_ID);
 		String crn = data.getString(RunTriggers.WORKSPACE_CRN);
 		String backupCrn = data.getString(RunTriggers.BACKUP_CRN);
+		Crn backup = Crn.parse(backupCrn, Crn.BACKUP);
 		// what the item started, even if the schedule's file changed its kind since
-		if (Schedule.Kind.DRILL.text().equals(data.getString(RunTriggers.KIND))) {
-			awaitDrill(schedule, data, runId, crn, backupCrn);
-			return;
-		}
-		BackupStatus status = backups.find(Crn.parse(backupCrn, Crn.BACKUP)).map(Backup::status).orElse(null);
-		if (status == BackupStatus.RUNNING || status == BackupStatus.CANCELLING) {
+		boolean ended = Schedule.Kind.DRILL.text().equals(data.getString(RunTriggers.KIND))
+				? drillFollowed(runId, crn, backupCrn, backups.verifications(List.of(backup)).get(backup), drilling())
+				: backupFollowed(schedule, runId, crn, backupCrn,
+						backups.find(backup).map(Backup::status).orElse(null));
+		if (!ended) {
 			triggers.again(schedule, data, clock.instant().plus(properties.schedules().pollInterval()));
-			return;
+		}
+	}
+
+	/**
+	 * Moves a started backup's item on once the backup ended, and sweeps the workspace's
+	 * retention then.
+	 * @param status the backup's status, {@code null} when it left the catalog
+	 * @return whether it ended
+	 */
+	private boolean backupFollowed(Schedule schedule, String runId, String crn, String backupCrn, BackupStatus status) {
+		if (status == BackupStatus.RUNNING || status == BackupStatus.CANCELLING) {
+			return false;
 		}
 		ItemStatus ended = (status == BackupStatus.SUCCEEDED) ? ItemStatus.SUCCEEDED
 				: (status == BackupStatus.FAILED) ? ItemStatus.FAILED : ItemStatus.CANCELLED;
@@ -454,25 +530,28 @@ public class ScheduleRuns {
 						+ "of every schedule covers it", schedule.name(), crn, ex);
 			}
 		}
+		return true;
 	}
 
 	/**
-	 * A check of a drill's end: its {@code drillBackup} execution runs (and the drilled
-	 * backup's verification stands at {@code verifying}) until the drill ended, removal
-	 * of the scratch workspace included; then the verification is {@code verified} or
-	 * {@code failed}.
+	 * Moves a started drill's item on once the drill ended: its {@code drillBackup}
+	 * execution runs (and the drilled backup's verification stands at {@code verifying})
+	 * until the drill ended, removal of the scratch workspace included; then the
+	 * verification is {@code verified} or {@code failed}.
+	 * @param verification the drilled backup's, {@code null} when it left the catalog
+	 * @param drilling the backups whose drill still runs ({@link #drilling()})
+	 * @return whether it ended
 	 */
-	private void awaitDrill(Schedule schedule, JobDataMap data, String runId, String crn, String backupCrn) {
-		Crn backup = Crn.parse(backupCrn, Crn.BACKUP);
-		if (backups.find(backup).isEmpty()) {
+	private boolean drillFollowed(String runId, String crn, String backupCrn, Verification verification,
+			Set<String> drilling) {
+		if (verification == null) {
 			runs.updateItem(runId, crn, ItemStatus.FAILED, backupCrn, "the drilled backup left the catalog");
-			return;
+			return true;
 		}
-		Verification verification = backups.verification(backup);
-		if (verification.status() == Verification.Status.VERIFYING || drilling().contains(backupCrn)) {
-			triggers.again(schedule, data, clock.instant().plus(properties.schedules().pollInterval()));
+		if (verification.status() == Verification.Status.VERIFYING || drilling.contains(backupCrn)) {
+			return false;
 		}
-		else if (verification.status() == Verification.Status.VERIFIED) {
+		if (verification.status() == Verification.Status.VERIFIED) {
 			runs.updateItem(runId, crn, ItemStatus.SUCCEEDED, backupCrn, null);
 		}
 		else {
@@ -480,6 +559,7 @@ public class ScheduleRuns {
 					"the drill did not verify the backup: " + (verification.failure() == null
 							? "its verification is " + verification.status() : verification.failure()));
 		}
+		return true;
 	}
 
 	private static String what(Schedule schedule) {

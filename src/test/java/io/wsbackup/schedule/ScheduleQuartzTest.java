@@ -480,6 +480,72 @@ class ScheduleQuartzTest extends WsbackupTestSupport {
 	}
 
 	@Test
+	void aRunsStartedBackupsAreFollowedByOneChainOfChecksNotATriggerPerBackup() throws Exception {
+		String env = environment();
+		List<Workspace> matched = IntStream.range(0, 3).mapToObj((i) -> workspaceIn(env)).toList();
+		writeSchedule("followed", "0 0 0 1 1 ? 2099", env, "followed-{HHmmssSSS}", "");
+		cloud.holdSnapshots();
+
+		service.trigger("followed");
+
+		await().atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> matched.stream().allMatch((ws) -> !scheduled("followed", ws).isEmpty()));
+		// checked every 300 ms while they run: always one trigger of the run's chain
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+			List<String> checks = scheduler.getTriggersOfJob(QuartzKeys.awaitJob("followed"))
+				.stream()
+				.map((t) -> t.getKey().getName())
+				.toList();
+			assertThat(checks).singleElement().asString().startsWith("check.followed.");
+		});
+
+		cloud.releaseSnapshots();
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(service.lastRun("followed")).hasValueSatisfying((run) -> {
+				assertThat(run.outcome()).isEqualTo("succeeded");
+				assertThat(run.items()).containsEntry("succeeded", 3);
+			}));
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(scheduler.getTriggersOfJob(QuartzKeys.awaitJob("followed")))
+				.as("the chain ends with the run")
+				.isEmpty());
+	}
+
+	@Test
+	void aRunBegunBeforeTheRunCheckExistedFollowsEachStartedBackupWithItsOwnCheck() throws Exception {
+		String env = environment();
+		List<Workspace> matched = IntStream.range(0, 2).mapToObj((i) -> workspaceIn(env)).toList();
+		writeSchedule("older", "0 0 0 1 1 ? 2099", env, "older-{HHmmssSSS}", "");
+		Schedule schedule = context.getBean(Schedules.class).require("older");
+		RunTriggers triggers = context.getBean(RunTriggers.class);
+		ScheduleRunRepository runs = context.getBean(ScheduleRunRepository.class);
+		// a run as the version before made it: its start turn's data without runCheck,
+		// no check of its own
+		String runId = UUID.randomUUID().toString();
+		Instant now = Instant.now();
+		Map<String, Instant> slots = new java.util.LinkedHashMap<>();
+		matched.forEach((ws) -> slots.put(ws.crn().toString(), now));
+		runs.insert(runId, "older", now, "manual", slots);
+		org.quartz.JobDataMap turn = new org.quartz.JobDataMap();
+		turn.put(RunTriggers.RUN_ID, runId);
+		turn.put(RunTriggers.FIRE_TIME, String.valueOf(now.toEpochMilli()));
+		turn.put(RunTriggers.PHASE, RunTriggers.Phase.START.stored());
+		turn.put(RunTriggers.ATTEMPT, "-1");
+		triggers.again(schedule, turn, now);
+
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(runs.lastRun("older")).hasValueSatisfying((run) -> {
+				assertThat(run.id()).isEqualTo(runId);
+				assertThat(run.outcome()).isEqualTo("succeeded");
+				assertThat(run.items()).containsEntry("succeeded", 2);
+			}));
+		assertThat(matched).allSatisfy((ws) -> assertThat(scheduled("older", ws)).singleElement()
+			.extracting(Backup::status)
+			.isEqualTo(BackupStatus.SUCCEEDED));
+	}
+
+	@Test
 	void theCapOfConcurrentBackupsHoldsWhileTheyRunAndTheRestStartOnceTheyEnd() throws IOException {
 		String env = environment();
 		List<Workspace> matched = IntStream.range(0, 4).mapToObj((i) -> workspaceIn(env)).toList();

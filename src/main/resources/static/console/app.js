@@ -706,7 +706,9 @@ async function backupPage(params) {
 		['Workspace', link('workspace', { crn: workspace.workspaceCrn }, `${workspace.workspaceName} (${workspace.environmentName})`)],
 		['Status', badge(b.backupStatus)],
 		['Created at', time(b.createdAt)], ['Creator', b.creatorCrn], ['Version at backup', b.workspaceVersionAtBackup],
-		['Vault', b.vaultName], ['Timeout', `${b.backupJobTimeoutMinutes} min`], ['Job', b.jobStatus ?? '—'],
+		['Vault', b.vaultName], ['Timeout', `${b.backupJobTimeoutMinutes} min`], ['Job', b.jobStatus ?? (b.queuedAt ? 'queued' : '—')],
+		b.queuedAt ? ['Queued', h('span', { id: 'queued-since' }, `since ${time(b.queuedAt)}: it waits for a runner with room; `
+			+ 'its job and its timeout begin when one takes it. Cancel ends it at once.')] : null,
 		['Size', b.recoveryPoints.length ? bytes(size) : '—'],
 		b.backupStatus === 'cancelled' ? ['Cancelled', h('span', { class: 'cancelled-text' },
 			'by request; the workspace was put back as it was. Restart runs it again.')] : null,
@@ -719,7 +721,7 @@ async function backupPage(params) {
 		nodes: [
 			h('h1', {}, 'Backup ', h('span', { id: 'backup-title' }, b.backupName)),
 			h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '—')])),
-			BUSY_BACKUP.has(b.backupStatus) ? progressView(b.currentStep, b.progress, `Backup ${b.backupName} progress`) : null,
+			BUSY_BACKUP.has(b.backupStatus) && !b.queuedAt ? progressView(b.currentStep, b.progress, `Backup ${b.backupName} progress`) : null,
 			h('div', { class: 'actions' }, backupActions(b, workspace)),
 			b.recoveryPoints.length ? [h('h2', {}, 'Recovery points'),
 				b.backupStatus !== 'succeeded' ? h('p', { class: 'hint', id: 'kept-recovery-points' },

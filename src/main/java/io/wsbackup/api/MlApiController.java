@@ -12,6 +12,7 @@ import io.wsbackup.api.Views.WorkspaceResponse;
 import io.wsbackup.api.Views.WorkspaceView;
 import io.wsbackup.catalog.Backup;
 import io.wsbackup.catalog.BackupRepository;
+import io.wsbackup.catalog.BackupStatus;
 import io.wsbackup.catalog.Verification;
 import io.wsbackup.events.EventLog;
 import io.wsbackup.launcher.Launcher;
@@ -165,14 +166,17 @@ class MlApiController {
 		Backup b = backups.find(crn).orElseThrow(() -> WsbackupException.notFound("backup " + crn + " not found"));
 		JobExecution execution = b.jobExecutionId() == null ? null : jobRepository.getJobExecution(b.jobExecutionId());
 		String currentStep = currentStep(execution);
+		// a launch waiting for a runner with room has no job execution yet
+		String queuedAt = (execution == null && b.status() == BackupStatus.RUNNING)
+				? launcher.backupQueuedSince(crn).map(Views::time).orElse(null) : null;
 		ProgressView progress = events.latestProgress(crn.toString()).map(ProgressView::of).orElse(null);
 		Verification v = backups.verification(crn);
 		return new BackupResponse(new BackupView(b.crn().toString(), b.name(), b.workspaceCrn().toString(),
 				Views.time(b.createdAt()), b.creatorCrn(), b.workspaceVersion(), b.status().text(), b.vaultName(),
 				b.timeoutMinutes(), ListViews.failureReason(b.status(), b.failureReason()), b.warnings(),
 				backups.recoveryPoints(crn).stream().map(RecoveryPointView::of).toList(), b.jobExecutionId(),
-				execution == null ? null : execution.getStatus().name(), currentStep, progress, v.status().text(),
-				Views.time(v.lastVerifiedAt()), v.failure(), v.verifiedBy(), v.seconds()));
+				execution == null ? null : execution.getStatus().name(), currentStep, queuedAt, progress,
+				v.status().text(), Views.time(v.lastVerifiedAt()), v.failure(), v.verifiedBy(), v.seconds()));
 	}
 
 	@PostMapping("/cancelBackup")

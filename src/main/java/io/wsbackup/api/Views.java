@@ -95,7 +95,7 @@ final class Views {
 	record BackupView(String backupCrn, String backupName, String workspaceCrn, String createdAt, String creatorCrn,
 			String workspaceVersionAtBackup, String backupStatus, String vaultName, int backupJobTimeoutMinutes,
 			String failureReason, List<String> warnings, List<RecoveryPointView> recoveryPoints, Long jobExecutionId,
-			String jobStatus, String currentStep, ProgressView progress, String verificationStatus,
+			String jobStatus, String currentStep, String queuedAt, ProgressView progress, String verificationStatus,
 			String lastVerifiedAt, String verificationFailure, String verifiedBy, Long verificationSeconds) {
 	}
 

@@ -1,8 +1,10 @@
 package io.wsbackup.backup;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import io.wsbackup.catalog.Backup;
@@ -14,6 +16,7 @@ import io.wsbackup.execution.LaunchQueue;
 import io.wsbackup.execution.Runner;
 import io.wsbackup.execution.JobStarter.LaunchFailedException;
 import io.wsbackup.execution.LaunchableJob;
+import io.wsbackup.system.Times;
 import io.wsbackup.system.WsbackupException;
 import io.wsbackup.system.WsbackupProperties;
 import io.wsbackup.workspace.Crn;
@@ -166,6 +169,14 @@ public class BackupLauncher implements LaunchableJob {
 		}
 		log.info("backup {} of workspace {} started as job execution {}", backup.crn(), crn, execution.getId());
 		return backups.find(backup.crn()).orElseThrow();
+	}
+
+	/**
+	 * When the backup's launch was queued, while it waits for a runner with room (its job
+	 * has not begun); empty once it began, or if it was never queued.
+	 */
+	public Optional<Instant> queuedSince(Crn backupCrn) {
+		return starter.queuedAt(BackupParameters.JOB_NAME, backupCrn.toString()).map(Times::fromDb);
 	}
 
 	/**

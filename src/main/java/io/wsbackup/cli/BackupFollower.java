@@ -70,7 +70,10 @@ final class BackupFollower implements Follower {
 		if (SUCCEEDED.equals(status) && JOB_RUNNING.contains(backup.path("jobStatus").asString(""))) {
 			status = SUCCEEDED_RESTARTING;
 		}
-		return new Progress(status, backup.path("currentStep"), backup.path("progress"));
+		// a launch waiting for a runner with room: no step yet
+		JsonNode step = backup.path("queuedAt").isString() ? JsonNodeFactory.instance.stringNode("queued")
+				: backup.path("currentStep");
+		return new Progress(status, step, backup.path("progress"));
 	}
 
 	@Override

@@ -1,5 +1,7 @@
 package io.wsbackup.execution;
 
+import java.time.LocalDateTime;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -157,6 +159,13 @@ public class JobStarter {
 			});
 		}
 		queue.wake();
+	}
+
+	/**
+	 * When the launch of this job for this subject was queued, while it waits for room.
+	 */
+	public Optional<LocalDateTime> queuedAt(String jobName, String subjectCrn) {
+		return queue.queuedAt(jobName, subjectCrn);
 	}
 
 	/**

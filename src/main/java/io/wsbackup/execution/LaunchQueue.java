@@ -4,6 +4,7 @@ import java.time.LocalDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.wsbackup.system.WsbackupProperties;
 
@@ -153,6 +154,18 @@ public class LaunchQueue {
 		return jdbc.sql("DELETE FROM WS_LAUNCH WHERE JOB_NAME = ? AND SUBJECT_CRN = ? AND QUEUED_AT IS NOT NULL")
 			.params(jobName, subjectCrn)
 			.update() == 1;
+	}
+
+	/**
+	 * When the launch of this job for this subject was queued, while it waits in the
+	 * queue.
+	 */
+	public Optional<LocalDateTime> queuedAt(String jobName, String subjectCrn) {
+		return jdbc
+			.sql("SELECT QUEUED_AT FROM WS_LAUNCH WHERE JOB_NAME = ? AND SUBJECT_CRN = ? AND QUEUED_AT IS NOT NULL")
+			.params(jobName, subjectCrn)
+			.query((rs, row) -> rs.getObject(1, LocalDateTime.class))
+			.optional();
 	}
 
 	/** Whether the launch of this job for this subject waits in the queue. */

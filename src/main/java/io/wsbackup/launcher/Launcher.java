@@ -1,8 +1,10 @@
 package io.wsbackup.launcher;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -19,6 +21,7 @@ import io.wsbackup.restore.RestoreInput;
 import io.wsbackup.restore.RestoreLauncher;
 import io.wsbackup.restore.RestoreStarted;
 import io.wsbackup.system.WsbackupException;
+import io.wsbackup.workspace.Crn;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -67,6 +70,11 @@ public class Launcher {
 			String creatorCrn) {
 		return backups.backupWorkspace(workspaceCrn, backupName, timeoutMinutes, creatorCrn,
 				LaunchQueue.Placement.ANY_RUNNER);
+	}
+
+	/** When a backup's launch was queued, while it waits for a runner with room. */
+	public Optional<Instant> backupQueuedSince(Crn backupCrn) {
+		return backups.queuedSince(backupCrn);
 	}
 
 	public Backup cancelBackup(String backupCrn) {

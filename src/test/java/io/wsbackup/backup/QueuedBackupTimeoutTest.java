@@ -1,5 +1,9 @@
 package io.wsbackup.backup;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import io.wsbackup.WsbackupTestSupport;
@@ -10,10 +14,13 @@ import io.wsbackup.execution.LaunchQueue;
 import io.wsbackup.launcher.Launcher;
 import io.wsbackup.workspace.Workspace;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,8 +45,11 @@ class QueuedBackupTimeoutTest extends WsbackupTestSupport {
 	@Autowired
 	LaunchQueue launchQueue;
 
+	@LocalServerPort
+	int port;
+
 	@Test
-	void aBackupThatWaitedForAJobThreadKeepsItsWholeTimeout() {
+	void aBackupThatWaitedForAJobThreadKeepsItsWholeTimeout() throws Exception {
 		Workspace busy = newWorkspace();
 		Workspace waiting = newWorkspace();
 		cloud.holdSnapshots();
@@ -53,6 +63,10 @@ class QueuedBackupTimeoutTest extends WsbackupTestSupport {
 		assertThat(queued.status()).as("acknowledged").isEqualTo(BackupStatus.RUNNING);
 		assertThat(queued.jobExecutionId()).as("no job yet").isNull();
 		assertThat(launchQueue.isQueued("backupWorkspace", queued.crn().toString())).as("queued in the store").isTrue();
+		JsonNode described = describe(queued);
+		assertThat(described.path("backupStatus").asString()).isEqualTo("running");
+		assertThat(described.path("queuedAt").asString()).as("the API tells it waits, and since when").isNotBlank();
+		assertThat(described.path("currentStep").isNull()).isTrue();
 		// three times its timeout goes by while the only job thread waits for the
 		// holding backup's snapshots
 		clock.advance(Duration.ofMinutes(30));
@@ -67,6 +81,18 @@ class QueuedBackupTimeoutTest extends WsbackupTestSupport {
 			.isEqualTo(BatchStatus.COMPLETED);
 		assertThat(reload(queued).status()).isEqualTo(BackupStatus.SUCCEEDED);
 		assertThat(launchQueue.isQueued("backupWorkspace", queued.crn().toString())).isFalse();
+		assertThat(describe(queued).path("queuedAt").isNull()).as("no longer queued").isTrue();
+	}
+
+	private JsonNode describe(Backup backup) throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(asAdmin(HttpRequest
+				.newBuilder(URI.create("http://localhost:" + port + "/api/v1/ml/describeWorkspaceBackup")))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"backupCrn\": \"" + backup.crn() + "\"}"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return JsonMapper.builder().build().readTree(response.body()).path("backup");
 	}
 
 }

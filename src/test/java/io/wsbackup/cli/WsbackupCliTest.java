@@ -567,6 +567,23 @@ class WsbackupCliTest {
 		}
 
 		@Test
+		void aQueuedBackupShowsQueuedAsItsStepUntilItsJobBegins() {
+			WsbackupCliTest.this.runner.answer("backupWorkspace", 200, STARTED)
+				.answer("describeWorkspaceBackup", 200, """
+						{'backup': {'backupCrn': 'crn:b:1', 'backupStatus': 'running', 'vaultName': 'vault-1',
+						 'jobStatus': null, 'currentStep': null, 'queuedAt': '2026-11-21T10:00:01Z'}}""")
+				.answer("describeWorkspaceBackup", 200, backup("running", "validateWorkspace", null))
+				.answer("describeWorkspaceBackup", 200, backup("succeeded", null, null));
+
+			Result result = cli("backup-workspace", "--workspace-crn", "crn:ws:1", "--backup-name", "b", "--wait",
+					"--poll-seconds", "0.01");
+
+			assertThat(result.exit()).isZero();
+			assertThat(result.stderr().lines()).containsExactly("2026-11-21T10:00:03Z  running  queued",
+					"2026-11-21T10:00:03Z  running  validateWorkspace", "2026-11-21T10:00:03Z  succeeded");
+		}
+
+		@Test
 		void aSucceededBackupIsFollowedUntilItsJobHasStartedTheWorkspaceAgain() {
 			WsbackupCliTest.this.runner.answer("backupWorkspace", 200, STARTED)
 				.answer("describeWorkspaceBackup", 200, """

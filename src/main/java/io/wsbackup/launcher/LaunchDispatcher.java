@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.wsbackup.execution.LaunchQueue;
@@ -70,6 +71,14 @@ public class LaunchDispatcher implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	/**
+	 * Whether the last look took only this runner's share of the queue: the next look
+	 * then waits for the poll interval, so that the other runners look in between (a
+	 * runner that looked again at once took half of what was left each time, about two
+	 * thirds of a night).
+	 */
+	private volatile boolean heldToShare;
+
 	private volatile Thread loop;
 
 	@Autowired
@@ -125,11 +134,19 @@ public class LaunchDispatcher implements SmartLifecycle {
 			catch (RuntimeException ex) {
 				log.warn("taking queued launches failed, trying again at the next look: {}", ex.toString());
 			}
-			if (started > 0) {
+			if (started > 0 && !heldToShare) {
 				continue;
 			}
 			try {
-				woken.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+				// a little earlier or later each time, so that the runners' looks do not
+				// keep one order
+				long wait = pollInterval.toMillis() * ThreadLocalRandom.current().nextLong(75, 126) / 100;
+				if (!heldToShare) {
+					woken.tryAcquire(wait, TimeUnit.MILLISECONDS);
+				}
+				else {
+					Thread.sleep(wait);
+				}
 				woken.drainPermits();
 			}
 			catch (InterruptedException ex) {
@@ -154,12 +171,15 @@ public class LaunchDispatcher implements SmartLifecycle {
 			return 0;
 		}
 		int take = room;
+		heldToShare = false;
 		if (anyRunner) {
 			LocalDateTime waitedLong = registry.before(pollInterval.multipliedBy(3));
 			if (!queued.get(0).queuedAt().isBefore(waitedLong)) {
 				int live = Math.max(1, registry.live(registry.before(deadAfter)));
 				int waiting = (queued.size() < LOOK) ? queued.size() : queue.count();
-				take = Math.min(take, Math.ceilDiv(waiting, live));
+				int share = Math.ceilDiv(waiting, live);
+				heldToShare = share < take && share < waiting;
+				take = Math.min(take, share);
 			}
 		}
 		int perAccount = queue.limits().maxConcurrentPerAccount();

@@ -44,10 +44,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration(proxyBeanMethods = false)
 public class BackupJobConfiguration {
 
-	/**
-	 * The transaction manager of the steps that wait or call the cloud for most of their
-	 * time: none.
-	 */
+	/** The transaction manager of the steps that wait: none. */
 	private static final PlatformTransactionManager WAITING = new ResourcelessTransactionManager();
 
 	@Bean
@@ -57,19 +54,12 @@ public class BackupJobConfiguration {
 			ApplicationEventPublisher publisher) {
 		Compensation compensation = new Compensation(workspaces, workloads, cloud, events,
 				properties.backup().workloadStartRetryBackoff(), backups, clock);
-		// validating and starting the snapshots call the cloud for most of their time: no
-		// transaction (and no pooled connection) is held across those calls either;
-		// each statement commits at once (what they record is idempotent: the snapshot's
-		// job id is saved right after the call that returned it, and a second call
-		// under the same token returns the same job). A night of thousands of backups
-		// held its connection slots for those calls and queued behind them.
-		Step validate = step(ValidateWorkspaceTasklet.STEP, WAITING, guard,
+		Step validate = step(ValidateWorkspaceTasklet.STEP, tx, guard,
 				new ValidateWorkspaceTasklet(workspaces, backups, cloud, events, jobRepository, clock), true);
 		Step stop = step(StopWorkloadsTasklet.STEP, tx, guard,
 				new StopWorkloadsTasklet(workspaces, workloads, backups, cloud, events, jobRepository), true);
-		Step snapshot = step(SnapshotStorageTasklet.STEP, WAITING, guard, new SnapshotStorageTasklet(workspaces,
-				backups, workloads, cloud, events, jobRepository, clock, properties.backup().cloudCompletionWindow()),
-				true);
+		Step snapshot = step(SnapshotStorageTasklet.STEP, tx, guard, new SnapshotStorageTasklet(workspaces, backups,
+				workloads, cloud, events, jobRepository, clock, properties.backup().cloudCompletionWindow()), true);
 		// the waiting step sleeps between polls: no database transaction (and no pooled
 		// connection) is held while it
 		// does; what it writes (progress, the context) commits at once

@@ -32,11 +32,11 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
  * Step 3, {@code snapshotStorage}: makes sure the vault {@code mlx-<workspace uuid>}
- * exists and starts one cloud snapshot job per protected resource, one resource per chunk
- * ({@code CONTINUABLE}, {@code FINISHED} after the last one; the list of resources is
- * recorded with the first), recording each job id in the job context before returning.
- * The idempotency token is derived from the backup CRN, the resource and the attempt, so
- * a crash between the cloud call and the commit never starts a second job.
+ * exists and starts one cloud snapshot job per protected resource, one resource per
+ * transaction ({@code CONTINUABLE}, {@code FINISHED} after the last one; the list of
+ * resources is recorded with the first), recording each job id in the job context before
+ * returning. The idempotency token is derived from the backup CRN, the resource and the
+ * attempt, so a crash between the cloud call and the commit never starts a second job.
  *
  * <p>
  * On restart it runs again: resources whose job is recorded keep it (no second job); a
@@ -95,9 +95,10 @@ class SnapshotStorageTasklet implements Tasklet {
 			run.put(BackupContextKeys.RESOURCES, resources);
 			events.info(workspace.crn().toString(), backup.crn().toString(), STEP, "protecting " + resources.size()
 					+ " resource(s) in vault " + workspace.vaultName() + ": " + String.join(", ", resources.keySet()));
-			// the first snapshot's save records the resources with its job: should the
-			// runner die before, the next run lists them again and starts that
-			// snapshot under the same token, so the cloud returns the same job
+			// the first snapshot starts in this same transaction, which records the
+			// resources with its job: should it not commit, the next run lists them
+			// again and starts that snapshot under the same token, so the cloud returns
+			// the same job
 		}
 		var stepExecution = chunkContext.getStepContext().getStepExecution();
 		ExecutionContext stepContext = stepExecution.getExecutionContext();

@@ -18,12 +18,11 @@ import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Many backups starting at once on a small pool, with every snapshot start answering
- * after 150 ms: the snapshot starts hold no connection while they call the cloud, and the
- * chunks that hold one (stopping and restarting workloads, recording the catalog) wait
- * for a slot, not on the pool, whose wait (1 s here) would time out and fail a job's
- * store write. Every backup succeeds. (Its context is closed after it: its own pool would
- * otherwise stay open while the suite runs.)
+ * Many backups starting at once on a small pool: the chunks that hold a connection while
+ * they call the cloud (here every snapshot start answers after 150 ms) wait for a slot,
+ * not on the pool, whose wait (1 s here) would time out and fail a job's store write.
+ * Every backup succeeds. (Its context is closed after it: its own pool would otherwise
+ * stay open while the suite runs.)
  */
 @DirtiesContext
 @TestPropertySource(properties = { "spring.datasource.hikari.maximum-pool-size=4",

@@ -149,8 +149,8 @@ final class BackupEnding {
 		events.error(workspaceCrn, backupCrn.toString(), BackupParameters.JOB_NAME,
 				"backup job execution " + execution.getId() + " ended " + status + " in step "
 						+ JobFailures.failedStep(execution) + ": " + reason);
-		if (status == BatchStatus.FAILED && !compensationRan(execution) && "true"
-			.equals(BackupRun.of(execution, jobRepository).getString(BackupContextKeys.WORKLOADS_STOPPED))) {
+		if (status == BatchStatus.FAILED && !compensationRan(execution)
+				&& BackupRun.of(execution, jobRepository).has(BackupContextKeys.WORKLOADS_STOPPED)) {
 			bringBackAfterFlowFailure(execution, ended);
 		}
 		return new End(ended, outcome);
@@ -170,8 +170,8 @@ final class BackupEnding {
 	 * {@code recordCatalog} and {@code restartWorkspace}). The workspace must not stay
 	 * stopped: it is put back here, as the compensation would have (its workloads started
 	 * again, its status back through {@code backup:finished} or {@code backup:failed}).
-	 * Only a backup that stopped the workloads itself puts them back (a validation that
-	 * failed because another backup holds the workspace leaves it alone). The job stays
+	 * Only a backup whose own stop step ran puts them back (a validation that failed
+	 * because another backup holds the workspace leaves it alone). The job stays
 	 * restartable.
 	 */
 	private void bringBackAfterFlowFailure(JobExecution execution, BackupStatus ended) {

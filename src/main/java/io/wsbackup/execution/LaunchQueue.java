@@ -170,11 +170,7 @@ public class LaunchQueue {
 
 	/** Whether the launch of this job for this subject waits in the queue. */
 	public boolean isQueued(String jobName, String subjectCrn) {
-		return jdbc
-			.sql("SELECT COUNT(*) FROM WS_LAUNCH WHERE JOB_NAME = ? AND SUBJECT_CRN = ? AND QUEUED_AT IS NOT NULL")
-			.params(jobName, subjectCrn)
-			.query(Integer.class)
-			.single() > 0;
+		return queuedAt(jobName, subjectCrn).isPresent();
 	}
 
 	/**

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,7 +29,18 @@ import io.wsbackup.schedule.ScheduleService;
 import io.wsbackup.workspace.WorkspaceService;
 import io.wsbackup.workspace.WorkspaceStorage;
 
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.builder.SimpleJobBuilder;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Benchmark 9, a fleet night of long jobs (issue 17): {@value #DEFAULT_WORKSPACES}
@@ -72,6 +84,11 @@ public final class FleetLongJobsBench {
 	 * no backup was created or ended for 2 minutes: the whole benchmark stays bounded.
 	 */
 	static final int NIGHT_MINUTES = Integer.getInteger("bench.night-minutes", 5);
+
+	/**
+	 * How many of the three nights to run ({@code bench.nights}, 1 for the first only).
+	 */
+	static final int NIGHTS = Integer.getInteger("bench.nights", 3);
 
 	static final String REGION = FleetNightBench.REGION;
 
@@ -137,6 +154,10 @@ public final class FleetLongJobsBench {
 			Bench.note(WORKSPACES + " workspaces registered in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
 			String here = context.getBean(Runner.class).id();
 
+			// the machine's start floor: as many empty six-step jobs as the night has
+			// backups, on this runner's store, pool and job threads
+			Floor floor = emptyJobsFloor(context, url);
+
 			// night 1: one runner
 			HikariDataSource pool = context.getBean(HikariDataSource.class);
 			FleetNightBench.Sampler sampler = new FleetNightBench.Sampler(pool);
@@ -157,6 +178,22 @@ public final class FleetLongJobsBench {
 									+ " only an injected ThrottlingException share, 0 here)",
 							ideal, JOB_SECONDS),
 					ideal / one.seconds, "ratio >= 0.8 of ideal", one.complete() && ideal / one.seconds >= 0.8);
+			Bench.row(NAME,
+					WORKSPACES + " empty six-step Spring Batch jobs launched together on the same runner, store and"
+							+ " pool (the start floor of this machine: no cloud, no checks)"
+							+ (floor.failed > 0 ? " (" + floor.failed + " FAILED)" : ""),
+					String.format(Locale.ROOT, "%.1f s", floor.seconds),
+					String.format(Locale.ROOT, "%.1f s (night 1)", one.seconds), floor.seconds / one.seconds,
+					"reported", true);
+			double floorIdeal = JOB_SECONDS + floor.seconds;
+			Bench.row(NAME, "1 runner: total time against the jobs plus the start floor above" + outcome(one),
+					String.format(Locale.ROOT, "%.1f s", one.seconds), String.format(Locale.ROOT,
+							"%.1f s (%d s jobs + %.1f s floor)", floorIdeal, JOB_SECONDS, floor.seconds),
+					floorIdeal / one.seconds, "reported", true);
+			if (NIGHTS < 2) {
+				Bench.note("bench.nights=" + NIGHTS + ": the two-runner nights are left out");
+				return;
+			}
 			long heapMb = sampler.peakHeap.get() >> 20;
 			Bench.row(NAME, "1 runner: peak heap (sampled; after GC " + (sampler.peakAfterGc.get() >> 20) + " MB)",
 					heapMb + " MB", "512 MB (goal)", heapMb / 512.0, "<= 512 MB", heapMb <= 512);
@@ -240,6 +277,77 @@ public final class FleetLongJobsBench {
 				other.destroyForcibly();
 				other.waitFor(10, TimeUnit.SECONDS);
 			}
+		}
+	}
+
+	/**
+	 * What the floor measured: its wall time and the empty jobs that did not complete.
+	 */
+	record Floor(double seconds, long failed) {
+	}
+
+	/**
+	 * Runs {@link #WORKSPACES} empty six-step jobs (as
+	 * {@link RunnerOverheadBench#emptyJob} builds them) through the runner's
+	 * {@link JobOperator}, each on the runner's job threads as a backup's would be, at
+	 * most {@link #POOL} at once (one per pooled connection: launched all together,
+	 * hundreds of them time out waiting for the pool), and waits until all of them ended:
+	 * the time Spring Batch alone needs on this store, pool and machine for as many jobs
+	 * as the night has backups.
+	 */
+	private static Floor emptyJobsFloor(ConfigurableApplicationContext context, String url) throws Exception {
+		JobOperator operator = context.getBean(JobOperator.class);
+		JobRepository repository = context.getBean(JobRepository.class);
+		PlatformTransactionManager tx = context.getBean(PlatformTransactionManager.class);
+		Semaphore running = new Semaphore(POOL);
+		SimpleJobBuilder builder = null;
+		for (int i = 1; i <= 6; i++) {
+			var step = new StepBuilder("noop" + i, repository).tasklet((c, ctx) -> RepeatStatus.FINISHED, tx).build();
+			builder = builder == null ? new JobBuilder("emptySixSteps", repository).start(step) : builder.next(step);
+		}
+		Job empty = builder.listener(new JobExecutionListener() {
+			@Override
+			public void afterJob(JobExecution execution) {
+				running.release();
+			}
+		}).build();
+		int refused = 0;
+		long t0 = System.nanoTime();
+		for (int i = 0; i < WORKSPACES; i++) {
+			running.acquire();
+			try {
+				operator.start(empty, new JobParametersBuilder().addLong("run", (long) i).toJobParameters());
+			}
+			catch (Exception ex) {
+				running.release();
+				if (refused++ == 0) {
+					Bench.note("start floor: a launch failed: " + ex);
+				}
+			}
+		}
+		boolean all = running.tryAcquire(POOL, NIGHT_MINUTES, TimeUnit.MINUTES);
+		long[] ended = emptyJobsEnded(db(url));
+		// the last executions' closing writes come right after their listeners
+		for (int i = 0; i < 50 && all && ended[0] + ended[1] + refused < WORKSPACES; i++) {
+			Thread.sleep(100);
+			ended = emptyJobsEnded(db(url));
+		}
+		double seconds = (System.nanoTime() - t0) / 1e9;
+		Bench.note(String.format(Locale.ROOT,
+				"start floor: %d empty six-step jobs completed, %d ended otherwise, %d launches failed, in %.1f s%s",
+				ended[0], ended[1], refused, seconds, all ? "" : " (GIVEN UP)"));
+		return new Floor(seconds, WORKSPACES - ended[0]);
+	}
+
+	/** {completed, ended otherwise} executions of the empty job. */
+	private static long[] emptyJobsEnded(Connection c) throws Exception {
+		try (PreparedStatement s = c.prepareStatement(
+				"SELECT COALESCE(SUM(e.STATUS = 'COMPLETED'), 0), COALESCE(SUM(e.STATUS IN ('FAILED', 'STOPPED',"
+						+ " 'ABANDONED')), 0) FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i"
+						+ " ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID WHERE i.JOB_NAME = 'emptySixSteps'");
+				ResultSet rs = s.executeQuery()) {
+			rs.next();
+			return new long[] { rs.getLong(1), rs.getLong(2) };
 		}
 	}
 

@@ -3,7 +3,9 @@ package io.wsbackup.execution;
 import java.time.Clock;
 
 import org.springframework.batch.core.repository.ExecutionContextSerializer;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.repository.dao.JacksonExecutionContextStringSerializer;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.batch.autoconfigure.BatchTaskExecutor;
 import org.springframework.context.annotation.Bean;
@@ -49,6 +51,20 @@ public class BatchConfiguration {
 		executor.initialize();
 		runner.useJobExecutor(executor);
 		return executor;
+	}
+
+	/**
+	 * The job repository waits out a starved connection pool instead of failing a job
+	 * ({@link StarvedPoolRetry}).
+	 */
+	@Bean
+	static BeanPostProcessor starvedPoolRetry() {
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String beanName) {
+				return bean instanceof JobRepository repository ? StarvedPoolRetry.wrap(repository) : bean;
+			}
+		};
 	}
 
 	/** Execution contexts as JSON an operator can read with SQL. */

@@ -136,19 +136,22 @@ public class Launcher {
 
 	/**
 	 * Completes a launch whose runner died before its job's execution existed (the
-	 * recovery scan holds it); the launch record is done afterwards, whatever happened.
+	 * recovery scan holds it), or a queued one a runner took (the launch dispatcher). The
+	 * launch record is done once the job's wing answered (launched, or nothing left to
+	 * launch). When it failed instead (the store could not be reached, the pool stayed
+	 * starved), the record stays with {@code claimedBy}, which no longer launches it, so
+	 * that the recovery scan completes it: removing it then would leave an acknowledged
+	 * backup {@code running} with no job and nobody to start one (seen in benchmark 9).
 	 * @param claimedBy the runner that claimed the launch
 	 */
 	public Resumed resumeLaunch(String jobName, String subjectCrn, String claimedBy) {
 		synchronized (starter.lock(subjectCrn)) {
-			try {
-				LaunchableJob job = jobs.get(jobName);
-				return job == null ? new Resumed(new JobParameters(), "job " + jobName + " is not one of wsbackup's")
-						: job.resumeLaunch(subjectCrn);
-			}
-			finally {
-				launches.done(jobName, subjectCrn, claimedBy);
-			}
+			LaunchableJob job = jobs.get(jobName);
+			Resumed resumed = job == null
+					? new Resumed(new JobParameters(), "job " + jobName + " is not one of wsbackup's")
+					: job.resumeLaunch(subjectCrn);
+			launches.done(jobName, subjectCrn, claimedBy);
+			return resumed;
 		}
 	}
 

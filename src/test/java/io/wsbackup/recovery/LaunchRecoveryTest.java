@@ -21,7 +21,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import io.wsbackup.Gate;
+import io.wsbackup.backup.BackupLauncher;
+import io.wsbackup.deletion.DeleteLauncher;
+import io.wsbackup.execution.JobStarter;
+import io.wsbackup.execution.LaunchableJob;
+import io.wsbackup.restore.RestoreLauncher;
 import io.wsbackup.WsbackupTestSupport;
 import io.wsbackup.backup.BackupParameters;
 import io.wsbackup.catalog.Backup;
@@ -45,6 +53,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,6 +101,18 @@ class LaunchRecoveryTest extends WsbackupTestSupport {
 
 	@Autowired
 	JdbcClient jdbc;
+
+	@Autowired
+	BackupLauncher backupLauncher;
+
+	@Autowired
+	RestoreLauncher restoreLauncher;
+
+	@Autowired
+	DeleteLauncher deleteLauncher;
+
+	@Autowired
+	JobStarter starter;
 
 	@LocalServerPort
 	int port;
@@ -242,6 +263,50 @@ class LaunchRecoveryTest extends WsbackupTestSupport {
 			launches.done(BackupParameters.JOB_NAME, other.crn().toString(), alive);
 			launches.done(BackupParameters.JOB_NAME, here.crn().toString(), runner.id());
 		}
+	}
+
+	@Test
+	void aLaunchWhoseCompletionFailedOnTheStoreStaysForTheNextScanWhichStartsItsBackupOnce() {
+		Workspace ws = newWorkspace();
+		// held by this runner, which no longer launches it: what the launch dispatcher
+		// leaves when its start of a queued launch failed
+		Backup backup = acknowledgedBackup(ws, "completed-on-second-look", runner.id());
+		AtomicInteger resumes = new AtomicInteger();
+		LaunchableJob flaky = (LaunchableJob) java.lang.reflect.Proxy.newProxyInstance(
+				LaunchableJob.class.getClassLoader(), new Class<?>[] { LaunchableJob.class }, (proxy, method, args) -> {
+					if (method.getName().equals("resumeLaunch") && resumes.getAndIncrement() == 0) {
+						throw new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection",
+								new SQLTransientConnectionException("Connection is not available, request timed out"));
+					}
+					try {
+						return method.invoke(backupLauncher, args);
+					}
+					catch (java.lang.reflect.InvocationTargetException ex) {
+						throw ex.getCause();
+					}
+				});
+		Launcher failingOnce = new Launcher(backupLauncher, restoreLauncher, deleteLauncher, List.of(flaky), starter,
+				launches);
+		RecoveryScanner scanner = new RecoveryScanner(runner, registry, jobRepository, jobOperator, failingOnce,
+				executionEvents, launches, Scanners.DEAD_AFTER);
+		runner.reachedStoreSince(System.nanoTime() - Scanners.DEAD_AFTER.toNanos() - 1);
+
+		assertThat(scanner.completeLaunches()).filteredOn((c) -> c.subjectCrn().equals(backup.crn().toString()))
+			.singleElement()
+			.satisfies((c) -> assertThat(c.message()).startsWith("failed: Failed to obtain JDBC Connection"));
+		assertThat(launches.isPending(BackupParameters.JOB_NAME, backup.crn().toString()))
+			.as("the launch is still recorded for the next scan")
+			.isTrue();
+		assertThat(reload(backup).status()).isEqualTo(BackupStatus.RUNNING);
+
+		assertThat(scanner.completeLaunches()).filteredOn((c) -> c.subjectCrn().equals(backup.crn().toString()))
+			.singleElement()
+			.satisfies((c) -> assertThat(c.message()).contains("started as job execution"));
+		assertThat(awaitJobEnd(backup).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(reload(backup).status()).isEqualTo(BackupStatus.SUCCEEDED);
+		assertThat(cloud.startedSnapshots()).as("one cloud job per resource").hasSize(3);
+		assertThat(launches.isPending(BackupParameters.JOB_NAME, backup.crn().toString())).isFalse();
+		assertThat(resumes).hasValue(2);
 	}
 
 	@Test

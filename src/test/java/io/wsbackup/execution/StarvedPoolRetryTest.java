@@ -3,6 +3,7 @@ package io.wsbackup.execution;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +27,7 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.transaction.CannotCreateTransactionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The job repository on a pool of 2 whose wait is 250 ms: while a test thread holds both
@@ -53,9 +55,8 @@ class StarvedPoolRetryTest extends WsbackupTestSupport {
 		held.add(dataSource.getConnection());
 		step.setStatus(BatchStatus.COMPLETED);
 		CompletableFuture<Void> write = CompletableFuture.runAsync(() -> jobRepository.update(step));
-		// three of the pool's waits pass with every connection held
-		Thread.sleep(800);
-		assertThat(write).as("the write waits while the pool is starved").isNotDone();
+		// three of the pool's waits pass with every connection held: the write waits
+		await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5)).until(() -> !write.isDone());
 		for (Connection c : held) {
 			c.close();
 		}

@@ -4,7 +4,6 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.sql.SQLTransientConnectionException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +75,7 @@ final class StarvedPoolRetry implements InvocationHandler {
 			}
 			catch (InvocationTargetException ex) {
 				Throwable failure = ex.getCause();
-				if (!own || attempt >= ATTEMPTS || !starved(failure)) {
+				if (!own || attempt >= ATTEMPTS || !StoreFailures.starvedPool(failure)) {
 					throw failure;
 				}
 				log.warn(
@@ -92,20 +91,6 @@ final class StarvedPoolRetry implements InvocationHandler {
 				}
 			}
 		}
-	}
-
-	/**
-	 * Whether the failure is the pool's wait ending with every connection in use
-	 * (Hikari's {@link SQLTransientConnectionException} with no cause), not a connection
-	 * failing.
-	 */
-	static boolean starved(Throwable failure) {
-		for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-			if (t instanceof SQLTransientConnectionException) {
-				return t.getCause() == null;
-			}
-		}
-		return false;
 	}
 
 }

@@ -2,6 +2,7 @@ package io.wsbackup.execution;
 
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.SQLTransientException;
 
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -36,6 +37,20 @@ final class StoreFailures {
 			}
 			if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
 				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether the pool's wait ended with every connection in use (Hikari's
+	 * {@link SQLTransientConnectionException} with no cause of its own), not with a
+	 * connection failing: nothing reached the store, and the store itself answers.
+	 */
+	static boolean starvedPool(Throwable failure) {
+		for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+			if (t instanceof SQLTransientConnectionException) {
+				return t.getCause() == null;
 			}
 		}
 		return false;

@@ -31,14 +31,10 @@ import io.wsbackup.workspace.WorkspaceStorage;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.job.builder.SimpleJobBuilder;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.step.builder.StepBuilder;
-import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -300,17 +296,12 @@ public final class FleetLongJobsBench {
 		JobRepository repository = context.getBean(JobRepository.class);
 		PlatformTransactionManager tx = context.getBean(PlatformTransactionManager.class);
 		Semaphore running = new Semaphore(POOL);
-		SimpleJobBuilder builder = null;
-		for (int i = 1; i <= 6; i++) {
-			var step = new StepBuilder("noop" + i, repository).tasklet((c, ctx) -> RepeatStatus.FINISHED, tx).build();
-			builder = builder == null ? new JobBuilder("emptySixSteps", repository).start(step) : builder.next(step);
-		}
-		Job empty = builder.listener(new JobExecutionListener() {
+		Job empty = RunnerOverheadBench.emptyJob(repository, tx, new JobExecutionListener() {
 			@Override
 			public void afterJob(JobExecution execution) {
 				running.release();
 			}
-		}).build();
+		});
 		int refused = 0;
 		long t0 = System.nanoTime();
 		for (int i = 0; i < WORKSPACES; i++) {

@@ -21,6 +21,7 @@ import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.builder.SimpleJobBuilder;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
@@ -157,11 +158,14 @@ public final class RunnerOverheadBench {
 	}
 
 	/** Six steps that do nothing, like the backup's six (no compensation). */
-	static Job emptyJob(JobRepository repository, PlatformTransactionManager tx) {
+	static Job emptyJob(JobRepository repository, PlatformTransactionManager tx, JobExecutionListener... listeners) {
 		SimpleJobBuilder job = null;
 		for (int i = 1; i <= 6; i++) {
 			var step = new StepBuilder("noop" + i, repository).tasklet((c, ctx) -> RepeatStatus.FINISHED, tx).build();
 			job = job == null ? new JobBuilder("emptySixSteps", repository).start(step) : job.next(step);
+		}
+		for (JobExecutionListener listener : listeners) {
+			job.listener(listener);
 		}
 		return job.build();
 	}

@@ -76,10 +76,10 @@ class StarvedPoolRetryTest extends WsbackupTestSupport {
 				"HikariPool-1 - Connection is not available, request timed out after 250ms",
 				new SQLException("Communications link failure", "08S01"));
 
-		assertThat(StarvedPoolRetry.starved(new CannotCreateTransactionException("could not open", starved))).isTrue();
-		assertThat(StarvedPoolRetry.starved(new CannotCreateTransactionException("could not open", unreachable)))
+		assertThat(StoreFailures.starvedPool(new CannotCreateTransactionException("could not open", starved))).isTrue();
+		assertThat(StoreFailures.starvedPool(new CannotCreateTransactionException("could not open", unreachable)))
 			.isFalse();
-		assertThat(StarvedPoolRetry.starved(new IllegalStateException("something else"))).isFalse();
+		assertThat(StoreFailures.starvedPool(new IllegalStateException("something else"))).isFalse();
 	}
 
 }

@@ -149,9 +149,11 @@ final class BackupEnding {
 		events.error(workspaceCrn, backupCrn.toString(), BackupParameters.JOB_NAME,
 				"backup job execution " + execution.getId() + " ended " + status + " in step "
 						+ JobFailures.failedStep(execution) + ": " + reason);
-		if (status == BatchStatus.FAILED && !compensationRan(execution)
-				&& BackupRun.of(execution, jobRepository).has(BackupContextKeys.WORKLOADS_STOPPED)) {
-			bringBackAfterFlowFailure(execution, ended);
+		if (status == BatchStatus.FAILED && !compensationRan(execution)) {
+			BackupRun run = BackupRun.of(execution, jobRepository);
+			if (run.has(BackupContextKeys.WORKLOADS_STOPPED)) {
+				bringBackAfterFlowFailure(run, ended);
+			}
 		}
 		return new End(ended, outcome);
 	}
@@ -174,8 +176,7 @@ final class BackupEnding {
 	 * because another backup holds the workspace leaves it alone). The job stays
 	 * restartable.
 	 */
-	private void bringBackAfterFlowFailure(JobExecution execution, BackupStatus ended) {
-		BackupRun run = BackupRun.of(execution, jobRepository);
+	private void bringBackAfterFlowFailure(BackupRun run, BackupStatus ended) {
 		String ws = run.workspaceCrn.toString();
 		String bk = run.backupCrn.toString();
 		try {

@@ -42,21 +42,8 @@ final class StarvedPoolRetry implements InvocationHandler {
 	}
 
 	static JobRepository wrap(JobRepository repository) {
-		return (JobRepository) Proxy.newProxyInstance(StarvedPoolRetry.class.getClassLoader(), interfaces(repository),
-				new StarvedPoolRetry(repository));
-	}
-
-	private static Class<?>[] interfaces(JobRepository repository) {
-		java.util.Set<Class<?>> all = new java.util.LinkedHashSet<>();
-		all.add(JobRepository.class);
-		for (Class<?> type = repository.getClass(); type != null; type = type.getSuperclass()) {
-			for (Class<?> i : type.getInterfaces()) {
-				if (java.lang.reflect.Modifier.isPublic(i.getModifiers())) {
-					all.add(i);
-				}
-			}
-		}
-		return all.toArray(Class<?>[]::new);
+		return (JobRepository) Proxy.newProxyInstance(StarvedPoolRetry.class.getClassLoader(),
+				new Class<?>[] { JobRepository.class }, new StarvedPoolRetry(repository));
 	}
 
 	@Override
